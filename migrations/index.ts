@@ -1,0 +1,5 @@
+import { Foundation1795300000000 } from './1795300000000-Foundation.js';
+import { LegalRegistry1795300050000 } from './1795300050000-LegalRegistry.js';
+
+/** Every migration, in order. A new migration file is added here too (the app and CLI load this list). */
+export const MIGRATIONS = [Foundation1795300000000, LegalRegistry1795300050000];

@@ -1,0 +1,128 @@
+import { Injectable } from '@nestjs/common';
+import { Errors } from '../common/errors.js';
+import { Database } from '../database/database.js';
+import { Grant, Principal } from './principal.js';
+import { Permission, ROLE_PERMISSIONS, Role, SUBTREE_ROLES } from './roles.js';
+
+/** Which agencies a user may act on for a permission: every agency, or these ids. */
+export type AgencyScope = { all: true } | { all: false; agencyIds: string[] };
+
+/**
+ * The one authorization layer: "may this user do X on this agency's object" and "which agencies'
+ * objects may this user list". Objects of agencies the user has no relation to are reported as
+ * 404 (never 403), so nothing leaks across agencies.
+ */
+@Injectable()
+export class AccessService {
+  private readonly pathCache = new Map<string, { path: string; at: number }>();
+
+  constructor(private readonly db: Database) {}
+
+  async grants(p: Principal): Promise<Grant[]> {
+    if (!p.grants) {
+      const rows = await this.db.query<{ agency_id: string; path: string; roles: Role[] }[]>(
+        `SELECT m.agency_id, a.path, m.roles FROM memberships m JOIN agencies a ON a.id = m.agency_id WHERE m.user_id = $1`,
+        [p.id],
+      );
+      p.grants = rows.map((r) => ({ agencyId: r.agency_id, agencyPath: r.path, roles: r.roles }));
+    }
+    return p.grants;
+  }
+
+  /** The agency's materialised path, or null when it does not exist. */
+  async agencyPath(agencyId: string): Promise<string | null> {
+    const hit = this.pathCache.get(agencyId);
+    if (hit && Date.now() - hit.at < 30_000) return hit.path;
+    const rows = await this.db.query<{ path: string }[]>('SELECT path FROM agencies WHERE id = $1', [agencyId]);
+    if (!rows.length) return null;
+    if (this.pathCache.size > 10_000) this.pathCache.clear();
+    this.pathCache.set(agencyId, { path: rows[0].path, at: Date.now() });
+    return rows[0].path;
+  }
+
+  /** Agency moves change paths: forget cached ones. */
+  invalidatePaths(): void {
+    this.pathCache.clear();
+  }
+
+  /** Roles the user holds on this agency: its own membership plus subtree roles held on ancestors. */
+  async rolesOn(p: Principal, agencyId: string): Promise<Set<Role>> {
+    const grants = await this.grants(p);
+    const roles = new Set<Role>();
+    const direct = grants.find((g) => g.agencyId === agencyId);
+    direct?.roles.forEach((r) => roles.add(r));
+    const inherited = grants.filter((g) => g.agencyId !== agencyId && g.roles.some((r) => SUBTREE_ROLES.includes(r)));
+    if (inherited.length) {
+      const path = await this.agencyPath(agencyId);
+      if (path) {
+        for (const g of inherited) {
+          if (path.startsWith(g.agencyPath)) g.roles.filter((r) => SUBTREE_ROLES.includes(r)).forEach((r) => roles.add(r));
+        }
+      }
+    }
+    return roles;
+  }
+
+  async can(p: Principal, permission: Permission, agencyId: string): Promise<boolean> {
+    if (p.isAdmin && (permission === 'agency.read' || permission === 'agency.manage')) return true;
+    const roles = await this.rolesOn(p, agencyId);
+    for (const r of roles) if (ROLE_PERMISSIONS[r].includes(permission)) return true;
+    return false;
+  }
+
+  /** True when the user has any relation to the agency (so a refusal may say 403 rather than 404). */
+  async isRelated(p: Principal, agencyId: string): Promise<boolean> {
+    if (p.isAdmin) return true;
+    return (await this.rolesOn(p, agencyId)).size > 0;
+  }
+
+  /**
+   * Throws unless the user holds `permission` on the agency: 404 `entity` when the user has no
+   * relation to the agency (or `hide` is set), 403 when related but not allowed.
+   */
+  async assert(p: Principal, permission: Permission, agencyId: string, entity: string, opts: { hide?: boolean } = {}): Promise<void> {
+    if (await this.can(p, permission, agencyId)) return;
+    if (!opts.hide && (await this.isRelated(p, agencyId))) throw Errors.forbidden(`Your roles in this agency do not allow this (${permission}).`);
+    throw Errors.notFound(entity);
+  }
+
+  /** Agencies whose objects the user may list under `permission`. */
+  async scope(p: Principal, permission: Permission): Promise<AgencyScope> {
+    if (p.isAdmin && (permission === 'agency.read' || permission === 'agency.manage')) return { all: true };
+    const grants = await this.grants(p);
+    const direct: string[] = [];
+    const subtreePrefixes: string[] = [];
+    for (const g of grants) {
+      const allowing = g.roles.filter((r) => ROLE_PERMISSIONS[r].includes(permission));
+      if (!allowing.length) continue;
+      if (allowing.some((r) => SUBTREE_ROLES.includes(r))) subtreePrefixes.push(g.agencyPath);
+      else direct.push(g.agencyId);
+    }
+    if (!subtreePrefixes.length) return { all: false, agencyIds: [...new Set(direct)] };
+    const rows = await this.db.query<{ id: string }[]>(
+      `SELECT id FROM agencies WHERE path LIKE ANY($1::text[])`,
+      [subtreePrefixes.map((x) => x.replace(/[\\%_]/g, '\\$&') + '%')],
+    );
+    return { all: false, agencyIds: [...new Set([...direct, ...rows.map((r) => r.id)])] };
+  }
+
+  /** True when the user holds this role directly in the agency. */
+  async hasRole(p: Principal, agencyId: string, role: Role): Promise<boolean> {
+    return (await this.grants(p)).some((g) => g.agencyId === agencyId && g.roles.includes(role));
+  }
+
+  /** An active delegation letting `deputyId` approve in the agency at `at`, with the delegating head. */
+  async activeDelegation(agencyId: string, deputyId: string, at: Date = new Date()): Promise<{ id: string; fromUserId: string; fromName: string } | null> {
+    const rows = await this.db.query<{ id: string; from_user_id: string; full_name: string }[]>(
+      `SELECT d.id, d.from_user_id, u.full_name
+         FROM delegations d
+         JOIN users u ON u.id = d.from_user_id
+         JOIN memberships m ON m.agency_id = d.agency_id AND m.user_id = d.from_user_id AND 'head' = ANY(m.roles)
+        WHERE d.agency_id = $1 AND d.to_user_id = $2 AND d.revoked_at IS NULL
+          AND d.valid_from <= $3 AND d.valid_to > $3
+        ORDER BY d.valid_from DESC LIMIT 1`,
+      [agencyId, deputyId, at],
+    );
+    return rows.length ? { id: rows[0].id, fromUserId: rows[0].from_user_id, fromName: rows[0].full_name } : null;
+  }
+}

@@ -1,0 +1,48 @@
+/** Roles a user holds per agency membership (API.md "Roles"). */
+export const ROLES = ['admin', 'supervisor', 'head', 'deputy', 'iso_secretary', 'drafter', 'staff', 'auditor'] as const;
+export type Role = (typeof ROLES)[number];
+
+/**
+ * What a role allows. Checks in services name a Permission, never a role, except where the rule
+ * itself is about a person (author, checker, delegation), which the workflow checks on top.
+ */
+export type Permission =
+  /** See the agency, its members and delegations. */
+  | 'agency.read'
+  /** Create child agencies, edit the agency, set members and delegations. */
+  | 'agency.manage'
+  /** Read effective documents and their current files. */
+  | 'document.read'
+  /** Read drafts, revisions in workflow, full history. */
+  | 'document.readDrafts'
+  /** Create documents and drafts, edit drafts, upload files. */
+  | 'document.write'
+  /** Submit a draft for checking (the author, or the ISO secretary for anyone's draft). */
+  | 'revision.submit'
+  /** Check (review) a revision. */
+  | 'revision.check'
+  /** Approve, return, withdraw (deputies only under an active delegation). */
+  | 'revision.approve'
+  /** Read the audit trail. */
+  | 'audit.read';
+
+const READER: Permission[] = ['agency.read', 'document.read'];
+const DRAFT_READER: Permission[] = [...READER, 'document.readDrafts', 'audit.read'];
+
+export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
+  admin: ['agency.read', 'agency.manage'],
+  supervisor: DRAFT_READER,
+  head: [...DRAFT_READER, 'revision.approve'],
+  deputy: [...DRAFT_READER, 'revision.approve'],
+  iso_secretary: [...DRAFT_READER, 'document.write', 'revision.submit', 'revision.check'],
+  drafter: [...DRAFT_READER, 'document.write', 'revision.submit'],
+  staff: READER,
+  auditor: DRAFT_READER,
+};
+
+/** Roles whose grant covers the agency's whole subtree (a supervisor of the Sở KH&CN sees every agency below). */
+export const SUBTREE_ROLES: readonly Role[] = ['admin', 'supervisor'];
+
+export function isRole(x: string): x is Role {
+  return (ROLES as readonly string[]).includes(x);
+}

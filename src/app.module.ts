@@ -1,0 +1,40 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { AccessModule } from './access/access.module.js';
+import { AgenciesModule } from './agencies/agencies.module.js';
+import { AuditCoreModule } from './audit/audit-core.module.js';
+import { ProblemFilter } from './common/problem.js';
+import type { AppConfig } from './config/app-config.js';
+import { ConfigModule } from './config/config.module.js';
+import { DatabaseModule } from './database/database.module.js';
+import { HealthModule } from './health/health.module.js';
+import { IdentityModule } from './identity/identity.module.js';
+import { QueueModule } from './queue/queue.module.js';
+import { RedisModule } from './redis/redis.module.js';
+import { StorageModule } from './storage/storage.module.js';
+
+export interface AppModuleOptions {
+  /** Run the queue workers (and job schedulers) in this process. */
+  workers: boolean;
+}
+
+/** Feature modules, in one place. Each feature issue adds its module here. */
+const FEATURES = [AccessModule, AuditCoreModule, IdentityModule, AgenciesModule, HealthModule];
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, opts: AppModuleOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule,
+        RedisModule,
+        StorageModule,
+        QueueModule.forRoot(config, { workers: opts.workers }),
+        ...FEATURES,
+      ],
+      providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],
+    };
+  }
+}

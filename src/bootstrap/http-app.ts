@@ -1,0 +1,76 @@
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { NextFunction, Request, Response } from 'express';
+import { AppModule } from '../app.module.js';
+import { Errors } from '../common/errors.js';
+import { appLogger } from '../common/logger.js';
+import { problemErrorMiddleware, sendProblem } from '../common/problem.js';
+import { requestContextMiddleware } from '../common/request-id.middleware.js';
+import { createValidationPipe, NormalizeTextPipe } from '../common/validation.js';
+import type { AppConfig } from '../config/app-config.js';
+import { MetricsService } from '../health/metrics.service.js';
+
+export const API_PREFIX = 'api/v1';
+/** Served at the root (for orchestrators and Prometheus) and also under /api/v1. */
+const ROOT_ROUTES = ['health/live', 'health/ready', 'metrics'];
+
+/** JSON bodies only, except multipart uploads; anything else with a body is 415. */
+function requireJsonBodies(req: Request, res: Response, next: NextFunction): void {
+  const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+  if (hasBody && !['GET', 'HEAD'].includes(req.method)) {
+    const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+    if (type !== 'application/json' && !type.endsWith('+json') && type !== 'multipart/form-data') {
+      sendProblem(res, Errors.unsupportedMediaType(`Send JSON (application/json)${type ? `, not ${type}` : ''}.`), req.originalUrl.split('?')[0]);
+      return;
+    }
+  }
+  next();
+}
+
+/** Creates the HTTP app with every cross-cutting concern configured; the caller listens. */
+export async function createHttpApp(config: AppConfig, opts: { workers: boolean }): Promise<NestExpressApplication> {
+  appLogger.setLevel(config.logLevel);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, opts), {
+    bodyParser: false,
+    logger: appLogger,
+    abortOnError: false,
+  });
+  app.set('trust proxy', config.trustProxy);
+  app.disable('x-powered-by');
+  app.enableShutdownHooks();
+
+  const metrics = app.get(MetricsService);
+  app.use(requestContextMiddleware);
+  app.use(metrics.middleware());
+  // /api/v1/health/* and /api/v1/metrics reach the root routes.
+  app.use((req: Request, _res: Response, next: NextFunction) => {
+    for (const r of ROOT_ROUTES) {
+      if (req.url === `/${API_PREFIX}/${r}` || req.url.startsWith(`/${API_PREFIX}/${r}?`)) req.url = req.url.slice(API_PREFIX.length + 1);
+    }
+    next();
+  });
+  app.use(requireJsonBodies);
+  app.useBodyParser('json', { limit: config.limits.jsonBodyBytes, type: ['application/json', 'application/*+json'] });
+  app.setGlobalPrefix(API_PREFIX, { exclude: ROOT_ROUTES });
+  app.useGlobalPipes(new NormalizeTextPipe(), createValidationPipe());
+
+  const doc = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('e-ISO API')
+      .setDescription(
+        'Document control for the electronic ISO 9001 quality management system (Hệ thống ISO điện tử) of Vietnamese public agencies. ' +
+          'Errors are RFC 9457 problem+json with a stable `code`.',
+      )
+      .setVersion('1')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, doc, { jsonDocumentUrl: 'api/docs-json', yamlDocumentUrl: 'api/docs-yaml' });
+
+  await app.init();
+  // After init so it follows Nest's routes: errors raised by body parsing and other middleware.
+  app.use(problemErrorMiddleware);
+  return app;
+}

@@ -1,0 +1,42 @@
+import { ArgumentMetadata, Injectable, PipeTransform, ValidationError, ValidationPipe } from '@nestjs/common';
+import { Errors, FieldError } from './errors.js';
+import { normalizeText } from './text.js';
+
+/** Trims and NFC-normalises every incoming string (body, query, params) before validation. */
+@Injectable()
+export class NormalizeTextPipe implements PipeTransform {
+  transform(value: unknown, metadata: ArgumentMetadata): unknown {
+    if (metadata.type === 'custom') return value;
+    return normalizeText(value);
+  }
+}
+
+export function flattenValidationErrors(errors: ValidationError[], parent = ''): FieldError[] {
+  const out: FieldError[] = [];
+  for (const e of errors) {
+    const isIndex = /^\d+$/.test(e.property);
+    const path = parent ? (isIndex ? `${parent}[${e.property}]` : `${parent}.${e.property}`) : e.property;
+    if (e.constraints) {
+      for (const [name, message] of Object.entries(e.constraints)) {
+        const text = name === 'whitelistValidation' ? 'is not a known property' : message.startsWith(`${e.property} `) ? message.slice(e.property.length + 1) : message;
+        out.push({ field: path, message: text });
+      }
+    }
+    if (e.children?.length) out.push(...flattenValidationErrors(e.children, path));
+  }
+  return out;
+}
+
+/** Rejects unknown properties, converts query strings, and reports every bad field. */
+export function createValidationPipe(): ValidationPipe {
+  return new ValidationPipe({
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    forbidUnknownValues: true,
+    stopAtFirstError: true,
+    transform: true,
+    transformOptions: { enableImplicitConversion: false },
+    validationError: { target: false, value: false },
+    exceptionFactory: (errors) => Errors.validation(flattenValidationErrors(errors)),
+  });
+}

@@ -1,0 +1,251 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+
+/**
+ * The whole runtime configuration, read once from the environment and validated in one place.
+ * Every module receives this object (token `AppConfig`) instead of reading `process.env`.
+ */
+export interface AppConfig {
+  nodeEnv: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  publicBaseUrl: string;
+  /** Express "trust proxy": which proxies' X-Forwarded-For to believe for client addresses. */
+  trustProxy: string;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+  databaseUrl: string;
+  redisUrl: string;
+  /** Prefix of every Redis key this instance writes (queues, throttles): lets tests and tenants share a server. */
+  redisPrefix: string;
+  s3: {
+    /** Absent: an embedded S3 server (s3rver) is started on loopback, storing under `${dataDir}/s3`. */
+    endpoint: string | null;
+    accessKey: string;
+    secretKey: string;
+    bucket: string;
+    region: string;
+    embeddedPort: number;
+  };
+  jwt: { secret: string; accessTtlSeconds: number; refreshTtlSeconds: number; issuer: string };
+  adminPassword: string | null;
+  dataDir: string;
+  runWorkers: boolean;
+  /** Jobs each queue's worker runs at once. */
+  workerConcurrency: number;
+  limits: {
+    jsonBodyBytes: number;
+    uploadBytes: number;
+    loginMaxFailures: number;
+    loginWindowSeconds: number;
+  };
+  smtp: { url: string | null; from: string };
+  legalChangeDueDays: number;
+  /** Set only by the test harness: run the in-process scheduled jobs (sweeps) on demand instead of on a timer. */
+  schedulesEnabled: boolean;
+}
+
+export const AppConfig = Symbol('AppConfig');
+
+export class ConfigError extends Error {
+  constructor(readonly problems: { variable: string; message: string }[]) {
+    super(
+      'Invalid configuration:\n' + problems.map((p) => `  - ${p.variable}: ${p.message}`).join('\n'),
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+class Reader {
+  readonly problems: { variable: string; message: string }[] = [];
+  constructor(private readonly env: Env) {}
+
+  raw(name: string): string | undefined {
+    const v = this.env[name];
+    return v === undefined || v.trim() === '' ? undefined : v.trim();
+  }
+
+  string(name: string, fallback: string): string {
+    return this.raw(name) ?? fallback;
+  }
+
+  optional(name: string): string | null {
+    return this.raw(name) ?? null;
+  }
+
+  int(name: string, fallback: number, min: number, max: number): number {
+    const v = this.raw(name);
+    if (v === undefined) return fallback;
+    if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) {
+      this.problems.push({ variable: name, message: `must be an integer between ${min} and ${max} (got "${v}")` });
+      return fallback;
+    }
+    return Number(v);
+  }
+
+  /** Sizes accept plain bytes or a unit suffix: 512kb, 10mb, 2gb. */
+  bytes(name: string, fallback: number, max: number): number {
+    const v = this.raw(name);
+    if (v === undefined) return fallback;
+    const m = /^(\d+)\s*(b|kb|mb|gb)?$/i.exec(v);
+    const mult = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 } as const;
+    const n = m ? Number(m[1]) * mult[(m[2]?.toLowerCase() ?? 'b') as keyof typeof mult] : NaN;
+    if (!Number.isFinite(n) || n < 1 || n > max) {
+      this.problems.push({ variable: name, message: `must be a size such as 10mb, at most ${max} bytes (got "${v}")` });
+      return fallback;
+    }
+    return n;
+  }
+
+  bool(name: string, fallback: boolean): boolean {
+    const v = this.raw(name)?.toLowerCase();
+    if (v === undefined) return fallback;
+    if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+    if (['0', 'false', 'no', 'off'].includes(v)) return false;
+    this.problems.push({ variable: name, message: `must be true or false (got "${v}")` });
+    return fallback;
+  }
+
+  oneOf<T extends string>(name: string, fallback: T, allowed: readonly T[]): T {
+    const v = this.raw(name);
+    if (v === undefined) return fallback;
+    if (!allowed.includes(v as T)) {
+      this.problems.push({ variable: name, message: `must be one of ${allowed.join(', ')} (got "${v}")` });
+      return fallback;
+    }
+    return v as T;
+  }
+
+  url(name: string, fallback: string | null, protocols: string[]): string | null {
+    const v = this.raw(name) ?? fallback;
+    if (v === null) return null;
+    try {
+      const u = new URL(v);
+      if (!protocols.includes(u.protocol)) throw new Error('protocol');
+      return v;
+    } catch {
+      // Never echo the value: URLs carry passwords.
+      this.problems.push({ variable: name, message: `must be a URL with scheme ${protocols.join(' or ')}` });
+      return fallback;
+    }
+  }
+}
+
+/**
+ * Reads and validates the configuration. Throws a ConfigError naming every bad variable;
+ * secret values never appear in the message.
+ */
+export function loadConfig(env: Env = process.env): AppConfig {
+  const r = new Reader(env);
+  const nodeEnv = r.oneOf('NODE_ENV', 'development', ['development', 'production', 'test'] as const);
+  const port = r.int('PORT', 3000, 1, 65535);
+  const dataDirRaw = r.string('DATA_DIR', './data');
+  const dataDir = isAbsolute(dataDirRaw) ? dataDirRaw : resolve(process.cwd(), dataDirRaw);
+
+  const s3Endpoint = r.url('S3_ENDPOINT', null, ['http:', 'https:']);
+  const s3AccessKey = r.optional('S3_ACCESS_KEY');
+  const s3SecretKey = r.optional('S3_SECRET_KEY');
+  if (s3Endpoint && (!s3AccessKey || !s3SecretKey)) {
+    if (!s3AccessKey) r.problems.push({ variable: 'S3_ACCESS_KEY', message: 'is required when S3_ENDPOINT is set' });
+    if (!s3SecretKey) r.problems.push({ variable: 'S3_SECRET_KEY', message: 'is required when S3_ENDPOINT is set' });
+  }
+  const bucket = r.string('S3_BUCKET', 'eiso');
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) {
+    r.problems.push({ variable: 'S3_BUCKET', message: 'must be a valid S3 bucket name (3-63 lowercase letters, digits, dots, hyphens)' });
+  }
+
+  let jwtSecret = r.optional('JWT_SECRET');
+  if (jwtSecret !== null && jwtSecret.length < 32) {
+    r.problems.push({ variable: 'JWT_SECRET', message: 'must be at least 32 characters long' });
+  } else if (jwtSecret === null && nodeEnv === 'production') {
+    r.problems.push({ variable: 'JWT_SECRET', message: 'is required in production (at least 32 characters)' });
+  }
+
+  const adminPassword = r.optional('ADMIN_PASSWORD');
+  if (adminPassword !== null && adminPassword.length < 10) {
+    r.problems.push({ variable: 'ADMIN_PASSWORD', message: 'must be at least 10 characters long' });
+  }
+
+  const config: AppConfig = {
+    nodeEnv,
+    port,
+    host: r.string('HOST', '0.0.0.0'),
+    trustProxy: r.string('TRUST_PROXY', 'loopback'),
+    publicBaseUrl: r.url('PUBLIC_BASE_URL', `http://localhost:${port}`, ['http:', 'https:'])!,
+    logLevel: r.oneOf('LOG_LEVEL', nodeEnv === 'test' ? 'warn' : 'info', ['debug', 'info', 'warn', 'error'] as const),
+    databaseUrl: r.url('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/eiso', ['postgres:', 'postgresql:'])!,
+    redisUrl: r.url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:'])!,
+    redisPrefix: r.string('REDIS_PREFIX', 'eiso'),
+    s3: {
+      endpoint: s3Endpoint,
+      accessKey: s3AccessKey ?? 'S3RVER',
+      secretKey: s3SecretKey ?? 'S3RVER',
+      bucket,
+      region: r.string('S3_REGION', 'us-east-1'),
+      embeddedPort: r.int('S3_EMBEDDED_PORT', 9090, 0, 65535),
+    },
+    jwt: {
+      secret: jwtSecret ?? '',
+      accessTtlSeconds: r.int('ACCESS_TOKEN_TTL_SECONDS', 900, 30, 86400),
+      refreshTtlSeconds: r.int('REFRESH_TOKEN_TTL_SECONDS', 30 * 86400, 300, 365 * 86400),
+      issuer: 'e-iso',
+    },
+    adminPassword,
+    dataDir,
+    runWorkers: r.bool('RUN_WORKERS', true),
+    workerConcurrency: r.int('WORKER_CONCURRENCY', 4, 1, 64),
+    limits: {
+      jsonBodyBytes: r.bytes('JSON_BODY_LIMIT', 1024 * 1024, 64 * 1024 * 1024),
+      uploadBytes: r.bytes('MAX_UPLOAD_SIZE', 1024 * 1024 * 1024, 5 * 1024 * 1024 * 1024),
+      loginMaxFailures: r.int('LOGIN_MAX_FAILURES', 5, 1, 1000),
+      loginWindowSeconds: r.int('LOGIN_WINDOW_SECONDS', 900, 1, 86400),
+    },
+    smtp: { url: r.url('SMTP_URL', null, ['smtp:', 'smtps:']), from: r.string('MAIL_FROM', 'e-ISO <no-reply@e-iso.local>') },
+    legalChangeDueDays: r.int('LEGAL_CHANGE_DUE_DAYS', 30, 1, 365),
+    schedulesEnabled: r.bool('SCHEDULES_ENABLED', true),
+  };
+
+  if (r.problems.length > 0) throw new ConfigError(r.problems);
+
+  if (!config.jwt.secret) config.jwt.secret = persistentDevSecret(dataDir);
+  return config;
+}
+
+/**
+ * Outside production a missing JWT_SECRET is generated once and kept in DATA_DIR, so a restart
+ * does not sign everybody out and no secret is ever a constant in the code.
+ */
+function persistentDevSecret(dataDir: string): string {
+  const file = join(dataDir, 'jwt-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(48).toString('base64url');
+  writeFileSync(file, secret + '\n', { mode: 0o600 });
+  return secret;
+}
+
+/** A loggable view of the configuration: no secrets, no passwords in URLs. */
+export function describeConfig(c: AppConfig): Record<string, unknown> {
+  const redact = (u: string) => {
+    try {
+      const url = new URL(u);
+      if (url.password) url.password = '***';
+      return url.toString();
+    } catch {
+      return '***';
+    }
+  };
+  return {
+    nodeEnv: c.nodeEnv,
+    port: c.port,
+    database: redact(c.databaseUrl),
+    redis: redact(c.redisUrl),
+    redisPrefix: c.redisPrefix,
+    s3: c.s3.endpoint ? { endpoint: c.s3.endpoint, bucket: c.s3.bucket } : { embedded: true, bucket: c.s3.bucket },
+    dataDir: c.dataDir,
+    runWorkers: c.runWorkers,
+    smtp: c.smtp.url ? redact(c.smtp.url) : null,
+  };
+}

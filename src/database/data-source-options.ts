@@ -1,0 +1,20 @@
+import type { DataSourceOptions } from 'typeorm';
+import { MIGRATIONS } from '../../migrations/index.js';
+import type { AppConfig } from '../config/app-config.js';
+import { ENTITIES } from './entities.js';
+
+export function dataSourceOptions(config: Pick<AppConfig, 'databaseUrl' | 'nodeEnv'>, overrides: Partial<DataSourceOptions> = {}): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url: config.databaseUrl,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'schema_migrations',
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    logging: ['error', 'warn', 'migration'],
+    applicationName: 'e-iso',
+    extra: { max: 20, connectionTimeoutMillis: 5000, statement_timeout: 60_000 },
+    ...overrides,
+  } as DataSourceOptions;
+}

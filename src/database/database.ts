@@ -1,0 +1,71 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager, EntityTarget, ObjectLiteral, Repository } from 'typeorm';
+import { appLogger } from '../common/logger.js';
+
+export type IsolationLevel = 'READ COMMITTED' | 'REPEATABLE READ' | 'SERIALIZABLE';
+
+interface TxState {
+  manager: EntityManager;
+  afterCommit: (() => void | Promise<void>)[];
+}
+
+/**
+ * The unit of work. `transaction(fn)` runs fn in one PostgreSQL transaction; every repository
+ * reads `db.manager`, which is the transaction's manager inside fn, so writes made by different
+ * services (the change, its audit event, its queued jobs) commit or roll back together.
+ * Nested calls join the outer transaction.
+ */
+@Injectable()
+export class Database {
+  private readonly als = new AsyncLocalStorage<TxState>();
+
+  constructor(readonly dataSource: DataSource) {}
+
+  get manager(): EntityManager {
+    return this.als.getStore()?.manager ?? this.dataSource.manager;
+  }
+
+  get inTransaction(): boolean {
+    return this.als.getStore() !== undefined;
+  }
+
+  repo<T extends ObjectLiteral>(entity: EntityTarget<T>): Repository<T> {
+    return this.manager.getRepository(entity);
+  }
+
+  query<T = unknown>(sql: string, params?: unknown[]): Promise<T> {
+    return this.manager.query(sql, params);
+  }
+
+  async transaction<T>(fn: () => Promise<T>, isolation: IsolationLevel = 'READ COMMITTED'): Promise<T> {
+    const outer = this.als.getStore();
+    if (outer) return fn();
+    const state: TxState = { manager: undefined as unknown as EntityManager, afterCommit: [] };
+    const result = await this.dataSource.transaction(isolation, (manager) => {
+      state.manager = manager;
+      return this.als.run(state, fn);
+    });
+    for (const hook of state.afterCommit) {
+      try {
+        await hook();
+      } catch (err) {
+        appLogger.write('warn', 'after-commit hook failed', { err });
+      }
+    }
+    return result;
+  }
+
+  /** Runs `hook` once the current transaction commits (immediately when not in one). Never on rollback. */
+  afterCommit(hook: () => void | Promise<void>): void {
+    const state = this.als.getStore();
+    if (state) state.afterCommit.push(hook);
+    else void Promise.resolve().then(hook).catch((err) => appLogger.write('warn', 'after-commit hook failed', { err }));
+  }
+
+  /** Transaction-scoped advisory lock on a string key (released at commit/rollback). */
+  async lock(key: string): Promise<void> {
+    if (!this.inTransaction) throw new Error('Database.lock() must be called inside a transaction');
+    await this.manager.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [key]);
+  }
+}

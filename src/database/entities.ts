@@ -1,0 +1,9 @@
+import { Agency, Delegation, Membership } from '../agencies/agency.entity.js';
+import { AuditEvent } from '../audit/audit-event.entity.js';
+import { AuthSession, RefreshToken } from '../identity/session.entity.js';
+import { User } from '../identity/user.entity.js';
+import { LegalDocument } from '../legal/legal-document.entity.js';
+import { JobOutboxEntry } from '../queue/job-outbox.entity.js';
+
+/** Every entity, for the app and the migration CLI. Add new entities here. */
+export const ENTITIES = [User, AuthSession, RefreshToken, Agency, Membership, Delegation, AuditEvent, JobOutboxEntry, LegalDocument];

@@ -1,0 +1,20 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+import { AdminSeeder } from './admin-seeder.js';
+import { AuthController } from './auth.controller.js';
+import { AuthGuard } from './auth.guard.js';
+import { AuthService } from './auth.service.js';
+import { Passwords } from './passwords.js';
+import { FailureThrottle } from './throttle.js';
+import { Tokens } from './tokens.js';
+import { UsersController } from './users.controller.js';
+import { UsersService } from './users.service.js';
+
+@Module({
+  imports: [JwtModule.register({})],
+  controllers: [AuthController, UsersController],
+  providers: [Passwords, Tokens, FailureThrottle, UsersService, AuthService, AdminSeeder, { provide: APP_GUARD, useClass: AuthGuard }],
+  exports: [AuthService, UsersService, Passwords, FailureThrottle],
+})
+export class IdentityModule {}

@@ -1,0 +1,42 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+/**
+ * The journal of queued work. A row is written in the same transaction as the change that needs
+ * the job (so a job is never sent for a change that rolled back, and never lost when Redis is
+ * down), put on the queue by the OutboxRelay, and deleted when the job completes or finally
+ * fails. The relay re-sends rows whose job Redis no longer knows (Redis restarted empty).
+ */
+@Entity('job_outbox')
+@Index('job_outbox_queue_job_id_key', ['queue', 'jobId'], { unique: true })
+export class JobOutboxEntry {
+  @PrimaryGeneratedColumn({ type: 'bigint' })
+  id: string;
+
+  @Column({ type: 'text' })
+  queue: string;
+
+  @Column({ type: 'text' })
+  name: string;
+
+  @Column({ name: 'job_id', type: 'text' })
+  jobId: string;
+
+  @Column({ type: 'jsonb' })
+  data: Record<string, unknown>;
+
+  @Column({ name: 'run_at', type: 'timestamptz', nullable: true })
+  runAt: Date | null;
+
+  @Column({ type: 'int', default: 0 })
+  attempts: number;
+
+  @Column({ name: 'last_error', type: 'text', nullable: true })
+  lastError: string | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  /** When the relay last put it on the queue; the row stays until the job completes or finally fails. */
+  @Column({ name: 'dispatched_at', type: 'timestamptz', nullable: true })
+  dispatchedAt: Date | null;
+}

@@ -1,0 +1,210 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { getQueueToken } from '@nestjs/bullmq';
+import type { JobsOptions, Queue } from 'bullmq';
+import { AppConfig } from '../config/app-config.js';
+import { Database } from '../database/database.js';
+import { JobOutboxEntry } from './job-outbox.entity.js';
+import { JOBS, JobName, JobSpec, QUEUES, QueueName, safeJobId } from './jobs.js';
+
+export interface EnqueueOptions {
+  /** The job's identity: the same id is one unit of work, run once. */
+  jobId: string;
+  /** Run no earlier than this. */
+  runAt?: Date;
+}
+
+const REDIS_TIMEOUT_MS = 3000;
+
+function withTimeout<T>(p: Promise<T>, ms = REDIS_TIMEOUT_MS): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`Redis did not answer within ${ms} ms`)), ms);
+    p.then(
+      (v) => {
+        clearTimeout(t);
+        resolve(v);
+      },
+      (e) => {
+        clearTimeout(t);
+        reject(e);
+      },
+    );
+  });
+}
+
+/** Access to the BullMQ queues by name. */
+@Injectable()
+export class Queues {
+  private readonly byName = new Map<QueueName, Queue>();
+  constructor(private readonly moduleRef: ModuleRef) {}
+
+  get(name: QueueName): Queue {
+    let q = this.byName.get(name);
+    if (!q) {
+      q = this.moduleRef.get<Queue>(getQueueToken(name), { strict: false });
+      this.byName.set(name, q);
+    }
+    return q;
+  }
+
+  all(): [QueueName, Queue][] {
+    return QUEUES.map((n) => [n, this.get(n)]);
+  }
+}
+
+export function jobOptions(spec: JobSpec, jobId: string, runAt?: Date | null): JobsOptions {
+  return {
+    jobId,
+    attempts: spec.attempts ?? 5,
+    backoff: { type: 'exponential', delay: 2000 },
+    delay: runAt ? Math.max(0, runAt.getTime() - Date.now()) : undefined,
+    removeOnComplete: { age: 24 * 3600, count: 5000 },
+    removeOnFail: { age: 14 * 24 * 3600 },
+  };
+}
+
+/**
+ * Moves outbox rows onto the queues. Runs after each commit (kick) and on a timer; several
+ * processes can run it at once (rows are claimed with SKIP LOCKED). Rows already sent are checked
+ * against Redis after a while: a job Redis lost is sent again, a finished one's row is removed.
+ */
+@Injectable()
+export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('OutboxRelay');
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private stopped = false;
+
+  constructor(
+    private readonly db: Database,
+    private readonly queues: Queues,
+    @Inject(AppConfig) private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.config.schedulesEnabled) return;
+    this.timer = setInterval(() => this.kick(), 2000);
+    this.timer.unref();
+    this.kick();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** Starts a flush unless one is running (then one more runs after it). */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.flush()
+      .catch((err) => this.logger.warn({ msg: 'outbox relay pass failed', err }))
+      .finally(() => {
+        this.running = null;
+        if (this.again && !this.stopped) {
+          this.again = false;
+          this.kick();
+        }
+      });
+  }
+
+  /** One full pass: send every pending row, then reconcile rows sent long ago. Returns when done. */
+  async flush(): Promise<void> {
+    while (!this.stopped && (await this.sendBatch()) > 0) {
+      /* keep going while there is work */
+    }
+    await this.reconcileBatch();
+  }
+
+  /** Waits for any running pass, then runs one more (used by tests and shutdown paths). */
+  async drain(): Promise<void> {
+    await this.running;
+    await this.flush();
+  }
+
+  private async sendBatch(): Promise<number> {
+    return this.db.transaction(async () => {
+      const rows = await this.db.query<JobOutboxEntry[]>(
+        `SELECT id, queue, name, job_id AS "jobId", data, run_at AS "runAt"
+           FROM job_outbox WHERE dispatched_at IS NULL
+           ORDER BY id LIMIT 200 FOR UPDATE SKIP LOCKED`,
+      );
+      let sent = 0;
+      for (const row of rows) {
+        const spec = JOBS[row.name as JobName] as JobSpec | undefined;
+        try {
+          if (!spec) throw new Error(`unknown job ${row.name}`);
+          await withTimeout(this.queues.get(spec.queue).add(row.name, row.data, jobOptions(spec, row.jobId, row.runAt)));
+          await this.db.query('UPDATE job_outbox SET dispatched_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = $1', [row.id]);
+          sent++;
+        } catch (err) {
+          await this.db.query('UPDATE job_outbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1', [row.id, String((err as Error).message ?? err).slice(0, 500)]);
+          // Redis is probably down: stop this pass, the rows stay for the next one.
+          return 0;
+        }
+      }
+      return sent;
+    });
+  }
+
+  private async reconcileBatch(): Promise<void> {
+    await this.db.transaction(async () => {
+      const rows = await this.db.query<JobOutboxEntry[]>(
+        `SELECT id, queue, name, job_id AS "jobId", data, run_at AS "runAt"
+           FROM job_outbox
+          WHERE dispatched_at < now() - interval '1 minute'
+            AND (run_at IS NULL OR run_at < now() - interval '1 minute')
+          ORDER BY dispatched_at LIMIT 200 FOR UPDATE SKIP LOCKED`,
+      );
+      for (const row of rows) {
+        const spec = JOBS[row.name as JobName] as JobSpec | undefined;
+        if (!spec) continue;
+        const queue = this.queues.get(spec.queue);
+        const job = await withTimeout(queue.getJob(row.jobId));
+        if (!job) {
+          this.logger.warn({ msg: 'job lost by Redis, sending again', job: row.name, jobId: row.jobId });
+          await withTimeout(queue.add(row.name, row.data, jobOptions(spec, row.jobId, row.runAt)));
+          await this.db.query('UPDATE job_outbox SET dispatched_at = now(), attempts = attempts + 1 WHERE id = $1', [row.id]);
+          continue;
+        }
+        const state = await withTimeout(job.getState());
+        if (state === 'completed' || state === 'failed') await this.db.query('DELETE FROM job_outbox WHERE id = $1', [row.id]);
+        else await this.db.query('UPDATE job_outbox SET dispatched_at = now() WHERE id = $1', [row.id]);
+      }
+    });
+  }
+
+  /** Called by the worker when a job finished for good (completed, or failed on its last attempt). */
+  async settled(queue: string, jobId: string): Promise<void> {
+    await this.db.query('DELETE FROM job_outbox WHERE queue = $1 AND job_id = $2', [queue, jobId]);
+  }
+}
+
+/**
+ * Queue work from services: `enqueue` writes an outbox row in the caller's transaction; after the
+ * commit the relay puts it on the queue. Nothing here talks to Redis inside a request's transaction.
+ */
+@Injectable()
+export class JobQueue {
+  constructor(
+    private readonly db: Database,
+    private readonly relay: OutboxRelay,
+  ) {}
+
+  async enqueue(name: JobName, data: Record<string, unknown>, opts: EnqueueOptions): Promise<void> {
+    const spec: JobSpec = JOBS[name];
+    await this.db.manager
+      .createQueryBuilder()
+      .insert()
+      .into(JobOutboxEntry)
+      .values({ queue: spec.queue, name, jobId: safeJobId(opts.jobId), data: data as never, runAt: opts.runAt ?? null })
+      .orIgnore()
+      .execute();
+    this.db.afterCommit(() => this.relay.kick());
+  }
+}

@@ -1,0 +1,30 @@
+/**
+ * Every job the system runs: its queue and how it is retried. The job registry refuses to start
+ * when one of these has no handler. Feature issues add their jobs here.
+ */
+export const QUEUES = ['render', 'legal', 'mail', 'workflow', 'maintenance'] as const;
+export type QueueName = (typeof QUEUES)[number];
+
+export interface JobSpec {
+  queue: QueueName;
+  /** Attempts before the job is failed for good (default 5). */
+  attempts?: number;
+  /** Repeat every N ms as a scheduled job (registered at start-up by the worker). */
+  everyMs?: number;
+}
+
+export const JOBS = {
+  /** Deletes refresh tokens and sessions that expired more than a week ago. */
+  'identity.purge-expired-sessions': { queue: 'maintenance', attempts: 3, everyMs: 6 * 3600_000 },
+} satisfies Record<string, JobSpec>;
+
+export type JobName = keyof typeof JOBS;
+
+export function jobSpec(name: string): JobSpec | undefined {
+  return (JOBS as Record<string, JobSpec>)[name];
+}
+
+/** BullMQ job ids may not contain ':' nor be integers. */
+export function safeJobId(...parts: string[]): string {
+  return parts.join('_').replace(/:/g, '-');
+}

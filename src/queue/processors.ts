@@ -1,0 +1,91 @@
+import { Inject, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import type { Job } from 'bullmq';
+import { AppConfig } from '../config/app-config.js';
+import { RequestContexts } from '../common/request-context.js';
+import { JobRegistry, isFinalAttempt } from './job-registry.js';
+import { OutboxRelay } from './job-queue.js';
+import type { QueueName } from './jobs.js';
+
+/**
+ * The worker side of one queue: runs the registered handler of each job, then clears the job's
+ * outbox row once it is settled. Each queue has its own class because @Processor is static.
+ */
+abstract class QueueWorker extends WorkerHost implements OnApplicationBootstrap {
+  protected abstract readonly queueName: QueueName;
+  private readonly log = new Logger('Worker');
+
+  constructor(
+    private readonly registry: JobRegistry,
+    private readonly relay: OutboxRelay,
+    private readonly config: AppConfig,
+  ) {
+    super();
+  }
+
+  onApplicationBootstrap(): void {
+    // The worker is created by @nestjs/bullmq during module init; set its concurrency from config.
+    this.worker.concurrency = this.config.workerConcurrency;
+  }
+
+  async process(job: Job): Promise<unknown> {
+    const ctx = { requestId: `job:${job.queueName}:${job.id}`, clientIp: null, userAgent: null, actorId: null, actorName: null };
+    return RequestContexts.run(ctx, async () => {
+      try {
+        const result = await this.registry.dispatch(job);
+        await this.relay.settled(this.queueName, job.id!).catch(() => undefined);
+        return result;
+      } catch (err) {
+        if (isFinalAttempt(job)) {
+          this.log.error({ msg: 'job failed for good', job: job.name, jobId: job.id, attempts: job.attemptsMade + 1, err });
+          await this.relay.settled(this.queueName, job.id!).catch(() => undefined);
+        } else {
+          this.log.warn({ msg: 'job failed, will retry', job: job.name, jobId: job.id, attempt: job.attemptsMade + 1, err: (err as Error).message });
+        }
+        throw err;
+      }
+    });
+  }
+}
+
+@Processor('render')
+export class RenderWorker extends QueueWorker {
+  protected readonly queueName = 'render' as const;
+  constructor(registry: JobRegistry, relay: OutboxRelay, @Inject(AppConfig) config: AppConfig) {
+    super(registry, relay, config);
+  }
+}
+
+@Processor('legal')
+export class LegalWorker extends QueueWorker {
+  protected readonly queueName = 'legal' as const;
+  constructor(registry: JobRegistry, relay: OutboxRelay, @Inject(AppConfig) config: AppConfig) {
+    super(registry, relay, config);
+  }
+}
+
+@Processor('mail')
+export class MailWorker extends QueueWorker {
+  protected readonly queueName = 'mail' as const;
+  constructor(registry: JobRegistry, relay: OutboxRelay, @Inject(AppConfig) config: AppConfig) {
+    super(registry, relay, config);
+  }
+}
+
+@Processor('workflow')
+export class WorkflowWorker extends QueueWorker {
+  protected readonly queueName = 'workflow' as const;
+  constructor(registry: JobRegistry, relay: OutboxRelay, @Inject(AppConfig) config: AppConfig) {
+    super(registry, relay, config);
+  }
+}
+
+@Processor('maintenance')
+export class MaintenanceWorker extends QueueWorker {
+  protected readonly queueName = 'maintenance' as const;
+  constructor(registry: JobRegistry, relay: OutboxRelay, @Inject(AppConfig) config: AppConfig) {
+    super(registry, relay, config);
+  }
+}
+
+export const WORKERS = [RenderWorker, LegalWorker, MailWorker, WorkflowWorker, MaintenanceWorker];

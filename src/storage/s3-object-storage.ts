@@ -1,0 +1,105 @@
+import { createReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
+import * as Minio from 'minio';
+import type { AppConfig } from '../config/app-config.js';
+import { ByteRange, ListedObject, ObjectInfo, ObjectStorage } from './object-storage.js';
+
+function isNotFound(err: unknown): boolean {
+  const code = (err as { code?: string })?.code;
+  return code === 'NotFound' || code === 'NoSuchKey' || code === 'NoSuchObject';
+}
+
+/** ObjectStorage over any S3-compatible server, through the `minio` client. */
+export class S3ObjectStorage extends ObjectStorage {
+  private readonly client: Minio.Client;
+  /** Uploads stream a file body; a retry could not replay it, so this client never retries. */
+  private readonly uploadClient: Minio.Client;
+  private readonly sha256Signed: boolean;
+  readonly bucket: string;
+  private readonly region: string;
+
+  constructor(endpoint: string, s3: AppConfig['s3']) {
+    super();
+    const url = new URL(endpoint);
+    const useSSL = url.protocol === 'https:';
+    const opts: Minio.ClientOptions = {
+      endPoint: url.hostname,
+      port: url.port ? Number(url.port) : useSSL ? 443 : 80,
+      useSSL,
+      accessKey: s3.accessKey,
+      secretKey: s3.secretKey,
+      region: s3.region,
+      pathStyle: true,
+      // Large enough that every accepted file is one PUT (s3rver cannot list multipart uploads).
+      partSize: 5 * 1024 * 1024 * 1024,
+    };
+    this.client = new Minio.Client(opts);
+    this.uploadClient = new Minio.Client({ ...opts, retryOptions: { disableRetry: true } });
+    this.sha256Signed = !useSSL;
+    this.bucket = s3.bucket;
+    this.region = s3.region;
+  }
+
+  async ensureBucket(): Promise<void> {
+    if (!(await this.client.bucketExists(this.bucket))) {
+      try {
+        await this.client.makeBucket(this.bucket, this.region);
+      } catch (err) {
+        const code = (err as { code?: string }).code;
+        if (code !== 'BucketAlreadyOwnedByYou' && code !== 'BucketAlreadyExists') throw err;
+      }
+    }
+  }
+
+  async ping(): Promise<void> {
+    if (!(await this.client.bucketExists(this.bucket))) throw new Error(`bucket ${this.bucket} does not exist`);
+  }
+
+  async putFile(key: string, path: string, meta: { size: number; sha256: string; contentType: string }): Promise<void> {
+    const res = await this.uploadClient.makeRequestStreamAsync(
+      {
+        method: 'PUT',
+        bucketName: this.bucket,
+        objectName: key,
+        headers: { 'Content-Length': String(meta.size), 'Content-Type': meta.contentType },
+      },
+      createReadStream(path),
+      this.sha256Signed ? meta.sha256 : '',
+      [200],
+      this.region,
+    );
+    res.resume();
+    await new Promise<void>((resolve, reject) => res.on('end', resolve).on('error', reject));
+  }
+
+  async putBytes(key: string, bytes: Uint8Array, contentType: string): Promise<void> {
+    const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    await this.client.putObject(this.bucket, key, buf, buf.length, { 'Content-Type': contentType });
+  }
+
+  async get(key: string, range?: ByteRange): Promise<Readable> {
+    if (range) return this.client.getPartialObject(this.bucket, key, range.start, range.end - range.start + 1);
+    return this.client.getObject(this.bucket, key);
+  }
+
+  async stat(key: string): Promise<ObjectInfo | null> {
+    try {
+      const s = await this.client.statObject(this.bucket, key);
+      return { size: s.size, lastModified: s.lastModified };
+    } catch (err) {
+      if (isNotFound(err)) return null;
+      throw err;
+    }
+  }
+
+  async remove(key: string): Promise<void> {
+    await this.client.removeObject(this.bucket, key);
+  }
+
+  async *list(prefix: string): AsyncIterable<ListedObject> {
+    const stream = this.client.listObjectsV2(this.bucket, prefix, true);
+    for await (const item of stream as AsyncIterable<Minio.BucketItem>) {
+      if (item.name) yield { key: item.name, size: item.size, lastModified: item.lastModified ?? new Date(0) };
+    }
+  }
+}

@@ -1,0 +1,72 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import request from 'supertest';
+import { createHttpApp } from '../../src/bootstrap/http-app.js';
+import { AppConfig, loadConfig } from '../../src/config/app-config.js';
+import { Database } from '../../src/database/database.js';
+import { ensureDatabaseExists, runMigrations } from '../../src/database/prepare-database.js';
+import { OutboxRelay } from '../../src/queue/job-queue.js';
+
+export const TEST_ADMIN_PASSWORD = 'test-admin-password-42';
+
+export interface TestApp {
+  app: NestExpressApplication;
+  config: AppConfig;
+  http: ReturnType<typeof request>;
+  db: Database;
+  /** Puts committed outbox jobs on the queues now and waits for the pass to finish. */
+  flushOutbox(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Environment of the test run (see global-setup), as env vars the real config loader reads. */
+export function testEnv(overrides: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+  const must = (k: string) => {
+    const v = process.env[k];
+    if (!v) throw new Error(`${k} is not set: run the tests through jest (test/support/global-setup.ts)`);
+    return v;
+  };
+  return {
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'error',
+    DATABASE_URL: must('EISO_TEST_DATABASE_URL'),
+    REDIS_URL: must('EISO_TEST_REDIS_URL'),
+    REDIS_PREFIX: must('EISO_TEST_REDIS_PREFIX'),
+    S3_ENDPOINT: must('EISO_TEST_S3_ENDPOINT'),
+    S3_ACCESS_KEY: 'S3RVER',
+    S3_SECRET_KEY: 'S3RVER',
+    S3_BUCKET: 'eiso-test',
+    DATA_DIR: must('EISO_TEST_DATA_DIR'),
+    JWT_SECRET: 'test-jwt-secret-test-jwt-secret-test-jwt-secret',
+    ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
+    SCHEDULES_ENABLED: 'false',
+    RUN_WORKERS: 'true',
+    ...overrides,
+  };
+}
+
+let prepared: Promise<void> | null = null;
+
+/** Creates and migrates the run's database once per test worker (idempotent across workers). */
+export function prepareTestDatabase(): Promise<void> {
+  prepared ??= (async () => {
+    const databaseUrl = testEnv().DATABASE_URL!;
+    await ensureDatabaseExists(databaseUrl);
+    await runMigrations({ databaseUrl, nodeEnv: 'test' });
+  })();
+  return prepared;
+}
+
+/** The real app (real PostgreSQL, Redis and S3), configured through the real config loader. */
+export async function createTestApp(env: Record<string, string | undefined> = {}, opts: { workers?: boolean } = {}): Promise<TestApp> {
+  await prepareTestDatabase();
+  const config = loadConfig(testEnv(env));
+  const app = await createHttpApp(config, { workers: opts.workers ?? config.runWorkers });
+  return {
+    app,
+    config,
+    http: request(app.getHttpServer()),
+    db: app.get(Database),
+    flushOutbox: () => app.get(OutboxRelay).drain(),
+    close: () => app.close(),
+  };
+}
