@@ -34,8 +34,24 @@ export class Database {
     return this.manager.getRepository(entity);
   }
 
-  query<T = unknown>(sql: string, params?: unknown[]): Promise<T> {
-    return this.manager.query(sql, params);
+  /**
+   * Raw SQL in the current transaction (or on a pooled connection). Always resolves to the rows,
+   * also for INSERT/UPDATE/DELETE ... RETURNING (TypeORM's own query() returns [rows, count] there).
+   */
+  async query<T = unknown>(sql: string, params?: unknown[]): Promise<T> {
+    return (await this.execute(sql, params)).rows as T;
+  }
+
+  /** Raw SQL returning both the rows and the number of rows affected (UPDATE/DELETE counts). */
+  async execute<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<{ rows: R[]; affected: number }> {
+    const txRunner = this.als.getStore()?.manager.queryRunner;
+    const runner = txRunner ?? this.dataSource.createQueryRunner();
+    try {
+      const res = await runner.query(sql, params, true);
+      return { rows: res.records as R[], affected: res.affected ?? res.records?.length ?? 0 };
+    } finally {
+      if (!txRunner) await runner.release();
+    }
   }
 
   async transaction<T>(fn: () => Promise<T>, isolation: IsolationLevel = 'READ COMMITTED'): Promise<T> {
