@@ -22,7 +22,7 @@ export function requestContextMiddleware(req: Request, res: Response, next: Next
     () => {
       res.on('finish', () => {
         const ms = Number(process.hrtime.bigint() - started) / 1e6;
-        appLogger.write(res.statusCode >= 500 ? 'error' : 'info', 'request', {
+        appLogger.write(res.statusCode >= 500 && res.statusCode !== 503 ? 'error' : res.statusCode === 503 ? 'warn' : 'info', 'request', {
           requestId,
           method: req.method,
           path: req.originalUrl.split('?')[0],

@@ -20,8 +20,9 @@ export async function ensureDatabaseExists(databaseUrl: string): Promise<void> {
       appLogger.write('info', 'database created', { database: name });
     }
   } catch (err) {
-    // Two processes starting together may race to create it.
-    if ((err as { code?: string }).code !== '42P04') throw err;
+    // Two processes starting together may race to create it (42P04, or 23505 on pg_database).
+    const code = (err as { code?: string }).code;
+    if (code !== '42P04' && code !== '23505') throw err;
   } finally {
     await client.end();
   }

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { JobsOptions, Queue } from 'bullmq';
@@ -32,16 +32,35 @@ function withTimeout<T>(p: Promise<T>, ms = REDIS_TIMEOUT_MS): Promise<T> {
   });
 }
 
+/**
+ * Logs connection errors of a queue or worker at most every 30 s (while Redis is down BullMQ
+ * reports every reconnect attempt; without a listener it would print them all to stderr).
+ */
+export function quietErrors(emitter: { on(event: 'error', fn: (err: Error) => void): unknown }, what: string, logger: Logger): void {
+  let last = 0;
+  emitter.on('error', (err: Error) => {
+    if (Date.now() - last < 30_000) return;
+    last = Date.now();
+    logger.warn({ msg: `${what}: ${err.message}` });
+  });
+}
+
 /** Access to the BullMQ queues by name. */
 @Injectable()
-export class Queues {
+export class Queues implements OnModuleInit {
+  private readonly logger = new Logger('Queues');
   private readonly byName = new Map<QueueName, Queue>();
   constructor(private readonly moduleRef: ModuleRef) {}
+
+  onModuleInit(): void {
+    for (const name of QUEUES) this.get(name);
+  }
 
   get(name: QueueName): Queue {
     let q = this.byName.get(name);
     if (!q) {
       q = this.moduleRef.get<Queue>(getQueueToken(name), { strict: false });
+      quietErrors(q, `queue ${name}`, this.logger);
       this.byName.set(name, q);
     }
     return q;
@@ -118,7 +137,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     while (!this.stopped && (await this.sendBatch()) > 0) {
       /* keep going while there is work */
     }
-    await this.reconcileBatch();
+    await this.reconcile();
   }
 
   /** Waits for any running pass, then runs one more (used by tests and shutdown paths). */
@@ -152,14 +171,19 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     });
   }
 
-  private async reconcileBatch(): Promise<void> {
+  /**
+   * Checks rows sent more than `graceMs` ago (and due that long ago) against Redis: re-sends the
+   * jobs Redis lost, removes rows of jobs that finished.
+   */
+  async reconcile(graceMs = 60_000): Promise<void> {
     await this.db.transaction(async () => {
       const rows = await this.db.query<JobOutboxEntry[]>(
         `SELECT id, queue, name, job_id AS "jobId", data, run_at AS "runAt"
            FROM job_outbox
-          WHERE dispatched_at < now() - interval '1 minute'
-            AND (run_at IS NULL OR run_at < now() - interval '1 minute')
+          WHERE dispatched_at < now() - make_interval(secs => $1::float8 / 1000)
+            AND (run_at IS NULL OR run_at < now() - make_interval(secs => $1::float8 / 1000))
           ORDER BY dispatched_at LIMIT 200 FOR UPDATE SKIP LOCKED`,
+        [graceMs],
       );
       for (const row of rows) {
         const spec = JOBS[row.name as JobName] as JobSpec | undefined;

@@ -4,7 +4,7 @@ import type { Job } from 'bullmq';
 import { AppConfig } from '../config/app-config.js';
 import { RequestContexts } from '../common/request-context.js';
 import { JobRegistry, isFinalAttempt } from './job-registry.js';
-import { OutboxRelay } from './job-queue.js';
+import { OutboxRelay, quietErrors } from './job-queue.js';
 import type { QueueName } from './jobs.js';
 
 /**
@@ -26,6 +26,7 @@ abstract class QueueWorker extends WorkerHost implements OnApplicationBootstrap 
   onApplicationBootstrap(): void {
     // The worker is created by @nestjs/bullmq during module init; set its concurrency from config.
     this.worker.concurrency = this.config.workerConcurrency;
+    quietErrors(this.worker, `worker ${this.queueName}`, this.log);
   }
 
   async process(job: Job): Promise<unknown> {

@@ -1,10 +1,14 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { createHttpApp } from '../../src/bootstrap/http-app.js';
+import { appLogger, LogLevel } from '../../src/common/logger.js';
 import { AppConfig, loadConfig } from '../../src/config/app-config.js';
 import { Database } from '../../src/database/database.js';
 import { ensureDatabaseExists, runMigrations } from '../../src/database/prepare-database.js';
 import { OutboxRelay } from '../../src/queue/job-queue.js';
+
+// Quiet logs from the first line on (the database preparation logs before any app exists).
+appLogger.setLevel((process.env.TEST_LOG_LEVEL as LogLevel) ?? 'error');
 
 export const TEST_ADMIN_PASSWORD = 'test-admin-password-42';
 

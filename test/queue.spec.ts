@@ -1,0 +1,129 @@
+import { randomUUID } from 'node:crypto';
+import { Reflector } from '@nestjs/core';
+import type { DiscoveryService, MetadataScanner } from '@nestjs/core';
+import { JobQueue, OutboxRelay } from '../src/queue/job-queue.js';
+import { JobRegistry } from '../src/queue/job-registry.js';
+import { createTestApp, TestApp } from './support/app.js';
+import { Fixtures } from './support/fixtures.js';
+import { TestRedis } from './support/services.js';
+
+async function until(check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('condition not met in time');
+}
+
+/**
+ * Queued work goes through the outbox: written with the change, sent after commit, kept while
+ * Redis is down, re-sent when Redis lost it. The purge-expired-sessions job serves as the probe.
+ */
+describe('job outbox and queue', () => {
+  async function expiredSession(t: TestApp, userId: string): Promise<string> {
+    const rows = await t.db.query<{ id: string }[]>(
+      `INSERT INTO auth_sessions (user_id, expires_at) VALUES ($1, now() - interval '8 days') RETURNING id`,
+      [userId],
+    );
+    return rows[0].id;
+  }
+  const exists = async (t: TestApp, id: string) => (await t.db.query<unknown[]>('SELECT 1 FROM auth_sessions WHERE id = $1', [id])).length > 0;
+  const outboxRows = (t: TestApp, jobId: string) => t.db.query<{ attempts: number; last_error: string | null; dispatched_at: Date | null }[]>('SELECT attempts, last_error, dispatched_at FROM job_outbox WHERE job_id = $1', [jobId]);
+
+  describe('with the shared Redis', () => {
+    let t: TestApp;
+    let userId: string;
+    beforeAll(async () => {
+      t = await createTestApp();
+      userId = (await new Fixtures(t).user()).id;
+    });
+    afterAll(() => t.close());
+
+    it('a job enqueued in a rolled-back transaction is never sent', async () => {
+      const jobId = `purge-rollback-${randomUUID()}`;
+      await expect(
+        t.db.transaction(async () => {
+          await t.app.get(JobQueue).enqueue('identity.purge-expired-sessions', {}, { jobId });
+          throw new Error('the change failed');
+        }),
+      ).rejects.toThrow('the change failed');
+      await t.flushOutbox();
+      expect(await outboxRows(t, jobId)).toHaveLength(0);
+    });
+
+    it('a committed job runs once, and enqueuing the same job id again is one unit of work', async () => {
+      const session = await expiredSession(t, userId);
+      const jobId = `purge-${randomUUID()}`;
+      await t.db.transaction(async () => {
+        await t.app.get(JobQueue).enqueue('identity.purge-expired-sessions', {}, { jobId });
+        await t.app.get(JobQueue).enqueue('identity.purge-expired-sessions', {}, { jobId });
+      });
+      expect(await outboxRows(t, jobId)).toHaveLength(1);
+      await t.flushOutbox();
+      await until(async () => !(await exists(t, session)));
+      // The row is cleared once the job settled.
+      await until(async () => (await outboxRows(t, jobId)).length === 0);
+    });
+  });
+
+  describe('when Redis goes away', () => {
+    let redis: TestRedis;
+    let t: TestApp;
+    let userId: string;
+    beforeAll(async () => {
+      redis = await TestRedis.start();
+      t = await createTestApp({ REDIS_URL: redis.url, REDIS_PREFIX: `q-${randomUUID().slice(0, 8)}` });
+      userId = (await new Fixtures(t).user()).id;
+    });
+    afterAll(async () => {
+      await t.close();
+      await redis.stop();
+    });
+
+    it('keeps the job while Redis is down and runs it when Redis is back', async () => {
+      await redis.stop();
+      const session = await expiredSession(t, userId);
+      const jobId = `purge-down-${randomUUID()}`;
+      // The change commits although Redis is down: the job waits in PostgreSQL.
+      await t.db.transaction(() => t.app.get(JobQueue).enqueue('identity.purge-expired-sessions', {}, { jobId }));
+      await t.flushOutbox();
+      const [row] = await outboxRows(t, jobId);
+      expect(row.dispatched_at).toBeNull();
+      expect(row.attempts).toBeGreaterThanOrEqual(1);
+      expect(row.last_error).toBeTruthy();
+      expect(await exists(t, session)).toBe(true);
+
+      await redis.resume();
+      await until(async () => {
+        await t.flushOutbox();
+        return !(await exists(t, session));
+      }, 30_000);
+    });
+
+    it('re-sends a job that Redis lost when it restarted empty', async () => {
+      const session = await expiredSession(t, userId);
+      const jobId = `purge-lost-${randomUUID()}`;
+      // Due in 2 s: sent to Redis as a delayed job...
+      await t.db.transaction(() => t.app.get(JobQueue).enqueue('identity.purge-expired-sessions', {}, { jobId, runAt: new Date(Date.now() + 2000) }));
+      await t.flushOutbox();
+      expect((await outboxRows(t, jobId))[0].dispatched_at).not.toBeNull();
+      // ...then Redis restarts without its data before the job ran.
+      await redis.stop();
+      await redis.resume();
+      await new Promise((r) => setTimeout(r, 2500));
+      expect(await exists(t, session)).toBe(true);
+      await until(async () => {
+        await t.app.get(OutboxRelay).reconcile(0);
+        return !(await exists(t, session));
+      }, 30_000);
+    });
+  });
+
+  it('the job registry refuses to start when a job has no handler', () => {
+    const discovery = { getProviders: () => [] } as unknown as DiscoveryService;
+    const scanner = { getAllMethodNames: () => [] } as unknown as MetadataScanner;
+    const registry = new JobRegistry(discovery, scanner, new Reflector());
+    expect(() => registry.onModuleInit()).toThrow(/Refusing to start: no handler for job\(s\) .*identity\.purge-expired-sessions/);
+  });
+});
