@@ -1,0 +1,124 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { Job } from 'bullmq';
+import { Principal } from '../access/principal.js';
+import { Errors } from '../common/errors.js';
+import { Cursor, Page, pageLimit, toPage } from '../common/pagination.js';
+import { Database } from '../database/database.js';
+import { JobQueue } from '../queue/job-queue.js';
+import { isFinalAttempt, OnJob } from '../queue/job-registry.js';
+import { Mailer } from './mailer.js';
+import { Notification } from './notification.entity.js';
+import { NotificationQuery, NotificationView } from './notifications.dto.js';
+
+export interface NoticeInput {
+  agencyId: string | null;
+  kind: string;
+  title: string;
+  body: string;
+  entityType?: string;
+  entityId?: string;
+}
+
+function toView(n: Notification): NotificationView {
+  return {
+    id: n.id,
+    kind: n.kind,
+    title: n.title,
+    body: n.body,
+    agencyId: n.agencyId,
+    entityType: n.entityType,
+    entityId: n.entityId,
+    createdAt: n.createdAt.toISOString(),
+    readAt: n.readAt ? n.readAt.toISOString() : null,
+    emailStatus: n.emailStatus,
+  };
+}
+
+/**
+ * In-app notifications for the people who must act next, and their e-mail copies. Call
+ * `notify` inside the transaction of the change that causes it: the notices and their e-mail
+ * jobs commit with it (nothing is announced for a change that rolled back).
+ */
+@Injectable()
+export class NotificationsService {
+  private readonly logger = new Logger('Notifications');
+
+  constructor(
+    private readonly db: Database,
+    private readonly jobs: JobQueue,
+    private readonly mailer: Mailer,
+  ) {}
+
+  async notify(userIds: string[], notice: NoticeInput): Promise<void> {
+    const recipients = [...new Set(userIds)];
+    if (!recipients.length) return;
+    const users = await this.db.query<{ id: string; email: string | null; is_active: boolean }[]>(
+      'SELECT id, email, is_active FROM users WHERE id = ANY($1::uuid[])',
+      [recipients],
+    );
+    for (const u of users) {
+      if (!u.is_active) continue;
+      const mail = this.mailer.enabled && !!u.email;
+      const [row] = await this.db.query<{ id: string }[]>(
+        `INSERT INTO notifications (user_id, agency_id, kind, title, body, entity_type, entity_id, email_status)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+        [u.id, notice.agencyId, notice.kind, notice.title, notice.body, notice.entityType ?? null, notice.entityId ?? null, mail ? 'pending' : 'skipped'],
+      );
+      if (mail) await this.jobs.enqueue('mail.notification', { notificationId: row.id }, { jobId: `mail_${row.id}` });
+    }
+  }
+
+  async list(p: Principal, q: NotificationQuery): Promise<Page<NotificationView> & { unreadCount: number }> {
+    const limit = pageLimit(q);
+    const after = Cursor.decode(q.cursor, 2);
+    const qb = this.db.repo(Notification).createQueryBuilder('n').where('n.user_id = :uid', { uid: p.id });
+    if (q.unread === 'true') qb.andWhere('n.read_at IS NULL');
+    if (after) qb.andWhere('(n.created_at, n.id) < (:a0::timestamptz, :a1::uuid)', { a0: after[0], a1: after[1] });
+    const rows = await qb.orderBy('n.created_at', 'DESC').addOrderBy('n.id', 'DESC').limit(limit + 1).getMany();
+    const [{ n }] = await this.db.query<{ n: number }[]>('SELECT count(*)::int AS n FROM notifications WHERE user_id = $1 AND read_at IS NULL', [p.id]);
+    return { ...toPage(rows, limit, (r) => [r.createdAt.toISOString(), r.id], toView), unreadCount: n };
+  }
+
+  async markRead(p: Principal, id: string): Promise<NotificationView> {
+    const rows = await this.db.query<{ id: string }[]>(
+      'UPDATE notifications SET read_at = coalesce(read_at, now()) WHERE id = $1 AND user_id = $2 RETURNING id',
+      [id, p.id],
+    );
+    if (!rows.length) throw Errors.notFound('Notification');
+    return toView(await this.db.repo(Notification).findOneByOrFail({ id }));
+  }
+
+  async markAllRead(p: Principal): Promise<number> {
+    const { affected } = await this.db.execute('UPDATE notifications SET read_at = now() WHERE user_id = $1 AND read_at IS NULL', [p.id]);
+    return affected;
+  }
+
+  /** Sends the e-mail copy of one notification; a notification already sent is not sent again. */
+  @OnJob('mail.notification')
+  async sendEmail(data: { notificationId: string }, job: Job): Promise<void> {
+    const rows = await this.db.query<{ email_status: string; email: string | null; full_name: string; title: string; body: string }[]>(
+      `SELECT n.email_status, u.email, u.full_name, n.title, n.body FROM notifications n JOIN users u ON u.id = n.user_id WHERE n.id = $1`,
+      [data.notificationId],
+    );
+    const n = rows[0];
+    if (!n || n.email_status !== 'pending') return;
+    if (!n.email || !this.mailer.enabled) {
+      await this.db.query(`UPDATE notifications SET email_status = 'skipped' WHERE id = $1`, [data.notificationId]);
+      return;
+    }
+    try {
+      await this.mailer.send({
+        to: n.email,
+        subject: `[e-ISO] ${n.title}`,
+        text: `Kính gửi ${n.full_name},\n\n${n.body}\n\n--\nHệ thống ISO điện tử (e-ISO). Thư này được gửi tự động, vui lòng không trả lời.`,
+      });
+      await this.db.query(`UPDATE notifications SET email_status = 'sent', email_sent_at = now(), email_error = NULL WHERE id = $1`, [data.notificationId]);
+    } catch (err) {
+      const message = String((err as Error).message ?? err).slice(0, 500);
+      const final = isFinalAttempt(job);
+      await this.db.query(`UPDATE notifications SET email_status = $2, email_error = $3 WHERE id = $1`, [data.notificationId, final ? 'failed' : 'pending', message]);
+      if (final) this.logger.warn({ msg: 'notification e-mail failed for good', notificationId: data.notificationId, err: message });
+      throw err;
+    }
+  }
+}
