@@ -13,11 +13,11 @@ export class LegalDocument {
   @Column({ type: 'text' })
   number: string;
 
-  /** Comparison key (accents, case and spaces folded): unique. */
+  /** Comparison key (accents, case and spaces folded): unique. Computed by the database (legal_number_key()). */
   @Column({ name: 'number_key', type: 'text' })
   numberKey: string;
 
-  /** Luật, Nghị định, Quyết định, Thông tư, ... */
+  /** A code of LEGAL_TYPE_LABELS (legal-types.ts): law, decree, decision, circular, ... */
   @Column({ type: 'text' })
   type: string;
 
@@ -35,6 +35,10 @@ export class LegalDocument {
 
   @Column({ type: 'text' })
   status: LegalStatus;
+
+  /** The bulk import that created it (audit event `legal_document.imported`), if any. */
+  @Column({ name: 'import_id', type: 'uuid', nullable: true })
+  importId: string | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
