@@ -15,12 +15,25 @@ export const API_PREFIX = 'api/v1';
 /** Served at the root (for orchestrators and Prometheus) and also under /api/v1. */
 const ROOT_ROUTES = ['health/live', 'health/ready', 'metrics'];
 
-/** JSON bodies only, except multipart uploads; anything else with a body is 415. */
+/**
+ * Routes that also take another media type as a raw body, which their handler streams itself
+ * (never through a body parser): method, path under the API prefix, media types.
+ */
+const RAW_BODY_ROUTES: readonly { method: string; path: string; types: readonly string[] }[] = [
+  { method: 'POST', path: `/${API_PREFIX}/legal-documents/import`, types: ['text/csv'] },
+];
+
+function rawBodyAllowed(req: Request, type: string): boolean {
+  const path = req.path.length > 1 ? req.path.replace(/\/+$/, '') : req.path;
+  return RAW_BODY_ROUTES.some((r) => r.method === req.method && r.path === path && r.types.includes(type));
+}
+
+/** JSON bodies only, except multipart uploads and RAW_BODY_ROUTES; anything else with a body is 415. */
 function requireJsonBodies(req: Request, res: Response, next: NextFunction): void {
   const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
   if (hasBody && !['GET', 'HEAD'].includes(req.method)) {
     const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
-    if (type !== 'application/json' && !type.endsWith('+json') && type !== 'multipart/form-data') {
+    if (type !== 'application/json' && !type.endsWith('+json') && type !== 'multipart/form-data' && !rawBodyAllowed(req, type)) {
       sendProblem(res, Errors.unsupportedMediaType(`Send JSON (application/json)${type ? `, not ${type}` : ''}.`), req.originalUrl.split('?')[0]);
       return;
     }

@@ -3,7 +3,8 @@ import { AuditEvent } from '../audit/audit-event.entity.js';
 import { AuthSession, RefreshToken } from '../identity/session.entity.js';
 import { User } from '../identity/user.entity.js';
 import { LegalDocument } from '../legal/legal-document.entity.js';
+import { LegalRelation } from '../legal/legal-relation.entity.js';
 import { JobOutboxEntry } from '../queue/job-outbox.entity.js';
 
 /** Every entity, for the app and the migration CLI. Add new entities here. */
-export const ENTITIES = [User, AuthSession, RefreshToken, Agency, Membership, Delegation, AuditEvent, JobOutboxEntry, LegalDocument];
+export const ENTITIES = [User, AuthSession, RefreshToken, Agency, Membership, Delegation, AuditEvent, JobOutboxEntry, LegalDocument, LegalRelation];
