@@ -3,6 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { AccessModule } from './access/access.module.js';
 import { AgenciesModule } from './agencies/agencies.module.js';
 import { AuditCoreModule } from './audit/audit-core.module.js';
+import { AuditModule } from './audit/audit.module.js';
 import { ProblemFilter } from './common/problem.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
@@ -20,7 +21,7 @@ export interface AppModuleOptions {
 }
 
 /** Feature modules, in one place. Each feature issue adds its module here. */
-const FEATURES = [AccessModule, AuditCoreModule, IdentityModule, AgenciesModule, HealthModule, LegalModule];
+const FEATURES = [AccessModule, AuditCoreModule, IdentityModule, AgenciesModule, HealthModule, LegalModule, AuditModule];
 
 @Module({})
 export class AppModule {
