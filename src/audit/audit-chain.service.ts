@@ -6,6 +6,9 @@ import { Database } from '../database/database.js';
 import { AllChainsVerification, ChainBreakReason, ChainBreakView, ChainVerification } from './audit-events.dto.js';
 import { ChainCheckRow, checkChains, SqlRunner, SYSTEM_CHAIN } from './audit-sql.js';
 
+/** The longest a verification may run (a chain of roughly 100 million events). */
+const VERIFY_TIMEOUT_SECONDS = 300;
+
 /** The first break of a chain: the smallest seq, and at equal seq the most fundamental reason. */
 function firstBreak(row: ChainCheckRow): { seq: number; reason: ChainBreakReason } | null {
   const candidates: [string | null, ChainBreakReason][] = [
@@ -51,6 +54,7 @@ export class AuditChainService {
   async verifyAll(p: Principal): Promise<AllChainsVerification> {
     if (!p.isAdmin) throw Errors.forbidden('Only the system administrator verifies every chain at once.');
     return this.db.transaction(async () => {
+      await this.allowLongScan();
       const rows = await checkChains(this.run);
       const broken: ChainBreakView[] = [];
       let checked = 0;
@@ -66,6 +70,7 @@ export class AuditChainService {
   /** Checks one chain; the count, the break and the head come from one snapshot. */
   async verifyChain(chain: string): Promise<ChainVerification> {
     return this.db.transaction(async () => {
+      await this.allowLongScan();
       const [row] = await checkChains(this.run, chain);
       const head = await this.db.query<{ seq: string; hash: string }[]>(
         'SELECT seq, hash FROM audit_events WHERE chain = $1 ORDER BY seq DESC LIMIT 1',
@@ -88,6 +93,14 @@ export class AuditChainService {
       }
       return result;
     }, 'REPEATABLE READ');
+  }
+
+  /**
+   * Verification reads whole chains (about 3 s per million events here): it may run longer than the
+   * pool's 60 s statement timeout that protects ordinary requests, up to this limit.
+   */
+  private async allowLongScan(): Promise<void> {
+    await this.db.query(`SET LOCAL statement_timeout = '${VERIFY_TIMEOUT_SECONDS}s'`);
   }
 
   /** Runs SQL in the current transaction. */
