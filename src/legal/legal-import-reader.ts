@@ -174,7 +174,7 @@ function readCsv(stream: Readable): Promise<CsvRecord[]> {
 function translate(err: unknown): unknown {
   if (err instanceof DomainError) return err;
   if (err instanceof CsvSyntaxError) return malformed(`The CSV is malformed at line ${err.line}.`, [{ field: `line ${err.line}`, message: err.message.replace(/^line \d+: /, '') }]);
-  if (err instanceof TypeError && (err as { code?: string }).code === 'ERR_ENCODING_INVALID_ENCODED_DATA') return notUtf8();
+  if ((err as { code?: unknown } | null)?.code === 'ERR_ENCODING_INVALID_ENCODED_DATA') return notUtf8();
   return err;
 }
 

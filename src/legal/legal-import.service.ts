@@ -35,8 +35,10 @@ export class LegalImportService {
     await this.registry.assertWriter(p);
     if (!batch.records.length) throw Errors.badRequest('import_empty', 'The import has no rows.', [{ field: 'items', message: 'must not be empty' }]);
     const { rows, errors } = this.validateRows(batch);
+    errors.push(...(await this.takenNumbers(rows)));
     if (errors.length) throw this.rejected(errors);
     return this.db.transaction(async () => {
+      // Checked again under the lock: another writer may have added one of the numbers meanwhile.
       await this.db.lock(LEGAL_NUMBERS_LOCK);
       const taken = await this.takenNumbers(rows);
       if (taken.length) throw this.rejected(taken);
@@ -53,23 +55,26 @@ export class LegalImportService {
     });
   }
 
-  /** Field checks per row, then duplicates within the batch (reported on the later row). */
+  /**
+   * Field checks per row, then duplicates within the batch (reported on the later row). `rows` are
+   * the rows whose fields parsed (checked against the registry next); any error rejects the batch.
+   */
   private validateRows(batch: ImportBatch): { rows: ValidRow[]; errors: LegalImportError[] } {
     const rows: ValidRow[] = [];
     const errors: LegalImportError[] = [];
-    const firstRowByKey = new Map<string, number>();
+    const firstByKey = new Map<string, { row: number; number: string }>();
     for (const r of batch.records) {
       const at = { row: r.row, ...(r.line !== undefined ? { line: r.line } : {}) };
       const { value, errors: fieldErrors } = parseLegalFields(r.values, { lenient: true });
       for (const e of [...r.problems, ...fieldErrors]) errors.push({ ...at, ...e });
       if (!value) continue;
-      const first = firstRowByKey.get(value.numberKey);
-      if (first !== undefined) {
-        errors.push({ ...at, field: 'number', message: `repeats ${value.number} from row ${first}` });
+      const first = firstByKey.get(value.numberKey);
+      if (first) {
+        errors.push({ ...at, field: 'number', message: `is the same number as row ${first.row} (${first.number})` });
         continue;
       }
-      firstRowByKey.set(value.numberKey, r.row);
-      if (!r.problems.length) rows.push({ row: r.row, fields: value });
+      firstByKey.set(value.numberKey, { row: r.row, number: value.number });
+      rows.push({ row: r.row, fields: value });
     }
     return { rows, errors };
   }

@@ -25,6 +25,7 @@ import { LEGAL_FIELD_NAMES, LegalFields, parseDate, parseLegalFields } from './l
 import { legalNumberKey } from './legal-number.js';
 import { LegalRelation } from './legal-relation.entity.js';
 import {
+  LEGAL_RELATION_KINDS,
   LEGAL_STATUS_LABELS,
   LEGAL_TYPE_LABELS,
   LegalRelationKind,
@@ -246,6 +247,10 @@ export class LegalRegistryService {
    */
   async recordRelation(input: RecordRelationInput): Promise<RecordedRelation> {
     const shape: FieldError[] = [];
+    if (!LEGAL_RELATION_KINDS.includes(input.kind)) shape.push({ field: 'kind', message: `must be one of ${LEGAL_RELATION_KINDS.join(', ')}` });
+    if (!isUuid(input.toId)) shape.push({ field: 'toId', message: 'must be a UUID' });
+    if (input.fromId && !isUuid(input.fromId)) shape.push({ field: 'fromId', message: 'must be a UUID' });
+    if (input.note && input.note.length > 2000) shape.push({ field: 'note', message: 'must be at most 2000 characters' });
     if (!input.fromId && !RELATION_KINDS_WITHOUT_SOURCE.includes(input.kind)) shape.push({ field: 'fromId', message: `is required for ${input.kind}` });
     if (input.fromId && input.fromId === input.toId) shape.push({ field: 'toId', message: 'must differ from fromId' });
     const explicitDate = input.effectiveFrom ? parseDate(input.effectiveFrom) : null;
