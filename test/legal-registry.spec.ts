@@ -295,6 +295,8 @@ dòng ${m}",2014-01-01,2014-01-01\n${freshNumber()},decision,UBND,Ba ${m},2014-0
       expect((await importCsv(admin, 'number,type,issuer,title,issuedOn,effectiveFrom\n"1/QĐ-X,decision\n')).status).toBe(400);
       const latin1 = Buffer.from(`number,type,issuer,title,issuedOn,effectiveFrom\n${freshNumber()},decision,UBND,Quy\u1EBFt,2014-01-01,2014-01-01\n`, 'latin1');
       expect((await importCsv(admin, Buffer.concat([latin1, Buffer.from([0xe0, 0x80])]))).status).toBe(415);
+      const tooMany = await importCsv(admin, 'number\n' + '1/QĐ-X\n'.repeat(50_001));
+      expect(tooMany.status).toBe(413);
       const elsewhere = await t.http.post(`${api}/legal-documents`).set(bearer(admin)).set('Content-Type', 'text/csv').send('number\n1/QĐ-X\n');
       expect(elsewhere.status).toBe(415);
     });
