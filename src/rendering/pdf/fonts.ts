@@ -1,0 +1,132 @@
+/**
+ * The renderer's fonts: DejaVu Sans regular and bold (npm package `dejavu-fonts-ttf`), which cover
+ * every Vietnamese letter with precomposed glyphs. They are embedded as subsets (only the glyphs
+ * used) with a ToUnicode map, so text extraction returns the exact NFC text.
+ *
+ * Text is cleaned before it reaches pdf-lib: NFC (decomposed marks would be drawn unpositioned,
+ * since pdf-lib ignores GPOS mark placement), control characters removed, tabs as spaces, and any
+ * character the font lacks replaced by "?" with a warning (pdf-lib would draw .notdef boxes that
+ * extract as garbage).
+ */
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import fontkit from '@pdf-lib/fontkit';
+import { PDFDocument, PDFFont } from 'pdf-lib';
+
+const require = createRequire(import.meta.url);
+
+export const FONT_FILES = {
+  regular: 'dejavu-fonts-ttf/ttf/DejaVuSans.ttf',
+  bold: 'dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf',
+} as const;
+
+/**
+ * Fixed BaseFont names with a subset tag. pdf-lib would otherwise name the font with a random
+ * suffix; fixed names keep the output deterministic and tell viewers the font is a subset.
+ */
+const SUBSET_NAMES = { regular: 'EISOAA+DejaVuSans', bold: 'EISOAB+DejaVuSans-Bold' } as const;
+
+export interface FontBytes {
+  regular: Uint8Array;
+  bold: Uint8Array;
+}
+
+let fontBytes: Promise<FontBytes> | undefined;
+
+/** Reads the TTF files once per process. */
+export function loadFontBytes(): Promise<FontBytes> {
+  fontBytes ??= (async () => {
+    const [regular, bold] = await Promise.all([
+      readFile(require.resolve(FONT_FILES.regular)),
+      readFile(require.resolve(FONT_FILES.bold)),
+    ]);
+    return { regular: new Uint8Array(regular), bold: new Uint8Array(bold) };
+  })().catch((err: unknown) => {
+    fontBytes = undefined;
+    throw err;
+  });
+  return fontBytes;
+}
+
+export interface FontSet {
+  regular: PDFFont;
+  bold: PDFFont;
+}
+
+/**
+ * fontkit without the OpenType shaping engine: `layout` maps each code point to its glyph through
+ * the cmap and nothing else. pdf-lib only uses the glyphs and their advance widths (it ignores GPOS
+ * positions, so kerning and mark placement are never applied anyway); skipping GSUB/GPOS makes
+ * measuring and drawing several times faster, and keeps one glyph per character, so the ToUnicode
+ * map of the subset is exact (no ligature glyphs standing for two letters).
+ */
+const plainFontkit = {
+  create(data: Uint8Array, postscriptName?: string) {
+    const font = fontkit.create(data, postscriptName);
+    const layout = (text: string) => ({ glyphs: font.glyphsForString(text) });
+    Object.defineProperty(font, 'layout', { value: layout });
+    return font;
+  },
+} as unknown as Parameters<PDFDocument['registerFontkit']>[0];
+
+/** Embeds the subset fonts into a document. */
+export async function embedFonts(doc: PDFDocument): Promise<FontSet> {
+  const bytes = await loadFontBytes();
+  doc.registerFontkit(plainFontkit);
+  const regular = await doc.embedFont(bytes.regular, { subset: true, customName: SUBSET_NAMES.regular });
+  const bold = await doc.embedFont(bytes.bold, { subset: true, customName: SUBSET_NAMES.bold });
+  return { regular, bold };
+}
+
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g;
+
+/**
+ * Makes text drawable with the embedded fonts and remembers what it had to replace.
+ * Newlines are kept (they separate paragraphs/lines for the layout engine).
+ */
+export class TextCleaner {
+  private readonly missing = new Set<string>();
+  private readonly cache = new Map<string, string>();
+
+  constructor(private readonly fonts: FontSet) {}
+
+  clean(text: string): string {
+    const cached = this.cache.get(text);
+    if (cached !== undefined) return cached;
+    const normalised = text.normalize('NFC').replace(/\r\n?/g, '\n').replace(/\t/g, ' ').replace(CONTROL, '');
+    let out = '';
+    for (const ch of normalised) {
+      if (ch === '\n' || ch === ' ' || this.supports(ch)) out += ch;
+      else {
+        this.missing.add(ch);
+        out += '?';
+      }
+    }
+    if (this.cache.size < 10_000) this.cache.set(text, out);
+    return out;
+  }
+
+  /** Characters replaced so far, as a warning, or undefined. */
+  warning(): string | undefined {
+    if (this.missing.size === 0) return undefined;
+    const list = [...this.missing]
+      .slice(0, 20)
+      .map((c) => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`)
+      .join(', ');
+    return `unsupported_characters: ${this.missing.size} character(s) not in the font were printed as "?" (${list})`;
+  }
+
+  private supports(ch: string): boolean {
+    supportedCodePoints ??= intersect(this.fonts.regular.getCharacterSet(), this.fonts.bold.getCharacterSet());
+    return supportedCodePoints.has(ch.codePointAt(0)!);
+  }
+}
+
+/** Code points both fonts have glyphs for (the same files in every document: computed once). */
+let supportedCodePoints: Set<number> | undefined;
+
+function intersect(a: number[], b: number[]): Set<number> {
+  const inB = new Set(b);
+  return new Set(a.filter((cp) => inB.has(cp)));
+}
