@@ -1,5 +1,6 @@
 import { Agency, Delegation, Membership } from '../agencies/agency.entity.js';
 import { AuditEvent } from '../audit/audit-event.entity.js';
+import { Document, DocumentFlag, Revision, RevisionCitation, RevisionFile, RevisionTransition, StoredObject } from '../documents/document.entities.js';
 import { AuthSession, RefreshToken } from '../identity/session.entity.js';
 import { User } from '../identity/user.entity.js';
 import { LegalDocument } from '../legal/legal-document.entity.js';
@@ -7,4 +8,4 @@ import { LegalRelation } from '../legal/legal-relation.entity.js';
 import { JobOutboxEntry } from '../queue/job-outbox.entity.js';
 
 /** Every entity, for the app and the migration CLI. Add new entities here. */
-export const ENTITIES = [User, AuthSession, RefreshToken, Agency, Membership, Delegation, AuditEvent, JobOutboxEntry, LegalDocument, LegalRelation];
+export const ENTITIES = [User, AuthSession, RefreshToken, Agency, Membership, Delegation, AuditEvent, JobOutboxEntry, LegalDocument, LegalRelation, Document, Revision, RevisionFile, StoredObject, RevisionCitation, RevisionTransition, DocumentFlag];

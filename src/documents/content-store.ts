@@ -1,0 +1,246 @@
+import { createHash } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service.js';
+import { Database } from '../database/database.js';
+import { CONTENT_PREFIX, contentObjectKey, sha256OfContentKey } from '../storage/object-keys.js';
+import { ObjectStorage } from '../storage/object-storage.js';
+
+/** A file on local disk, hashed, about to enter the store. */
+export interface LocalContent {
+  path: string;
+  size: number;
+  sha256: string;
+  mediaType: string;
+}
+
+/** Whether this request wrote the object to S3 (so it may remove it again if its record fails). */
+export interface PutOutcome {
+  key: string;
+  created: boolean;
+}
+
+/** Unreferenced objects younger than this are left alone (an upload may be about to record them). */
+export const ORPHAN_MIN_AGE_MS = 3600_000;
+
+export interface SweepResult {
+  rowsRemoved: number;
+  objectsRemoved: number;
+}
+
+export interface ScrubResult {
+  checked: number;
+  bytes: number;
+  mismatches: { sha256: string; found: string | null; problem: 'hash_mismatch' | 'missing' | 'size_mismatch' }[];
+}
+
+/**
+ * The content-addressed object store: S3 objects keyed by their SHA-256 and the `stored_objects`
+ * registry. Identical bytes are stored once. Every registration and every removal of an object
+ * happens under a per-hash advisory lock with the registry row checked, so a concurrent upload of
+ * the same bytes and the orphan sweeper can never lose each other's object.
+ */
+@Injectable()
+export class ContentStore {
+  private readonly logger = new Logger('ContentStore');
+
+  constructor(
+    private readonly db: Database,
+    private readonly storage: ObjectStorage,
+    private readonly audit: AuditService,
+  ) {}
+
+  keyOf(sha256: string): string {
+    return contentObjectKey(sha256);
+  }
+
+  private lock(sha256: string): Promise<void> {
+    return this.db.lock(`stored-object:${sha256}`);
+  }
+
+  /** Uploads the file unless an object with these bytes is already stored (dedup). Outside any transaction. */
+  async put(file: LocalContent): Promise<PutOutcome> {
+    const key = contentObjectKey(file.sha256);
+    const existing = await this.storage.stat(key);
+    if (existing && existing.size === file.size) return { key, created: false };
+    await this.storage.putFile(key, file.path, { size: file.size, sha256: file.sha256, contentType: file.mediaType });
+    return { key, created: true };
+  }
+
+  /**
+   * Registers the object in the caller's transaction, under the hash's lock. When this request did
+   * not upload it (dedup), re-checks that it is still in S3 (the sweeper may have removed an
+   * unreferenced copy meanwhile) and uploads it again from `file.path` if not.
+   */
+  async register(file: LocalContent, put: PutOutcome): Promise<void> {
+    await this.lock(file.sha256);
+    await this.db.query(`INSERT INTO stored_objects (sha256, size, media_type) VALUES ($1, $2, $3) ON CONFLICT (sha256) DO NOTHING`, [
+      file.sha256,
+      file.size,
+      file.mediaType,
+    ]);
+    if (!put.created && !(await this.storage.stat(put.key))) {
+      await this.storage.putFile(put.key, file.path, { size: file.size, sha256: file.sha256, contentType: file.mediaType });
+      put.created = true;
+    }
+  }
+
+  /**
+   * After the record of an upload failed: removes the object this request created, unless the
+   * registry knows it (another upload of the same bytes recorded it). Failures are left to the sweeper.
+   */
+  async discardIfUnregistered(sha256: string): Promise<void> {
+    try {
+      await this.db.transaction(async () => {
+        await this.lock(sha256);
+        const rows = await this.db.query<unknown[]>('SELECT 1 FROM stored_objects WHERE sha256 = $1', [sha256]);
+        if (!rows.length) await this.storage.remove(contentObjectKey(sha256));
+      });
+    } catch (err) {
+      this.logger.warn({ msg: 'could not remove the object of a failed upload; the sweeper will', sha256, err: (err as Error).message });
+    }
+  }
+
+  /**
+   * Removes what nothing refers to, older than `minAgeMs`: registry rows no file references (and
+   * their objects), then objects under the content prefix the registry does not know (left by a
+   * crash between upload and record). Any table with a foreign key to stored_objects protects its
+   * objects: the delete fails for them and they are kept.
+   */
+  async sweepOrphans(opts: { minAgeMs?: number; limit?: number } = {}): Promise<SweepResult> {
+    const minAgeMs = opts.minAgeMs ?? ORPHAN_MIN_AGE_MS;
+    const limit = opts.limit ?? 1000;
+    const result: SweepResult = { rowsRemoved: 0, objectsRemoved: 0 };
+    const candidates = await this.db.query<{ sha256: string }[]>(
+      `SELECT s.sha256 FROM stored_objects s
+        WHERE s.created_at < now() - make_interval(secs => $1::float8 / 1000)
+          AND NOT EXISTS (SELECT 1 FROM revision_files f WHERE f.sha256 = s.sha256)
+        ORDER BY s.created_at LIMIT $2`,
+      [minAgeMs, limit],
+    );
+    for (const { sha256 } of candidates) {
+      try {
+        const removed = await this.db.transaction(async () => {
+          await this.lock(sha256);
+          await this.db.query('SAVEPOINT sweep_row');
+          try {
+            const rows = await this.db.query<unknown[]>(
+              `DELETE FROM stored_objects s WHERE s.sha256 = $1 AND NOT EXISTS (SELECT 1 FROM revision_files f WHERE f.sha256 = s.sha256) RETURNING 1`,
+              [sha256],
+            );
+            if (!rows.length) return false;
+          } catch (err) {
+            if ((err as { driverError?: { code?: string } }).driverError?.code === '23503') {
+              await this.db.query('ROLLBACK TO SAVEPOINT sweep_row');
+              return false;
+            }
+            throw err;
+          }
+          await this.storage.remove(contentObjectKey(sha256));
+          return true;
+        });
+        if (removed) {
+          result.rowsRemoved++;
+          result.objectsRemoved++;
+        }
+      } catch (err) {
+        this.logger.warn({ msg: 'sweeping an unreferenced object failed', sha256, err: (err as Error).message });
+      }
+    }
+    const cutoff = Date.now() - minAgeMs;
+    let batch: string[] = [];
+    const flush = async () => {
+      const known = await this.db.query<{ sha256: string }[]>('SELECT sha256 FROM stored_objects WHERE sha256 = ANY($1::text[])', [batch]);
+      const knownSet = new Set(known.map((k) => k.sha256));
+      for (const sha256 of batch.filter((h) => !knownSet.has(h))) {
+        const removed = await this.db.transaction(async () => {
+          await this.lock(sha256);
+          const rows = await this.db.query<unknown[]>('SELECT 1 FROM stored_objects WHERE sha256 = $1', [sha256]);
+          if (rows.length) return false;
+          await this.storage.remove(contentObjectKey(sha256));
+          return true;
+        });
+        if (removed) result.objectsRemoved++;
+      }
+      batch = [];
+    };
+    for await (const obj of this.storage.list(CONTENT_PREFIX)) {
+      const sha256 = sha256OfContentKey(obj.key);
+      if (!sha256 || obj.lastModified.getTime() > cutoff) continue;
+      batch.push(sha256);
+      if (batch.length >= 500) await flush();
+      if (result.objectsRemoved >= limit) break;
+    }
+    if (batch.length) await flush();
+    if (result.objectsRemoved) this.logger.log({ msg: 'swept unreferenced objects', ...result });
+    return result;
+  }
+
+  /** Streams an object through SHA-256. */
+  async hashStored(sha256: string): Promise<{ sha256: string; size: number } | null> {
+    const key = contentObjectKey(sha256);
+    if (!(await this.storage.stat(key))) return null;
+    const hash = createHash('sha256');
+    let size = 0;
+    const body = await this.storage.get(key);
+    for await (const chunk of body as AsyncIterable<Buffer>) {
+      hash.update(chunk);
+      size += chunk.length;
+    }
+    return { sha256: hash.digest('hex'), size };
+  }
+
+  /**
+   * Re-hashes stored objects (least recently verified first, within a budget) and reports every
+   * object whose bytes no longer match its name or that is missing: logged as an error, recorded as a
+   * `storage.scrub_mismatch` audit event and marked on the registry row (mismatch_at).
+   */
+  async scrub(opts: { maxObjects?: number; maxBytes?: number; only?: string[] } = {}): Promise<ScrubResult> {
+    const maxObjects = opts.maxObjects ?? 500;
+    const maxBytes = opts.maxBytes ?? 2 * 1024 ** 3;
+    const rows = opts.only
+      ? await this.db.query<{ sha256: string; size: string }[]>('SELECT sha256, size FROM stored_objects WHERE sha256 = ANY($1::text[])', [opts.only])
+      : await this.db.query<{ sha256: string; size: string }[]>(
+          'SELECT sha256, size FROM stored_objects ORDER BY verified_at NULLS FIRST, sha256 LIMIT $1',
+          [maxObjects],
+        );
+    const result: ScrubResult = { checked: 0, bytes: 0, mismatches: [] };
+    for (const row of rows) {
+      if (result.checked > 0 && result.bytes + Number(row.size) > maxBytes) break;
+      const found = await this.hashStored(row.sha256);
+      result.checked++;
+      result.bytes += found?.size ?? 0;
+      const problem = !found ? 'missing' : found.sha256 !== row.sha256 ? 'hash_mismatch' : found.size !== Number(row.size) ? 'size_mismatch' : null;
+      await this.db.transaction(async () => {
+        if (!problem) {
+          await this.db.query('UPDATE stored_objects SET verified_at = now(), mismatch_at = NULL, mismatch_sha256 = NULL WHERE sha256 = $1', [row.sha256]);
+          return;
+        }
+        result.mismatches.push({ sha256: row.sha256, found: found?.sha256 ?? null, problem });
+        this.logger.error({ msg: 'stored object failed its integrity check', sha256: row.sha256, problem, foundSha256: found?.sha256 ?? null, foundSize: found?.size ?? null });
+        await this.db.query('UPDATE stored_objects SET verified_at = now(), mismatch_at = now(), mismatch_sha256 = $2 WHERE sha256 = $1', [row.sha256, found?.sha256 ?? null]);
+        const refs = await this.db.query<{ revision_id: string; agency_id: string; id: string }[]>(
+          'SELECT id, revision_id, agency_id FROM revision_files WHERE sha256 = $1',
+          [row.sha256],
+        );
+        await this.audit.record({
+          action: 'storage.scrub_mismatch',
+          entityType: 'stored_object',
+          entityId: null,
+          agencyId: null,
+          actorId: null,
+          actorName: 'scrub job',
+          changes: {
+            sha256: row.sha256,
+            key: contentObjectKey(row.sha256),
+            problem,
+            expectedSize: Number(row.size),
+            foundSha256: found?.sha256 ?? null,
+            foundSize: found?.size ?? null,
+            files: refs.map((r) => ({ fileId: r.id, revisionId: r.revision_id, agencyId: r.agency_id })),
+          },
+        });
+      });
+    }
+    return result;
+  }
+}

@@ -1,0 +1,50 @@
+/** Vocabulary of controlled documents (API.md "Documents and revisions"). */
+
+export const DOCUMENT_TYPES = ['procedure', 'form', 'quality_policy', 'quality_objectives', 'manual', 'decision', 'other'] as const;
+export type DocumentType = (typeof DOCUMENT_TYPES)[number];
+
+/** Types whose substance is a file: a `source` file is required to submit. */
+export const FILE_BASED_TYPES: readonly DocumentType[] = ['form', 'manual', 'decision', 'other'];
+
+export const REVISION_STATES = ['draft', 'in_review', 'pending_approval', 'approved', 'effective', 'superseded', 'obsolete'] as const;
+export type RevisionState = (typeof REVISION_STATES)[number];
+
+/**
+ * Open revisions: the one revision per document that is still on its way to taking effect. While
+ * one is open no other draft can be opened (the database holds this with a partial unique index).
+ * `approved` counts as open: it waits for its effective date and nothing may overtake it.
+ */
+export const OPEN_STATES: readonly RevisionState[] = ['draft', 'in_review', 'pending_approval', 'approved'];
+
+/**
+ * Frozen revisions: their content, change summary and files can never change again, and they
+ * cannot be deleted; only the lifecycle moves on (enforced by the revisions_guard trigger too).
+ */
+export const FROZEN_STATES: readonly RevisionState[] = ['approved', 'effective', 'superseded', 'obsolete'];
+
+export const FILE_ROLES = ['source', 'attachment'] as const;
+export type FileRole = (typeof FILE_ROLES)[number];
+
+export const DURATION_UNITS = ['working_days', 'days', 'hours'] as const;
+export type DurationUnit = (typeof DURATION_UNITS)[number];
+
+/** A working day is 8 working hours. */
+export const HOURS_PER_WORKING_DAY = 8;
+
+/**
+ * Document codes: letters (Vietnamese too), digits, `.`, `-`, `/`, starting with a letter or digit.
+ * "QT-01", "QT.TTHC-05", "BM.01/QT-01".
+ */
+export const DOCUMENT_CODE_PATTERN = /^[\p{L}\p{N}][\p{L}\p{N}./-]{0,63}$/u;
+
+/** National TTHC codes: "1.001193" or the full form "1.001612.000.00.00.H01". */
+export const TTHC_CODE_PATTERN = /^\d\.\d{6}(\.\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2})?$/;
+
+/** The comparison key of a code: NFC, then lower case (accents stay significant). */
+export function codeKey(code: string): string {
+  return code.normalize('NFC').toLowerCase();
+}
+
+/** Kinds of flags the system raises on documents (others may be added by later features). */
+export const FLAG_KINDS = ['legal_basis_changed', 'review_overdue'] as const;
+export type FlagKind = (typeof FLAG_KINDS)[number] | (string & {});

@@ -1,0 +1,149 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiParam, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { Principal } from '../access/principal.js';
+import { ApiProblems, Operation } from '../common/openapi.js';
+import { PageQuery } from '../common/pagination.js';
+import { IdParam } from '../common/params.js';
+import { CurrentUser } from '../identity/auth.decorators.js';
+import { DocumentsService } from './documents.service.js';
+import {
+  CreateDocumentRequest,
+  CurrentFileQuery,
+  CurrentRevisionView,
+  DocumentDetailView,
+  DocumentListQuery,
+  DocumentPage,
+  OpenDraftRequest,
+  RevisionPage,
+  RevisionView,
+} from './documents.dto.js';
+import { RevisionFilesService } from './revision-files.service.js';
+import { RevisionsService } from './revisions.service.js';
+
+/** Response headers of a streamed file (documented once). */
+export const FILE_RESPONSE_HEADERS = {
+  ETag: { description: 'The SHA-256 of the bytes, quoted.', schema: { type: 'string' } },
+  'Content-Disposition': { description: 'attachment with an ASCII filename and the UTF-8 name in filename* (RFC 5987).', schema: { type: 'string' } },
+  'Accept-Ranges': { description: 'bytes', schema: { type: 'string' } },
+  'Content-Length': { schema: { type: 'integer' } },
+};
+
+export const FILE_RESPONSES = [
+  ApiProduces('application/octet-stream'),
+  ApiOkResponse({ description: 'The file (streamed).', schema: { type: 'string', format: 'binary' }, headers: FILE_RESPONSE_HEADERS }),
+  ApiResponse({ status: 206, description: 'One byte range (Range: bytes=a-b).', schema: { type: 'string', format: 'binary' }, headers: { ...FILE_RESPONSE_HEADERS, 'Content-Range': { schema: { type: 'string' } } } }),
+  ApiResponse({ status: 304, description: 'If-None-Match matched the ETag.' }),
+  ApiResponse({ status: 416, description: 'The range is outside the file.' }),
+  ApiHeader({ name: 'Range', required: false, description: 'bytes=start-end (one range).' }),
+  ApiHeader({ name: 'If-None-Match', required: false }),
+];
+
+function apply(decorators: MethodDecorator[]): MethodDecorator {
+  return (target, key, descriptor) => {
+    for (const d of decorators) d(target, key, descriptor);
+  };
+}
+
+@ApiTags('documents')
+@ApiBearerAuth()
+@Controller('documents')
+export class DocumentsController {
+  constructor(
+    private readonly documents: DocumentsService,
+    private readonly revisions: RevisionsService,
+    private readonly files: RevisionFilesService,
+  ) {}
+
+  @Post()
+  @Operation(
+    'createDocument',
+    'Register a controlled document (with its first draft, revision 1)',
+    'Needs document.write on the agency. `code` is unique per agency (case-insensitive after NFC). A form names a procedure of the same agency; ' +
+      'a procedure may carry a TTHC code; one quality policy per agency; quality objectives per year.',
+  )
+  @ApiCreatedResponse({ type: DocumentDetailView })
+  @ApiProblems(401, 403, 404, 409, 422)
+  async create(@CurrentUser() p: Principal, @Body() body: CreateDocumentRequest, @Res({ passthrough: true }) res: Response): Promise<DocumentDetailView> {
+    const view = await this.documents.create(p, body);
+    res.setHeader('Location', `/api/v1/documents/${view.id}`);
+    return view;
+  }
+
+  @Get()
+  @Operation(
+    'listDocuments',
+    'The register: documents you may see, filtered and searched',
+    'Staff see documents with an effective revision; drafters, secretaries, heads, auditors and supervisors also see documents in preparation. ' +
+      '`q` matches code and title ignoring accents and case. Ordered by code.',
+  )
+  @ApiOkResponse({ type: DocumentPage })
+  @ApiProblems(401)
+  list(@CurrentUser() p: Principal, @Query() q: DocumentListQuery): Promise<DocumentPage> {
+    return this.documents.list(p, q);
+  }
+
+  @Get(':id')
+  @Operation('getDocument', 'A document with its current revision, the open draft (if you may read drafts) and active flags')
+  @ApiOkResponse({ type: DocumentDetailView })
+  @ApiProblems(401, 404)
+  get(@CurrentUser() p: Principal, @IdParam('id') id: string): Promise<DocumentDetailView> {
+    return this.documents.get(p, id);
+  }
+
+  @Get(':id/current')
+  @Operation('getCurrentRevision', 'The effective revision of a document (404 if none)')
+  @ApiOkResponse({ type: CurrentRevisionView })
+  @ApiProblems(401, 403, 404)
+  current(@CurrentUser() p: Principal, @IdParam('id') id: string): Promise<CurrentRevisionView> {
+    return this.documents.current(p, id);
+  }
+
+  @Get(':id/current/file')
+  @Operation(
+    'getCurrentFile',
+    'The file of the effective revision: variant=source (the source file) or controlled (the stamped controlled copy)',
+    'Until the controlled copy has been rendered, variant=controlled is 404 `rendition_not_available`. Downloads are recorded in the audit trail.',
+  )
+  @apply(FILE_RESPONSES)
+  @ApiProblems(401, 403, 404)
+  async currentFile(@CurrentUser() p: Principal, @IdParam('id') id: string, @Query() q: CurrentFileQuery, @Req() req: Request, @Res() res: Response): Promise<void> {
+    await this.files.currentFile(p, id, q.variant ?? 'controlled', req, res);
+  }
+
+  @Post(':id/revisions')
+  @Operation('openDraft', 'Open a new draft, copied from the effective revision (content and files, no bytes copied)', '409 `revision_open` while a revision is open.')
+  @ApiCreatedResponse({ type: RevisionView, headers: { ETag: { description: 'Send it back in If-Match when editing.', schema: { type: 'string' } } } })
+  @ApiProblems(401, 403, 404, 409)
+  async openDraft(@CurrentUser() p: Principal, @IdParam('id') id: string, @Body() body: OpenDraftRequest, @Res({ passthrough: true }) res: Response): Promise<RevisionView> {
+    const view = await this.revisions.openDraftFor(p, id, body);
+    res.setHeader('ETag', view.etag);
+    res.setHeader('Location', `/api/v1/revisions/${view.id}`);
+    return view;
+  }
+
+  @Get(':id/revisions')
+  @Operation('listRevisions', "A document's revisions, newest first, with change summaries and file hashes", 'History: needs document.readDrafts.')
+  @ApiOkResponse({ type: RevisionPage })
+  @ApiProblems(401, 403, 404)
+  listRevisions(@CurrentUser() p: Principal, @IdParam('id') id: string, @Query() q: PageQuery): Promise<RevisionPage> {
+    return this.revisions.list(p, id, q);
+  }
+}
+
+@ApiTags('documents')
+@ApiBearerAuth()
+@Controller('agencies/:agencyId/documents')
+export class AgencyDocumentsController {
+  constructor(private readonly documents: DocumentsService) {}
+
+  @Get('by-code/:code/current')
+  @HttpCode(200)
+  @Operation('getCurrentRevisionByCode', "The effective revision of an agency's document found by code", 'Encode "/" in codes as %2F (BM.01%2FQT-01).')
+  @ApiParam({ name: 'code', example: 'BM.01%2FQT-01' })
+  @ApiOkResponse({ type: CurrentRevisionView })
+  @ApiProblems(401, 403, 404)
+  byCode(@CurrentUser() p: Principal, @IdParam('agencyId') agencyId: string, @Param('code') code: string): Promise<CurrentRevisionView> {
+    return this.documents.currentByCode(p, agencyId, code);
+  }
+}

@@ -1,0 +1,276 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min } from 'class-validator';
+import { PageQuery } from '../common/pagination.js';
+import { DOCUMENT_CODE_PATTERN, DOCUMENT_TYPES, FILE_ROLES, REVISION_STATES, TTHC_CODE_PATTERN } from './document-types.js';
+
+const CODE_MESSAGE = 'must be 1-64 letters, digits, ".", "-" or "/", starting with a letter or digit';
+
+const CONTENT_DESCRIPTION =
+  'Structured content by document type (API.md "Revision content by type"): procedure `{purpose, scope, definitions, legalBases: [{legalDocumentId, articles?}], ' +
+  'statutoryTimeLimit?: {value, unit}, fee?, dossier, steps: [{no, action, responsible, duration: {value, unit}, formCodes?, output?}], records}`; ' +
+  'quality_policy `{text}`; quality_objectives `{year, objectives: [{no, objective, indicator, target, method, responsibleUnit, deadline, actions}]}`; ' +
+  'form, manual, decision, other: `{description?}` (file based). Shape errors are 400 on save; completeness rules are checked at submit (422).';
+
+export class CreateDocumentRequest {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  agencyId: string;
+
+  @ApiProperty({ enum: DOCUMENT_TYPES })
+  @IsIn(DOCUMENT_TYPES)
+  type: (typeof DOCUMENT_TYPES)[number];
+
+  @ApiProperty({ example: 'BM.01/QT-01', pattern: DOCUMENT_CODE_PATTERN.source, description: 'Unique per agency, compared case-insensitively after NFC.' })
+  @IsString()
+  @Matches(DOCUMENT_CODE_PATTERN, { message: CODE_MESSAGE })
+  code: string;
+
+  @ApiProperty({ example: 'Quy trình cấp giấy phép xây dựng' })
+  @IsString()
+  @Length(1, 500)
+  title: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Required for a form: a procedure of the same agency.' })
+  @IsOptional()
+  @IsUUID()
+  procedureId?: string;
+
+  @ApiPropertyOptional({ example: '1.001612.000.00.00.H01', pattern: TTHC_CODE_PATTERN.source, description: 'Procedures only: the national TTHC code.' })
+  @IsOptional()
+  @IsString()
+  @Matches(TTHC_CODE_PATTERN, { message: 'must be a TTHC code such as 1.001193 or 1.001612.000.00.00.H01' })
+  tthcCode?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 120, default: 12, description: 'Months between periodic reviews.' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(120)
+  reviewIntervalMonths?: number;
+
+  @ApiPropertyOptional({ minimum: 2000, maximum: 2100, description: 'quality_objectives only (required there): the year; one per agency and year.' })
+  @IsOptional()
+  @IsInt()
+  @Min(2000)
+  @Max(2100)
+  year?: number;
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: `Content of the first draft. ${CONTENT_DESCRIPTION}` })
+  @IsOptional()
+  @IsObject()
+  content?: Record<string, unknown>;
+
+  @ApiPropertyOptional({ maxLength: 4000 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(4000)
+  changeSummary?: string;
+}
+
+export class DocumentListQuery extends PageQuery {
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  agencyId?: string;
+
+  @ApiPropertyOptional({ enum: DOCUMENT_TYPES })
+  @IsOptional()
+  @IsIn(DOCUMENT_TYPES)
+  type?: (typeof DOCUMENT_TYPES)[number];
+
+  @ApiPropertyOptional({ enum: REVISION_STATES, description: 'Documents that have a revision in this state (states other than effective: only where you may read drafts).' })
+  @IsOptional()
+  @IsIn(REVISION_STATES)
+  state?: (typeof REVISION_STATES)[number];
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'The forms of this procedure.' })
+  @IsOptional()
+  @IsUUID()
+  procedureId?: string;
+
+  @ApiPropertyOptional({ example: '1.001612', description: 'TTHC code; a short code also matches its full forms.' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^\d\.\d{6}(\.[0-9A-Z.]{1,20})?$/, { message: 'must be a TTHC code such as 1.001193' })
+  tthcCode?: string;
+
+  @ApiPropertyOptional({ description: 'Words found in code or title, ignoring accents and case ("quy trinh cap phep").' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  q?: string;
+}
+
+export class OpenDraftRequest {
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: `Replaces the content copied from the effective revision. ${CONTENT_DESCRIPTION}` })
+  @IsOptional()
+  @IsObject()
+  content?: Record<string, unknown>;
+
+  @ApiPropertyOptional({ maxLength: 4000, description: 'What changes (required to submit from revision 2 on).' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(4000)
+  changeSummary?: string;
+}
+
+export class UpdateRevisionRequest {
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: `The whole new content (replaces it). ${CONTENT_DESCRIPTION}` })
+  @IsOptional()
+  @IsObject()
+  content?: Record<string, unknown>;
+
+  @ApiPropertyOptional({ maxLength: 4000, nullable: true, type: String })
+  @IsOptional()
+  @IsString()
+  @MaxLength(4000)
+  changeSummary?: string | null;
+}
+
+export class UploadFileQuery {
+  @ApiPropertyOptional({ enum: FILE_ROLES, default: 'attachment', description: 'At most one source file per revision.' })
+  @IsOptional()
+  @IsIn(FILE_ROLES)
+  role?: (typeof FILE_ROLES)[number];
+}
+
+export const FILE_VARIANTS = ['controlled', 'source'] as const;
+
+export class CurrentFileQuery {
+  @ApiPropertyOptional({
+    enum: FILE_VARIANTS,
+    default: 'controlled',
+    description: '`source`: the source file of the effective revision. `controlled`: the stamped controlled-copy PDF (404 `rendition_not_available` until it has been rendered).',
+  })
+  @IsOptional()
+  @IsIn(FILE_VARIANTS)
+  variant?: (typeof FILE_VARIANTS)[number];
+}
+
+// ---- Views ----
+
+export class FileView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ enum: FILE_ROLES }) role: string;
+  @ApiProperty({ example: 'Biểu mẫu đăng ký.docx' }) filename: string;
+  @ApiProperty({ example: 'application/pdf', description: 'Decided from the bytes.' }) mediaType: string;
+  @ApiProperty({ example: 48213 }) size: number;
+  @ApiProperty({ example: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855' }) sha256: string;
+  @ApiProperty({ format: 'uuid' }) createdBy: string;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+}
+
+export class UploadedFileView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ example: 'Biểu mẫu đăng ký.docx' }) filename: string;
+  @ApiProperty({ example: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document' }) mediaType: string;
+  @ApiProperty() size: number;
+  @ApiProperty() sha256: string;
+  @ApiProperty({ enum: FILE_ROLES }) role: string;
+  @ApiProperty({ format: 'uuid' }) revisionId: string;
+}
+
+export class RevisionView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) documentId: string;
+  @ApiProperty({ format: 'uuid' }) agencyId: string;
+  @ApiProperty({ nullable: true, type: Number, description: 'Lần ban hành. Assigned when the revision takes effect; open revisions show the number they will get.' })
+  number: number | null;
+  @ApiProperty({ description: 'False while the number is only the one the revision will get.' }) numberAssigned: boolean;
+  @ApiProperty({ enum: REVISION_STATES }) state: string;
+  @ApiProperty({ type: 'object', additionalProperties: true }) content: Record<string, unknown>;
+  @ApiProperty({ nullable: true, type: String }) changeSummary: string | null;
+  @ApiProperty({ format: 'uuid' }) authorId: string;
+  @ApiProperty({ nullable: true, type: String }) authorName: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) basedOnRevisionId: string | null;
+  @ApiProperty({ description: 'Increases with every change of the revision; the ETag is derived from it.' }) version: number;
+  @ApiProperty({ example: '"9b2c…:3"' }) etag: string;
+  @ApiProperty({ description: 'SHA-256 of the canonical content, change summary and files (what sign-offs vouch for).' }) digest: string;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) effectiveFrom: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) approvedAt: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) effectiveAt: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) supersededAt: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) obsoleteAt: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
+  @ApiProperty({ type: [FileView] }) files: FileView[];
+}
+
+export class RevisionSummaryView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ nullable: true, type: Number }) number: number | null;
+  @ApiProperty() numberAssigned: boolean;
+  @ApiProperty({ enum: REVISION_STATES }) state: string;
+  @ApiProperty({ nullable: true, type: String }) changeSummary: string | null;
+  @ApiProperty({ format: 'uuid' }) authorId: string;
+  @ApiProperty({ nullable: true, type: String }) authorName: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) basedOnRevisionId: string | null;
+  @ApiProperty() digest: string;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) effectiveFrom: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) approvedAt: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) effectiveAt: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) supersededAt: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) obsoleteAt: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ type: [FileView] }) files: FileView[];
+}
+
+export class RevisionPage {
+  @ApiProperty({ type: [RevisionSummaryView] }) items: RevisionSummaryView[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+}
+
+export class RevisionRefView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ nullable: true, type: Number }) number: number | null;
+  @ApiProperty({ enum: REVISION_STATES }) state: string;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) effectiveAt: string | null;
+}
+
+export class FlagView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ example: 'legal_basis_changed', description: 'legal_basis_changed, review_overdue, ...' }) kind: string;
+  @ApiProperty() reason: string;
+  @ApiProperty({ format: 'date', nullable: true, type: String }) dueOn: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'What raised it (e.g. a legal change).' }) sourceId: string | null;
+  @ApiProperty({ format: 'date-time' }) raisedAt: string;
+}
+
+export class DocumentView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) agencyId: string;
+  @ApiProperty({ enum: DOCUMENT_TYPES }) type: string;
+  @ApiProperty({ example: 'QT-01' }) code: string;
+  @ApiProperty() title: string;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) procedureId: string | null;
+  @ApiProperty({ nullable: true, type: String }) tthcCode: string | null;
+  @ApiProperty() reviewIntervalMonths: number;
+  @ApiProperty({ nullable: true, type: Number }) year: number | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) withdrawnAt: string | null;
+  @ApiProperty({ nullable: true, type: String }) withdrawnReason: string | null;
+  @ApiProperty({ format: 'uuid' }) createdBy: string;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
+}
+
+export class DocumentListItem extends DocumentView {
+  @ApiProperty({ type: RevisionRefView, nullable: true, description: 'The effective revision.' }) currentRevision: RevisionRefView | null;
+  @ApiProperty({ type: RevisionRefView, nullable: true, description: 'The open revision (only where you may read drafts).' }) openRevision: RevisionRefView | null;
+}
+
+export class DocumentPage {
+  @ApiProperty({ type: [DocumentListItem] }) items: DocumentListItem[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+}
+
+export class DocumentDetailView extends DocumentView {
+  @ApiProperty({ type: RevisionView, nullable: true, description: 'The effective revision, or null.' }) currentRevision: RevisionView | null;
+  @ApiProperty({ type: RevisionView, nullable: true, description: 'The open revision (draft … approved), shown only to users who may read drafts.' })
+  openDraft: RevisionView | null;
+  @ApiProperty({ type: [FlagView], description: 'Active flags (legal basis changed, review overdue, ...).' }) flags: FlagView[];
+}
+
+export class CurrentRevisionView extends RevisionView {
+  @ApiProperty({ type: DocumentView, description: 'The document the effective revision belongs to.' }) document: DocumentView;
+}

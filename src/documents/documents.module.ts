@@ -1,0 +1,35 @@
+import { Module } from '@nestjs/common';
+import { ContentStore } from './content-store.js';
+import { ContentValidator } from './content-validator.js';
+import { DocumentAccess } from './document-access.js';
+import { DocumentFlags } from './document-flags.service.js';
+import { AgencyDocumentsController, DocumentsController } from './documents.controller.js';
+import { DocumentsService } from './documents.service.js';
+import { ObjectMaintenance } from './object-maintenance.js';
+import { RevisionFilesService } from './revision-files.service.js';
+import { RevisionTransitions } from './revision-transitions.service.js';
+import { RevisionsController } from './revisions.controller.js';
+import { RevisionsService } from './revisions.service.js';
+import { RevisionViews } from './views.js';
+
+/**
+ * Controlled documents: the register, revisions, files in object storage, current versions.
+ * Exports the services later features build on (workflow, renditions, legal changes, history).
+ */
+@Module({
+  controllers: [DocumentsController, AgencyDocumentsController, RevisionsController],
+  providers: [
+    DocumentAccess,
+    ContentValidator,
+    RevisionViews,
+    RevisionTransitions,
+    DocumentFlags,
+    ContentStore,
+    RevisionsService,
+    DocumentsService,
+    RevisionFilesService,
+    ObjectMaintenance,
+  ],
+  exports: [DocumentAccess, ContentValidator, RevisionViews, RevisionTransitions, DocumentFlags, ContentStore, RevisionsService, DocumentsService, RevisionFilesService],
+})
+export class DocumentsModule {}

@@ -1,0 +1,273 @@
+import { Injectable } from '@nestjs/common';
+import { Principal } from '../access/principal.js';
+import { AuditService, diffFields } from '../audit/audit.service.js';
+import { Errors, FieldError } from '../common/errors.js';
+import { Cursor, pageLimit, toPage } from '../common/pagination.js';
+import { foldVietnamese } from '../common/text.js';
+import { Database } from '../database/database.js';
+import { DocumentAccess } from './document-access.js';
+import { DocumentFlags } from './document-flags.service.js';
+import { Document, Revision } from './document.entities.js';
+import { DocumentType, RevisionState, codeKey } from './document-types.js';
+import type { CreateDocumentRequest, CurrentRevisionView, DocumentDetailView, DocumentListItem, DocumentListQuery, DocumentPage } from './documents.dto.js';
+import { RevisionsService } from './revisions.service.js';
+import { RevisionViews, toDocumentView, toFlagView } from './views.js';
+
+interface DocumentRow {
+  id: string;
+  agency_id: string;
+  type: DocumentType;
+  code: string;
+  code_key: string;
+  title: string;
+  procedure_id: string | null;
+  tthc_code: string | null;
+  review_interval_months: number;
+  year: number | null;
+  withdrawn_at: Date | null;
+  withdrawn_reason: string | null;
+  withdrawn_by: string | null;
+  created_by: string;
+  created_at: Date;
+  updated_at: Date;
+  e_id: string | null;
+  e_number: number | null;
+  e_effective_at: Date | null;
+  o_id: string | null;
+  o_state: RevisionState | null;
+  o_number: number | null;
+}
+
+function rowToDocument(r: DocumentRow): Document {
+  return Object.assign(new Document(), {
+    id: r.id,
+    agencyId: r.agency_id,
+    type: r.type,
+    code: r.code,
+    codeKey: r.code_key,
+    title: r.title,
+    procedureId: r.procedure_id,
+    tthcCode: r.tthc_code,
+    reviewIntervalMonths: r.review_interval_months,
+    year: r.year,
+    withdrawnAt: r.withdrawn_at,
+    withdrawnReason: r.withdrawn_reason,
+    withdrawnBy: r.withdrawn_by,
+    createdBy: r.created_by,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  });
+}
+
+function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, '\\$&');
+}
+
+/** Search terms: folded (no accents, lower case), split on spaces, at most 8. */
+export function searchTerms(q: string | undefined): string[] {
+  if (!q) return [];
+  return foldVietnamese(q)
+    .split(/\s+/)
+    .filter(Boolean)
+    .slice(0, 8);
+}
+
+/**
+ * The register of controlled documents: create (with the first draft), list and search, a
+ * document with its current revision, open draft and flags, and the current (effective) revision
+ * by id or by code.
+ */
+@Injectable()
+export class DocumentsService {
+  constructor(
+    private readonly db: Database,
+    private readonly audit: AuditService,
+    private readonly access: DocumentAccess,
+    private readonly revisions: RevisionsService,
+    private readonly views: RevisionViews,
+    private readonly flags: DocumentFlags,
+  ) {}
+
+  findById(id: string): Promise<Document | null> {
+    return this.db.repo(Document).findOneBy({ id });
+  }
+
+  /** A document of an agency by code (case-insensitive after NFC). */
+  findByCode(agencyId: string, code: string): Promise<Document | null> {
+    return this.db.repo(Document).findOneBy({ agencyId, codeKey: codeKey(code) });
+  }
+
+  // ---------------------------------------------------------------- create
+
+  private requestErrors(req: CreateDocumentRequest): FieldError[] {
+    const errors: FieldError[] = [];
+    if (req.type === 'form' && !req.procedureId) errors.push({ field: 'procedureId', message: 'is required for a form (the procedure it belongs to)' });
+    if (req.type !== 'form' && req.procedureId) errors.push({ field: 'procedureId', message: 'is only for forms' });
+    if (req.type !== 'procedure' && req.tthcCode) errors.push({ field: 'tthcCode', message: 'is only for procedures' });
+    if (req.type === 'quality_objectives' && req.year === undefined) errors.push({ field: 'year', message: 'is required for quality objectives' });
+    if (req.type !== 'quality_objectives' && req.year !== undefined) errors.push({ field: 'year', message: 'is only for quality objectives' });
+    return errors;
+  }
+
+  /** A document and its first draft (revision 1), in one transaction. */
+  async create(p: Principal, req: CreateDocumentRequest): Promise<DocumentDetailView> {
+    return this.db.transaction(async () => {
+      await this.access.assertCreate(p, req.agencyId);
+      const errors = this.requestErrors(req);
+      if (errors.length) throw Errors.validation(errors);
+      // One creation per agency at a time: code and singleton checks cannot race.
+      await this.db.lock(`documents:${req.agencyId}`);
+      const key = codeKey(req.code);
+      const taken = await this.db.repo(Document).findOneBy({ agencyId: req.agencyId, codeKey: key });
+      if (taken) throw Errors.conflict('document_code_taken', `The code "${req.code}" is already used by "${taken.code}" in this agency.`, { documentId: taken.id });
+      if (req.type === 'form') await this.assertProcedure(req.agencyId, req.procedureId!);
+      if (req.type === 'quality_policy') {
+        const existing = await this.db.query<{ id: string }[]>(
+          `SELECT id FROM documents WHERE agency_id = $1 AND type = 'quality_policy' AND withdrawn_at IS NULL`,
+          [req.agencyId],
+        );
+        if (existing.length) {
+          throw Errors.conflict('quality_policy_exists', 'The agency already has a quality policy; revise it (a new revision) instead.', { documentId: existing[0].id });
+        }
+      }
+      if (req.type === 'quality_objectives') {
+        const existing = await this.db.query<{ id: string }[]>(
+          `SELECT id FROM documents WHERE agency_id = $1 AND type = 'quality_objectives' AND year = $2 AND withdrawn_at IS NULL`,
+          [req.agencyId, req.year],
+        );
+        if (existing.length) throw Errors.conflict('quality_objectives_exist', `The agency already has quality objectives for ${req.year}.`, { documentId: existing[0].id });
+      }
+      const doc = await this.db.repo(Document).save(
+        this.db.repo(Document).create({
+          agencyId: req.agencyId,
+          type: req.type,
+          code: req.code,
+          codeKey: key,
+          title: req.title,
+          procedureId: req.procedureId ?? null,
+          tthcCode: req.tthcCode ?? null,
+          reviewIntervalMonths: req.reviewIntervalMonths ?? 12,
+          year: req.year ?? null,
+          createdBy: p.id,
+        }),
+      );
+      await this.audit.record({
+        action: 'document.created',
+        entityType: 'document',
+        entityId: doc.id,
+        agencyId: doc.agencyId,
+        changes: diffFields(null, doc, ['type', 'code', 'title', 'procedureId', 'tthcCode', 'reviewIntervalMonths', 'year']),
+      });
+      const draft = await this.revisions.createDraft(doc, { authorId: p.id, content: req.content, changeSummary: req.changeSummary }, null);
+      return { ...toDocumentView(doc), currentRevision: null, openDraft: await this.views.one(draft), flags: [] };
+    });
+  }
+
+  /** A form's procedure: a procedure of the same agency, not withdrawn (422 otherwise, never revealing other agencies). */
+  private async assertProcedure(agencyId: string, procedureId: string): Promise<void> {
+    const rows = await this.db.query<{ agency_id: string; type: string; withdrawn_at: Date | null }[]>(
+      'SELECT agency_id, type, withdrawn_at FROM documents WHERE id = $1',
+      [procedureId],
+    );
+    const proc = rows[0];
+    if (!proc || proc.agency_id !== agencyId || proc.type !== 'procedure') {
+      throw Errors.ruleViolated('form_procedure_invalid', 'A form must belong to a procedure of the same agency.', [
+        { field: 'procedureId', message: 'is not a procedure of this agency' },
+      ]);
+    }
+    if (proc.withdrawn_at) {
+      throw Errors.ruleViolated('form_procedure_invalid', 'The procedure has been withdrawn.', [{ field: 'procedureId', message: 'is withdrawn' }]);
+    }
+  }
+
+  // ---------------------------------------------------------------- list
+
+  async list(p: Principal, q: DocumentListQuery): Promise<DocumentPage> {
+    const readers = await this.access.scope(p, 'document.read');
+    const drafts = await this.access.scope(p, 'document.readDrafts');
+    const limit = pageLimit(q);
+    const after = Cursor.decode(q.cursor, 2);
+    const params: unknown[] = [];
+    const $ = (v: unknown) => {
+      params.push(v);
+      return `$${params.length}`;
+    };
+    const draftIds = drafts.all ? null : drafts.agencyIds;
+    const readIds = readers.all ? null : readers.agencyIds;
+    if (draftIds && readIds && !draftIds.length && !readIds.length) return { items: [], nextCursor: null };
+    const inDrafts = draftIds ? `d.agency_id = ANY(${$(draftIds)}::uuid[])` : 'true';
+    const inReaders = readIds ? `d.agency_id = ANY(${$(readIds)}::uuid[])` : 'true';
+    const where: string[] = [`(${inDrafts} OR (${inReaders} AND e.id IS NOT NULL))`];
+    if (q.agencyId) where.push(`d.agency_id = ${$(q.agencyId)}`);
+    if (q.type) where.push(`d.type = ${$(q.type)}`);
+    if (q.procedureId) where.push(`d.procedure_id = ${$(q.procedureId)}`);
+    if (q.tthcCode) where.push(`(d.tthc_code = ${$(q.tthcCode)} OR d.tthc_code LIKE ${$(escapeLike(q.tthcCode) + '.%')})`);
+    if (q.state === 'effective') where.push('e.id IS NOT NULL');
+    else if (q.state) where.push(`${inDrafts} AND EXISTS (SELECT 1 FROM revisions r WHERE r.document_id = d.id AND r.state = ${$(q.state)})`);
+    for (const term of searchTerms(q.q)) where.push(`search_fold(d.code || ' ' || d.title) LIKE ${$(`%${escapeLike(term)}%`)}`);
+    if (after) where.push(`(d.code_key, d.id) > (${$(String(after[0]))}, ${$(String(after[1]))}::uuid)`);
+    const rows = await this.db.query<DocumentRow[]>(
+      `SELECT d.id, d.agency_id, d.type, d.code, d.code_key, d.title, d.procedure_id, d.tthc_code, d.review_interval_months, d.year,
+              d.withdrawn_at, d.withdrawn_reason, d.withdrawn_by, d.created_by, d.created_at, d.updated_at,
+              e.id AS e_id, e.number AS e_number, e.effective_at AS e_effective_at,
+              o.id AS o_id, o.state AS o_state,
+              CASE WHEN o.id IS NULL THEN NULL ELSE (SELECT coalesce(max(x.number), 0) + 1 FROM revisions x WHERE x.document_id = d.id) END AS o_number
+         FROM documents d
+         LEFT JOIN revisions e ON e.document_id = d.id AND e.state = 'effective'
+         LEFT JOIN revisions o ON o.document_id = d.id AND o.state IN ('draft', 'in_review', 'pending_approval', 'approved') AND ${inDrafts}
+        WHERE ${where.join(' AND ')}
+        ORDER BY d.code_key, d.id
+        LIMIT ${$(limit + 1)}`,
+      params,
+    );
+    return toPage(rows, limit, (r) => [r.code_key, r.id], (r): DocumentListItem => ({
+      ...toDocumentView(rowToDocument(r)),
+      currentRevision: r.e_id ? { id: r.e_id, number: r.e_number, state: 'effective', effectiveAt: r.e_effective_at ? new Date(r.e_effective_at).toISOString() : null } : null,
+      openRevision: r.o_id ? { id: r.o_id, number: r.o_number === null ? null : Number(r.o_number), state: r.o_state!, effectiveAt: null } : null,
+    }));
+  }
+
+  // ---------------------------------------------------------------- read
+
+  async get(p: Principal, id: string): Promise<DocumentDetailView> {
+    const doc = await this.findById(id);
+    if (!doc) throw Errors.notFound('Document');
+    const { drafts } = await this.access.assertReadDocument(p, doc);
+    // Sequential on purpose: inside a transaction all queries share one connection.
+    const current = await this.revisions.effectiveOf(doc.id);
+    const open = drafts ? await this.revisions.openOf(doc.id) : null;
+    const flags = await this.flags.listActive(doc.id);
+    const currentView = current ? await this.views.one(current) : null;
+    const openView = open ? await this.views.one(open) : null;
+    return { ...toDocumentView(doc), currentRevision: currentView, openDraft: openView, flags: flags.map(toFlagView) };
+  }
+
+  /**
+   * The effective revision of a visible document. 404 when there is none: `no_effective_revision`
+   * for those who may see drafts, a plain `not_found` for the others (nothing about drafts leaks).
+   */
+  async resolveCurrent(p: Principal, doc: Document | null): Promise<{ document: Document; revision: Revision }> {
+    if (!doc) throw Errors.notFound('Document');
+    await this.access.assertReadRevision(p, { agencyId: doc.agencyId, state: 'effective' }, 'Document');
+    const revision = await this.revisions.effectiveOf(doc.id);
+    if (!revision) {
+      if (await this.access.canReadDrafts(p, doc.agencyId)) throw Errors.notFound('Effective revision', 'no_effective_revision');
+      throw Errors.notFound('Document');
+    }
+    return { document: doc, revision };
+  }
+
+  async current(p: Principal, id: string): Promise<CurrentRevisionView> {
+    const { document, revision } = await this.resolveCurrent(p, await this.findById(id));
+    return { ...(await this.views.one(revision)), document: toDocumentView(document) };
+  }
+
+  async currentByCode(p: Principal, agencyId: string, code: string): Promise<CurrentRevisionView> {
+    const doc = await this.findByCode(agencyId, code);
+    if (!doc) {
+      await this.access.assertReadRevision(p, { agencyId, state: 'effective' }, 'Document');
+      throw Errors.notFound('Document');
+    }
+    return this.current(p, doc.id);
+  }
+}

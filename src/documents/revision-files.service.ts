@@ -1,0 +1,204 @@
+import { join } from 'node:path';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { Principal } from '../access/principal.js';
+import { AuditService } from '../audit/audit.service.js';
+import { Errors } from '../common/errors.js';
+import { AppConfig } from '../config/app-config.js';
+import { Database } from '../database/database.js';
+import { serveObject, sanitizeFilename } from '../storage/http-files.js';
+import { sniffFile } from '../storage/media-sniffer.js';
+import { ObjectStorage } from '../storage/object-storage.js';
+import { spoolMultipartFile, tooLargeAndCut } from '../storage/upload-spool.js';
+import { ContentStore, LocalContent, PutOutcome } from './content-store.js';
+import { DocumentAccess } from './document-access.js';
+import { Document, Revision, RevisionFile } from './document.entities.js';
+import type { FileRole } from './document-types.js';
+import type { UploadedFileView } from './documents.dto.js';
+import { DocumentsService } from './documents.service.js';
+import { RevisionsService } from './revisions.service.js';
+
+/** Room for the multipart framing around the file when comparing Content-Length with the limit. */
+export const MULTIPART_OVERHEAD_BYTES = 16 * 1024;
+
+const ACCEPTED = 'PDF, DOCX, XLSX, ODT, ODS, DOC, XLS, PNG or JPEG';
+
+/**
+ * Files of revisions: streaming uploads into the content-addressed store (type decided by the
+ * bytes, size limited, deduplicated, never orphaned), downloads with ETag / 304 / Range, removal
+ * from drafts, and the source file of the current revision.
+ */
+@Injectable()
+export class RevisionFilesService {
+  constructor(
+    private readonly db: Database,
+    private readonly audit: AuditService,
+    private readonly access: DocumentAccess,
+    private readonly revisions: RevisionsService,
+    private readonly documents: DocumentsService,
+    private readonly store: ContentStore,
+    private readonly storage: ObjectStorage,
+    @Inject(AppConfig) private readonly config: AppConfig,
+  ) {}
+
+  private async assertDraftWithRoom(revision: Revision, role: FileRole): Promise<void> {
+    if (revision.state !== 'draft') {
+      throw Errors.conflict('revision_not_draft', `Files can only be changed on a draft; this revision is ${revision.state}.`, { state: revision.state });
+    }
+    if (role === 'source') {
+      const existing = await this.db.query<{ id: string }[]>(`SELECT id FROM revision_files WHERE revision_id = $1 AND role = 'source'`, [revision.id]);
+      if (existing.length) {
+        throw Errors.conflict('source_file_exists', 'The revision already has a source file; remove it first to upload another.', { fileId: existing[0].id });
+      }
+    }
+  }
+
+  /**
+   * POST /revisions/{id}/files. Checks come before the body is read (413 on Content-Length, 404,
+   * 403, 409); the body streams to a temporary file while hashing; the type is sniffed (415); the
+   * bytes go to S3 unless already there; the record is written in one transaction with its audit
+   * event. If the record fails, an object this request created is removed again.
+   */
+  async upload(p: Principal, revisionId: string, role: FileRole, req: Request): Promise<UploadedFileView> {
+    const max = this.config.limits.uploadBytes;
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > max + MULTIPART_OVERHEAD_BYTES) throw tooLargeAndCut(max);
+
+    const revision = await this.revisions.findById(revisionId);
+    if (!revision) throw Errors.notFound('Revision');
+    await this.access.assertReadRevision(p, revision);
+    await this.access.assertWrite(p, revision.agencyId, 'Revision');
+    await this.assertDraftWithRoom(revision, role);
+
+    const spooled = await spoolMultipartFile(req, { tmpDir: join(this.config.dataDir, 'tmp'), maxFileBytes: max });
+    try {
+      if (spooled.size === 0) throw Errors.validation([{ field: 'file', message: 'is empty' }]);
+      const sniffed = await sniffFile(spooled.path);
+      if (!sniffed) throw Errors.unsupportedMediaType(`The file is not a ${ACCEPTED} file (its type is decided by its content, not its name).`);
+      const content: LocalContent = { path: spooled.path, size: spooled.size, sha256: spooled.sha256, mediaType: sniffed.mediaType };
+      const filename = sanitizeFilename(spooled.clientFilename, `file.${sniffed.kind}`);
+      const put = await this.store.put(content);
+      try {
+        return await this.record(p, revisionId, role, filename, content, put);
+      } catch (err) {
+        if (put.created) await this.store.discardIfUnregistered(content.sha256);
+        throw err;
+      }
+    } finally {
+      await spooled.dispose();
+    }
+  }
+
+  private record(p: Principal, revisionId: string, role: FileRole, filename: string, content: LocalContent, put: PutOutcome): Promise<UploadedFileView> {
+    return this.db.transaction(async () => {
+      const revision = await this.revisions.lockRevision(revisionId);
+      await this.assertDraftWithRoom(revision, role);
+      await this.store.register(content, put);
+      const file = await this.db.repo(RevisionFile).save(
+        this.db.repo(RevisionFile).create({
+          revisionId,
+          agencyId: revision.agencyId,
+          role,
+          filename,
+          mediaType: content.mediaType,
+          size: content.size,
+          sha256: content.sha256,
+          createdBy: p.id,
+        }),
+      );
+      await this.audit.record({
+        action: 'file.added',
+        entityType: 'revision',
+        entityId: revisionId,
+        agencyId: revision.agencyId,
+        changes: { documentId: revision.documentId, fileId: file.id, role, filename, mediaType: content.mediaType, size: content.size, sha256: content.sha256, deduplicated: !put.created },
+      });
+      return { id: file.id, filename, mediaType: content.mediaType, size: content.size, sha256: content.sha256, role, revisionId };
+    });
+  }
+
+  /** GET /revisions/{id}/files/{fileId}. Downloads of effective revisions' files are audited. */
+  async download(p: Principal, revisionId: string, fileId: string, req: Request, res: Response): Promise<void> {
+    const revision = await this.revisions.findById(revisionId);
+    if (!revision) throw Errors.notFound('Revision');
+    await this.access.assertReadRevision(p, revision);
+    const file = await this.db.repo(RevisionFile).findOneBy({ id: fileId, revisionId });
+    if (!file) throw Errors.notFound('File');
+    const document = await this.revisions.findDocument(revision.documentId);
+    await this.serve(req, res, revision, document!, file, 'source');
+  }
+
+  /** DELETE /revisions/{id}/files/{fileId}: drafts only. The object stays while anything refers to it. */
+  async remove(p: Principal, revisionId: string, fileId: string): Promise<void> {
+    await this.db.transaction(async () => {
+      const revision = await this.revisions.findById(revisionId);
+      if (!revision) throw Errors.notFound('Revision');
+      await this.access.assertReadRevision(p, revision);
+      await this.access.assertWrite(p, revision.agencyId, 'Revision');
+      const locked = await this.revisions.lockRevision(revisionId);
+      const file = await this.db.repo(RevisionFile).findOneBy({ id: fileId, revisionId });
+      if (!file) throw Errors.notFound('File');
+      if (locked.state !== 'draft') {
+        throw Errors.conflict('revision_not_draft', `Files can only be changed on a draft; this revision is ${locked.state}.`, { state: locked.state });
+      }
+      await this.db.repo(RevisionFile).delete({ id: file.id });
+      await this.audit.record({
+        action: 'file.removed',
+        entityType: 'revision',
+        entityId: revisionId,
+        agencyId: revision.agencyId,
+        changes: { documentId: revision.documentId, fileId: file.id, role: file.role, filename: file.filename, sha256: file.sha256, size: Number(file.size) },
+      });
+    });
+  }
+
+  /**
+   * GET /documents/{id}/current/file: the source file of the effective revision. The `controlled`
+   * variant (stamped PDF) is served by the renditions feature; until a rendition exists: 404
+   * `rendition_not_available`.
+   */
+  async currentFile(p: Principal, documentId: string, variant: 'controlled' | 'source', req: Request, res: Response): Promise<void> {
+    const { document, revision } = await this.documents.resolveCurrent(p, await this.documents.findById(documentId));
+    if (variant === 'controlled') {
+      throw Errors.notFound('Controlled copy', 'rendition_not_available');
+    }
+    const file = await this.db.repo(RevisionFile).findOneBy({ revisionId: revision.id, role: 'source' });
+    if (!file) throw Errors.notFound('Source file', 'source_file_missing');
+    await this.serve(req, res, revision, document, file, variant);
+  }
+
+  /** Streams a file of a revision; records `file.downloaded` for effective revisions. */
+  async serve(req: Request, res: Response, revision: Revision, document: Document, file: RevisionFile, variant: string): Promise<void> {
+    await serveObject(
+      req,
+      res,
+      this.storage,
+      { key: this.store.keyOf(file.sha256), sha256: file.sha256, size: Number(file.size), mediaType: file.mediaType, filename: file.filename },
+      {
+        onDelivery:
+          revision.state === 'effective'
+            ? ({ range }) =>
+                this.db.transaction(() =>
+                  this.audit.record({
+                    action: 'file.downloaded',
+                    entityType: 'revision',
+                    entityId: revision.id,
+                    agencyId: revision.agencyId,
+                    changes: {
+                      documentId: document.id,
+                      documentCode: document.code,
+                      revisionNumber: revision.number,
+                      fileId: file.id,
+                      filename: file.filename,
+                      role: file.role,
+                      sha256: file.sha256,
+                      variant,
+                      range: range ? `${range.start}-${range.end}` : null,
+                    },
+                  }),
+                )
+            : undefined,
+      },
+    );
+  }
+}

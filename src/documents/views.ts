@@ -1,0 +1,162 @@
+import { Injectable } from '@nestjs/common';
+import { Database } from '../database/database.js';
+import { Document, DocumentFlag, Revision, RevisionFile } from './document.entities.js';
+import { OPEN_STATES } from './document-types.js';
+import type { DocumentView, FileView, FlagView, RevisionSummaryView, RevisionView } from './documents.dto.js';
+import { revisionDigest } from './revision-digest.js';
+
+const iso = (d: Date | string | null | undefined): string | null => (d ? new Date(d).toISOString() : null);
+
+export function revisionEtag(rev: Pick<Revision, 'id' | 'version'>): string {
+  return `"${rev.id}:${rev.version}"`;
+}
+
+export function toDocumentView(d: Document): DocumentView {
+  return {
+    id: d.id,
+    agencyId: d.agencyId,
+    type: d.type,
+    code: d.code,
+    title: d.title,
+    procedureId: d.procedureId,
+    tthcCode: d.tthcCode,
+    reviewIntervalMonths: d.reviewIntervalMonths,
+    year: d.year,
+    withdrawnAt: iso(d.withdrawnAt),
+    withdrawnReason: d.withdrawnReason,
+    createdBy: d.createdBy,
+    createdAt: iso(d.createdAt)!,
+    updatedAt: iso(d.updatedAt)!,
+  };
+}
+
+export function toFileView(f: RevisionFile): FileView {
+  return {
+    id: f.id,
+    role: f.role,
+    filename: f.filename,
+    mediaType: f.mediaType,
+    size: Number(f.size),
+    sha256: f.sha256,
+    createdBy: f.createdBy,
+    createdAt: iso(f.createdAt)!,
+  };
+}
+
+export function toFlagView(f: DocumentFlag): FlagView {
+  return { id: f.id, kind: f.kind, reason: f.reason, dueOn: f.dueOn, sourceId: f.sourceId, raisedAt: iso(f.raisedAt)! };
+}
+
+/** The digest of a revision with its files (see revision-digest.ts). */
+export function digestOf(rev: Pick<Revision, 'content' | 'changeSummary'>, files: Pick<RevisionFile, 'role' | 'sha256' | 'filename'>[]): string {
+  return revisionDigest({ content: rev.content, changeSummary: rev.changeSummary, files });
+}
+
+/** Builds revision views in batches: files, author names and the numbers open revisions will get. */
+@Injectable()
+export class RevisionViews {
+  constructor(private readonly db: Database) {}
+
+  async filesOf(revisionIds: string[]): Promise<Map<string, RevisionFile[]>> {
+    const out = new Map<string, RevisionFile[]>(revisionIds.map((id) => [id, []]));
+    if (!revisionIds.length) return out;
+    const files = await this.db
+      .repo(RevisionFile)
+      .createQueryBuilder('f')
+      .where('f.revision_id IN (:...ids)', { ids: revisionIds })
+      .orderBy('f.created_at', 'ASC')
+      .addOrderBy('f.id', 'ASC')
+      .getMany();
+    for (const f of files) out.get(f.revisionId)!.push(f);
+    return out;
+  }
+
+  private async authorNames(ids: string[]): Promise<Map<string, string>> {
+    if (!ids.length) return new Map();
+    const rows = await this.db.query<{ id: string; full_name: string }[]>('SELECT id, full_name FROM users WHERE id = ANY($1::uuid[])', [[...new Set(ids)]]);
+    return new Map(rows.map((r) => [r.id, r.full_name]));
+  }
+
+  /** The number each document's next revision will get (max assigned + 1). */
+  async nextNumbers(documentIds: string[]): Promise<Map<string, number>> {
+    const ids = [...new Set(documentIds)];
+    if (!ids.length) return new Map();
+    const rows = await this.db.query<{ document_id: string; next: number }[]>(
+      `SELECT d.id AS document_id, coalesce(max(r.number), 0) + 1 AS next
+         FROM unnest($1::uuid[]) AS d(id) LEFT JOIN revisions r ON r.document_id = d.id
+        GROUP BY d.id`,
+      [ids],
+    );
+    return new Map(rows.map((r) => [r.document_id, Number(r.next)]));
+  }
+
+  private async context(revs: Revision[]) {
+    const open = revs.filter((r) => r.number === null && OPEN_STATES.includes(r.state));
+    // Sequential: inside a transaction every query goes through the one connection.
+    const files = await this.filesOf(revs.map((r) => r.id));
+    const names = await this.authorNames(revs.map((r) => r.authorId));
+    const next = await this.nextNumbers(open.map((r) => r.documentId));
+    const number = (r: Revision) => (r.number !== null ? r.number : OPEN_STATES.includes(r.state) ? (next.get(r.documentId) ?? null) : null);
+    return { files, names, number };
+  }
+
+  async full(revs: Revision[]): Promise<RevisionView[]> {
+    const { files, names, number } = await this.context(revs);
+    return revs.map((r) => {
+      const fs = files.get(r.id) ?? [];
+      return {
+        id: r.id,
+        documentId: r.documentId,
+        agencyId: r.agencyId,
+        number: number(r),
+        numberAssigned: r.number !== null,
+        state: r.state,
+        content: r.content,
+        changeSummary: r.changeSummary,
+        authorId: r.authorId,
+        authorName: names.get(r.authorId) ?? null,
+        basedOnRevisionId: r.basedOnRevisionId,
+        version: r.version,
+        etag: revisionEtag(r),
+        digest: digestOf(r, fs),
+        effectiveFrom: iso(r.effectiveFrom),
+        approvedAt: iso(r.approvedAt),
+        effectiveAt: iso(r.effectiveAt),
+        supersededAt: iso(r.supersededAt),
+        obsoleteAt: iso(r.obsoleteAt),
+        createdAt: iso(r.createdAt)!,
+        updatedAt: iso(r.updatedAt)!,
+        files: fs.map(toFileView),
+      };
+    });
+  }
+
+  async one(rev: Revision): Promise<RevisionView> {
+    return (await this.full([rev]))[0];
+  }
+
+  async summaries(revs: Revision[]): Promise<RevisionSummaryView[]> {
+    const { files, names, number } = await this.context(revs);
+    return revs.map((r) => {
+      const fs = files.get(r.id) ?? [];
+      return {
+        id: r.id,
+        number: number(r),
+        numberAssigned: r.number !== null,
+        state: r.state,
+        changeSummary: r.changeSummary,
+        authorId: r.authorId,
+        authorName: names.get(r.authorId) ?? null,
+        basedOnRevisionId: r.basedOnRevisionId,
+        digest: digestOf(r, fs),
+        effectiveFrom: iso(r.effectiveFrom),
+        approvedAt: iso(r.approvedAt),
+        effectiveAt: iso(r.effectiveAt),
+        supersededAt: iso(r.supersededAt),
+        obsoleteAt: iso(r.obsoleteAt),
+        createdAt: iso(r.createdAt)!,
+        files: fs.map(toFileView),
+      };
+    });
+  }
+}
