@@ -201,3 +201,11 @@ export interface RenditionResult {
   /** Problems that did not stop the rendering (malformed source PDF, invalid sign-off...). */
   warnings: string[];
 }
+
+/**
+ * Identity of the render job of a revision in a state with the current layout (ARCHITECTURE.md:
+ * "render_<revisionId>_<state>_<layout>"): repeated requests for the same stamp share it.
+ */
+export function renditionJobId(revisionId: string, state: RevisionState, layoutVersion: number = LAYOUT_VERSION): string {
+  return `render_${revisionId}_${state}_${layoutVersion}`;
+}

@@ -7,6 +7,7 @@ import { degrees, PDFDict, PDFDocument, PDFName, PDFNumber, PDFRawStream, Standa
 import {
   LAYOUT_VERSION,
   loadFontBytes,
+  renditionJobId,
   renderRevisionPdf,
   RenditionModel,
   RevisionState,
@@ -402,6 +403,10 @@ describe('renderRevisionPdf: model contract', () => {
     const bad = sampleProcedureModel();
     bad.revision.digest = 'abc';
     await expect(renderRevisionPdf(bad)).rejects.toThrow(/SHA-256/);
+  });
+
+  it('names the render job after the revision, its state and the layout version', () => {
+    expect(renditionJobId('6f1c0d9e-5b1a-4c55-9a53-0d2f1b7e9a10', 'effective')).toBe(`render_6f1c0d9e-5b1a-4c55-9a53-0d2f1b7e9a10_effective_${LAYOUT_VERSION}`);
   });
 
   it('warns about an invalid sign-off and an effective revision without approval', async () => {
