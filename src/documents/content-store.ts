@@ -67,9 +67,10 @@ export class ContentStore {
   }
 
   /**
-   * Registers the object in the caller's transaction, under the hash's lock. When this request did
-   * not upload it (dedup), re-checks that it is still in S3 (the sweeper may have removed an
-   * unreferenced copy meanwhile) and uploads it again from `file.path` if not.
+   * Registers the object in the caller's transaction, under the hash's lock, and re-checks that it
+   * is in S3: between the PUT (or the dedup check) and this lock the sweeper may have removed it as
+   * unregistered; it is then uploaded again from `file.path`. After this, until commit, nothing can
+   * remove it (removals take the same lock and find the row).
    */
   async register(file: LocalContent, put: PutOutcome): Promise<void> {
     await this.lock(file.sha256);
@@ -78,7 +79,7 @@ export class ContentStore {
       file.size,
       file.mediaType,
     ]);
-    if (!put.created && !(await this.storage.stat(put.key))) {
+    if (!(await this.storage.stat(put.key))) {
       await this.storage.putFile(put.key, file.path, { size: file.size, sha256: file.sha256, contentType: file.mediaType });
       put.created = true;
     }
@@ -107,6 +108,15 @@ export class ContentStore {
    * objects: the delete fails for them and they are kept.
    */
   async sweepOrphans(opts: { minAgeMs?: number; limit?: number } = {}): Promise<SweepResult> {
+    const rows = await this.sweepUnreferencedRows(opts);
+    const objects = await this.sweepUnregisteredObjects(opts);
+    const result = { rowsRemoved: rows.rowsRemoved, objectsRemoved: rows.objectsRemoved + objects.objectsRemoved };
+    if (result.objectsRemoved) this.logger.log({ msg: 'swept unreferenced objects', ...result });
+    return result;
+  }
+
+  /** Registry rows no file refers to, older than `minAgeMs`, with their objects. */
+  async sweepUnreferencedRows(opts: { minAgeMs?: number; limit?: number } = {}): Promise<SweepResult> {
     const minAgeMs = opts.minAgeMs ?? ORPHAN_MIN_AGE_MS;
     const limit = opts.limit ?? 1000;
     const result: SweepResult = { rowsRemoved: 0, objectsRemoved: 0 };
@@ -146,6 +156,14 @@ export class ContentStore {
         this.logger.warn({ msg: 'sweeping an unreferenced object failed', sha256, err: (err as Error).message });
       }
     }
+    return result;
+  }
+
+  /** Objects under the content prefix the registry does not know, last modified more than `minAgeMs` ago. */
+  async sweepUnregisteredObjects(opts: { minAgeMs?: number; limit?: number } = {}): Promise<SweepResult> {
+    const minAgeMs = opts.minAgeMs ?? ORPHAN_MIN_AGE_MS;
+    const limit = opts.limit ?? 1000;
+    const result: SweepResult = { rowsRemoved: 0, objectsRemoved: 0 };
     const cutoff = Date.now() - minAgeMs;
     let batch: string[] = [];
     const flush = async () => {
@@ -171,7 +189,6 @@ export class ContentStore {
       if (result.objectsRemoved >= limit) break;
     }
     if (batch.length) await flush();
-    if (result.objectsRemoved) this.logger.log({ msg: 'swept unreferenced objects', ...result });
     return result;
   }
 
@@ -197,12 +214,10 @@ export class ContentStore {
   async scrub(opts: { maxObjects?: number; maxBytes?: number; only?: string[] } = {}): Promise<ScrubResult> {
     const maxObjects = opts.maxObjects ?? 500;
     const maxBytes = opts.maxBytes ?? 2 * 1024 ** 3;
+    type Row = { sha256: string; size: string; mismatch_at: Date | null; mismatch_sha256: string | null };
     const rows = opts.only
-      ? await this.db.query<{ sha256: string; size: string }[]>('SELECT sha256, size FROM stored_objects WHERE sha256 = ANY($1::text[])', [opts.only])
-      : await this.db.query<{ sha256: string; size: string }[]>(
-          'SELECT sha256, size FROM stored_objects ORDER BY verified_at NULLS FIRST, sha256 LIMIT $1',
-          [maxObjects],
-        );
+      ? await this.db.query<Row[]>('SELECT sha256, size, mismatch_at, mismatch_sha256 FROM stored_objects WHERE sha256 = ANY($1::text[])', [opts.only])
+      : await this.db.query<Row[]>('SELECT sha256, size, mismatch_at, mismatch_sha256 FROM stored_objects ORDER BY verified_at NULLS FIRST, sha256 LIMIT $1', [maxObjects]);
     const result: ScrubResult = { checked: 0, bytes: 0, mismatches: [] };
     for (const row of rows) {
       if (result.checked > 0 && result.bytes + Number(row.size) > maxBytes) break;
@@ -217,7 +232,13 @@ export class ContentStore {
         }
         result.mismatches.push({ sha256: row.sha256, found: found?.sha256 ?? null, problem });
         this.logger.error({ msg: 'stored object failed its integrity check', sha256: row.sha256, problem, foundSha256: found?.sha256 ?? null, foundSize: found?.size ?? null });
-        await this.db.query('UPDATE stored_objects SET verified_at = now(), mismatch_at = now(), mismatch_sha256 = $2 WHERE sha256 = $1', [row.sha256, found?.sha256 ?? null]);
+        const known = row.mismatch_at !== null && row.mismatch_sha256 === (found?.sha256 ?? null);
+        await this.db.query('UPDATE stored_objects SET verified_at = now(), mismatch_at = coalesce(mismatch_at, now()), mismatch_sha256 = $2 WHERE sha256 = $1', [
+          row.sha256,
+          found?.sha256 ?? null,
+        ]);
+        // Reported once per distinct finding; later runs only log it again.
+        if (known) return;
         const refs = await this.db.query<{ revision_id: string; agency_id: string; id: string }[]>(
           'SELECT id, revision_id, agency_id FROM revision_files WHERE sha256 = $1',
           [row.sha256],

@@ -41,9 +41,12 @@ export class DocumentAccess {
     await this.access.assert(p, 'document.readDrafts', agencyId, entity);
   }
 
-  /** Write on something the user must first be able to see (drafts are hidden from readers). */
-  async assertWrite(p: Principal, agencyId: string, entity: string): Promise<void> {
-    if (!(await this.canReadDrafts(p, agencyId))) {
+  /**
+   * Write access. On a draft (hidden from readers) pass `hidden: true`: users who may not read
+   * drafts get 404 like any stranger; on a visible document, members without write get 403.
+   */
+  async assertWrite(p: Principal, agencyId: string, entity: string, opts: { hidden?: boolean } = {}): Promise<void> {
+    if (opts.hidden && !(await this.canReadDrafts(p, agencyId))) {
       // Readers who are members get 403 for creating (nothing hidden); everyone else 404.
       await this.access.assert(p, 'document.write', agencyId, entity, { hide: true });
     }

@@ -67,7 +67,7 @@ export class RevisionFilesService {
     const revision = await this.revisions.findById(revisionId);
     if (!revision) throw Errors.notFound('Revision');
     await this.access.assertReadRevision(p, revision);
-    await this.access.assertWrite(p, revision.agencyId, 'Revision');
+    await this.access.assertWrite(p, revision.agencyId, 'Revision', { hidden: revision.state !== 'effective' });
     await this.assertDraftWithRoom(revision, role);
 
     const spooled = await spoolMultipartFile(req, { tmpDir: join(this.config.dataDir, 'tmp'), maxFileBytes: max });
@@ -134,7 +134,7 @@ export class RevisionFilesService {
       const revision = await this.revisions.findById(revisionId);
       if (!revision) throw Errors.notFound('Revision');
       await this.access.assertReadRevision(p, revision);
-      await this.access.assertWrite(p, revision.agencyId, 'Revision');
+      await this.access.assertWrite(p, revision.agencyId, 'Revision', { hidden: revision.state !== 'effective' });
       const locked = await this.revisions.lockRevision(revisionId);
       const file = await this.db.repo(RevisionFile).findOneBy({ id: fileId, revisionId });
       if (!file) throw Errors.notFound('File');

@@ -194,7 +194,7 @@ export class RevisionsService {
       if (!found) throw Errors.notFound('Revision');
       const { revision, document } = found;
       await this.access.assertReadRevision(p, revision);
-      await this.access.assertWrite(p, revision.agencyId, 'Revision');
+      await this.access.assertWrite(p, revision.agencyId, 'Revision', { hidden: revision.state !== 'effective' });
       if (!ifMatch) throw Errors.preconditionRequired();
       if (!etagListMatches(ifMatch, revisionEtag(revision))) throw Errors.preconditionFailed();
       const saved = await this.applyContent(revision, document, req);
