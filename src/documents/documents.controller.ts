@@ -34,7 +34,6 @@ export const FILE_RESPONSES = [
   ApiOkResponse({ description: 'The file (streamed).', schema: { type: 'string', format: 'binary' }, headers: FILE_RESPONSE_HEADERS }),
   ApiResponse({ status: 206, description: 'One byte range (Range: bytes=a-b).', schema: { type: 'string', format: 'binary' }, headers: { ...FILE_RESPONSE_HEADERS, 'Content-Range': { schema: { type: 'string' } } } }),
   ApiResponse({ status: 304, description: 'If-None-Match matched the ETag.' }),
-  ApiResponse({ status: 416, description: 'The range is outside the file.' }),
   ApiHeader({ name: 'Range', required: false, description: 'bytes=start-end (one range).' }),
   ApiHeader({ name: 'If-None-Match', required: false }),
 ];
@@ -106,7 +105,7 @@ export class DocumentsController {
     'Until the controlled copy has been rendered, variant=controlled is 404 `rendition_not_available`. Downloads are recorded in the audit trail.',
   )
   @apply(FILE_RESPONSES)
-  @ApiProblems(401, 403, 404)
+  @ApiProblems(401, 403, 404, 416)
   async currentFile(@CurrentUser() p: Principal, @IdParam('id') id: string, @Query() q: CurrentFileQuery, @Req() req: Request, @Res() res: Response): Promise<void> {
     await this.files.currentFile(p, id, q.variant ?? 'controlled', req, res);
   }

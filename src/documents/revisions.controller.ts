@@ -92,7 +92,7 @@ export class RevisionsController {
   @Get(':id/files/:fileId')
   @Operation('downloadRevisionFile', 'Download a file of a revision (streamed; ETag, If-None-Match, Range)')
   @apply(FILE_RESPONSES)
-  @ApiProblems(401, 404)
+  @ApiProblems(401, 404, 416)
   async download(@CurrentUser() p: Principal, @IdParam('id') id: string, @IdParam('fileId') fileId: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     await this.files.download(p, id, fileId, req, res);
   }
