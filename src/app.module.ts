@@ -15,6 +15,7 @@ import { LegalModule } from './legal/legal.module.js';
 import { QueueModule } from './queue/queue.module.js';
 import { RedisModule } from './redis/redis.module.js';
 import { StorageModule } from './storage/storage.module.js';
+import { WorkflowModule } from './workflow/workflow.module.js';
 
 export interface AppModuleOptions {
   /** Run the queue workers (and job schedulers) in this process. */
@@ -22,7 +23,7 @@ export interface AppModuleOptions {
 }
 
 /** Feature modules, in one place. Each feature issue adds its module here. */
-const FEATURES = [AccessModule, AuditCoreModule, IdentityModule, AgenciesModule, HealthModule, LegalModule, AuditModule, DocumentsModule];
+const FEATURES = [AccessModule, AuditCoreModule, IdentityModule, AgenciesModule, HealthModule, LegalModule, AuditModule, DocumentsModule, WorkflowModule];
 
 @Module({})
 export class AppModule {

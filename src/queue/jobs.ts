@@ -20,6 +20,12 @@ export const JOBS = {
   'documents.sweep-orphan-objects': { queue: 'maintenance', attempts: 3, everyMs: 30 * 60_000 },
   /** Re-hashes stored objects (least recently verified first, bounded) and reports mismatches. */
   'documents.scrub-objects': { queue: 'maintenance', attempts: 2, everyMs: 3600_000 },
+  /** Makes one approved revision effective at its effective date (jobId effective_<revisionId>). */
+  'workflow.make-effective': { queue: 'workflow', attempts: 5 },
+  /** Makes every approved revision whose effective date has passed effective (catches lost jobs). */
+  'workflow.sweep-due-effective': { queue: 'workflow', attempts: 1, everyMs: 60_000 },
+  /** Flags documents whose periodic review is overdue (review_overdue) and tells the ISO secretaries. */
+  'workflow.flag-overdue-reviews': { queue: 'workflow', attempts: 2, everyMs: 3600_000 },
 } satisfies Record<string, JobSpec>;
 
 export type JobName = keyof typeof JOBS;

@@ -1,0 +1,128 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { Database } from '../database/database.js';
+import { DocumentFlags } from '../documents/document-flags.service.js';
+import { Document, Revision } from '../documents/document.entities.js';
+import { RevisionsService } from '../documents/revisions.service.js';
+import { NotificationsService } from '../notifications/notifications.service.js';
+import { JobQueue } from '../queue/job-queue.js';
+import { OnJob } from '../queue/job-registry.js';
+import { RevisionEvents } from './revision-events.js';
+import { WorkflowNotices } from './workflow-notices.js';
+
+export type TakeEffectOutcome = 'effective' | 'already_effective' | 'not_due' | 'not_approved' | 'withdrawn' | 'missing';
+
+/** The identity of the delayed job that makes an approved revision effective on its date. */
+export function effectiveJobId(revisionId: string): string {
+  return `effective_${revisionId}`;
+}
+
+/** Flags a new effective revision resolves: the review is done, the legal change is dealt with. */
+const FLAGS_RESOLVED_BY_NEW_REVISION = ['legal_basis_changed', 'review_overdue'] as const;
+
+/**
+ * Effective dates: approved revisions take effect at their `effective_from`, through a delayed
+ * job per revision and a periodic sweep that catches whatever the job missed (Redis or worker
+ * restarts). Taking effect is one transaction (RevisionsService.makeEffective: the previous
+ * effective revision is superseded; the partial unique index allows only one effective revision
+ * per document), which also clears the document's review and legal-change flags and tells the
+ * author. Both paths are idempotent.
+ */
+@Injectable()
+export class EffectiveDates {
+  private readonly logger = new Logger('EffectiveDates');
+
+  constructor(
+    private readonly db: Database,
+    private readonly revisions: RevisionsService,
+    private readonly flags: DocumentFlags,
+    private readonly notifications: NotificationsService,
+    private readonly jobs: JobQueue,
+    private readonly events: RevisionEvents,
+  ) {}
+
+  /** Enqueues the delayed job (inside the approval's transaction). */
+  async schedule(revisionId: string, runAt: Date): Promise<void> {
+    await this.jobs.enqueue('workflow.make-effective', { revisionId }, { jobId: effectiveJobId(revisionId), runAt });
+  }
+
+  /**
+   * Makes an approved revision whose date has come effective (in the caller's transaction, or its
+   * own). Anything else is a no-op with the reason: already effective, not due yet, no longer
+   * approved (withdrawn, obsolete), missing.
+   */
+  async takeEffect(revisionId: string, opts: { at?: Date } = {}): Promise<TakeEffectOutcome> {
+    return this.db.transaction(async () => {
+      const found = await this.revisions.findWithDocument(revisionId, { lock: true });
+      if (!found) return 'missing';
+      const { revision, document } = found;
+      if (revision.state === 'effective') return 'already_effective';
+      if (revision.state !== 'approved') return 'not_approved';
+      if (document.withdrawnAt) return 'withdrawn';
+      const at = opts.at ?? new Date();
+      if (revision.effectiveFrom && revision.effectiveFrom.getTime() > at.getTime()) return 'not_due';
+      const { revision: effective, superseded } = await this.revisions.makeEffective(revision.id, { at });
+      await this.afterTakingEffect(document, effective, superseded, at);
+      return 'effective';
+    });
+  }
+
+  private async afterTakingEffect(document: Document, revision: Revision, superseded: Revision | null, at: Date): Promise<void> {
+    for (const kind of FLAGS_RESOLVED_BY_NEW_REVISION) {
+      await this.flags.clear({ documentId: document.id, kind, byRevisionId: revision.id, note: `Lần ban hành ${revision.number} có hiệu lực.` });
+    }
+    if (superseded) {
+      await this.events.emit({ revisionId: superseded.id, documentId: document.id, agencyId: document.agencyId, from: 'effective', to: 'superseded', at });
+    }
+    await this.events.emit({ revisionId: revision.id, documentId: document.id, agencyId: document.agencyId, from: 'approved', to: 'effective', at });
+    await this.notifications.notify(
+      [revision.authorId],
+      WorkflowNotices.effective(
+        { agencyId: document.agencyId, documentId: document.id, revisionId: revision.id, code: document.code, title: document.title, number: revision.number! },
+        at,
+      ),
+    );
+  }
+
+  /** The delayed job of one approved revision. */
+  @OnJob('workflow.make-effective')
+  async handleMakeEffective(data: { revisionId: string }): Promise<TakeEffectOutcome> {
+    const outcome = await this.takeEffect(data.revisionId);
+    if (outcome === 'not_due') this.logger.log({ msg: 'effective-date job ran early; the sweep applies it when due', revisionId: data.revisionId });
+    return outcome;
+  }
+
+  /** The periodic sweep (also callable directly). */
+  @OnJob('workflow.sweep-due-effective')
+  async handleSweep(): Promise<number> {
+    return this.sweepDue();
+  }
+
+  /**
+   * Makes every approved revision whose effective date has passed effective, each in its own
+   * transaction (one failure does not hold up the others). Returns how many took effect.
+   */
+  async sweepDue(): Promise<number> {
+    let taken = 0;
+    let after: { effectiveFrom: Date; id: string } | null = null;
+    for (;;) {
+      const rows: { id: string; effective_from: Date }[] = await this.db.query(
+        `SELECT id, effective_from FROM revisions
+          WHERE state = 'approved' AND effective_from <= now()
+            AND ($1::timestamptz IS NULL OR (effective_from, id) > ($1::timestamptz, $2::uuid))
+          ORDER BY effective_from, id LIMIT 200`,
+        [after?.effectiveFrom ?? null, after?.id ?? null],
+      );
+      for (const row of rows) {
+        try {
+          if ((await this.takeEffect(row.id, { at: new Date() })) === 'effective') taken++;
+        } catch (err) {
+          this.logger.warn({ msg: 'a due revision could not take effect', revisionId: row.id, err: (err as Error).message });
+        }
+      }
+      if (rows.length < 200) break;
+      after = { effectiveFrom: rows[rows.length - 1].effective_from, id: rows[rows.length - 1].id };
+    }
+    if (taken) this.logger.log({ msg: 'due revisions took effect', count: taken });
+    return taken;
+  }
+}

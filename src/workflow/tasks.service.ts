@@ -1,0 +1,140 @@
+import { Injectable } from '@nestjs/common';
+import { AccessService } from '../access/access.service.js';
+import { Principal } from '../access/principal.js';
+import type { Role } from '../access/roles.js';
+import { Cursor, pageLimit, toPage } from '../common/pagination.js';
+import { Database } from '../database/database.js';
+import { TASK_KINDS, TaskKind, TaskPage, TaskQuery, TaskView } from './workflow.dto.js';
+
+interface TaskRow {
+  kind: TaskKind;
+  agency_id: string;
+  document_id: string;
+  code: string;
+  title: string;
+  revision_id: string | null;
+  state: string | null;
+  number: number | null;
+  since: Date;
+  since_key: string;
+  due_on: string | null;
+  comment: string | null;
+  reason: string | null;
+  flag_id: string | null;
+  key: string;
+}
+
+/** The latest transition of revision r. */
+const LAST_TRANSITION = `LEFT JOIN LATERAL (
+    SELECT t.at, t.comment, t.from_state, t.to_state FROM revision_transitions t
+     WHERE t.revision_id = r.id ORDER BY t.at DESC, t.id DESC LIMIT 1) lt ON true`;
+
+/** The number an unnumbered revision will get. */
+const NUMBER_OF_R = `coalesce(r.number, (SELECT coalesce(max(x.number), 0) + 1 FROM revisions x WHERE x.document_id = r.document_id))`;
+
+const REVISION_COLUMNS = `r.agency_id, r.document_id, d.code, d.title, r.id AS revision_id, r.state, ${NUMBER_OF_R} AS number,
+       coalesce(lt.at, r.updated_at) AS since, NULL::text AS due_on`;
+
+/** A flag task: the document's open revision (else its effective one). */
+function flagTasks(kind: TaskKind, flagKind: string, agencies: string): string {
+  return `
+  SELECT '${kind}'::text AS kind, f.agency_id, f.document_id, d.code, d.title, r.id AS revision_id, r.state,
+         CASE WHEN r.id IS NULL THEN NULL ELSE ${NUMBER_OF_R} END AS number,
+         f.raised_at AS since, to_char(f.due_on, 'YYYY-MM-DD') AS due_on, NULL::text AS comment, f.reason, f.id AS flag_id, '${kind}:' || f.id AS key
+    FROM document_flags f
+    JOIN documents d ON d.id = f.document_id AND d.withdrawn_at IS NULL
+    LEFT JOIN LATERAL (
+      SELECT x.* FROM revisions x
+       WHERE x.document_id = f.document_id AND x.state IN ('draft', 'in_review', 'pending_approval', 'approved', 'effective')
+       ORDER BY (x.state = 'effective'), x.created_at DESC LIMIT 1) r ON true
+   WHERE f.kind = '${flagKind}' AND f.cleared_at IS NULL AND f.agency_id = ANY(${agencies}::uuid[])`;
+}
+
+/**
+ * GET /me/tasks: what waits for the caller across their agencies, in one query —
+ * `check` (revisions in review where the caller is ISO secretary and not the author),
+ * `approve` (pending approval where the caller is head, or deputy with an active delegation now;
+ * not revisions they wrote or checked), `returned` (their drafts whose last move was a return),
+ * `review_due` and `legal_change` (active flags in agencies where they are ISO secretary; legal
+ * changes also for drafters). Oldest first.
+ */
+@Injectable()
+export class TasksService {
+  constructor(
+    private readonly db: Database,
+    private readonly access: AccessService,
+  ) {}
+
+  async list(p: Principal, q: TaskQuery): Promise<TaskPage> {
+    const grants = await this.access.grants(p);
+    const kinds = new Set<TaskKind>(q.kind ? [q.kind] : TASK_KINDS);
+    const agencies = (...roles: Role[]) =>
+      grants.filter((g) => g.roles.some((r) => roles.includes(r)) && (!q.agencyId || g.agencyId === q.agencyId)).map((g) => g.agencyId);
+    const pick = (kind: TaskKind, ids: string[]) => (kinds.has(kind) ? ids : []);
+    const limit = pageLimit(q);
+    const after = Cursor.decode(q.cursor, 2);
+    const rows = await this.db.query<TaskRow[]>(
+      `WITH items AS (
+        SELECT 'check'::text AS kind, ${REVISION_COLUMNS}, NULL::text AS comment, NULL::text AS reason, NULL::uuid AS flag_id, 'check:' || r.id AS key
+          FROM revisions r JOIN documents d ON d.id = r.document_id AND d.withdrawn_at IS NULL
+          ${LAST_TRANSITION}
+         WHERE r.state = 'in_review' AND r.agency_id = ANY($2::uuid[]) AND r.author_id <> $1
+        UNION ALL
+        SELECT 'approve', ${REVISION_COLUMNS}, NULL, NULL, NULL, 'approve:' || r.id
+          FROM revisions r JOIN documents d ON d.id = r.document_id AND d.withdrawn_at IS NULL
+          ${LAST_TRANSITION}
+         WHERE r.state = 'pending_approval' AND r.author_id <> $1
+           AND (r.agency_id = ANY($3::uuid[])
+                OR (r.agency_id = ANY($4::uuid[]) AND EXISTS (
+                      SELECT 1 FROM delegations dl
+                        JOIN memberships hm ON hm.agency_id = dl.agency_id AND hm.user_id = dl.from_user_id AND 'head' = ANY(hm.roles)
+                       WHERE dl.agency_id = r.agency_id AND dl.to_user_id = $1 AND dl.revoked_at IS NULL
+                         AND dl.valid_from <= now() AND dl.valid_to > now())))
+           AND NOT EXISTS (SELECT 1 FROM sign_offs s WHERE s.revision_id = r.id AND s.user_id = $1 AND s.meaning = 'checked')
+        UNION ALL
+        SELECT 'returned', ${REVISION_COLUMNS}, lt.comment, NULL, NULL, 'returned:' || r.id
+          FROM revisions r JOIN documents d ON d.id = r.document_id AND d.withdrawn_at IS NULL
+          ${LAST_TRANSITION}
+         WHERE $5 AND r.state = 'draft' AND r.author_id = $1 AND ($6::uuid IS NULL OR r.agency_id = $6)
+           AND lt.to_state = 'draft' AND lt.from_state IN ('in_review', 'pending_approval')
+        UNION ALL ${flagTasks('review_due', 'review_overdue', '$7')}
+        UNION ALL ${flagTasks('legal_change', 'legal_basis_changed', '$8')}
+      )
+      SELECT *, to_char(since AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS since_key FROM items
+       WHERE ($9::timestamptz IS NULL OR (since, key) > ($9::timestamptz, $10::text))
+       ORDER BY since, key
+       LIMIT ${limit + 1}`,
+      [
+        p.id,
+        pick('check', agencies('iso_secretary')),
+        pick('approve', agencies('head')),
+        pick('approve', agencies('deputy')),
+        kinds.has('returned'),
+        q.agencyId ?? null,
+        pick('review_due', agencies('iso_secretary')),
+        pick('legal_change', agencies('iso_secretary', 'drafter')),
+        after ? String(after[0]) : null,
+        after ? String(after[1]) : null,
+      ],
+    );
+    return toPage(rows, limit, (r) => [r.since_key, r.key], toTaskView);
+  }
+}
+
+function toTaskView(r: TaskRow): TaskView {
+  return {
+    kind: r.kind,
+    agencyId: r.agency_id,
+    documentId: r.document_id,
+    code: r.code,
+    title: r.title,
+    revisionId: r.revision_id,
+    state: r.state,
+    number: r.number === null ? null : Number(r.number),
+    since: new Date(r.since).toISOString(),
+    dueOn: r.due_on,
+    comment: r.comment,
+    reason: r.reason,
+    flagId: r.flag_id,
+  };
+}

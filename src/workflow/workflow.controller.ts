@@ -1,0 +1,142 @@
+import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Principal } from '../access/principal.js';
+import { ApiProblems, Operation } from '../common/openapi.js';
+import { IdParam } from '../common/params.js';
+import { DocumentDetailView } from '../documents/documents.dto.js';
+import { CurrentUser } from '../identity/auth.decorators.js';
+import { TasksService } from './tasks.service.js';
+import { WithdrawalService } from './withdrawal.service.js';
+import {
+  ApproveRevisionRequest,
+  ReturnRevisionRequest,
+  ReviewRevisionRequest,
+  SignOffList,
+  TaskPage,
+  TaskQuery,
+  WithdrawDocumentRequest,
+  WorkflowRevisionView,
+} from './workflow.dto.js';
+import { WorkflowService } from './workflow.service.js';
+
+@ApiTags('workflow')
+@ApiBearerAuth()
+@Controller('revisions')
+export class RevisionWorkflowController {
+  constructor(private readonly workflow: WorkflowService) {}
+
+  @Post(':id/submit')
+  @HttpCode(200)
+  @Operation(
+    'submitRevision',
+    'Submit a draft for checking (draft → in_review)',
+    "The revision's author or an ISO secretary of the agency. Runs the content rules of the document type (422 `revision_incomplete` with the failed rules; " +
+      'file-based types need a source file). Records the "drafted" sign-off. 409 `revision_not_draft`, 409 `document_withdrawn`.',
+  )
+  @ApiOkResponse({ type: WorkflowRevisionView })
+  @ApiProblems(401, 403, 404, 409, 422)
+  submit(@CurrentUser() p: Principal, @IdParam('id') id: string): Promise<WorkflowRevisionView> {
+    return this.workflow.submit(p, id);
+  }
+
+  @Post(':id/review')
+  @HttpCode(200)
+  @Operation(
+    'reviewRevision',
+    'Check a revision: approve it for approval (→ pending_approval) or return it (→ draft)',
+    'An ISO secretary who is not the author (403 `separation_of_duties`). `approve` records the "checked" sign-off over the revision digest; ' +
+      '`return` needs a comment (400). 409 `revision_not_in_review`.',
+  )
+  @ApiOkResponse({ type: WorkflowRevisionView })
+  @ApiProblems(401, 403, 404, 409)
+  review(@CurrentUser() p: Principal, @IdParam('id') id: string, @Body() body: ReviewRevisionRequest): Promise<WorkflowRevisionView> {
+    return this.workflow.review(p, id, body);
+  }
+
+  @Post(':id/approve')
+  @HttpCode(200)
+  @Operation(
+    'approveRevision',
+    'Approve a revision (→ effective at once, or approved until its effective date)',
+    'The head of the agency, or a deputy inside an active delegation from the head (403 `delegation_required`; the sign-off records "KT." and both names); ' +
+      'never the author nor a checker of the revision (403 `separation_of_duties`). Re-authenticates with the password: wrong → 401 `invalid_password`, ' +
+      'nothing changes (429 after repeated failures). Needs a valid "checked" sign-off for the current digest (409 `check_stale`). ' +
+      '409 `revision_not_pending_approval`. Taking effect supersedes the previous effective revision.',
+  )
+  @ApiOkResponse({ type: WorkflowRevisionView })
+  @ApiProblems(401, 403, 404, 409, 429)
+  approve(@CurrentUser() p: Principal, @IdParam('id') id: string, @Body() body: ApproveRevisionRequest): Promise<WorkflowRevisionView> {
+    return this.workflow.approve(p, id, body);
+  }
+
+  @Post(':id/return')
+  @HttpCode(200)
+  @Operation(
+    'returnRevision',
+    'Return a revision waiting for approval to its author (pending_approval → draft)',
+    'The same people as approve (head, or deputy under a delegation; not the author nor a checker). The comment is required and kept in the history. ' +
+      '409 `revision_not_pending_approval`.',
+  )
+  @ApiOkResponse({ type: WorkflowRevisionView })
+  @ApiProblems(401, 403, 404, 409)
+  returnToDraft(@CurrentUser() p: Principal, @IdParam('id') id: string, @Body() body: ReturnRevisionRequest): Promise<WorkflowRevisionView> {
+    return this.workflow.returnToDraft(p, id, body);
+  }
+
+  @Get(':id/sign-offs')
+  @Operation(
+    'listRevisionSignOffs',
+    'Sign-offs of a revision with their validity',
+    'drafted / checked / approved, oldest first. A sign-off is valid only while its digest equals the revision\'s current digest and the revision was not ' +
+      'returned to draft after it. Needs document.readDrafts (document.read for the effective revision).',
+  )
+  @ApiOkResponse({ type: SignOffList })
+  @ApiProblems(401, 404)
+  signOffs(@CurrentUser() p: Principal, @IdParam('id') id: string): Promise<SignOffList> {
+    return this.workflow.signOffList(p, id);
+  }
+}
+
+@ApiTags('workflow')
+@ApiBearerAuth()
+@Controller('documents')
+export class DocumentWithdrawalController {
+  constructor(private readonly withdrawal: WithdrawalService) {}
+
+  @Post(':id/withdraw')
+  @HttpCode(200)
+  @Operation(
+    'withdrawDocument',
+    'Withdraw a document: it becomes obsolete',
+    'The head of the agency, or a deputy inside an active delegation; re-authenticates with the password (401 `invalid_password`, nothing changes). ' +
+      'The effective revision (and an approved one waiting for its date) become obsolete; the current routes no longer return the document. ' +
+      '409 `revision_in_workflow` while a revision is in review or pending approval; 409 `document_withdrawn` when already withdrawn. ' +
+      'A draft stays but can no longer be submitted.',
+  )
+  @ApiOkResponse({ type: DocumentDetailView })
+  @ApiProblems(401, 403, 404, 409, 429)
+  withdraw(@CurrentUser() p: Principal, @IdParam('id') id: string, @Body() body: WithdrawDocumentRequest): Promise<DocumentDetailView> {
+    return this.withdrawal.withdraw(p, id, body);
+  }
+}
+
+@ApiTags('workflow')
+@ApiBearerAuth()
+@Controller('me/tasks')
+export class TasksController {
+  constructor(private readonly tasks: TasksService) {}
+
+  @Get()
+  @Operation(
+    'listMyTasks',
+    'What waits for you: checks, approvals, returned drafts, overdue reviews, legal changes',
+    'Across all your agencies, oldest first. check: revisions in review (ISO secretary, not the author); approve: pending approval (head, or deputy with an ' +
+      'active delegation; not ones you wrote or checked); returned: your drafts returned with a comment; review_due: periodic review overdue (ISO secretary); ' +
+      'legal_change: a cited legal document changed (ISO secretary, drafter).',
+  )
+  @ApiOkResponse({ type: TaskPage })
+  @ApiProblems(401)
+  list(@CurrentUser() p: Principal, @Query() q: TaskQuery): Promise<TaskPage> {
+    return this.tasks.list(p, q);
+  }
+}

@@ -1,0 +1,138 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { PageQuery } from '../common/pagination.js';
+import { REVISION_STATES } from '../documents/document-types.js';
+import { RevisionView } from '../documents/documents.dto.js';
+import { PASSWORD_MAX } from '../identity/passwords.js';
+import { SIGN_OFF_MEANINGS, SIGNING_ROLES } from './sign-off.entity.js';
+
+export const REVIEW_DECISIONS = ['approve', 'return'] as const;
+export type ReviewDecision = (typeof REVIEW_DECISIONS)[number];
+
+export const COMMENT_MAX = 4000;
+
+export class ReviewRevisionRequest {
+  @ApiProperty({ enum: REVIEW_DECISIONS, description: '`approve`: in_review → pending_approval (a "checked" sign-off); `return`: back to draft (comment required).' })
+  @IsIn(REVIEW_DECISIONS)
+  decision: ReviewDecision;
+
+  @ApiPropertyOptional({ maxLength: COMMENT_MAX, description: 'Required to return; kept in the revision history.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(COMMENT_MAX)
+  comment?: string;
+}
+
+export class ApproveRevisionRequest {
+  @ApiProperty({ format: 'password', description: "The approver's password (re-authentication for the signature); wrong: 401 and nothing changes." })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(PASSWORD_MAX)
+  password: string;
+
+  @ApiPropertyOptional({
+    example: '2026-01-01T00:00:00+07:00',
+    description:
+      'When the revision takes effect. Absent or not in the future: at once (→ effective). In the future: → approved, taking effect at that instant. ' +
+      'A date without time (2026-01-01) means 00:00 Vietnam time. At most 5 years ahead.',
+  })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'must be an ISO 8601 date or date-time' })
+  effectiveFrom?: string;
+}
+
+export class ReturnRevisionRequest {
+  @ApiProperty({ maxLength: COMMENT_MAX, description: 'Why it is returned; kept in the revision history and sent to the author.' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(COMMENT_MAX)
+  comment: string;
+}
+
+export class WithdrawDocumentRequest {
+  @ApiProperty({ maxLength: COMMENT_MAX, example: 'Thủ tục hành chính đã bị bãi bỏ theo Quyết định số 15/QĐ-UBND.' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(COMMENT_MAX)
+  reason: string;
+
+  @ApiProperty({ format: 'password', description: "The withdrawing head's password (re-authentication); wrong: 401 and nothing changes." })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(PASSWORD_MAX)
+  password: string;
+}
+
+export class SignOffView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) revisionId: string;
+  @ApiProperty({ enum: SIGN_OFF_MEANINGS, description: 'drafted (Soạn thảo), checked (Kiểm tra / xem xét), approved (Phê duyệt).' }) meaning: string;
+  @ApiProperty({ format: 'uuid' }) userId: string;
+  @ApiProperty({ example: 'Nguyễn Văn An' }) fullName: string;
+  @ApiProperty({ nullable: true, type: String, example: 'Phó Giám đốc', description: 'Job title at signing.' }) title: string | null;
+  @ApiProperty({ enum: SIGNING_ROLES }) role: string;
+  @ApiProperty({ nullable: true, type: String, example: 'KT.', description: '"KT." when a deputy signs for the head under a delegation.' }) capacity: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'KT.: the head signed for.' }) onBehalfOfUserId: string | null;
+  @ApiProperty({ nullable: true, type: String, example: 'Trần Văn Bình' }) onBehalfOfName: string | null;
+  @ApiProperty({ nullable: true, type: String, example: 'Giám đốc' }) onBehalfOfTitle: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) delegationId: string | null;
+  @ApiProperty({ description: 'SHA-256 of the revision as signed.' }) digest: string;
+  @ApiProperty({ format: 'date-time' }) signedAt: string;
+  @ApiProperty({ description: 'True only while the digest equals the revision\'s current digest and the revision was not returned to draft after it.' })
+  valid: boolean;
+  @ApiProperty({ nullable: true, type: String, enum: ['content_changed', 'returned'], description: 'Why the sign-off no longer holds.' })
+  invalidReason: 'content_changed' | 'returned' | null;
+}
+
+export class SignOffList {
+  @ApiProperty({ format: 'uuid' }) revisionId: string;
+  @ApiProperty({ enum: REVISION_STATES }) state: string;
+  @ApiProperty({ description: "The revision's current digest; sign-offs with another digest are stale." }) digest: string;
+  @ApiProperty({ type: [SignOffView], description: 'Oldest first.' }) items: SignOffView[];
+}
+
+export class WorkflowRevisionView extends RevisionView {
+  @ApiProperty({ type: [SignOffView], description: 'Sign-offs of the revision, oldest first, with their validity.' }) signOffs: SignOffView[];
+}
+
+export const TASK_KINDS = ['check', 'approve', 'returned', 'review_due', 'legal_change'] as const;
+export type TaskKind = (typeof TASK_KINDS)[number];
+
+export class TaskQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: TASK_KINDS })
+  @IsOptional()
+  @IsIn(TASK_KINDS)
+  kind?: TaskKind;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  agencyId?: string;
+}
+
+export class TaskView {
+  @ApiProperty({
+    enum: TASK_KINDS,
+    description:
+      'check: a revision to check; approve: a revision to approve; returned: your draft was returned; review_due: periodic review overdue; legal_change: a cited legal document changed.',
+  })
+  kind: TaskKind;
+  @ApiProperty({ format: 'uuid' }) agencyId: string;
+  @ApiProperty({ format: 'uuid' }) documentId: string;
+  @ApiProperty({ example: 'QT-01' }) code: string;
+  @ApiProperty() title: string;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'The revision to act on (for flags: the open revision, else the effective one).' })
+  revisionId: string | null;
+  @ApiProperty({ enum: REVISION_STATES, nullable: true, type: String }) state: string | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'Lần ban hành (the number an open revision will get).' }) number: number | null;
+  @ApiProperty({ format: 'date-time', description: 'Waiting since.' }) since: string;
+  @ApiProperty({ format: 'date', nullable: true, type: String }) dueOn: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'returned: the comment of the return.' }) comment: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Flags: why it was raised.' }) reason: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'Flags: the flag.' }) flagId: string | null;
+}
+
+export class TaskPage {
+  @ApiProperty({ type: [TaskView], description: 'Oldest first.' }) items: TaskView[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+}

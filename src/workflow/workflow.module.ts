@@ -1,0 +1,26 @@
+import { Module } from '@nestjs/common';
+import { DocumentsModule } from '../documents/documents.module.js';
+import { IdentityModule } from '../identity/identity.module.js';
+import { EffectiveDates } from './effective-dates.service.js';
+import { PeriodicReview } from './periodic-review.service.js';
+import { RevisionEvents } from './revision-events.js';
+import { SignOffs } from './sign-offs.service.js';
+import { TasksService } from './tasks.service.js';
+import { WithdrawalService } from './withdrawal.service.js';
+import { DocumentWithdrawalController, RevisionWorkflowController, TasksController } from './workflow.controller.js';
+import { WorkflowPeople } from './workflow-people.js';
+import { WorkflowService } from './workflow.service.js';
+
+/**
+ * The approval workflow: submit, check, approve (with re-authentication and sign-offs), return,
+ * effective dates (delayed job + sweep), withdrawal, periodic review and the work lists.
+ * Exports what later features build on: RevisionEvents (react to state changes, e.g. renditions),
+ * SignOffs (signatures with validity, e.g. for the PDF), EffectiveDates, WorkflowPeople.
+ */
+@Module({
+  imports: [DocumentsModule, IdentityModule],
+  controllers: [RevisionWorkflowController, DocumentWithdrawalController, TasksController],
+  providers: [RevisionEvents, WorkflowPeople, SignOffs, EffectiveDates, WorkflowService, WithdrawalService, PeriodicReview, TasksService],
+  exports: [RevisionEvents, WorkflowPeople, SignOffs, EffectiveDates, WorkflowService],
+})
+export class WorkflowModule {}
