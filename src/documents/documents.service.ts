@@ -197,27 +197,28 @@ export class DocumentsService {
     if (draftIds && readIds && !draftIds.length && !readIds.length) return { items: [], nextCursor: null };
     const inDrafts = draftIds ? `d.agency_id = ANY(${$(draftIds)}::uuid[])` : 'true';
     const inReaders = readIds ? `d.agency_id = ANY(${$(readIds)}::uuid[])` : 'true';
-    const where: string[] = [`(${inDrafts} OR (${inReaders} AND e.id IS NOT NULL))`];
+    const hasEffective = `EXISTS (SELECT 1 FROM revisions e WHERE e.document_id = d.id AND e.state = 'effective')`;
+    const where: string[] = [`(${inDrafts} OR (${inReaders} AND ${hasEffective}))`];
     if (q.agencyId) where.push(`d.agency_id = ${$(q.agencyId)}`);
     if (q.type) where.push(`d.type = ${$(q.type)}`);
     if (q.procedureId) where.push(`d.procedure_id = ${$(q.procedureId)}`);
     if (q.tthcCode) where.push(`(d.tthc_code = ${$(q.tthcCode)} OR d.tthc_code LIKE ${$(escapeLike(q.tthcCode) + '.%')})`);
-    if (q.state === 'effective') where.push('e.id IS NOT NULL');
+    if (q.state === 'effective') where.push(hasEffective);
     else if (q.state) where.push(`${inDrafts} AND EXISTS (SELECT 1 FROM revisions r WHERE r.document_id = d.id AND r.state = ${$(q.state)})`);
-    for (const term of searchTerms(q.q)) where.push(`search_fold(d.code || ' ' || d.title) LIKE ${$(`%${escapeLike(term)}%`)}`);
+    // search_text is the stored search_fold(code || ' ' || title), trigram-indexed.
+    for (const term of searchTerms(q.q)) where.push(`d.search_text LIKE ${$(`%${escapeLike(term)}%`)}`);
     if (after) where.push(`(d.code_key, d.id) > (${$(String(after[0]))}, ${$(String(after[1]))}::uuid)`);
+    // The page is chosen first; its current and open revisions are joined for those rows only.
     const rows = await this.db.query<DocumentRow[]>(
       `SELECT d.id, d.agency_id, d.type, d.code, d.code_key, d.title, d.procedure_id, d.tthc_code, d.review_interval_months, d.year,
               d.withdrawn_at, d.withdrawn_reason, d.withdrawn_by, d.created_by, d.created_at, d.updated_at,
               e.id AS e_id, e.number AS e_number, e.effective_at AS e_effective_at,
               o.id AS o_id, o.state AS o_state,
               CASE WHEN o.id IS NULL THEN NULL ELSE (SELECT coalesce(max(x.number), 0) + 1 FROM revisions x WHERE x.document_id = d.id) END AS o_number
-         FROM documents d
+         FROM (SELECT d.* FROM documents d WHERE ${where.join(' AND ')} ORDER BY d.code_key, d.id LIMIT ${$(limit + 1)}) d
          LEFT JOIN revisions e ON e.document_id = d.id AND e.state = 'effective'
          LEFT JOIN revisions o ON o.document_id = d.id AND o.state IN ('draft', 'in_review', 'pending_approval', 'approved') AND ${inDrafts}
-        WHERE ${where.join(' AND ')}
-        ORDER BY d.code_key, d.id
-        LIMIT ${$(limit + 1)}`,
+        ORDER BY d.code_key, d.id`,
       params,
     );
     return toPage(rows, limit, (r) => [r.code_key, r.id], (r): DocumentListItem => ({

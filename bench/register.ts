@@ -1,0 +1,216 @@
+/**
+ * The register at scale: generates (with SQL, in its own database) a register of 100,000 documents
+ * with 300,000 revisions across 500 agencies, starts the real API on it, and times
+ *   - GET /documents?q=...                 (accent-insensitive search) as staff of one agency and as a
+ *                                          supervisor who sees all 500 agencies;
+ *   - GET /documents/{id}/current          for random documents;
+ *   - GET /agencies/{id}/documents/by-code/{code}/current.
+ * Prints p50/p95/p99 latencies; never passes or fails.
+ *
+ *   npm run bench:register                                   # full size, reuses a generated register
+ *   npm run bench:register -- --fresh                        # regenerate
+ *   npm run bench:register -- --documents=20000 --revisions=60000 --agencies=100 --requests=200
+ *
+ * The database is DATABASE_URL's server with the name eiso_bench_register (never the developer's).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { ensureDatabaseExists, runMigrations } from '../src/database/prepare-database.js';
+import { arg, benchDatabaseUrl, BENCH_ADMIN_PASSWORD, Client, numArg, startApi, stats, Stats, time } from './api-process.js';
+
+const DB = 'eiso_bench_register';
+
+const VERBS = ['cấp giấy phép', 'đăng ký', 'thẩm định', 'phê duyệt', 'cấp đổi', 'gia hạn', 'điều chỉnh', 'thu hồi', 'xác nhận', 'giải quyết khiếu nại về', 'cấp lại', 'chứng thực'];
+const OBJECTS = [
+  'xây dựng', 'hộ kinh doanh', 'khai sinh', 'kết hôn', 'đất đai', 'môi trường', 'hộ tịch', 'bản sao', 'quy hoạch', 'an toàn thực phẩm',
+  'vận tải', 'giáo dục', 'y tế', 'lao động', 'đầu tư', 'tài nguyên nước', 'khoa học và công nghệ', 'văn hóa', 'du lịch', 'thông tin truyền thông',
+];
+/** Queries typed without accents, as users do. */
+const QUERIES = ['quy trinh cap giay phep xay dung', 'dang ky ho kinh doanh', 'khai sinh', 'thu hoi dat dai', 'an toan thuc pham', 'QT-015', 'bm.03', 'gia han', 'tai nguyen nuoc', 'chung thuc ban sao', 'Cấp đổi hộ tịch', 'to khai', 'so tay', 'quy trinh'];
+
+const sqlArray = (xs: string[]) => `ARRAY[${xs.map((x) => `'${x.replace(/'/g, "''")}'`).join(', ')}]`;
+
+interface Size {
+  agencies: number;
+  documents: number;
+  revisions: number;
+}
+
+async function generate(client: pg.Client, size: Size): Promise<void> {
+  const perAgency = Math.ceil(size.documents / size.agencies);
+  const perDoc = Math.max(1, Math.floor(size.revisions / size.documents));
+  const t0 = Date.now();
+  await client.query(`INSERT INTO users (id, username, full_name, password_hash) VALUES (md5('bench-author')::uuid, 'bench-author', 'Người soạn thảo', 'x') ON CONFLICT DO NOTHING`);
+  await client.query(`
+    INSERT INTO agencies (id, code, name, level, parent_id, path)
+    VALUES (md5('bench-agency-0')::uuid, 'BENCH-P', 'UBND tỉnh Bench', 'province', NULL, '/' || md5('bench-agency-0')::uuid || '/')`);
+  await client.query(
+    `INSERT INTO agencies (id, code, name, level, parent_id, path)
+     SELECT md5('bench-agency-' || i)::uuid, 'BENCH-' || lpad(i::text, 4, '0'), 'Cơ quan ' || i, 'department', md5('bench-agency-0')::uuid,
+            '/' || md5('bench-agency-0')::uuid || '/' || md5('bench-agency-' || i)::uuid || '/'
+       FROM generate_series(1, $1::int) AS i`,
+    [size.agencies],
+  );
+  // Document n belongs to agency 1 + n % agencies; k is its index in the agency. Every 10 documents:
+  // 6 procedures, 3 forms of the first procedure of their ten, 1 manual/decision/other.
+  const common = `
+    FROM (SELECT n, 1 + n % $2::int AS a, n / $2::int AS k FROM generate_series(0, $1::int - 1) AS n) s
+    CROSS JOIN LATERAL (SELECT md5('bench-agency-' || s.a)::uuid AS agency_id, md5('bench-doc-' || s.n)::uuid AS id) x`;
+  const verb = `(${sqlArray(VERBS)})[1 + (s.n * 7) % ${VERBS.length}]`;
+  const obj = `(${sqlArray(OBJECTS)})[1 + (s.n * 13 + s.n / 7) % ${OBJECTS.length}]`;
+  await client.query(
+    `INSERT INTO documents (id, agency_id, type, code, code_key, title, tthc_code, created_by)
+     SELECT x.id, x.agency_id, 'procedure', 'QT-' || lpad(s.k::text, 3, '0'), 'qt-' || lpad(s.k::text, 3, '0'),
+            'Quy trình ' || ${verb} || ' ' || ${obj},
+            CASE WHEN s.k % 2 = 0 THEN '1.' || lpad(((s.n * 7919) % 1000000)::text, 6, '0') END,
+            md5('bench-author')::uuid
+     ${common} WHERE s.k % 10 < 6`,
+    [size.documents, size.agencies],
+  );
+  await client.query(
+    `INSERT INTO documents (id, agency_id, type, code, code_key, title, procedure_id, created_by)
+     SELECT x.id, x.agency_id, 'form', c.code, lower(c.code), 'Mẫu tờ khai ' || ${verb} || ' ' || ${obj},
+            md5('bench-doc-' || (s.n - (s.k % 10) * $2::int))::uuid, md5('bench-author')::uuid
+     ${common}
+     CROSS JOIN LATERAL (SELECT 'BM.' || lpad((s.k % 10 - 5)::text, 2, '0') || '/QT-' || lpad((s.k - s.k % 10)::text, 3, '0') AS code) c
+     WHERE s.k % 10 BETWEEN 6 AND 8`,
+    [size.documents, size.agencies],
+  );
+  await client.query(
+    `INSERT INTO documents (id, agency_id, type, code, code_key, title, created_by)
+     SELECT x.id, x.agency_id, (ARRAY['manual', 'decision', 'other'])[1 + (s.k / 10) % 3], 'TL-' || lpad(s.k::text, 3, '0'), 'tl-' || lpad(s.k::text, 3, '0'),
+            (ARRAY['Sổ tay chất lượng', 'Quyết định ban hành', 'Tài liệu hướng dẫn'])[1 + (s.k / 10) % 3] || ' ' || ${obj},
+            md5('bench-author')::uuid
+     ${common} WHERE s.k % 10 = 9`,
+    [size.documents, size.agencies],
+  );
+  // Revisions: superseded ones (numbers 1..perDoc-2), the effective one (perDoc-1), an open one.
+  await client.query(
+    `INSERT INTO revisions (id, document_id, agency_id, number, state, content, change_summary, author_id, version,
+                            approved_at, effective_at, superseded_at, created_at, updated_at)
+     SELECT md5('bench-rev-' || d.id || '-' || j)::uuid, d.id, d.agency_id,
+            CASE WHEN j < $1::int THEN j END,
+            CASE WHEN j < $1::int - 1 THEN 'superseded' WHEN j = $1::int - 1 THEN 'effective'
+                 WHEN (hashtext(d.id::text) & 7) = 0 THEN 'in_review' ELSE 'draft' END,
+            CASE WHEN d.type = 'procedure' THEN jsonb_build_object(
+                   'purpose', 'Quy định trình tự ' || d.title, 'scope', 'Áp dụng tại cơ quan',
+                   'statutoryTimeLimit', jsonb_build_object('value', 15, 'unit', 'working_days'),
+                   'steps', jsonb_build_array(
+                     jsonb_build_object('no', 1, 'action', 'Tiếp nhận hồ sơ', 'responsible', 'Bộ phận một cửa', 'duration', jsonb_build_object('value', 4, 'unit', 'hours')),
+                     jsonb_build_object('no', 2, 'action', 'Thẩm định', 'responsible', 'Phòng chuyên môn', 'duration', jsonb_build_object('value', 10, 'unit', 'working_days')),
+                     jsonb_build_object('no', 3, 'action', 'Phê duyệt', 'responsible', 'Lãnh đạo', 'duration', jsonb_build_object('value', 2, 'unit', 'working_days'))))
+                 ELSE '{}'::jsonb END,
+            CASE WHEN j > 1 THEN 'Cập nhật lần ' || j END,
+            md5('bench-author')::uuid, 1,
+            CASE WHEN j < $1::int THEN now() - ($1::int - j) * interval '100 days' END,
+            CASE WHEN j < $1::int THEN now() - ($1::int - j) * interval '100 days' END,
+            CASE WHEN j < $1::int - 1 THEN now() - ($1::int - j - 1) * interval '100 days' END,
+            now() - ($1::int - j + 1) * interval '100 days', now()
+       FROM documents d CROSS JOIN generate_series(1, $1::int) AS j
+      WHERE d.agency_id IN (SELECT id FROM agencies WHERE code LIKE 'BENCH-%')`,
+    [perDoc],
+  );
+  await client.query('ANALYZE');
+  const counts = await client.query(`SELECT (SELECT count(*) FROM agencies) AS a, (SELECT count(*) FROM documents) AS d, (SELECT count(*) FROM revisions) AS r`);
+  process.stdout.write(
+    `generated ${counts.rows[0].a} agencies, ${counts.rows[0].d} documents (${perAgency} per agency), ${counts.rows[0].r} revisions in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`,
+  );
+}
+
+async function prepare(size: Size, fresh: boolean): Promise<{ url: string; generated: boolean }> {
+  const url = benchDatabaseUrl(DB);
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const c = new pg.Client({ connectionString: admin.toString() });
+  await c.connect();
+  if (fresh) await c.query(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
+  await c.end();
+  await ensureDatabaseExists(url);
+  await runMigrations({ databaseUrl: url, nodeEnv: 'development' });
+  const db = new pg.Client({ connectionString: url });
+  await db.connect();
+  try {
+    const have = await db.query(`SELECT (SELECT count(*) FROM documents)::int AS d, (SELECT count(*) FROM revisions)::int AS r, (SELECT count(*) FROM agencies WHERE code ~ '^BENCH-[0-9]+$')::int AS a`);
+    const h = have.rows[0];
+    if (h.d === 0) return { url, generated: false };
+    if (h.d !== size.documents || h.r < size.revisions - size.documents || h.a !== size.agencies) {
+      throw new Error(`${DB} holds ${h.d} documents / ${h.r} revisions / ${h.a} agencies, not the requested size: run with --fresh`);
+    }
+    process.stdout.write(`reusing ${DB}: ${h.a} agencies, ${h.d} documents, ${h.r} revisions\n`);
+    return { url, generated: true };
+  } finally {
+    await db.end();
+  }
+}
+
+async function run(label: string, n: number, fn: (i: number) => Promise<number>): Promise<Stats> {
+  for (let i = 0; i < Math.min(20, n); i++) await fn(i);
+  const samples: number[] = [];
+  let bad = 0;
+  for (let i = 0; i < n; i++) {
+    const { ms, result } = await time(() => fn(i));
+    if (result >= 400) bad++;
+    samples.push(ms);
+  }
+  const s = stats(samples);
+  process.stdout.write(`${label.padEnd(58)} n=${s.n}  p50=${s.p50} ms  p95=${s.p95} ms  p99=${s.p99} ms  max=${s.max} ms${bad ? `  (${bad} errors)` : ''}\n`);
+  return s;
+}
+
+async function main(): Promise<void> {
+  const size: Size = { agencies: numArg('agencies', 500), documents: numArg('documents', 100_000), revisions: numArg('revisions', 300_000) };
+  const requests = numArg('requests', 300);
+  const { url, generated } = await prepare(size, arg('fresh') !== undefined);
+  const dataDir = mkdtempSync(join(tmpdir(), 'eiso-bench-register-'));
+  // The API seeds its administrator into the empty database first; the register is generated after.
+  const api = await startApi({ DATABASE_URL: url, DATA_DIR: dataDir, REDIS_PREFIX: `eiso_bench_register_${process.pid}` });
+  try {
+    if (!generated) {
+      const db = new pg.Client({ connectionString: url });
+      await db.connect();
+      await generate(db, size).finally(() => db.end());
+    }
+    const root = await new Client(api.url).login('admin', BENCH_ADMIN_PASSWORD);
+    const agencies = await root.ok<{ items: { id: string; code: string }[] }>('GET', '/agencies?limit=200&q=BENCH-0001');
+    const agency = agencies.items.find((a) => a.code === 'BENCH-0001')!;
+    const province = (await root.ok<{ items: { id: string; code: string }[] }>('GET', '/agencies?limit=200&q=BENCH-P')).items.find((a) => a.code === 'BENCH-P')!;
+    const user = async (name: string, agencyId: string, roles: string[]) => {
+      const username = `bench-${name}-${process.pid}`;
+      const password = 'bench-password-123';
+      const u = await root.ok<{ id: string }>('POST', '/users', { username, fullName: `Bench ${name}`, password });
+      await root.ok('PUT', `/agencies/${agencyId}/members/${u.id}`, { roles });
+      return new Client(api.url).login(username, password);
+    };
+    const staff = await user('staff', agency.id, ['staff']);
+    const drafter = await user('drafter', agency.id, ['drafter']);
+    const supervisor = await user('supervisor', province.id, ['supervisor']);
+    const pg1 = new pg.Client({ connectionString: url });
+    await pg1.connect();
+    const ids = (await pg1.query<{ id: string; agency_id: string; code: string }>(`SELECT id, agency_id, code FROM documents ORDER BY md5(id::text) LIMIT 5000`)).rows;
+    const own = (await pg1.query<{ id: string; code: string }>(`SELECT id, code FROM documents WHERE agency_id = $1 ORDER BY md5(id::text)`, [agency.id])).rows;
+    await pg1.end();
+    const pick = <T>(xs: T[], i: number) => xs[(i * 7919) % xs.length];
+    const status = async (c: Client, path: string) => (await c.call('GET', path)).status;
+
+    process.stdout.write(`\nregister: ${size.documents} documents, ${size.revisions} revisions, ${size.agencies} agencies; ${requests} requests per line, sequential\n`);
+    await run('GET /documents?q=  (staff, 1 agency)', requests, (i) => status(staff, `/documents?q=${encodeURIComponent(pick(QUERIES, i))}`));
+    await run('GET /documents?q=  (drafter, 1 agency, drafts too)', requests, (i) => status(drafter, `/documents?q=${encodeURIComponent(pick(QUERIES, i))}`));
+    await run(`GET /documents?q=  (supervisor, ${size.agencies} agencies)`, requests, (i) => status(supervisor, `/documents?q=${encodeURIComponent(pick(QUERIES, i))}`));
+    await run(`GET /documents  (supervisor, first page, no filter)`, requests, () => status(supervisor, `/documents`));
+    await run('GET /documents/{id}/current  (staff, own agency)', requests, (i) => status(staff, `/documents/${pick(own, i).id}/current`));
+    await run(`GET /documents/{id}/current  (supervisor, any agency)`, requests, (i) => status(supervisor, `/documents/${pick(ids, i).id}/current`));
+    await run('GET /agencies/{id}/documents/by-code/{code}/current  (staff)', requests, (i) =>
+      status(staff, `/agencies/${agency.id}/documents/by-code/${encodeURIComponent(pick(own, i).code)}/current`),
+    );
+  } finally {
+    await api.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`${err instanceof Error ? err.stack : err}\n`);
+  process.exit(1);
+});
