@@ -18,11 +18,12 @@ function apply(decorators: MethodDecorator[]): MethodDecorator {
 }
 
 /**
- * After a 413 on an upload that runs over, the rest of the body must not be read: the response
- * says `Connection: close`, and the socket is destroyed shortly after the response went out (the
- * delay lets the client read the answer before the connection is reset).
+ * When an upload fails before its body was read to the end (413, or a refusal before reading), the
+ * rest of the body must not be read: the response says `Connection: close`, and the socket is
+ * destroyed shortly after the response went out (the delay lets the client read the answer).
  */
 function cutAfterResponse(req: Request, res: Response): void {
+  if (!res.headersSent) res.setHeader('Connection', 'close');
   res.once('finish', () => {
     const socket = req.socket;
     const timer = setTimeout(() => socket.destroy(), 500);
@@ -84,7 +85,7 @@ export class RevisionsController {
       res.setHeader('Location', `/api/v1/revisions/${id}/files/${view.id}`);
       return view;
     } catch (err) {
-      if (isCutUpload(err)) cutAfterResponse(req, res);
+      if (isCutUpload(err) || !req.complete) cutAfterResponse(req, res);
       throw err;
     }
   }

@@ -124,7 +124,7 @@ export async function serveObject(req: Request, res: Response, storage: ObjectSt
     throw new DomainError(416, 'range_not_satisfiable', `The range is outside the file (${obj.size} bytes).`, undefined, { 'Content-Range': `bytes */${obj.size}` });
   }
   const range = wanted.kind === 'range' ? wanted.range : null;
-  if (opts.onDelivery && (!range || range.start === 0)) await opts.onDelivery({ range });
+  if (opts.onDelivery && req.method !== 'HEAD' && (!range || range.start === 0)) await opts.onDelivery({ range });
   const body = await storage.get(obj.key, range ?? undefined);
   res.status(range ? 206 : 200);
   res.setHeader('Content-Type', obj.mediaType);
