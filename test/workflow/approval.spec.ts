@@ -24,6 +24,24 @@ describe('workflow: approval path, sign-offs, separation of duties', () => {
   const auditActions = async (revisionId: string) =>
     (await t.db.query<{ action: string }[]>(`SELECT action FROM audit_events WHERE entity_id = $1 ORDER BY occurred_at, id`, [revisionId])).map((r) => r.action);
 
+  it('documents every workflow operation in OpenAPI', async () => {
+    const doc = (await t.http.get('/api/docs-json')).body as { paths: Record<string, Record<string, { operationId: string; responses: Record<string, unknown> }>> };
+    const ops: [string, string, string, string[]][] = [
+      ['post', '/api/v1/revisions/{id}/submit', 'submitRevision', ['200', '403', '404', '409', '422']],
+      ['post', '/api/v1/revisions/{id}/review', 'reviewRevision', ['200', '400', '403', '404', '409']],
+      ['post', '/api/v1/revisions/{id}/approve', 'approveRevision', ['200', '401', '403', '404', '409', '429']],
+      ['post', '/api/v1/revisions/{id}/return', 'returnRevision', ['200', '400', '403', '404', '409']],
+      ['get', '/api/v1/revisions/{id}/sign-offs', 'listRevisionSignOffs', ['200', '404']],
+      ['post', '/api/v1/documents/{id}/withdraw', 'withdrawDocument', ['200', '401', '403', '404', '409']],
+      ['get', '/api/v1/me/tasks', 'listMyTasks', ['200', '401']],
+    ];
+    for (const [method, path, operationId, statuses] of ops) {
+      const op = doc.paths[path]?.[method];
+      expect(op?.operationId).toBe(operationId);
+      expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(statuses));
+    }
+  });
+
   it('drafter → checker → head → effective, with valid drafted/checked/approved sign-offs, history and audit', async () => {
     const d = await newProcedure(t, c);
     const submitted = await w.submit(c.drafter, d.revisionId);
