@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min } from 'class-validator';
 import { PageQuery } from '../common/pagination.js';
+import { SignOffView } from '../workflow/sign-off.view.js';
 import { DOCUMENT_CODE_PATTERN, DOCUMENT_TYPES, FILE_ROLES, REVISION_STATES, TTHC_CODE_PATTERN } from './document-types.js';
 
 const CODE_MESSAGE = 'must be 1-64 letters, digits, ".", "-" or "/", starting with a letter or digit';
@@ -195,6 +196,8 @@ export class RevisionView {
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
   @ApiProperty({ type: [FileView] }) files: FileView[];
+  @ApiProperty({ type: [SignOffView], description: 'Sign-offs (drafted, checked, approved), oldest first, each with `valid` against the current digest.' })
+  signOffs: SignOffView[];
 }
 
 export class RevisionSummaryView {
@@ -214,6 +217,7 @@ export class RevisionSummaryView {
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) obsoleteAt: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ type: [FileView] }) files: FileView[];
+  @ApiProperty({ type: [SignOffView], description: 'Sign-offs, oldest first, each with `valid` against the current digest.' }) signOffs: SignOffView[];
 }
 
 export class RevisionPage {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Database } from '../database/database.js';
+import { signOffViewsOf } from '../workflow/sign-off.view.js';
 import { Document, DocumentFlag, Revision, RevisionFile } from './document.entities.js';
 import { OPEN_STATES } from './document-types.js';
 import type { DocumentView, FileView, FlagView, RevisionSummaryView, RevisionView } from './documents.dto.js';
@@ -97,11 +98,12 @@ export class RevisionViews {
     const names = await this.authorNames(revs.map((r) => r.authorId));
     const next = await this.nextNumbers(open.map((r) => r.documentId));
     const number = (r: Revision) => (r.number !== null ? r.number : OPEN_STATES.includes(r.state) ? (next.get(r.documentId) ?? null) : null);
-    return { files, names, number };
+    const signOffs = await signOffViewsOf(this.db, revs.map((r) => ({ id: r.id, digest: digestOf(r, files.get(r.id) ?? []) })));
+    return { files, names, number, signOffs };
   }
 
   async full(revs: Revision[]): Promise<RevisionView[]> {
-    const { files, names, number } = await this.context(revs);
+    const { files, names, number, signOffs } = await this.context(revs);
     return revs.map((r) => {
       const fs = files.get(r.id) ?? [];
       return {
@@ -127,6 +129,7 @@ export class RevisionViews {
         createdAt: iso(r.createdAt)!,
         updatedAt: iso(r.updatedAt)!,
         files: fs.map(toFileView),
+        signOffs: signOffs.get(r.id) ?? [],
       };
     });
   }
@@ -136,7 +139,7 @@ export class RevisionViews {
   }
 
   async summaries(revs: Revision[]): Promise<RevisionSummaryView[]> {
-    const { files, names, number } = await this.context(revs);
+    const { files, names, number, signOffs } = await this.context(revs);
     return revs.map((r) => {
       const fs = files.get(r.id) ?? [];
       return {
@@ -156,6 +159,7 @@ export class RevisionViews {
         obsoleteAt: iso(r.obsoleteAt),
         createdAt: iso(r.createdAt)!,
         files: fs.map(toFileView),
+        signOffs: signOffs.get(r.id) ?? [],
       };
     });
   }

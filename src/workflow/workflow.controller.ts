@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Principal } from '../access/principal.js';
 import { ApiProblems, Operation } from '../common/openapi.js';
 import { IdParam } from '../common/params.js';
-import { DocumentDetailView } from '../documents/documents.dto.js';
+import { DocumentDetailView, RevisionView } from '../documents/documents.dto.js';
 import { CurrentUser } from '../identity/auth.decorators.js';
 import { TasksService } from './tasks.service.js';
 import { WithdrawalService } from './withdrawal.service.js';
@@ -15,7 +15,6 @@ import {
   TaskPage,
   TaskQuery,
   WithdrawDocumentRequest,
-  WorkflowRevisionView,
 } from './workflow.dto.js';
 import { WorkflowService } from './workflow.service.js';
 
@@ -33,9 +32,9 @@ export class RevisionWorkflowController {
     "The revision's author or an ISO secretary of the agency. Runs the content rules of the document type (422 `revision_incomplete` with the failed rules; " +
       'file-based types need a source file). Records the "drafted" sign-off. 409 `revision_not_draft`, 409 `document_withdrawn`.',
   )
-  @ApiOkResponse({ type: WorkflowRevisionView })
+  @ApiOkResponse({ type: RevisionView })
   @ApiProblems(401, 403, 404, 409, 422)
-  submit(@CurrentUser() p: Principal, @IdParam('id') id: string): Promise<WorkflowRevisionView> {
+  submit(@CurrentUser() p: Principal, @IdParam('id') id: string): Promise<RevisionView> {
     return this.workflow.submit(p, id);
   }
 
@@ -47,9 +46,9 @@ export class RevisionWorkflowController {
     'An ISO secretary who is not the author (403 `separation_of_duties`). `approve` records the "checked" sign-off over the revision digest; ' +
       '`return` needs a comment (400). 409 `revision_not_in_review`.',
   )
-  @ApiOkResponse({ type: WorkflowRevisionView })
+  @ApiOkResponse({ type: RevisionView })
   @ApiProblems(401, 403, 404, 409)
-  review(@CurrentUser() p: Principal, @IdParam('id') id: string, @Body() body: ReviewRevisionRequest): Promise<WorkflowRevisionView> {
+  review(@CurrentUser() p: Principal, @IdParam('id') id: string, @Body() body: ReviewRevisionRequest): Promise<RevisionView> {
     return this.workflow.review(p, id, body);
   }
 
@@ -63,9 +62,9 @@ export class RevisionWorkflowController {
       'nothing changes (429 after repeated failures). Needs a valid "checked" sign-off for the current digest (409 `check_stale`). ' +
       '409 `revision_not_pending_approval`. Taking effect supersedes the previous effective revision.',
   )
-  @ApiOkResponse({ type: WorkflowRevisionView })
+  @ApiOkResponse({ type: RevisionView })
   @ApiProblems(401, 403, 404, 409, 429)
-  approve(@CurrentUser() p: Principal, @IdParam('id') id: string, @Body() body: ApproveRevisionRequest): Promise<WorkflowRevisionView> {
+  approve(@CurrentUser() p: Principal, @IdParam('id') id: string, @Body() body: ApproveRevisionRequest): Promise<RevisionView> {
     return this.workflow.approve(p, id, body);
   }
 
@@ -77,9 +76,9 @@ export class RevisionWorkflowController {
     'The same people as approve (head, or deputy under a delegation; not the author nor a checker). The comment is required and kept in the history. ' +
       '409 `revision_not_pending_approval`.',
   )
-  @ApiOkResponse({ type: WorkflowRevisionView })
+  @ApiOkResponse({ type: RevisionView })
   @ApiProblems(401, 403, 404, 409)
-  returnToDraft(@CurrentUser() p: Principal, @IdParam('id') id: string, @Body() body: ReturnRevisionRequest): Promise<WorkflowRevisionView> {
+  returnToDraft(@CurrentUser() p: Principal, @IdParam('id') id: string, @Body() body: ReturnRevisionRequest): Promise<RevisionView> {
     return this.workflow.returnToDraft(p, id, body);
   }
 

@@ -2,9 +2,10 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { PageQuery } from '../common/pagination.js';
 import { REVISION_STATES } from '../documents/document-types.js';
-import { RevisionView } from '../documents/documents.dto.js';
 import { PASSWORD_MAX } from '../identity/passwords.js';
-import { SIGN_OFF_MEANINGS, SIGNING_ROLES } from './sign-off.entity.js';
+import { SignOffView } from './sign-off.view.js';
+
+export { SignOffView };
 
 export const REVIEW_DECISIONS = ['approve', 'return'] as const;
 export type ReviewDecision = (typeof REVIEW_DECISIONS)[number];
@@ -63,36 +64,11 @@ export class WithdrawDocumentRequest {
   password: string;
 }
 
-export class SignOffView {
-  @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ format: 'uuid' }) revisionId: string;
-  @ApiProperty({ enum: SIGN_OFF_MEANINGS, description: 'drafted (Soạn thảo), checked (Kiểm tra / xem xét), approved (Phê duyệt).' }) meaning: string;
-  @ApiProperty({ format: 'uuid' }) userId: string;
-  @ApiProperty({ example: 'Nguyễn Văn An' }) fullName: string;
-  @ApiProperty({ nullable: true, type: String, example: 'Phó Giám đốc', description: 'Job title at signing.' }) title: string | null;
-  @ApiProperty({ enum: SIGNING_ROLES }) role: string;
-  @ApiProperty({ nullable: true, type: String, example: 'KT.', description: '"KT." when a deputy signs for the head under a delegation.' }) capacity: string | null;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'KT.: the head signed for.' }) onBehalfOfUserId: string | null;
-  @ApiProperty({ nullable: true, type: String, example: 'Trần Văn Bình' }) onBehalfOfName: string | null;
-  @ApiProperty({ nullable: true, type: String, example: 'Giám đốc' }) onBehalfOfTitle: string | null;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String }) delegationId: string | null;
-  @ApiProperty({ description: 'SHA-256 of the revision as signed.' }) digest: string;
-  @ApiProperty({ format: 'date-time' }) signedAt: string;
-  @ApiProperty({ description: 'True only while the digest equals the revision\'s current digest and the revision was not returned to draft after it.' })
-  valid: boolean;
-  @ApiProperty({ nullable: true, type: String, enum: ['content_changed', 'returned'], description: 'Why the sign-off no longer holds.' })
-  invalidReason: 'content_changed' | 'returned' | null;
-}
-
 export class SignOffList {
   @ApiProperty({ format: 'uuid' }) revisionId: string;
   @ApiProperty({ enum: REVISION_STATES }) state: string;
   @ApiProperty({ description: "The revision's current digest; sign-offs with another digest are stale." }) digest: string;
   @ApiProperty({ type: [SignOffView], description: 'Oldest first.' }) items: SignOffView[];
-}
-
-export class WorkflowRevisionView extends RevisionView {
-  @ApiProperty({ type: [SignOffView], description: 'Sign-offs of the revision, oldest first, with their validity.' }) signOffs: SignOffView[];
 }
 
 export const TASK_KINDS = ['check', 'approve', 'returned', 'review_due', 'legal_change'] as const;

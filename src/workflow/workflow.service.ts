@@ -17,7 +17,8 @@ import { RevisionEvents } from './revision-events.js';
 import { SignOffs } from './sign-offs.service.js';
 import { ApproverCapacity, WorkflowPeople } from './workflow-people.js';
 import { NoticeSubject, WorkflowNotices } from './workflow-notices.js';
-import type { ApproveRevisionRequest, ReturnRevisionRequest, ReviewRevisionRequest, SignOffList, WorkflowRevisionView } from './workflow.dto.js';
+import type { RevisionView } from '../documents/documents.dto.js';
+import type { ApproveRevisionRequest, ReturnRevisionRequest, ReviewRevisionRequest, SignOffList } from './workflow.dto.js';
 
 /** Latest accepted effective date, counted from the approval. */
 const MAX_EFFECTIVE_AHEAD_YEARS = 5;
@@ -85,18 +86,15 @@ export class WorkflowService {
     return { revisionId: revision.id, state: revision.state, digest, items };
   }
 
-  /** The revision as the workflow answers it: the revision view with its sign-offs. */
-  async view(revisionId: string): Promise<WorkflowRevisionView> {
-    const revision = (await this.revisions.findById(revisionId))!;
-    const view = await this.revisions.view(revision);
-    const { items } = await this.signOffs.viewsOf(revision);
-    return { ...view, signOffs: items };
+  /** The revision as it is now (its view includes the sign-offs with their validity). */
+  async view(revisionId: string): Promise<RevisionView> {
+    return this.revisions.view((await this.revisions.findById(revisionId))!);
   }
 
   // ---------------------------------------------------------------- moves
 
   /** POST /revisions/{id}/submit: the author or an ISO secretary; content rules (422). */
-  async submit(p: Principal, id: string): Promise<WorkflowRevisionView> {
+  async submit(p: Principal, id: string): Promise<RevisionView> {
     const pre = await this.visible(p, id);
     await this.access.assert(p, 'revision.submit', pre.agencyId, 'Revision');
     if (pre.authorId !== p.id && !(await this.access.hasRole(p, pre.agencyId, 'iso_secretary'))) {
@@ -128,7 +126,7 @@ export class WorkflowService {
   }
 
   /** POST /revisions/{id}/review: an ISO secretary who is not the author; approve → pending_approval, return → draft. */
-  async review(p: Principal, id: string, req: ReviewRevisionRequest): Promise<WorkflowRevisionView> {
+  async review(p: Principal, id: string, req: ReviewRevisionRequest): Promise<RevisionView> {
     const comment = req.comment?.trim() ? req.comment : null;
     if (req.decision === 'return' && !comment) throw Errors.validation([{ field: 'comment', message: 'is required to return a revision' }]);
     const pre = await this.visible(p, id);
@@ -159,7 +157,7 @@ export class WorkflowService {
    * author or a checker; re-authenticated with the password before anything changes. Effective at
    * once unless `effectiveFrom` is in the future (then approved, with the delayed job).
    */
-  async approve(p: Principal, id: string, req: ApproveRevisionRequest): Promise<WorkflowRevisionView> {
+  async approve(p: Principal, id: string, req: ApproveRevisionRequest): Promise<RevisionView> {
     const requestedFrom = parseEffectiveFrom(req.effectiveFrom);
     const pre = await this.visible(p, id);
     await this.assertApprover(p, pre);
@@ -200,7 +198,7 @@ export class WorkflowService {
   }
 
   /** POST /revisions/{id}/return: pending_approval → draft by an approver, with a comment. */
-  async returnToDraft(p: Principal, id: string, req: ReturnRevisionRequest): Promise<WorkflowRevisionView> {
+  async returnToDraft(p: Principal, id: string, req: ReturnRevisionRequest): Promise<RevisionView> {
     const pre = await this.visible(p, id);
     await this.assertApprover(p, pre);
     return this.db.transaction(async () => {

@@ -70,8 +70,19 @@ describe('workflow: approval path, sign-offs, separation of duties', () => {
     const current = await t.http.get(`${API}/documents/${d.id}/current`).set(bearer(c.staff.token));
     expect(current.status).toBe(200);
     expect(current.body.id).toBe(d.revisionId);
-    // Staff read the sign-offs of the effective revision.
+    // Staff read the sign-offs of the effective revision; they are part of the revision views and the history.
     expect((await w.signOffs(c.staff, d.revisionId)).status).toBe(200);
+    expect(current.body.signOffs.map((s: { meaning: string; valid: boolean }) => [s.meaning, s.valid])).toEqual([
+      ['drafted', true],
+      ['checked', true],
+      ['approved', true],
+    ]);
+    const history = await t.http.get(`${API}/documents/${d.id}/revisions`).set(bearer(c.auditor.token));
+    expect(history.body.items[0].signOffs.map((s: { meaning: string; fullName: string }) => [s.meaning, s.fullName])).toEqual([
+      ['drafted', 'Lê Văn Soạn'],
+      ['checked', 'Phạm Thị Thư'],
+      ['approved', 'Trần Văn Giám'],
+    ]);
 
     expect(await transitions(d.revisionId)).toEqual([
       { from_state: null, to_state: 'draft', actor_id: c.drafter.id, comment: null },
