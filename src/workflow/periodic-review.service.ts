@@ -58,6 +58,7 @@ export class PeriodicReview {
                 to_char((r.effective_at + make_interval(months => d.review_interval_months)) AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD') AS due_on
            FROM revisions r JOIN documents d ON d.id = r.document_id
           WHERE r.state = 'effective' AND d.withdrawn_at IS NULL
+            AND r.effective_at <= $1::timestamptz - interval '1 month'
             AND r.effective_at + make_interval(months => d.review_interval_months) <= $1
             AND ($2::uuid[] IS NULL OR d.agency_id = ANY($2::uuid[]))
             AND ($3::uuid IS NULL OR (d.agency_id, d.id) > ($3::uuid, $4::uuid))

@@ -70,6 +70,16 @@ describe('workflow: effective dates, withdrawal, periodic review', () => {
     expect(await t.db.query(`SELECT 1 FROM revision_transitions WHERE revision_id = $1 AND to_state = 'effective'`, [d.revisionId])).toHaveLength(1);
   });
 
+  it('an effective date in the past or absent takes effect at once', async () => {
+    const d = await newProcedure(t, c);
+    await toPendingApproval(w, c, d.revisionId);
+    const res = await w.approve(c.head, d.revisionId, { effectiveFrom: '2020-01-01' });
+    expect(res.body.state).toBe('effective');
+    expect(res.body.effectiveFrom).toBe(res.body.approvedAt);
+    expect(res.body.effectiveAt).toBe(res.body.approvedAt);
+    expect(await t.db.query(`SELECT 1 FROM job_outbox WHERE job_id = $1`, [effectiveJobId(d.revisionId)])).toHaveLength(0);
+  });
+
   it('the sweep leaves revisions that are not due yet', async () => {
     const d = await newProcedure(t, c);
     await toPendingApproval(w, c, d.revisionId);
