@@ -127,3 +127,41 @@ describe('job outbox and queue', () => {
     expect(() => registry.onModuleInit()).toThrow(/Refusing to start: no handler for job\(s\) .*identity\.purge-expired-sessions/);
   });
 });
+
+describe('queue administration', () => {
+  let t: TestApp;
+  let admin: string;
+  beforeAll(async () => {
+    t = await createTestApp({ REDIS_PREFIX: `qa-${randomUUID().slice(0, 8)}` });
+    admin = await new Fixtures(t).adminToken();
+  });
+  afterAll(() => t.close());
+
+  it('shows depths, the outbox and failures to the administrator, and retries failed jobs', async () => {
+    const { Queues } = await import('../src/queue/job-queue.js');
+    // A job nobody handles fails for good at once (unrecoverable).
+    await t.app.get(Queues).get('maintenance').add('no.such.job', { probe: true }, { jobId: `probe-${randomUUID()}`, attempts: 3 });
+    let status: { queues: { name: string; counts: { failed: number }; recentFailures: { name: string; failedReason: string }[] }[]; outbox: { pending: number } } | null = null;
+    await until(async () => {
+      const res = await t.http.get('/api/v1/admin/queues').set('Authorization', `Bearer ${admin}`);
+      expect(res.status).toBe(200);
+      status = res.body;
+      return res.body.queues.find((q: { name: string }) => q.name === 'maintenance').counts.failed >= 1;
+    });
+    const maintenance = status!.queues.find((q) => q.name === 'maintenance')!;
+    expect(maintenance.recentFailures[0]).toMatchObject({ name: 'no.such.job', failedReason: 'no handler for job no.such.job' });
+    expect(typeof status!.outbox.pending).toBe('number');
+
+    const retry = await t.http.post('/api/v1/admin/queues/maintenance/failed/retry').set('Authorization', `Bearer ${admin}`);
+    expect(retry.status).toBe(200);
+    expect(retry.body.retried).toBeGreaterThanOrEqual(1);
+    expect((await t.http.post('/api/v1/admin/queues/nope/failed/retry').set('Authorization', `Bearer ${admin}`)).status).toBe(404);
+  });
+
+  it('is for the system administrator only', async () => {
+    const f = new Fixtures(t);
+    const agency = await f.agency();
+    const head = await f.user({ [agency.id]: ['admin', 'head'] });
+    expect((await t.http.get('/api/v1/admin/queues').set('Authorization', `Bearer ${head.token}`)).status).toBe(403);
+  });
+});

@@ -5,6 +5,7 @@ import type { AppConfig } from '../config/app-config.js';
 import { JobQueue, OutboxRelay, Queues } from './job-queue.js';
 import { JobRegistry } from './job-registry.js';
 import { JobSchedules } from './job-schedules.js';
+import { QueueAdminController } from './queue-admin.controller.js';
 import { QUEUES } from './jobs.js';
 import { WORKERS } from './processors.js';
 
@@ -26,6 +27,7 @@ export class QueueModule {
         }),
         BullModule.registerQueue(...QUEUES.map((name) => ({ name }))),
       ],
+      controllers: [QueueAdminController],
       providers: [Queues, JobQueue, OutboxRelay, JobRegistry, ...(opts.workers ? [...WORKERS, JobSchedules] : [])],
       exports: [Queues, JobQueue, OutboxRelay, JobRegistry],
     };
