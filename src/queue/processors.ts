@@ -1,11 +1,11 @@
-import { Inject, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Logger, OnApplicationBootstrap, Type } from '@nestjs/common';
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
 import { AppConfig } from '../config/app-config.js';
 import { RequestContexts } from '../common/request-context.js';
 import { JobRegistry, isFinalAttempt } from './job-registry.js';
 import { OutboxRelay, quietErrors } from './job-queue.js';
-import type { QueueName } from './jobs.js';
+import { QUEUES, QueueName } from './jobs.js';
 
 /**
  * The worker side of one queue: runs the registered handler of each job, then clears the job's
@@ -49,44 +49,17 @@ abstract class QueueWorker extends WorkerHost implements OnApplicationBootstrap 
   }
 }
 
-@Processor('render')
-export class RenderWorker extends QueueWorker {
-  protected readonly queueName = 'render' as const;
-  constructor(registry: JobRegistry, relay: OutboxRelay, @Inject(AppConfig) config: AppConfig) {
-    super(registry, relay, config);
+/** A worker class for one queue (@Processor needs the queue name at class definition). */
+function workerFor(queueName: QueueName): Type<QueueWorker> {
+  @Processor(queueName)
+  class Worker extends QueueWorker {
+    protected readonly queueName = queueName;
+    constructor(registry: JobRegistry, relay: OutboxRelay, @Inject(AppConfig) config: AppConfig) {
+      super(registry, relay, config);
+    }
   }
+  Object.defineProperty(Worker, 'name', { value: `${queueName[0].toUpperCase()}${queueName.slice(1)}Worker` });
+  return Worker;
 }
 
-@Processor('legal')
-export class LegalWorker extends QueueWorker {
-  protected readonly queueName = 'legal' as const;
-  constructor(registry: JobRegistry, relay: OutboxRelay, @Inject(AppConfig) config: AppConfig) {
-    super(registry, relay, config);
-  }
-}
-
-@Processor('mail')
-export class MailWorker extends QueueWorker {
-  protected readonly queueName = 'mail' as const;
-  constructor(registry: JobRegistry, relay: OutboxRelay, @Inject(AppConfig) config: AppConfig) {
-    super(registry, relay, config);
-  }
-}
-
-@Processor('workflow')
-export class WorkflowWorker extends QueueWorker {
-  protected readonly queueName = 'workflow' as const;
-  constructor(registry: JobRegistry, relay: OutboxRelay, @Inject(AppConfig) config: AppConfig) {
-    super(registry, relay, config);
-  }
-}
-
-@Processor('maintenance')
-export class MaintenanceWorker extends QueueWorker {
-  protected readonly queueName = 'maintenance' as const;
-  constructor(registry: JobRegistry, relay: OutboxRelay, @Inject(AppConfig) config: AppConfig) {
-    super(registry, relay, config);
-  }
-}
-
-export const WORKERS = [RenderWorker, LegalWorker, MailWorker, WorkflowWorker, MaintenanceWorker];
+export const WORKERS = QUEUES.map(workerFor);
