@@ -12,6 +12,7 @@ import { DocumentsModule } from './documents/documents.module.js';
 import { HealthModule } from './health/health.module.js';
 import { IdentityModule } from './identity/identity.module.js';
 import { LegalModule } from './legal/legal.module.js';
+import { NotificationsModule } from './notifications/notifications.module.js';
 import { QueueModule } from './queue/queue.module.js';
 import { RedisModule } from './redis/redis.module.js';
 import { StorageModule } from './storage/storage.module.js';
@@ -23,7 +24,7 @@ export interface AppModuleOptions {
 }
 
 /** Feature modules, in one place. Each feature issue adds its module here. */
-const FEATURES = [AccessModule, AuditCoreModule, IdentityModule, AgenciesModule, HealthModule, LegalModule, AuditModule, DocumentsModule, WorkflowModule];
+const FEATURES = [AccessModule, AuditCoreModule, IdentityModule, AgenciesModule, HealthModule, NotificationsModule, AuditModule, LegalModule, DocumentsModule, WorkflowModule];
 
 @Module({})
 export class AppModule {

@@ -16,6 +16,8 @@ export interface JobSpec {
 export const JOBS = {
   /** Deletes refresh tokens and sessions that expired more than a week ago. */
   'identity.purge-expired-sessions': { queue: 'maintenance', attempts: 3, everyMs: 6 * 3600_000 },
+  /** Sends the e-mail copy of a notification (SMTP_URL). */
+  'mail.notification': { queue: 'mail', attempts: 6 },
   /** Removes stored objects nothing refers to, older than an hour (documents/content-store.ts). */
   'documents.sweep-orphan-objects': { queue: 'maintenance', attempts: 3, everyMs: 30 * 60_000 },
   /** Re-hashes stored objects (least recently verified first, bounded) and reports mismatches. */
