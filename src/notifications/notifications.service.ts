@@ -102,11 +102,13 @@ export class NotificationsService {
     );
     const n = rows[0];
     if (!n || n.email_status !== 'pending') return;
-    if (!n.email || !this.mailer.enabled) {
+    if (!n.email) {
       await this.db.query(`UPDATE notifications SET email_status = 'skipped' WHERE id = $1`, [data.notificationId]);
       return;
     }
     try {
+      // The notice was queued by an instance with SMTP: a worker without it is misconfigured, not done.
+      if (!this.mailer.enabled) throw new Error('SMTP_URL is not configured in this worker');
       await this.mailer.send({
         to: n.email,
         subject: `[e-ISO] ${n.title}`,

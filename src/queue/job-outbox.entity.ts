@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
 /**
  * The journal of queued work. A row is written in the same transaction as the change that needs
@@ -7,10 +7,13 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 
  * fails. The relay re-sends rows whose job Redis no longer knows (Redis restarted empty).
  */
 @Entity('job_outbox')
-@Index('job_outbox_queue_job_id_key', ['queue', 'jobId'], { unique: true })
 export class JobOutboxEntry {
   @PrimaryGeneratedColumn({ type: 'bigint' })
   id: string;
+
+  /** REDIS_PREFIX of the instance that wrote it: only relays of that namespace send it (null: any). */
+  @Column({ type: 'text', nullable: true })
+  namespace: string | null;
 
   @Column({ type: 'text' })
   queue: string;

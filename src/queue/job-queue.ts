@@ -150,8 +150,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     return this.db.transaction(async () => {
       const rows = await this.db.query<JobOutboxEntry[]>(
         `SELECT id, queue, name, job_id AS "jobId", data, run_at AS "runAt"
-           FROM job_outbox WHERE dispatched_at IS NULL
+           FROM job_outbox WHERE dispatched_at IS NULL AND (namespace = $1 OR namespace IS NULL)
            ORDER BY id LIMIT 200 FOR UPDATE SKIP LOCKED`,
+        [this.config.redisPrefix],
       );
       let sent = 0;
       for (const row of rows) {
@@ -182,8 +183,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
            FROM job_outbox
           WHERE dispatched_at < now() - make_interval(secs => $1::float8 / 1000)
             AND (run_at IS NULL OR run_at < now() - make_interval(secs => $1::float8 / 1000))
+            AND (namespace = $2 OR namespace IS NULL)
           ORDER BY dispatched_at LIMIT 200 FOR UPDATE SKIP LOCKED`,
-        [graceMs],
+        [graceMs, this.config.redisPrefix],
       );
       for (const row of rows) {
         const spec = JOBS[row.name as JobName] as JobSpec | undefined;
@@ -205,7 +207,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
 
   /** Called by the worker when a job finished for good (completed, or failed on its last attempt). */
   async settled(queue: string, jobId: string): Promise<void> {
-    await this.db.query('DELETE FROM job_outbox WHERE queue = $1 AND job_id = $2', [queue, jobId]);
+    await this.db.query('DELETE FROM job_outbox WHERE queue = $1 AND job_id = $2 AND (namespace = $3 OR namespace IS NULL)', [queue, jobId, this.config.redisPrefix]);
   }
 }
 
@@ -218,6 +220,7 @@ export class JobQueue {
   constructor(
     private readonly db: Database,
     private readonly relay: OutboxRelay,
+    @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
 
   async enqueue(name: JobName, data: Record<string, unknown>, opts: EnqueueOptions): Promise<void> {
@@ -226,7 +229,7 @@ export class JobQueue {
       .createQueryBuilder()
       .insert()
       .into(JobOutboxEntry)
-      .values({ queue: spec.queue, name, jobId: safeJobId(opts.jobId), data: data as never, runAt: opts.runAt ?? null })
+      .values({ namespace: this.config.redisPrefix, queue: spec.queue, name, jobId: safeJobId(opts.jobId), data: data as never, runAt: opts.runAt ?? null })
       .orIgnore()
       .execute();
     this.db.afterCommit(() => this.relay.kick());

@@ -34,7 +34,9 @@ export function testEnv(overrides: Record<string, string | undefined> = {}): Rec
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'error',
     DATABASE_URL: must('EISO_TEST_DATABASE_URL'),
     REDIS_URL: must('EISO_TEST_REDIS_URL'),
-    REDIS_PREFIX: must('EISO_TEST_REDIS_PREFIX'),
+    // Each app its own Redis namespace (queues and outbox rows): apps configured differently (SMTP or
+    // not, workers or not) never run each other's jobs. Teardown removes every key of the run prefix.
+    REDIS_PREFIX: `${must('EISO_TEST_REDIS_PREFIX')}_${Math.random().toString(36).slice(2, 8)}`,
     S3_ENDPOINT: must('EISO_TEST_S3_ENDPOINT'),
     S3_ACCESS_KEY: 'S3RVER',
     S3_SECRET_KEY: 'S3RVER',
