@@ -7,6 +7,7 @@ import { DocumentSearchText1795300100100 } from './1795300100100-DocumentSearchT
 import { AuditQueries1795300300000 } from './1795300300000-AuditQueries.js';
 import { OutboxNamespace1795300900000 } from './1795300900000-OutboxNamespace.js';
 import { Workflow1795300500000 } from './1795300500000-Workflow.js';
+import { DocumentHistory1795300710000 } from './1795300710000-DocumentHistory.js';
 
 /** Every migration, in order. A new migration file is added here too (the app and CLI load this list). */
-export const MIGRATIONS = [Foundation1795300000000, LegalRegistry1795300050000, LegalRelations1795300060000, Notifications1795300070000, Documents1795300100000, DocumentSearchText1795300100100, AuditQueries1795300300000, Workflow1795300500000, OutboxNamespace1795300900000];
+export const MIGRATIONS = [Foundation1795300000000, LegalRegistry1795300050000, LegalRelations1795300060000, Notifications1795300070000, Documents1795300100000, DocumentSearchText1795300100100, AuditQueries1795300300000, Workflow1795300500000, DocumentHistory1795300710000, OutboxNamespace1795300900000];

@@ -200,6 +200,16 @@ export class RevisionView {
   signOffs: SignOffView[];
 }
 
+/** One move of a revision's state (revision_transitions). */
+export class TransitionView {
+  @ApiProperty({ enum: REVISION_STATES, nullable: true, type: String, description: 'Null for the creation of the revision.' }) from: string | null;
+  @ApiProperty({ enum: REVISION_STATES }) to: string;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'Null when the system moved it (effective date reached, legal change).' }) actorId: string | null;
+  @ApiProperty({ nullable: true, type: String, example: 'Trần Văn Giám', description: 'The name at the time of the move.' }) actorName: string | null;
+  @ApiProperty({ nullable: true, type: String, example: 'Bổ sung căn cứ pháp lý' }) comment: string | null;
+  @ApiProperty({ format: 'date-time' }) at: string;
+}
+
 export class RevisionSummaryView {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ nullable: true, type: Number }) number: number | null;
@@ -218,6 +228,10 @@ export class RevisionSummaryView {
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ type: [FileView] }) files: FileView[];
   @ApiProperty({ type: [SignOffView], description: 'Sign-offs, oldest first, each with `valid` against the current digest.' }) signOffs: SignOffView[];
+  @ApiProperty({ type: [TransitionView], description: 'State history, oldest first: creation, every workflow move, taking effect, being superseded or made obsolete.' })
+  transitions: TransitionView[];
+  @ApiProperty({ description: 'Increases with every change of the revision.' }) version: number;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
 }
 
 export class RevisionPage {

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { Database } from '../database/database.js';
 import { signOffViewsOf } from '../workflow/sign-off.view.js';
-import { Document, DocumentFlag, Revision, RevisionFile } from './document.entities.js';
+import { Document, DocumentFlag, Revision, RevisionFile, RevisionTransition } from './document.entities.js';
 import { OPEN_STATES } from './document-types.js';
-import type { DocumentView, FileView, FlagView, RevisionSummaryView, RevisionView } from './documents.dto.js';
+import type { DocumentView, FileView, FlagView, RevisionSummaryView, RevisionView, TransitionView } from './documents.dto.js';
 import { revisionDigest } from './revision-digest.js';
 
 const iso = (d: Date | string | null | undefined): string | null => (d ? new Date(d).toISOString() : null);
@@ -69,6 +69,23 @@ export class RevisionViews {
       .addOrderBy('f.id', 'ASC')
       .getMany();
     for (const f of files) out.get(f.revisionId)!.push(f);
+    return out;
+  }
+
+  /** The state histories of revisions in one query, oldest first. */
+  async transitionsOf(revisionIds: string[]): Promise<Map<string, TransitionView[]>> {
+    const out = new Map<string, TransitionView[]>(revisionIds.map((id) => [id, []]));
+    if (!revisionIds.length) return out;
+    const rows = await this.db
+      .repo(RevisionTransition)
+      .createQueryBuilder('t')
+      .where('t.revision_id IN (:...ids)', { ids: revisionIds })
+      .orderBy('t.at', 'ASC')
+      .addOrderBy('t.id', 'ASC')
+      .getMany();
+    for (const t of rows) {
+      out.get(t.revisionId)!.push({ from: t.fromState, to: t.toState, actorId: t.actorId, actorName: t.actorName, comment: t.comment, at: iso(t.at)! });
+    }
     return out;
   }
 
@@ -140,6 +157,7 @@ export class RevisionViews {
 
   async summaries(revs: Revision[]): Promise<RevisionSummaryView[]> {
     const { files, names, number, signOffs } = await this.context(revs);
+    const transitions = await this.transitionsOf(revs.map((r) => r.id));
     return revs.map((r) => {
       const fs = files.get(r.id) ?? [];
       return {
@@ -160,6 +178,9 @@ export class RevisionViews {
         createdAt: iso(r.createdAt)!,
         files: fs.map(toFileView),
         signOffs: signOffs.get(r.id) ?? [],
+        transitions: transitions.get(r.id) ?? [],
+        version: r.version,
+        updatedAt: iso(r.updatedAt)!,
       };
     });
   }
