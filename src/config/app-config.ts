@@ -38,6 +38,8 @@ export interface AppConfig {
     uploadBytes: number;
     loginMaxFailures: number;
     loginWindowSeconds: number;
+    /** Largest source PDF appended to a controlled copy (pdf-lib holds it in memory); larger ones are listed only. */
+    renderSourceBytes: number;
   };
   smtp: { url: string | null; from: string };
   legalChangeDueDays: number;
@@ -201,6 +203,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       uploadBytes: r.bytes('MAX_UPLOAD_SIZE', 1024 * 1024 * 1024, 5 * 1024 * 1024 * 1024),
       loginMaxFailures: r.int('LOGIN_MAX_FAILURES', 5, 1, 1000),
       loginWindowSeconds: r.int('LOGIN_WINDOW_SECONDS', 900, 1, 86400),
+      renderSourceBytes: r.bytes('RENDER_SOURCE_MAX_SIZE', 100 * 1024 * 1024, 2 * 1024 * 1024 * 1024),
     },
     smtp: { url: r.url('SMTP_URL', null, ['smtp:', 'smtps:']), from: r.string('MAIL_FROM', 'e-ISO <no-reply@e-iso.local>') },
     legalChangeDueDays: r.int('LEGAL_CHANGE_DUE_DAYS', 30, 1, 365),

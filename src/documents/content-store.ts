@@ -102,8 +102,8 @@ export class ContentStore {
   }
 
   /**
-   * Removes what nothing refers to, older than `minAgeMs`: registry rows no file references (and
-   * their objects), then objects under the content prefix the registry does not know (left by a
+   * Removes what nothing refers to, older than `minAgeMs`: registry rows no file or rendition
+   * references (and their objects), then objects under the content prefix the registry does not know (left by a
    * crash between upload and record). Any table with a foreign key to stored_objects protects its
    * objects: the delete fails for them and they are kept.
    */
@@ -115,7 +115,11 @@ export class ContentStore {
     return result;
   }
 
-  /** Registry rows no file refers to, older than `minAgeMs`, with their objects. */
+  /**
+   * Registry rows no file refers to, older than `minAgeMs`, with their objects. Objects of
+   * renditions are not even candidates (their foreign key would refuse the delete anyway, but a
+   * batch of them would hold up the sweep).
+   */
   async sweepUnreferencedRows(opts: { minAgeMs?: number; limit?: number } = {}): Promise<SweepResult> {
     const minAgeMs = opts.minAgeMs ?? ORPHAN_MIN_AGE_MS;
     const limit = opts.limit ?? 1000;
@@ -124,6 +128,7 @@ export class ContentStore {
       `SELECT s.sha256 FROM stored_objects s
         WHERE s.created_at < now() - make_interval(secs => $1::float8 / 1000)
           AND NOT EXISTS (SELECT 1 FROM revision_files f WHERE f.sha256 = s.sha256)
+          AND NOT EXISTS (SELECT 1 FROM renditions r WHERE r.sha256 = s.sha256)
         ORDER BY s.created_at LIMIT $2`,
       [minAgeMs, limit],
     );

@@ -6,6 +6,7 @@ import { ApiProblems, Operation } from '../common/openapi.js';
 import { PageQuery } from '../common/pagination.js';
 import { IdParam } from '../common/params.js';
 import { CurrentUser } from '../identity/auth.decorators.js';
+import { RenditionPendingView } from '../renditions/rendition-delivery.js';
 import { DocumentsService } from './documents.service.js';
 import {
   CreateDocumentRequest,
@@ -102,9 +103,11 @@ export class DocumentsController {
   @Operation(
     'getCurrentFile',
     'The file of the effective revision: variant=source (the source file) or controlled (the stamped controlled copy)',
-    'Until the controlled copy has been rendered, variant=controlled is 404 `rendition_not_available`. Downloads are recorded in the audit trail.',
+    'variant=controlled (the default) is the PDF rendered by the render queue for the effective revision, as GET /revisions/{id}/rendition: ' +
+      '202 `{status: pending}` with Retry-After while it is being rendered, 503 `rendition_failed` when every attempt failed. Downloads are recorded in the audit trail.',
   )
   @apply(FILE_RESPONSES)
+  @ApiResponse({ status: 202, description: 'variant=controlled: the controlled copy is being rendered; ask again after Retry-After seconds.', type: RenditionPendingView })
   @ApiProblems(401, 403, 404, 416)
   async currentFile(@CurrentUser() p: Principal, @IdParam('id') id: string, @Query() q: CurrentFileQuery, @Req() req: Request, @Res() res: Response): Promise<void> {
     await this.files.currentFile(p, id, q.variant ?? 'controlled', req, res);

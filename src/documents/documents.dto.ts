@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min } from 'class-validator';
 import { PageQuery } from '../common/pagination.js';
+import { RenditionStatusView } from '../renditions/rendition-status.view.js';
 import { SignOffView } from '../workflow/sign-off.view.js';
 import { DOCUMENT_CODE_PATTERN, DOCUMENT_TYPES, FILE_ROLES, REVISION_STATES, TTHC_CODE_PATTERN } from './document-types.js';
 
@@ -142,7 +143,7 @@ export class CurrentFileQuery {
   @ApiPropertyOptional({
     enum: FILE_VARIANTS,
     default: 'controlled',
-    description: '`source`: the source file of the effective revision. `controlled`: the stamped controlled-copy PDF (404 `rendition_not_available` until it has been rendered).',
+    description: '`source`: the source file of the effective revision. `controlled`: the stamped controlled-copy PDF (202 with Retry-After while it is being rendered).',
   })
   @IsOptional()
   @IsIn(FILE_VARIANTS)
@@ -198,6 +199,8 @@ export class RevisionView {
   @ApiProperty({ type: [FileView] }) files: FileView[];
   @ApiProperty({ type: [SignOffView], description: 'Sign-offs (drafted, checked, approved), oldest first, each with `valid` against the current digest.' })
   signOffs: SignOffView[];
+  @ApiProperty({ type: RenditionStatusView, description: 'The controlled-copy PDF of the revision as it is now (GET /revisions/{id}/rendition): ready, pending, failed with its error, or not requested; its warnings.' })
+  rendition: RenditionStatusView;
 }
 
 /** One move of a revision's state (revision_transitions). */

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { RenditionsCoreModule } from '../renditions/renditions-core.module.js';
 import { ContentStore } from './content-store.js';
 import { ContentValidator } from './content-validator.js';
 import { DocumentAccess } from './document-access.js';
@@ -17,6 +18,7 @@ import { RevisionViews } from './views.js';
  * Exports the services later features build on (workflow, renditions, legal changes, history).
  */
 @Module({
+  imports: [RenditionsCoreModule],
   controllers: [DocumentsController, AgencyDocumentsController, RevisionsController],
   providers: [
     DocumentAccess,

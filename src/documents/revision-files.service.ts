@@ -6,6 +6,8 @@ import { AuditService } from '../audit/audit.service.js';
 import { Errors } from '../common/errors.js';
 import { AppConfig } from '../config/app-config.js';
 import { Database } from '../database/database.js';
+import { RenditionDelivery } from '../renditions/rendition-delivery.js';
+import { RenditionRequests } from '../renditions/rendition-requests.js';
 import { serveObject, sanitizeFilename } from '../storage/http-files.js';
 import { sniffFile } from '../storage/media-sniffer.js';
 import { ObjectStorage } from '../storage/object-storage.js';
@@ -39,6 +41,8 @@ export class RevisionFilesService {
     private readonly store: ContentStore,
     private readonly storage: ObjectStorage,
     @Inject(AppConfig) private readonly config: AppConfig,
+    private readonly renditions: RenditionRequests,
+    private readonly controlledCopies: RenditionDelivery,
   ) {}
 
   private async assertDraftWithRoom(revision: Revision, role: FileRole): Promise<void> {
@@ -113,6 +117,7 @@ export class RevisionFilesService {
         agencyId: revision.agencyId,
         changes: { documentId: revision.documentId, fileId: file.id, role, filename, mediaType: content.mediaType, size: content.size, sha256: content.sha256, deduplicated: !put.created },
       });
+      await this.renditions.request(revisionId);
       return { id: file.id, filename, mediaType: content.mediaType, size: content.size, sha256: content.sha256, role, revisionId };
     });
   }
@@ -149,18 +154,20 @@ export class RevisionFilesService {
         agencyId: revision.agencyId,
         changes: { documentId: revision.documentId, fileId: file.id, role: file.role, filename: file.filename, sha256: file.sha256, size: Number(file.size) },
       });
+      await this.renditions.request(revisionId);
     });
   }
 
   /**
-   * GET /documents/{id}/current/file: the source file of the effective revision. The `controlled`
-   * variant (stamped PDF) is served by the renditions feature; until a rendition exists: 404
-   * `rendition_not_available`.
+   * GET /documents/{id}/current/file: the effective revision's controlled copy (RenditionDelivery:
+   * 200 when rendered, 202 while it is being rendered, 503 `rendition_failed`) or its source file.
    */
   async currentFile(p: Principal, documentId: string, variant: 'controlled' | 'source', req: Request, res: Response): Promise<void> {
     const { document, revision } = await this.documents.resolveCurrent(p, await this.documents.findById(documentId));
     if (variant === 'controlled') {
-      throw Errors.notFound('Controlled copy', 'rendition_not_available');
+      const digest = await this.revisions.digest(revision);
+      await this.controlledCopies.respond(req, res, { revision, document, number: revision.number!, digest, via: 'controlled' });
+      return;
     }
     const file = await this.db.repo(RevisionFile).findOneBy({ revisionId: revision.id, role: 'source' });
     if (!file) throw Errors.notFound('Source file', 'source_file_missing');

@@ -4,6 +4,7 @@ import { AuditService, FieldChanges } from '../audit/audit.service.js';
 import { Errors } from '../common/errors.js';
 import { Cursor, Page, PageQuery, pageLimit, toPage } from '../common/pagination.js';
 import { Database } from '../database/database.js';
+import { RenditionRequests } from '../renditions/rendition-requests.js';
 import { etagListMatches } from '../storage/http-files.js';
 import { ContentValidator, FailedRule } from './content-validator.js';
 import { DocumentAccess } from './document-access.js';
@@ -59,6 +60,7 @@ export class RevisionsService {
     private readonly validator: ContentValidator,
     private readonly transitions: RevisionTransitions,
     private readonly views: RevisionViews,
+    private readonly renditions: RenditionRequests,
   ) {}
 
   // ---------------------------------------------------------------- finders (no access checks)
@@ -262,6 +264,7 @@ export class RevisionsService {
       : [];
     await this.syncCitations(inserted, doc);
     await this.transitions.record(inserted.id, null, 'draft');
+    await this.renditions.request(inserted.id);
     await this.audit.record({
       action: 'revision.created',
       entityType: 'revision',
@@ -296,6 +299,7 @@ export class RevisionsService {
     ]);
     const saved = (await this.findById(revision.id))!;
     if (Object.keys(changes).some((k) => k === 'content.legalBases')) await this.syncCitations(saved, document);
+    await this.renditions.request(revision.id);
     await this.audit.record({
       action: 'revision.updated',
       entityType: 'revision',
@@ -338,6 +342,7 @@ export class RevisionsService {
       if (current) {
         await this.db.query(`UPDATE revisions SET state = 'superseded', superseded_at = $2, version = version + 1, updated_at = now() WHERE id = $1`, [current.id, at]);
         await this.transitions.record(current.id, 'effective', 'superseded', opts);
+        await this.renditions.request(current.id);
         await this.audit.record({
           action: 'revision.superseded',
           entityType: 'revision',
@@ -353,6 +358,7 @@ export class RevisionsService {
         number,
       ]);
       await this.transitions.record(revision.id, 'approved', 'effective', opts);
+      await this.renditions.request(revision.id);
       await this.audit.record({
         action: 'revision.effective',
         entityType: 'revision',
@@ -379,6 +385,7 @@ export class RevisionsService {
       const at = opts.at ?? new Date();
       await this.db.query(`UPDATE revisions SET state = 'obsolete', obsolete_at = $2, version = version + 1, updated_at = now() WHERE id = $1`, [revision.id, at]);
       await this.transitions.record(revision.id, revision.state, 'obsolete', opts);
+      await this.renditions.request(revision.id);
       await this.audit.record({
         action: 'revision.obsolete',
         entityType: 'revision',

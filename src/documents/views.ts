@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Database } from '../database/database.js';
+import { renditionStatusesOf } from '../renditions/rendition-status.view.js';
 import { signOffViewsOf } from '../workflow/sign-off.view.js';
 import { Document, DocumentFlag, Revision, RevisionFile, RevisionTransition } from './document.entities.js';
 import { OPEN_STATES } from './document-types.js';
@@ -121,6 +122,7 @@ export class RevisionViews {
 
   async full(revs: Revision[]): Promise<RevisionView[]> {
     const { files, names, number, signOffs } = await this.context(revs);
+    const renditions = await renditionStatusesOf(this.db, revs.map((r) => ({ id: r.id, state: r.state, digest: digestOf(r, files.get(r.id) ?? []) })));
     return revs.map((r) => {
       const fs = files.get(r.id) ?? [];
       return {
@@ -147,6 +149,7 @@ export class RevisionViews {
         updatedAt: iso(r.updatedAt)!,
         files: fs.map(toFileView),
         signOffs: signOffs.get(r.id) ?? [],
+        rendition: renditions.get(r.id)!,
       };
     });
   }

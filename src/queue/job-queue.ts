@@ -77,7 +77,7 @@ export function jobOptions(spec: JobSpec, jobId: string, runAt?: Date | null): J
     attempts: spec.attempts ?? 5,
     backoff: { type: 'exponential', delay: 2000 },
     delay: runAt ? Math.max(0, runAt.getTime() - Date.now()) : undefined,
-    removeOnComplete: { age: 24 * 3600, count: 5000 },
+    removeOnComplete: spec.removeOnComplete ? true : { age: 24 * 3600, count: 5000 },
     removeOnFail: { age: 14 * 24 * 3600 },
   };
 }

@@ -11,6 +11,11 @@ export interface JobSpec {
   attempts?: number;
   /** Repeat every N ms as a scheduled job (registered at start-up by the worker). */
   everyMs?: number;
+  /**
+   * Remove the job from Redis as soon as it completes, so the same jobId can be queued again at
+   * once (work keyed by a domain identity that recurs, e.g. a draft's rendition after a save).
+   */
+  removeOnComplete?: boolean;
 }
 
 export const JOBS = {
@@ -28,6 +33,10 @@ export const JOBS = {
   'workflow.sweep-due-effective': { queue: 'workflow', attempts: 1, everyMs: 60_000 },
   /** Flags documents whose periodic review is overdue (review_overdue) and tells the ISO secretaries. */
   'workflow.flag-overdue-reviews': { queue: 'workflow', attempts: 2, everyMs: 3600_000 },
+  /** Renders a revision's controlled-copy PDF (jobId render_<revisionId>_<state>_<layout>[_r<round>]; src/renditions). */
+  'render.revision': { queue: 'render', attempts: 5, removeOnComplete: true },
+  /** Queues again render requests still pending whose job was lost (src/renditions). */
+  'render.resend-lost': { queue: 'maintenance', attempts: 2, everyMs: 5 * 60_000 },
 } satisfies Record<string, JobSpec>;
 
 export type JobName = keyof typeof JOBS;

@@ -110,7 +110,7 @@ export interface RenditionLegalBasis {
   /** Articles cited, e.g. "Điều 5, Điều 6". */
   articles?: string | null;
   /** Registry status; anything but in_force is printed next to the citation. */
-  status?: 'in_force' | 'amended' | 'replaced' | 'repealed' | 'expired' | null;
+  status?: 'in_force' | 'amended' | 'replaced' | 'repealed' | 'partially_repealed' | 'expired' | null;
 }
 
 export interface ProcedureStep {

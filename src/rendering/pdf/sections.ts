@@ -257,6 +257,7 @@ const LEGAL_STATUS_NOTES: Record<NonNullable<RenditionLegalBasis['status']>, str
   amended: 'đã được sửa đổi, bổ sung',
   replaced: 'đã bị thay thế',
   repealed: 'đã bị bãi bỏ',
+  partially_repealed: 'đã hết hiệu lực một phần',
   expired: 'đã hết hiệu lực',
 };
 

@@ -1,0 +1,127 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { Database } from '../database/database.js';
+import type { RevisionState } from '../documents/document-types.js';
+import { JobQueue } from '../queue/job-queue.js';
+import { LAYOUT_VERSION, renditionJobId } from '../rendering/rendition-model.js';
+import type { RenditionRequestStatus } from './rendition.entities.js';
+
+/** What the render job receives. */
+export interface RenderJobData {
+  revisionId: string;
+  state: RevisionState;
+  layoutVersion: number;
+  /** The request's round (0, then +1 each time a failed request is asked again). */
+  round: number;
+}
+
+/** The render job's id: `render_<revisionId>_<state>_<layout>`, with `_r<round>` after a failure. */
+export function renderJobId(revisionId: string, state: RevisionState, round: number, layoutVersion: number = LAYOUT_VERSION): string {
+  const base = renditionJobId(revisionId, state, layoutVersion);
+  return round > 0 ? `${base}_r${round}` : base;
+}
+
+/** A pending request whose job left neither the outbox nor a rendition for this long is re-sent. */
+export const LOST_REQUEST_AFTER_MS = 2 * 60_000;
+
+/**
+ * Render requests: "this revision's stamp would change, render its controlled copy". Called inside
+ * the transaction of the change (documents: draft created, content saved, file added or removed;
+ * the workflow's state changes through RevisionEvents; taking effect, supersession, obsolescence),
+ * so the request commits with it, or not at all.
+ *
+ * A request upserts the `rendition_requests` row of (revision, current state, layout) to pending,
+ * bumps its generation and enqueues `render.revision` with the job id of that key. Requests for
+ * the same key share one job while it is queued (outbox and BullMQ dedup); a job that finds the
+ * generation changed while it rendered renders again, so the last request always wins. A failed
+ * request asked again gets a new round and a new job id (failed jobs stay in BullMQ for operators).
+ */
+@Injectable()
+export class RenditionRequests {
+  private readonly logger = new Logger('RenditionRequests');
+
+  constructor(
+    private readonly db: Database,
+    private readonly jobs: JobQueue,
+  ) {}
+
+  /** Requests the rendition of the revision in its current state (in the caller's transaction, or its own). */
+  async request(revisionId: string): Promise<void> {
+    await this.db.transaction(async () => {
+      const [rev] = await this.db.query<{ state: RevisionState; agency_id: string }[]>('SELECT state, agency_id FROM revisions WHERE id = $1', [revisionId]);
+      if (!rev) return;
+      const [row] = await this.db.query<{ round: number; job_id: string }[]>(
+        `INSERT INTO rendition_requests AS q (revision_id, state, layout_version, agency_id, status, job_id)
+         VALUES ($1, $2, $3, $4, 'pending', $5)
+         ON CONFLICT (revision_id, state, layout_version) DO UPDATE SET
+           generation = q.generation + 1,
+           round = q.round + CASE WHEN q.status = 'failed' THEN 1 ELSE 0 END,
+           attempts = CASE WHEN q.status = 'pending' THEN q.attempts ELSE 0 END,
+           last_error = CASE WHEN q.status = 'pending' THEN q.last_error ELSE NULL END,
+           status = 'pending', requested_at = now(), updated_at = now()
+         RETURNING round, job_id`,
+        [revisionId, rev.state, LAYOUT_VERSION, rev.agency_id, renderJobId(revisionId, rev.state, 0)],
+      );
+      const jobId = renderJobId(revisionId, rev.state, row.round);
+      if (jobId !== row.job_id) {
+        await this.db.query('UPDATE rendition_requests SET job_id = $4 WHERE revision_id = $1 AND state = $2 AND layout_version = $3', [revisionId, rev.state, LAYOUT_VERSION, jobId]);
+      }
+      await this.enqueue({ revisionId, state: rev.state, layoutVersion: LAYOUT_VERSION, round: row.round }, jobId);
+    });
+  }
+
+  private enqueue(data: RenderJobData, jobId: string): Promise<void> {
+    return this.jobs.enqueue('render.revision', { ...data }, { jobId });
+  }
+
+  /**
+   * Pending requests whose job is gone (no outbox row) and that have not moved for `olderThanMs`:
+   * a request that committed while its job was finishing shares that job's id and was dropped with
+   * it. Each is queued again under the same id. Returns how many were re-sent.
+   */
+  async resendLost(olderThanMs = LOST_REQUEST_AFTER_MS, limit = 500): Promise<number> {
+    return this.db.transaction(async () => {
+      const rows = await this.db.query<{ revision_id: string; state: RevisionState; layout_version: number; round: number; job_id: string }[]>(
+        `SELECT q.revision_id, q.state, q.layout_version, q.round, q.job_id
+           FROM rendition_requests q
+          WHERE q.status = 'pending' AND q.layout_version = $3
+            AND q.updated_at < now() - make_interval(secs => $1::float8 / 1000)
+            AND NOT EXISTS (SELECT 1 FROM job_outbox o WHERE o.queue = 'render' AND o.job_id = q.job_id)
+          ORDER BY q.updated_at LIMIT $2
+          FOR UPDATE OF q SKIP LOCKED`,
+        [olderThanMs, limit, LAYOUT_VERSION],
+      );
+      for (const r of rows) {
+        await this.db.query('UPDATE rendition_requests SET updated_at = now() WHERE revision_id = $1 AND state = $2 AND layout_version = $3', [r.revision_id, r.state, r.layout_version]);
+        await this.enqueue({ revisionId: r.revision_id, state: r.state, layoutVersion: r.layout_version, round: r.round }, r.job_id);
+      }
+      if (rows.length) this.logger.warn({ msg: 'render requests without a job were queued again', count: rows.length });
+      return rows.length;
+    });
+  }
+
+  /** The request row of (revision, state, current layout), if any. */
+  async find(revisionId: string, state: RevisionState): Promise<RenditionRequestRow | null> {
+    const [row] = await this.db.query<RenditionRequestRow[]>(
+      `SELECT q.status, q.generation, q.round, q.job_id AS "jobId", q.digest, q.attempts, q.last_error AS "lastError",
+              q.requested_at AS "requestedAt", q.updated_at AS "updatedAt",
+              EXISTS (SELECT 1 FROM job_outbox o WHERE o.queue = 'render' AND o.job_id = q.job_id) AS "queued"
+         FROM rendition_requests q WHERE q.revision_id = $1 AND q.state = $2 AND q.layout_version = $3`,
+      [revisionId, state, LAYOUT_VERSION],
+    );
+    return row ?? null;
+  }
+}
+
+export interface RenditionRequestRow {
+  status: RenditionRequestStatus;
+  generation: number;
+  round: number;
+  jobId: string;
+  digest: string | null;
+  attempts: number;
+  lastError: string | null;
+  requestedAt: Date;
+  updatedAt: Date;
+  /** Its job is still in the outbox (queued, running or waiting for a retry). */
+  queued: boolean;
+}

@@ -1,0 +1,82 @@
+import { ApiProperty } from '@nestjs/swagger';
+import type { Database } from '../database/database.js';
+import { LAYOUT_VERSION } from '../rendering/rendition-model.js';
+
+/*
+ * The controlled copy of a revision as clients see it in revision views. Kept free of document
+ * imports so the documents' views can include it without an import cycle.
+ */
+
+export const RENDITION_STATUSES = ['ready', 'pending', 'failed', 'not_requested'] as const;
+export type RenditionStatus = (typeof RENDITION_STATUSES)[number];
+
+export class RenditionStatusView {
+  @ApiProperty({
+    enum: RENDITION_STATUSES,
+    description:
+      'For the revision as it is now (state, layout, digest): `ready` (GET /revisions/{id}/rendition serves it), `pending` (queued or retrying), ' +
+      '`failed` (every attempt failed; see `error`), `not_requested` (the next GET of the rendition requests it).',
+  })
+  status: RenditionStatus;
+  @ApiProperty({ description: 'The state the copy is stamped for (its watermark).' }) state: string;
+  @ApiProperty({ description: 'Page layout version of the renderer.' }) layoutVersion: number;
+  @ApiProperty({ description: 'The revision digest the copy is (to be) rendered from.' }) digest: string;
+  @ApiProperty({ nullable: true, type: String, description: 'SHA-256 of the PDF (its ETag) when ready.' }) sha256: string | null;
+  @ApiProperty({ nullable: true, type: Number }) size: number | null;
+  @ApiProperty({ nullable: true, type: Number }) pageCount: number | null;
+  @ApiProperty({ type: [String], description: 'What did not stop the rendering, e.g. `source_pdf_unreadable: ...`.' }) warnings: string[];
+  @ApiProperty({ nullable: true, type: String, description: 'The last error of a failed or retrying render.' }) error: string | null;
+  @ApiProperty({ description: 'Failed attempts of the current request.' }) attempts: number;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'When the rendition was made, or the request last changed.' }) updatedAt: string | null;
+  @ApiProperty({ example: '/api/v1/revisions/9b2c…/rendition' }) href: string;
+}
+
+interface StatusRow {
+  id: string;
+  r_sha256: string | null;
+  r_size: string | null;
+  r_page_count: number | null;
+  r_warnings: string[] | null;
+  r_created_at: Date | null;
+  q_status: string | null;
+  q_attempts: number | null;
+  q_last_error: string | null;
+  q_updated_at: Date | null;
+}
+
+const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
+
+/** The rendition status of each revision as it is now (one query for the batch). */
+export async function renditionStatusesOf(db: Database, revisions: { id: string; state: string; digest: string }[]): Promise<Map<string, RenditionStatusView>> {
+  const out = new Map<string, RenditionStatusView>();
+  if (!revisions.length) return out;
+  const rows = await db.query<StatusRow[]>(
+    `SELECT v.id, r.sha256 AS r_sha256, r.size AS r_size, r.page_count AS r_page_count, r.warnings AS r_warnings, r.created_at AS r_created_at,
+            q.status AS q_status, q.attempts AS q_attempts, q.last_error AS q_last_error, q.updated_at AS q_updated_at
+       FROM unnest($1::uuid[], $2::text[], $3::text[]) AS v(id, state, digest)
+       LEFT JOIN renditions r ON r.revision_id = v.id AND r.state = v.state AND r.layout_version = $4 AND r.digest = v.digest
+       LEFT JOIN rendition_requests q ON q.revision_id = v.id AND q.state = v.state AND q.layout_version = $4`,
+    [revisions.map((r) => r.id), revisions.map((r) => r.state), revisions.map((r) => r.digest), LAYOUT_VERSION],
+  );
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  for (const rev of revisions) {
+    const row = byId.get(rev.id);
+    const ready = Boolean(row?.r_sha256);
+    const status: RenditionStatus = ready ? 'ready' : row?.q_status === 'pending' ? 'pending' : row?.q_status === 'failed' ? 'failed' : 'not_requested';
+    out.set(rev.id, {
+      status,
+      state: rev.state,
+      layoutVersion: LAYOUT_VERSION,
+      digest: rev.digest,
+      sha256: ready ? row!.r_sha256 : null,
+      size: ready ? Number(row!.r_size) : null,
+      pageCount: ready ? row!.r_page_count : null,
+      warnings: ready ? (row!.r_warnings ?? []) : [],
+      error: ready ? null : (row?.q_last_error ?? null),
+      attempts: ready ? 0 : (row?.q_attempts ?? 0),
+      updatedAt: ready ? iso(row!.r_created_at) : iso(row?.q_updated_at ?? null),
+      href: `/api/v1/revisions/${rev.id}/rendition`,
+    });
+  }
+  return out;
+}

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { RenditionDelivery } from './rendition-delivery.js';
+import { RenditionRequests } from './rendition-requests.js';
+
+/**
+ * The part of renditions that documents build on: requesting a render (RenditionRequests) and
+ * serving controlled copies (RenditionDelivery). Depends only on global infrastructure (database,
+ * queue, storage, audit), so DocumentsModule can import it; the render job, the model builder and
+ * the HTTP endpoint live in RenditionsModule, which imports documents and the workflow.
+ */
+@Module({
+  providers: [RenditionRequests, RenditionDelivery],
+  exports: [RenditionRequests, RenditionDelivery],
+})
+export class RenditionsCoreModule {}
