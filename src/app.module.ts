@@ -14,6 +14,7 @@ import { HistoryModule } from './history/history.module.js';
 import { IdentityModule } from './identity/identity.module.js';
 import { LegalModule } from './legal/legal.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
+import { PublicModule } from './public/public.module.js';
 import { QueueModule } from './queue/queue.module.js';
 import { RedisModule } from './redis/redis.module.js';
 import { RenditionsModule } from './renditions/renditions.module.js';
@@ -26,7 +27,7 @@ export interface AppModuleOptions {
 }
 
 /** Feature modules, in one place. Each feature issue adds its module here. */
-const FEATURES = [AccessModule, AuditCoreModule, IdentityModule, AgenciesModule, HealthModule, NotificationsModule, AuditModule, LegalModule, DocumentsModule, WorkflowModule, HistoryModule, RenditionsModule];
+const FEATURES = [AccessModule, AuditCoreModule, IdentityModule, AgenciesModule, HealthModule, NotificationsModule, AuditModule, LegalModule, DocumentsModule, WorkflowModule, HistoryModule, RenditionsModule, PublicModule];
 
 @Module({})
 export class AppModule {

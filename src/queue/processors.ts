@@ -1,4 +1,4 @@
-import { Inject, Logger, OnApplicationBootstrap, Type } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Logger, OnApplicationBootstrap, Type } from '@nestjs/common';
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
 import { AppConfig } from '../config/app-config.js';
@@ -11,7 +11,7 @@ import { QUEUES, QueueName } from './jobs.js';
  * The worker side of one queue: runs the registered handler of each job, then clears the job's
  * outbox row once it is settled. Each queue has its own class because @Processor is static.
  */
-abstract class QueueWorker extends WorkerHost implements OnApplicationBootstrap {
+abstract class QueueWorker extends WorkerHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
   protected abstract readonly queueName: QueueName;
   private readonly log = new Logger('Worker');
 
@@ -27,6 +27,14 @@ abstract class QueueWorker extends WorkerHost implements OnApplicationBootstrap 
     // The worker is created by @nestjs/bullmq during module init; set its concurrency from config.
     this.worker.concurrency = this.config.workerConcurrency;
     quietErrors(this.worker, `worker ${this.queueName}`, this.log);
+  }
+
+  /**
+   * Stops taking jobs and lets the running ones finish before any module closes its connections
+   * (the database closes in onApplicationShutdown, after every beforeApplicationShutdown).
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.worker.close();
   }
 
   async process(job: Job): Promise<unknown> {

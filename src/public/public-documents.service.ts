@@ -1,0 +1,149 @@
+import { Injectable } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { Errors } from '../common/errors.js';
+import { Cursor, Page, pageLimit, toPage } from '../common/pagination.js';
+import { foldVietnamese } from '../common/text.js';
+import { Database } from '../database/database.js';
+import { RevisionFile } from '../documents/document.entities.js';
+import { codeKey } from '../documents/document-types.js';
+import { RevisionFilesService } from '../documents/revision-files.service.js';
+import { RevisionsService } from '../documents/revisions.service.js';
+import { RenditionDelivery } from '../renditions/rendition-delivery.js';
+import { PublicAgencyView, PublicDocumentQuery, PublicDocumentView } from './public.dto.js';
+
+interface Row {
+  document_id: string;
+  code: string;
+  title: string;
+  type: string;
+  tthc_code: string | null;
+  procedure_code: string | null;
+  revision_id: string;
+  number: number;
+  effective_at: Date;
+  code_key: string;
+}
+
+/** A document anyone may see: a public type, not withdrawn; a procedure only with a TTHC code. */
+const PUBLIC_FILTER = `d.withdrawn_at IS NULL AND (d.type IN ('form', 'quality_policy', 'quality_objectives') OR (d.type = 'procedure' AND d.tthc_code IS NOT NULL))`;
+
+/**
+ * What staff and citizens may take without signing in: the effective revision of an agency's
+ * public documents (forms, the quality policy and objectives, administrative procedures) and
+ * their files — never a draft, never an obsolete document. Downloads are audited like any other.
+ */
+@Injectable()
+export class PublicDocumentsService {
+  constructor(
+    private readonly db: Database,
+    private readonly revisions: RevisionsService,
+    private readonly files: RevisionFilesService,
+    private readonly controlledCopies: RenditionDelivery,
+  ) {}
+
+  async agency(agencyCode: string): Promise<PublicAgencyView & { id: string }> {
+    const rows = await this.db.query<{ id: string; code: string; name: string; level: string; parent_code: string | null }[]>(
+      `SELECT a.id, a.code, a.name, a.level, p.code AS parent_code FROM agencies a LEFT JOIN agencies p ON p.id = a.parent_id WHERE lower(a.code) = lower($1)`,
+      [agencyCode],
+    );
+    if (!rows.length) throw Errors.notFound('Agency');
+    const a = rows[0];
+    return { id: a.id, code: a.code, name: a.name, level: a.level, parentCode: a.parent_code };
+  }
+
+  private baseSql(): string {
+    return `SELECT d.id AS document_id, d.code, d.code_key, d.title, d.type, d.tthc_code, p.code AS procedure_code,
+                   r.id AS revision_id, r.number, r.effective_at
+              FROM documents d
+              JOIN revisions r ON r.document_id = d.id AND r.state = 'effective'
+              LEFT JOIN documents p ON p.id = d.procedure_id
+             WHERE d.agency_id = $1 AND ${PUBLIC_FILTER}`;
+  }
+
+  async list(agencyCode: string, q: PublicDocumentQuery): Promise<Page<PublicDocumentView>> {
+    const agency = await this.agency(agencyCode);
+    const limit = pageLimit(q);
+    const after = Cursor.decode(q.cursor, 2);
+    const params: unknown[] = [agency.id];
+    let sql = this.baseSql();
+    if (q.type) {
+      params.push(q.type);
+      sql += ` AND d.type = $${params.length}`;
+    }
+    if (q.procedureCode) {
+      params.push(codeKey(q.procedureCode));
+      sql += ` AND p.code_key = $${params.length}`;
+    }
+    // Every word must appear in the code or title, ignoring accents and case.
+    for (const word of foldVietnamese(q.q ?? '').split(/\s+/).filter(Boolean)) {
+      params.push(`%${word.replace(/[\\%_]/g, '\\$&')}%`);
+      sql += ` AND search_fold(d.code || ' ' || d.title) LIKE $${params.length}`;
+    }
+    if (after) {
+      params.push(after[0], after[1]);
+      sql += ` AND (d.code_key, d.id) > ($${params.length - 1}::text, $${params.length}::uuid)`;
+    }
+    params.push(limit + 1);
+    sql += ` ORDER BY d.code_key, d.id LIMIT $${params.length}`;
+    const rows = await this.db.query<Row[]>(sql, params);
+    const views = await this.views(agency.code, rows);
+    return toPage(rows, limit, (r) => [r.code_key, r.document_id], (r) => views.get(r.document_id)!);
+  }
+
+  private async find(agencyCode: string, code: string): Promise<{ agencyCode: string; row: Row }> {
+    const agency = await this.agency(agencyCode);
+    const rows = await this.db.query<Row[]>(`${this.baseSql()} AND d.code_key = $2`, [agency.id, codeKey(code)]);
+    // Unknown, not public, withdrawn, or without a revision in force: all simply not found.
+    if (!rows.length) throw Errors.notFound('Document');
+    return { agencyCode: agency.code, row: rows[0] };
+  }
+
+  async get(agencyCode: string, code: string): Promise<PublicDocumentView> {
+    const { agencyCode: canonical, row } = await this.find(agencyCode, code);
+    return (await this.views(canonical, [row])).get(row.document_id)!;
+  }
+
+  async download(agencyCode: string, code: string, variant: 'controlled' | 'source', req: Request, res: Response): Promise<void> {
+    const { row } = await this.find(agencyCode, code);
+    const found = await this.revisions.findWithDocument(row.revision_id);
+    if (!found || found.revision.state !== 'effective') throw Errors.notFound('Document');
+    const { revision, document } = found;
+    if (variant === 'controlled') {
+      const digest = await this.revisions.digest(revision);
+      await this.controlledCopies.respond(req, res, { revision, document, number: revision.number!, digest, via: 'controlled' });
+      return;
+    }
+    const file = await this.db.repo(RevisionFile).findOneBy({ revisionId: revision.id, role: 'source' });
+    if (!file) throw Errors.notFound('Source file', 'source_file_missing');
+    await this.files.serve(req, res, revision, document, file, 'public-source');
+  }
+
+  private async views(agencyCode: string, rows: Row[]): Promise<Map<string, PublicDocumentView>> {
+    const files = rows.length
+      ? await this.db.query<{ revision_id: string; role: string; filename: string; media_type: string; size: string; sha256: string }[]>(
+          `SELECT revision_id, role, filename, media_type, size, sha256 FROM revision_files WHERE revision_id = ANY($1::uuid[]) ORDER BY role DESC, created_at, id`,
+          [rows.map((r) => r.revision_id)],
+        )
+      : [];
+    const out = new Map<string, PublicDocumentView>();
+    for (const r of rows) {
+      const own = files.filter((f) => f.revision_id === r.revision_id);
+      const base = `/api/v1/public/agencies/${encodeURIComponent(agencyCode)}/documents/${encodeURIComponent(r.code)}/file`;
+      out.set(r.document_id, {
+        code: r.code,
+        title: r.title,
+        type: r.type,
+        tthcCode: r.tthc_code,
+        procedureCode: r.procedure_code,
+        revisionNumber: r.number,
+        effectiveAt: new Date(r.effective_at).toISOString(),
+        files: own.map((f) => ({ role: f.role, filename: f.filename, mediaType: f.media_type, size: Number(f.size), sha256: f.sha256 })),
+        controlledCopyUrl: `${base}?variant=controlled`,
+        sourceUrl: own.some((f) => f.role === 'source') ? `${base}?variant=source` : null,
+      });
+    }
+    return out;
+  }
+}
+
+

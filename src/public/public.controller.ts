@@ -1,0 +1,68 @@
+import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiParam, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { ApiProblems, Operation } from '../common/openapi.js';
+import { Public } from '../identity/auth.decorators.js';
+import { RenditionPendingView } from '../renditions/rendition-delivery.js';
+import { PublicDocumentsService } from './public-documents.service.js';
+import { PublicAgencyView, PublicDocumentPage, PublicDocumentQuery, PublicDocumentView, PublicFileQuery } from './public.dto.js';
+
+/**
+ * No sign-in: the current public documents of an agency, found by codes that can be printed on
+ * paper and in the one-stop shop ("Bộ phận một cửa"): /public/agencies/{agencyCode}/documents/{code}.
+ * A code with "/" (BM.01/QT-01) is sent URL-encoded (BM.01%2FQT-01).
+ */
+@ApiTags('public')
+@Public()
+@Controller('public/agencies/:agencyCode')
+export class PublicController {
+  constructor(private readonly documents: PublicDocumentsService) {}
+
+  @Get()
+  @Operation('getPublicAgency', 'An agency, by code (no sign-in)')
+  @ApiParam({ name: 'agencyCode', example: 'UBND-XA-TANLAP' })
+  @ApiOkResponse({ type: PublicAgencyView })
+  @ApiProblems(404)
+  async agency(@Param('agencyCode') agencyCode: string): Promise<PublicAgencyView> {
+    const { id: _id, ...view } = await this.documents.agency(agencyCode);
+    return view;
+  }
+
+  @Get('documents')
+  @Operation('listPublicDocuments', "An agency's public documents in force: forms, procedures, quality policy and objectives (no sign-in)")
+  @ApiParam({ name: 'agencyCode' })
+  @ApiOkResponse({ type: PublicDocumentPage })
+  @ApiProblems(404)
+  list(@Param('agencyCode') agencyCode: string, @Query() q: PublicDocumentQuery): Promise<PublicDocumentPage> {
+    return this.documents.list(agencyCode, q);
+  }
+
+  @Get('documents/:code')
+  @Operation('getPublicDocument', 'The revision in force of a public document, by code (no sign-in)')
+  @ApiParam({ name: 'agencyCode' })
+  @ApiParam({ name: 'code', example: 'BM.01%2FQT-01' })
+  @ApiOkResponse({ type: PublicDocumentView })
+  @ApiProblems(404)
+  get(@Param('agencyCode') agencyCode: string, @Param('code') code: string): Promise<PublicDocumentView> {
+    return this.documents.get(agencyCode, code);
+  }
+
+  @Get('documents/:code/file')
+  @Operation('downloadPublicDocument', 'Download the controlled copy (stamped PDF) or the source file of a public document in force (no sign-in)')
+  @ApiParam({ name: 'agencyCode' })
+  @ApiParam({ name: 'code' })
+  @ApiProduces('application/pdf', 'application/octet-stream')
+  @ApiOkResponse({ description: 'The file (streamed; ETag, Range and If-None-Match supported)', schema: { type: 'string', format: 'binary' } })
+  @ApiResponse({ status: 202, description: 'The controlled copy is being rendered; retry after Retry-After seconds', type: RenditionPendingView })
+  @ApiResponse({ status: 304, description: 'If-None-Match matched' })
+  @ApiProblems(404)
+  async download(
+    @Param('agencyCode') agencyCode: string,
+    @Param('code') code: string,
+    @Query() q: PublicFileQuery,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    await this.documents.download(agencyCode, code, q.variant ?? 'controlled', req, res);
+  }
+}
