@@ -3,6 +3,7 @@
  * insert trigger) in its own database, then times
  *   - GET /audit-events/verify over that chain (the same SQL the API runs),
  *   - an entity's history among those events (GET /audit-events?agencyId=&entityId=),
+ *   - a document's timeline (GET /documents/{id}/history), also for a document with 20,000 events,
  *   - the newest page of the agency's trail and a page deep behind a cursor,
  *   - verify finding a tampered event in the middle (inside a transaction that is rolled back).
  * Prints figures; never passes or fails.
@@ -17,6 +18,7 @@ import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { auditEventsSql, AuditEventFilter, ChainCheckRow, checkChains, SqlRunner } from '../src/audit/audit-sql.js';
 import { loadConfig } from '../src/config/app-config.js';
+import { documentTimelineSql, TimelineRow } from '../src/history/history-sql.js';
 import { ensureDatabaseExists, runMigrations } from '../src/database/prepare-database.js';
 
 const BENCH_DB = 'eiso_bench_audit';
@@ -179,6 +181,48 @@ async function main(): Promise<void> {
     console.log(`entity history, two-agency scope: median ${median(hNoAgency.times)} ms`);
     const plan = await c.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${auditEventsSql(history).sql}`, auditEventsSql(history).params);
     console.log(`  plan: ${plan.rows.map((r) => r['QUERY PLAN'].trim()).filter((l) => /Scan|Sort/.test(l)).join(' | ')}`);
+
+    // ---- a document's timeline (GET /documents/{id}/history): the same SQL as the API ----
+    const timelinePage = (documentId: string, entityIds: string[], afterSeq: number | null = null, limit = 51) => {
+      const q = documentTimelineSql({ agencyId: AGENCY_ID, documentId, entityIds, afterSeq, limit });
+      return c.query<TimelineRow>(q.sql, q.params).then((r) => r.rows);
+    };
+    const tl = await timed(7, () => timelinePage(target, [target]));
+    console.log(`document timeline, first page (${tl.result.length} entries of one document among ${total}): median ${median(tl.times)} ms`);
+    // A busy document: 20,000 events of its 10 revisions (changes.documentId), added in a transaction that is rolled back.
+    await c.query('BEGIN');
+    try {
+      const busy = '0b0b0b0b-0000-4000-8000-00000000d0c1';
+      await c.query(
+        `INSERT INTO audit_events (agency_id, actor_id, actor_name, action, entity_type, entity_id, changes, request_id, client_ip)
+         SELECT $1::uuid, $2::uuid, 'Nguyễn Cán Bộ', 'file.downloaded', 'revision', md5('rev' || (g % 10))::uuid,
+                jsonb_build_object('documentId', $3::text, 'filename', 'Mẫu ' || g || '.pdf', 'variant', 'controlled'), 'bench-dl-' || g, '10.0.0.1'
+           FROM generate_series(1, 20000) g`,
+        [AGENCY_ID, ACTOR_ID, busy],
+      );
+      await c.query('ANALYZE audit_events');
+      const revs = Array.from({ length: 10 }, (_, i) => i);
+      const revIds = (await c.query<{ id: string }>(`SELECT md5('rev' || g)::uuid AS id FROM unnest($1::int[]) g`, [revs])).rows.map((r) => r.id);
+      const first = await timed(7, () => timelinePage(busy, [busy, ...revIds]));
+      console.log(`document timeline of a busy document (20,000 events), first page: median ${median(first.times)} ms`);
+      const t0 = performance.now();
+      let n = 0;
+      let after: number | null = null;
+      for (;;) {
+        const rows = await timelinePage(busy, [busy, ...revIds], after, 1000);
+        n += rows.length;
+        if (rows.length < 1000) break;
+        after = Number(rows[rows.length - 1].seq);
+      }
+      console.log(`  whole timeline in batches of 1,000 (as the CSV export reads it): ${n} entries in ${ms(t0)} ms`);
+      const tplan = documentTimelineSql({ agencyId: AGENCY_ID, documentId: busy, entityIds: [busy, ...revIds], limit: 51 });
+      const p2 = await c.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${tplan.sql}`, tplan.params);
+      console.log(`  plan: ${p2.rows.map((r) => r['QUERY PLAN'].trim()).filter((l) => /Scan|Sort/.test(l)).join(' | ')}`);
+    } finally {
+      await c.query('ROLLBACK');
+      // The rolled-back rows leave dead index entries behind: clean them so the next run measures the same thing.
+      await c.query('VACUUM ANALYZE audit_events');
+    }
 
     // ---- the trail's newest page, and a page behind a deep cursor ----
     const newest = await timed(7, async () => {

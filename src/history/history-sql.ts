@@ -38,29 +38,53 @@ export interface TimelineRow {
   client_ip: string | null;
 }
 
+const COLUMNS = `e.id, e.seq, e.occurred_at, e.actor_id, e.actor_name, e.action, e.entity_type, e.entity_id, e.changes, e.request_id, e.client_ip`;
+
+/**
+ * One page of a document's timeline after `afterSeq`, oldest first. Built so that every page costs
+ * about (revisions + 2) x limit index entries however long the timeline is (an export reads it page
+ * by page): the events naming the document are read in seq order from audit_events_document_idx,
+ * and those of each entity (the document, each revision) in time order from
+ * audit_events_entity_id_idx, each branch stopping at `limit` rows; the union (duplicates removed)
+ * is cut to `limit`. In one chain seq and occurred_at grow together, so the page's start
+ * (`afterSeq`) also bounds the time scan (the time of that event, looked up by (chain, seq)).
+ */
 export function documentTimelineSql(f: TimelineFilter): { sql: string; params: unknown[] } {
   const params: unknown[] = [];
   const arg = (v: unknown) => {
     params.push(v);
     return `$${params.length}`;
   };
-  const where = [
-    `e.agency_id = ${arg(f.agencyId)}::uuid`,
-    `(e.entity_id = ANY(${arg(f.entityIds)}::uuid[]) OR (e.changes->>'documentId') = ${arg(f.documentId)})`,
-  ];
-  if (f.afterSeq !== undefined && f.afterSeq !== null) where.push(`e.seq > ${arg(f.afterSeq)}::bigint`);
-  if (f.maxSeq !== undefined && f.maxSeq !== null) where.push(`e.seq <= ${arg(f.maxSeq)}::bigint`);
-  if (f.excludeDownloads) where.push(`e.action <> 'file.downloaded'`);
-  if (f.from) where.push(`e.occurred_at >= ${arg(f.from)}::timestamptz`);
+  const agency = arg(f.agencyId);
+  const limit = arg(f.limit);
+  const filters = [`e.agency_id = ${agency}::uuid`];
+  if (f.afterSeq !== undefined && f.afterSeq !== null) filters.push(`e.seq > ${arg(f.afterSeq)}::bigint`);
+  if (f.maxSeq !== undefined && f.maxSeq !== null) filters.push(`e.seq <= ${arg(f.maxSeq)}::bigint`);
+  if (f.excludeDownloads) filters.push(`e.action <> 'file.downloaded'`);
+  if (f.from) filters.push(`e.occurred_at >= ${arg(f.from)}::timestamptz`);
   // Times are shown to the millisecond: `to` includes its whole millisecond.
-  if (f.to) where.push(`e.occurred_at < ${arg(f.to)}::timestamptz + interval '1 millisecond'`);
+  if (f.to) filters.push(`e.occurred_at < ${arg(f.to)}::timestamptz + interval '1 millisecond'`);
+  const since =
+    f.afterSeq !== undefined && f.afterSeq !== null
+      ? `coalesce((SELECT p.occurred_at FROM audit_events p WHERE p.chain = ${agency}::uuid AND p.seq = ${arg(f.afterSeq)}::bigint), '-infinity'::timestamptz)`
+      : `'-infinity'::timestamptz`;
+  const and = filters.join(' AND ');
   const sql = `
-    SELECT e.id, e.seq, e.occurred_at, e.actor_id, e.actor_name, e.action, e.entity_type, e.entity_id,
-           e.changes, e.request_id, e.client_ip
-      FROM audit_events e
-     WHERE ${where.join('\n       AND ')}
-     ORDER BY e.seq
-     LIMIT ${arg(f.limit)}`;
+    SELECT t.* FROM (
+      (SELECT ${COLUMNS} FROM audit_events e
+        WHERE (e.changes->>'documentId') = ${arg(f.documentId)} AND ${and}
+        ORDER BY (e.changes->>'documentId'), e.seq
+        LIMIT ${limit})
+      UNION
+      (SELECT x.* FROM unnest(${arg(f.entityIds)}::uuid[]) AS ent(id)
+        CROSS JOIN LATERAL (
+          SELECT ${COLUMNS} FROM audit_events e
+           WHERE e.entity_id = ent.id AND e.occurred_at >= ${since} AND ${and}
+           ORDER BY e.entity_id, e.occurred_at, e.id
+           LIMIT ${limit}) x)
+    ) t
+    ORDER BY t.seq
+    LIMIT ${limit}`;
   return { sql, params };
 }
 

@@ -3,6 +3,7 @@
  * validity, the diff of two revisions, and a document's timeline as JSON, CSV and PDF.
  */
 import { randomBytes, randomInt } from 'node:crypto';
+import { DocumentFlags } from '../../src/documents/document-flags.service.js';
 import { CsvReader } from '../../src/legal/csv.js';
 import { PDF_MAX_ENTRIES } from '../../src/history/document-history.service.js';
 import { readPdf } from '../rendering/pdf-text.js';
@@ -392,6 +393,30 @@ describe('revision history', () => {
       const approvedAt = by('revision.approved').at;
       const since = await allEntries(c.head, s.doc.id, `&from=${encodeURIComponent(approvedAt)}&to=${encodeURIComponent(by('revision.created', 1).at)}`);
       expect(since.map((e) => e.action).filter((a) => /^(document|revision|file)\./.test(a))).toEqual(['revision.approved', 'revision.effective', 'file.downloaded', 'revision.created']);
+    });
+
+    it('flags raised by the system and cleared by a withdrawal, and the withdrawal itself, are in the timeline', async () => {
+      const d = await newProcedure(t, c);
+      await toEffective(w, c, d.revisionId);
+      await t.app.get(DocumentFlags).raise({ documentId: d.id, kind: 'review_overdue', reason: 'Quá 12 tháng chưa xem xét', dueOn: '2026-01-15' });
+      expect((await w.withdraw(c.head, d.id, 'Thủ tục hành chính bị bãi bỏ')).status).toBe(200);
+      const items = await allEntries(c.auditor, d.id);
+      const tail = items.filter((e) => e.action.startsWith('document.') || e.action === 'revision.obsolete').slice(1);
+      expect(tail.map((e) => [e.action, e.actionLabel, e.actor?.name ?? null])).toEqual([
+        ['document.flag_raised', 'Gắn cờ cần xem xét', null],
+        ['revision.obsolete', 'Hết hiệu lực', 'Trần Văn Giám'],
+        ['document.flag_cleared', 'Gỡ cờ', 'Trần Văn Giám'],
+        ['document.withdrawn', 'Thu hồi tài liệu', 'Trần Văn Giám'],
+      ]);
+      expect(tail[0].summary).toBe('Quá hạn xem xét định kỳ: Quá 12 tháng chưa xem xét; Hạn xử lý: 15/01/2026');
+      expect(tail[1]).toMatchObject({ revisionId: d.revisionId, revisionNumber: 1 });
+      expect(tail[1].summary).toBe('Trạng thái: Đang có hiệu lực → Hết hiệu lực; Ý kiến: Thủ tục hành chính bị bãi bỏ');
+      expect(tail[2].summary).toBe('Quá hạn xem xét định kỳ; Tài liệu đã bị thu hồi.');
+      expect(tail[3].summary).toBe('Lý do: Thủ tục hành chính bị bãi bỏ');
+      const csv = await t.http.get(`${API}/documents/${d.id}/history?format=csv`).set(bearer(c.auditor.token)).buffer(true).parse(binary);
+      expect(parseCsv((csv.body as Buffer).toString('utf8')).find((r) => r[5] === 'document.flag_raised')![2]).toBe('Hệ thống');
+      const page = await t.http.get(`${API}/documents/${d.id}/history?limit=1`).set(bearer(c.auditor.token));
+      expect(page.body.document).toMatchObject({ id: d.id, code: d.code, agencyName: 'Sở Khoa học và Công nghệ', withdrawnAt: expect.any(String) });
     });
 
     it('CSV: UTF-8 with BOM, a header row, RFC 4180 quoting, Vietnamese text and a UTF-8 file name', async () => {
