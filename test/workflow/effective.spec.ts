@@ -25,7 +25,7 @@ describe('workflow: effective dates, withdrawal, periodic review', () => {
   it('a future effective date: approved now, made effective at that moment by the delayed job', async () => {
     const d = await newProcedure(t, c);
     await toPendingApproval(w, c, d.revisionId);
-    const from = new Date(Date.now() + 2500);
+    const from = new Date(Date.now() + 6000);
     const res = await w.approve(c.head, d.revisionId, { effectiveFrom: from.toISOString() });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ state: 'approved', effectiveFrom: from.toISOString(), effectiveAt: null, numberAssigned: false });
@@ -52,7 +52,7 @@ describe('workflow: effective dates, withdrawal, periodic review', () => {
   it('the sweep applies a due revision whose job was lost (outbox row and queued job removed)', async () => {
     const d = await newProcedure(t, c);
     await toPendingApproval(w, c, d.revisionId);
-    const from = new Date(Date.now() + 1500);
+    const from = new Date(Date.now() + 6000);
     expect((await w.approve(c.head, d.revisionId, { effectiveFrom: from.toISOString() })).status).toBe(200);
     await t.flushOutbox();
     const queue = t.app.get(Queues).get('workflow');
