@@ -164,6 +164,15 @@ export class RevisionFilesService {
    */
   async currentFile(p: Principal, documentId: string, variant: 'controlled' | 'source', req: Request, res: Response): Promise<void> {
     const { document, revision } = await this.documents.resolveCurrent(p, await this.documents.findById(documentId));
+    await this.serveEffective(req, res, revision, document, variant);
+  }
+
+  /**
+   * Serves an effective revision (the caller has checked it may be read): its controlled copy, or
+   * its source file (404 `source_file_missing` without one). `label` names the variant in the
+   * download's audit event.
+   */
+  async serveEffective(req: Request, res: Response, revision: Revision, document: Document, variant: 'controlled' | 'source', label: string = variant): Promise<void> {
     if (variant === 'controlled') {
       const digest = await this.revisions.digest(revision);
       await this.controlledCopies.respond(req, res, { revision, document, number: revision.number!, digest, via: 'controlled' });
@@ -171,7 +180,7 @@ export class RevisionFilesService {
     }
     const file = await this.db.repo(RevisionFile).findOneBy({ revisionId: revision.id, role: 'source' });
     if (!file) throw Errors.notFound('Source file', 'source_file_missing');
-    await this.serve(req, res, revision, document, file, variant);
+    await this.serve(req, res, revision, document, file, label);
   }
 
   /** Streams a file of a revision; records `file.downloaded` for effective revisions. */

@@ -4,11 +4,9 @@ import { Errors } from '../common/errors.js';
 import { Cursor, Page, pageLimit, toPage } from '../common/pagination.js';
 import { foldVietnamese } from '../common/text.js';
 import { Database } from '../database/database.js';
-import { RevisionFile } from '../documents/document.entities.js';
 import { codeKey } from '../documents/document-types.js';
 import { RevisionFilesService } from '../documents/revision-files.service.js';
 import { RevisionsService } from '../documents/revisions.service.js';
-import { RenditionDelivery } from '../renditions/rendition-delivery.js';
 import { PublicAgencyView, PublicDocumentQuery, PublicDocumentView } from './public.dto.js';
 
 interface Row {
@@ -38,7 +36,6 @@ export class PublicDocumentsService {
     private readonly db: Database,
     private readonly revisions: RevisionsService,
     private readonly files: RevisionFilesService,
-    private readonly controlledCopies: RenditionDelivery,
   ) {}
 
   async agency(agencyCode: string): Promise<PublicAgencyView & { id: string }> {
@@ -107,15 +104,7 @@ export class PublicDocumentsService {
     const { row } = await this.find(agencyCode, code);
     const found = await this.revisions.findWithDocument(row.revision_id);
     if (!found || found.revision.state !== 'effective') throw Errors.notFound('Document');
-    const { revision, document } = found;
-    if (variant === 'controlled') {
-      const digest = await this.revisions.digest(revision);
-      await this.controlledCopies.respond(req, res, { revision, document, number: revision.number!, digest, via: 'controlled' });
-      return;
-    }
-    const file = await this.db.repo(RevisionFile).findOneBy({ revisionId: revision.id, role: 'source' });
-    if (!file) throw Errors.notFound('Source file', 'source_file_missing');
-    await this.files.serve(req, res, revision, document, file, 'public-source');
+    await this.files.serveEffective(req, res, found.revision, found.document, variant, `public-${variant}`);
   }
 
   private async views(agencyCode: string, rows: Row[]): Promise<Map<string, PublicDocumentView>> {
