@@ -8,6 +8,7 @@
  * `seq` follows time (the insert trigger takes the chain lock, then the clock), so the timeline
  * is ordered and paged by seq.
  */
+import type { AuditEventRow } from '../audit/audit-sql.js';
 
 export interface TimelineFilter {
   agencyId: string;
@@ -24,19 +25,11 @@ export interface TimelineFilter {
   limit: number;
 }
 
-export interface TimelineRow {
-  id: string;
-  seq: string;
-  occurred_at: Date;
-  actor_id: string | null;
-  actor_name: string | null;
-  action: string;
-  entity_type: string;
-  entity_id: string | null;
-  changes: Record<string, unknown> | null;
-  request_id: string | null;
-  client_ip: string | null;
-}
+/** An audit event as the timeline reads it (see COLUMNS). */
+export type TimelineRow = Pick<
+  AuditEventRow,
+  'id' | 'seq' | 'occurred_at' | 'actor_id' | 'actor_name' | 'action' | 'entity_type' | 'entity_id' | 'changes' | 'request_id' | 'client_ip'
+>;
 
 const COLUMNS = `e.id, e.seq, e.occurred_at, e.actor_id, e.actor_name, e.action, e.entity_type, e.entity_id, e.changes, e.request_id, e.client_ip`;
 
