@@ -9,6 +9,7 @@ import { Renditions1795300400000 } from './1795300400000-Renditions.js';
 import { OutboxNamespace1795300900000 } from './1795300900000-OutboxNamespace.js';
 import { Workflow1795300500000 } from './1795300500000-Workflow.js';
 import { DocumentHistory1795300710000 } from './1795300710000-DocumentHistory.js';
+import { LegalChanges1795300600000 } from './1795300600000-LegalChanges.js';
 
 /** Every migration, in order. A new migration file is added here too (the app and CLI load this list). */
-export const MIGRATIONS = [Foundation1795300000000, LegalRegistry1795300050000, LegalRelations1795300060000, Notifications1795300070000, Documents1795300100000, DocumentSearchText1795300100100, AuditQueries1795300300000, Renditions1795300400000, Workflow1795300500000, DocumentHistory1795300710000, OutboxNamespace1795300900000];
+export const MIGRATIONS = [Foundation1795300000000, LegalRegistry1795300050000, LegalRelations1795300060000, Notifications1795300070000, Documents1795300100000, DocumentSearchText1795300100100, AuditQueries1795300300000, Renditions1795300400000, Workflow1795300500000, DocumentHistory1795300710000, OutboxNamespace1795300900000, LegalChanges1795300600000];

@@ -13,6 +13,7 @@ import { HealthModule } from './health/health.module.js';
 import { HistoryModule } from './history/history.module.js';
 import { IdentityModule } from './identity/identity.module.js';
 import { LegalModule } from './legal/legal.module.js';
+import { LegalChangesModule } from './legal-changes/legal-changes.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 import { PublicModule } from './public/public.module.js';
 import { QueueModule } from './queue/queue.module.js';
@@ -27,7 +28,7 @@ export interface AppModuleOptions {
 }
 
 /** Feature modules, in one place. Each feature issue adds its module here. */
-const FEATURES = [AccessModule, AuditCoreModule, IdentityModule, AgenciesModule, HealthModule, NotificationsModule, AuditModule, LegalModule, DocumentsModule, WorkflowModule, HistoryModule, RenditionsModule, PublicModule];
+const FEATURES = [AccessModule, AuditCoreModule, IdentityModule, AgenciesModule, HealthModule, NotificationsModule, AuditModule, LegalModule, DocumentsModule, WorkflowModule, HistoryModule, RenditionsModule, PublicModule, LegalChangesModule];
 
 @Module({})
 export class AppModule {

@@ -5,10 +5,11 @@ import { AuthSession, RefreshToken } from '../identity/session.entity.js';
 import { User } from '../identity/user.entity.js';
 import { LegalDocument } from '../legal/legal-document.entity.js';
 import { LegalRelation } from '../legal/legal-relation.entity.js';
+import { LegalChange, LegalChangeItem } from '../legal-changes/legal-change.entities.js';
 import { Notification } from '../notifications/notification.entity.js';
 import { JobOutboxEntry } from '../queue/job-outbox.entity.js';
 import { Rendition, RenditionRequest } from '../renditions/rendition.entities.js';
 import { SignOff } from '../workflow/sign-off.entity.js';
 
 /** Every entity, for the app and the migration CLI. Add new entities here. */
-export const ENTITIES = [User, AuthSession, RefreshToken, Agency, Membership, Delegation, AuditEvent, JobOutboxEntry, LegalDocument, Document, Revision, RevisionFile, StoredObject, RevisionCitation, RevisionTransition, DocumentFlag, LegalRelation, Notification, SignOff, Rendition, RenditionRequest];
+export const ENTITIES = [User, AuthSession, RefreshToken, Agency, Membership, Delegation, AuditEvent, JobOutboxEntry, LegalDocument, Document, Revision, RevisionFile, StoredObject, RevisionCitation, RevisionTransition, DocumentFlag, LegalRelation, Notification, SignOff, Rendition, RenditionRequest, LegalChange, LegalChangeItem];

@@ -33,6 +33,12 @@ export const JOBS = {
   'workflow.sweep-due-effective': { queue: 'workflow', attempts: 1, everyMs: 60_000 },
   /** Flags documents whose periodic review is overdue (review_overdue) and tells the ISO secretaries. */
   'workflow.flag-overdue-reviews': { queue: 'workflow', attempts: 2, everyMs: 3600_000 },
+  /** Finds every document citing a changed legal document and queues its batches (jobId legal-change_<changeId>[_a<round>]). */
+  'legal.change.fanout': { queue: 'legal', attempts: 5 },
+  /** Regenerates one batch of a legal change's documents (jobId legal-change_<changeId>_b<n>[_a<round>]). */
+  'legal.change.batch': { queue: 'legal', attempts: 4 },
+  /** Re-queues legal changes stuck in pending/running whose jobs were lost. */
+  'legal.change.sweep': { queue: 'legal', attempts: 1, everyMs: 5 * 60_000 },
   /** Renders a revision's controlled-copy PDF (jobId render_<revisionId>_<state>_<layout>[_r<round>]; src/renditions). */
   'render.revision': { queue: 'render', attempts: 5, removeOnComplete: true },
   /** Queues again render requests still pending whose job was lost (src/renditions). */

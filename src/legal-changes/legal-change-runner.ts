@@ -1,0 +1,448 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { Job } from 'bullmq';
+import { AuditService } from '../audit/audit.service.js';
+import { DomainError } from '../common/errors.js';
+import { AppConfig } from '../config/app-config.js';
+import { Database } from '../database/database.js';
+import type { LegalBasis } from '../documents/content-validator.js';
+import { DocumentFlags } from '../documents/document-flags.service.js';
+import { Document, Revision } from '../documents/document.entities.js';
+import { RevisionsService } from '../documents/revisions.service.js';
+import { LegalRegistryService } from '../legal/legal-registry.service.js';
+import { NotificationsService } from '../notifications/notifications.service.js';
+import { isFinalAttempt, OnJob } from '../queue/job-registry.js';
+import { toCalendarDate, formatDateShort } from '../rendering/pdf/vn-format.js';
+import {
+  addDays,
+  ChangePlan,
+  changeHeadline,
+  changeSentence,
+  legalName,
+  mergeChangeSummary,
+  orphanArticlesSentence,
+  rewriteLegalBases,
+  RewriteResult,
+} from './legal-basis-rewrite.js';
+import { LegalChange, LegalChangeOutcome } from './legal-change.entities.js';
+import { LEGAL_CHANGE_BATCH_SIZE, LegalChangeQueue } from './legal-change-queue.js';
+
+/** What happened to one citing document. */
+export interface ItemResult {
+  outcome: Exclude<LegalChangeOutcome, 'failed'>;
+  draftRevisionId: string | null;
+  reasonCode: string | null;
+  reason: string | null;
+  /** Raise the "legal basis changed" flag (false only when nothing cites the changed act any more). */
+  flag: boolean;
+}
+
+/** A change with what it means for citations, computed once per batch. */
+export interface ChangeContext {
+  change: LegalChange;
+  plan: ChangePlan;
+  /** The change-summary sentence shared by every document. */
+  sentence: string;
+  /** The flag's reason and the notices' first line. */
+  headline: string;
+  /** YYYY-MM-DD: the flag's due date. */
+  dueOn: string;
+}
+
+export interface BatchResult {
+  /** Items finished in this run (done or failed). */
+  finished: number;
+  /** Of those, failed. */
+  failed: number;
+  /** Items that failed in this run and wait for the job's next attempt. */
+  retrying: number;
+}
+
+const REVISION_STATE_NAMES: Record<string, string> = {
+  in_review: 'đang chờ kiểm tra',
+  pending_approval: 'đang chờ phê duyệt',
+  approved: 'đã được phê duyệt, chờ ngày hiệu lực',
+};
+
+/** Errors that no retry can fix (the document's state or content): the item fails at once. */
+function isPermanent(err: unknown): err is DomainError {
+  return err instanceof DomainError && err.status < 500;
+}
+
+function errorText(err: unknown): string {
+  return String((err as Error)?.message ?? err).slice(0, 1000);
+}
+
+function legalBasesOf(content: Record<string, unknown>): LegalBasis[] {
+  return Array.isArray(content.legalBases) ? (content.legalBases as LegalBasis[]) : [];
+}
+
+/**
+ * The queued regeneration of a legal change. The fan-out job finds every document whose effective
+ * or open revision cites the changed act (in every agency), records one item per document and
+ * queues the items in batches; each batch job regenerates its documents one transaction per
+ * document (document row locked, item row locked, skipped when already done), so re-running a
+ * change or a worker killed mid-way never creates two drafts or two flags.
+ *
+ * Per document: the `legal_basis_changed` flag (source = the change, due date), a draft with the
+ * rewritten `legalBases` (a new draft from the effective revision, or the open draft updated;
+ * revisions in the workflow are left alone and reported as needing attention), the rendition
+ * request (made by RevisionsService with the draft), one notice per agency to its ISO secretaries
+ * and drafters, the item's outcome, an audit event, and the change's counters.
+ */
+@Injectable()
+export class LegalChangeRunner {
+  private readonly logger = new Logger('LegalChangeRunner');
+
+  constructor(
+    private readonly db: Database,
+    private readonly audit: AuditService,
+    private readonly revisions: RevisionsService,
+    private readonly flags: DocumentFlags,
+    private readonly registry: LegalRegistryService,
+    private readonly notifications: NotificationsService,
+    private readonly queue: LegalChangeQueue,
+    @Inject(AppConfig) private readonly config: AppConfig,
+  ) {}
+
+  // ---------------------------------------------------------------- fan-out
+
+  @OnJob('legal.change.fanout')
+  async handleFanout(data: { changeId: string }): Promise<{ total: number; batches: number } | null> {
+    return this.fanOut(data.changeId);
+  }
+
+  /**
+   * Records an item per citing document and queues the batches, in one transaction. A change
+   * already fanned out is left as it is (its batches are the sweep's business).
+   */
+  async fanOut(changeId: string): Promise<{ total: number; batches: number } | null> {
+    return this.db.transaction(async () => {
+      const change = await this.db.repo(LegalChange).findOne({ where: { id: changeId }, lock: { mode: 'pessimistic_write' } });
+      if (!change) return null;
+      if (change.status !== 'pending') return { total: change.total, batches: 0 };
+      const batches = await this.db.query<{ batch_no: number; n: number }[]>(
+        `WITH citing AS (
+           SELECT DISTINCT r.document_id
+             FROM revision_citations c JOIN revisions r ON r.id = c.revision_id
+            WHERE c.legal_document_id = $2 AND r.state IN ('effective', 'draft', 'in_review', 'pending_approval', 'approved')),
+         numbered AS (
+           SELECT d.id, d.agency_id, ((row_number() OVER (ORDER BY d.agency_id, d.id) - 1) / $3::int)::int AS batch_no
+             FROM citing JOIN documents d ON d.id = citing.document_id
+            WHERE d.withdrawn_at IS NULL),
+         inserted AS (
+           INSERT INTO legal_change_items (change_id, document_id, agency_id, batch_no)
+           SELECT $1, id, agency_id, batch_no FROM numbered
+           ON CONFLICT (change_id, document_id) DO NOTHING
+           RETURNING batch_no)
+         SELECT batch_no, count(*)::int AS n FROM inserted GROUP BY batch_no ORDER BY batch_no`,
+        [change.id, change.legalDocumentId, LEGAL_CHANGE_BATCH_SIZE],
+      );
+      const total = batches.reduce((sum, b) => sum + b.n, 0);
+      await this.db.query(
+        `UPDATE legal_changes SET total = $2, status = $3, started_at = now(), finished_at = CASE WHEN $2 = 0 THEN now() END, updated_at = now() WHERE id = $1`,
+        [change.id, total, total ? 'running' : 'completed'],
+      );
+      await this.queue.enqueueBatches(change.id, batches.map((b) => b.batch_no), change.round);
+      await this.audit.record({
+        action: 'legal_change.started',
+        entityType: 'legal_change',
+        entityId: change.id,
+        agencyId: null,
+        changes: { total, batches: batches.length, batchSize: LEGAL_CHANGE_BATCH_SIZE },
+      });
+      if (!total) await this.completed(change.id, { status: 'completed', total: 0, processed: 0, failed: 0 });
+      return { total, batches: batches.length };
+    });
+  }
+
+  // ---------------------------------------------------------------- batches
+
+  @OnJob('legal.change.batch')
+  async handleBatch(data: { changeId: string; batch: number }, job: Job): Promise<BatchResult> {
+    return this.runBatch(data.changeId, data.batch, job);
+  }
+
+  /**
+   * Regenerates the batch's pending documents. A document that fails for a reason no retry can fix
+   * (its state or content: a 4xx domain error) is failed at once; other failures make the job fail
+   * so BullMQ retries it with backoff (documents done are skipped), and on the last attempt (or a
+   * direct call without `job`) they are recorded as failed with their reason.
+   */
+  async runBatch(changeId: string, batchNo: number, job?: Pick<Job, 'attemptsMade' | 'opts'>): Promise<BatchResult> {
+    const result: BatchResult = { finished: 0, failed: 0, retrying: 0 };
+    const change = await this.db.repo(LegalChange).findOneBy({ id: changeId });
+    if (!change) return result;
+    const pending = await this.db.query<{ document_id: string }[]>(
+      `SELECT document_id FROM legal_change_items WHERE change_id = $1 AND batch_no = $2 AND status = 'pending' ORDER BY agency_id, document_id`,
+      [changeId, batchNo],
+    );
+    if (!pending.length) return result;
+    const ctx = await this.context(change);
+    const final = !job || isFinalAttempt(job as Job);
+    let firstError: string | null = null;
+    for (const { document_id: documentId } of pending) {
+      try {
+        if (await this.processDocument(ctx, documentId)) result.finished++;
+      } catch (err) {
+        if (isPermanent(err) || final) {
+          if (await this.recordFailure(change.id, documentId, err)) {
+            result.finished++;
+            result.failed++;
+          }
+        } else {
+          result.retrying++;
+          firstError ??= errorText(err);
+          await this.noteAttempt(change.id, documentId, err);
+        }
+      }
+    }
+    if (result.retrying) {
+      throw new Error(`${result.retrying} of ${pending.length} documents of batch ${batchNo} failed and will be retried (first: ${firstError})`);
+    }
+    return result;
+  }
+
+  /** What the change means for citations (registry currentBasis), its summary sentence and the due date. */
+  async context(change: LegalChange): Promise<ChangeContext> {
+    const docs = await this.registry.findByIds([change.legalDocumentId, ...(change.byLegalDocumentId ? [change.byLegalDocumentId] : [])]);
+    const changed = docs.find((d) => d.id === change.legalDocumentId);
+    if (!changed) throw new Error(`legal document ${change.legalDocumentId} of change ${change.id} is missing`);
+    const by = change.byLegalDocumentId ? (docs.find((d) => d.id === change.byLegalDocumentId) ?? null) : null;
+    const basis = await this.registry.currentBasis(changed.id);
+    const plan: ChangePlan = { kind: change.kind, changed, by, effectiveFrom: change.effectiveFrom, targets: basis.documents };
+    return { change, plan, sentence: changeSentence(plan), headline: changeHeadline(plan), dueOn: this.dueOn(change) };
+  }
+
+  /**
+   * The flag's due date: LEGAL_CHANGE_DUE_DAYS after the change takes effect, or after it was posted
+   * when it was posted late (a date already past is no deadline). Stable across re-runs.
+   */
+  private dueOn(change: LegalChange): string {
+    const posted = toCalendarDate(change.createdAt);
+    const postedOn = `${posted.year}-${String(posted.month).padStart(2, '0')}-${String(posted.day).padStart(2, '0')}`;
+    const from = change.effectiveFrom > postedOn ? change.effectiveFrom : postedOn;
+    return addDays(from, this.config.legalChangeDueDays);
+  }
+
+  // ---------------------------------------------------------------- one document
+
+  /**
+   * One document, in one transaction: nothing when its item is no longer pending (a re-run, or a
+   * second job on the same batch waits for the lock and then skips); otherwise the regeneration,
+   * the flag, the agency's notice, the outcome, the audit event and the counters commit together.
+   */
+  async processDocument(ctx: ChangeContext, documentId: string): Promise<ItemResult | null> {
+    return this.db.transaction(async () => {
+      const [item] = await this.db.query<{ status: string }[]>(
+        'SELECT status FROM legal_change_items WHERE change_id = $1 AND document_id = $2 FOR UPDATE',
+        [ctx.change.id, documentId],
+      );
+      if (!item || item.status !== 'pending') return null;
+      const document = await this.revisions.lockDocument(documentId);
+      const result: ItemResult = document.withdrawnAt
+        ? { outcome: 'needs_attention', draftRevisionId: null, reasonCode: 'document_withdrawn', reason: 'Tài liệu đã bị thu hồi; không tạo dự thảo.', flag: false }
+        : await this.regenerate(ctx, document);
+      if (result.flag) {
+        await this.flags.raise({ documentId, kind: 'legal_basis_changed', reason: ctx.headline, dueOn: ctx.dueOn, sourceId: ctx.change.id });
+        await this.notifyAgency(ctx, document.agencyId);
+      }
+      await this.finishItem(ctx.change.id, document, { status: 'done', ...result });
+      return result;
+    });
+  }
+
+  /** The draft: the open draft updated, a new one from the effective revision, or nothing for revisions in the workflow. */
+  private async regenerate(ctx: ChangeContext, document: Document): Promise<ItemResult> {
+    const open = await this.revisions.openOf(document.id);
+    if (open && open.state !== 'draft') {
+      const rw = rewriteLegalBases(legalBasesOf(open.content), ctx.plan);
+      if (!rw.changed) return { outcome: 'draft_updated', draftRevisionId: open.id, reasonCode: 'already_current', reason: 'Bản đang mở đã trích dẫn các văn bản hiện hành.', flag: true };
+      return {
+        outcome: 'needs_attention',
+        draftRevisionId: open.id,
+        reasonCode: 'revision_in_workflow',
+        reason:
+          `Bản sửa đổi đang mở ${REVISION_STATE_NAMES[open.state] ?? open.state} nên không được cập nhật tự động. ` +
+          'Trả lại bản này để soạn thảo rồi chạy lại thay đổi (POST /legal-changes/{id}/retry), hoặc cập nhật căn cứ pháp lý trong lần sửa đổi sau.',
+        flag: true,
+      };
+    }
+    if (open) {
+      const draft = await this.revisions.lockRevision(open.id);
+      const rw = rewriteLegalBases(legalBasesOf(draft.content), ctx.plan);
+      if (!rw.changed) return { outcome: 'draft_updated', draftRevisionId: draft.id, reasonCode: 'already_current', reason: 'Dự thảo đang mở đã trích dẫn các văn bản hiện hành.', flag: true };
+      await this.revisions.applyContent(draft, document, {
+        content: { ...draft.content, legalBases: rw.legalBases },
+        changeSummary: mergeChangeSummary(draft.changeSummary, this.sentences(ctx, rw)),
+      });
+      return this.outcomeOf(ctx, rw, 'draft_updated', draft.id);
+    }
+    const base = (await this.revisions.effectiveOf(document.id)) ?? (await this.latestRevision(document.id));
+    const rw = rewriteLegalBases(legalBasesOf(base?.content ?? {}), ctx.plan);
+    if (!base || !rw.changed) {
+      return { outcome: 'draft_updated', draftRevisionId: null, reasonCode: 'already_current', reason: 'Tài liệu không còn trích dẫn văn bản này; không cần cập nhật.', flag: false };
+    }
+    // The document is locked and has no open revision: a draft from its effective (else latest) revision.
+    const draft = await this.revisions.createDraft(
+      document,
+      { authorId: await this.draftAuthor(document, ctx.change), content: { ...base.content, legalBases: rw.legalBases }, changeSummary: mergeChangeSummary(null, this.sentences(ctx, rw)) },
+      base,
+    );
+    return this.outcomeOf(ctx, rw, 'draft_created', draft.id);
+  }
+
+  private sentences(ctx: ChangeContext, rw: RewriteResult): string[] {
+    return [ctx.sentence, ...(rw.orphanArticles.length ? [orphanArticlesSentence(rw.orphanArticles)] : [])];
+  }
+
+  private outcomeOf(ctx: ChangeContext, rw: RewriteResult, outcome: 'draft_created' | 'draft_updated', draftId: string): ItemResult {
+    if (rw.dropped) {
+      return {
+        outcome: 'needs_attention',
+        draftRevisionId: draftId,
+        reasonCode: 'legal_basis_repealed',
+        reason: `${legalName(ctx.plan.changed)} đã được bỏ khỏi căn cứ pháp lý của dự thảo vì không còn hiệu lực; tác giả cần rà soát lại nội dung quy trình.`,
+        flag: true,
+      };
+    }
+    if (rw.orphanArticles.length) return { outcome, draftRevisionId: draftId, reasonCode: 'articles_to_review', reason: orphanArticlesSentence(rw.orphanArticles), flag: true };
+    return { outcome, draftRevisionId: draftId, reasonCode: null, reason: null, flag: true };
+  }
+
+  private async latestRevision(documentId: string): Promise<Revision | null> {
+    return this.db.repo(Revision).findOne({ where: { documentId }, order: { createdAt: 'DESC', id: 'DESC' } });
+  }
+
+  /**
+   * Who the regenerated draft belongs to (revisions.author_id is a person): the latest author of the
+   * document who is still an active drafter or ISO secretary of its agency; else an active drafter
+   * (then ISO secretary) of the agency; else the registry writer who posted the change. The author
+   * reviews and submits the draft (signing "drafted" at submission) and, as for any draft, may not
+   * check or approve it.
+   */
+  private async draftAuthor(document: Document, change: LegalChange): Promise<string> {
+    const [previous] = await this.db.query<{ author_id: string }[]>(
+      `SELECT r.author_id FROM revisions r
+         JOIN users u ON u.id = r.author_id AND u.is_active
+         JOIN memberships m ON m.agency_id = r.agency_id AND m.user_id = r.author_id AND m.roles && ARRAY['drafter', 'iso_secretary']::text[]
+        WHERE r.document_id = $1
+        ORDER BY r.created_at DESC, r.id DESC LIMIT 1`,
+      [document.id],
+    );
+    if (previous) return previous.author_id;
+    const [member] = await this.db.query<{ user_id: string }[]>(
+      `SELECT m.user_id FROM memberships m JOIN users u ON u.id = m.user_id AND u.is_active
+        WHERE m.agency_id = $1 AND m.roles && ARRAY['drafter', 'iso_secretary']::text[]
+        ORDER BY ('drafter' = ANY(m.roles)) DESC, m.created_at, m.user_id LIMIT 1`,
+      [document.agencyId],
+    );
+    return member?.user_id ?? change.createdBy;
+  }
+
+  /** One notice per agency and change, to its active ISO secretaries and drafters. */
+  private async notifyAgency(ctx: ChangeContext, agencyId: string): Promise<void> {
+    const first = await this.db.query<unknown[]>(
+      'INSERT INTO legal_change_notices (change_id, agency_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING agency_id',
+      [ctx.change.id, agencyId],
+    );
+    if (!first.length) return;
+    const people = await this.db.query<{ user_id: string }[]>(
+      `SELECT m.user_id FROM memberships m JOIN users u ON u.id = m.user_id AND u.is_active
+        WHERE m.agency_id = $1 AND m.roles && ARRAY['iso_secretary', 'drafter']::text[]`,
+      [agencyId],
+    );
+    await this.notifications.notify(
+      people.map((r) => r.user_id),
+      {
+        agencyId,
+        kind: 'legal_change',
+        title: `Căn cứ pháp lý thay đổi: ${legalName(ctx.plan.changed)}`,
+        body:
+          `${ctx.headline} Hệ thống đã chuẩn bị dự thảo cập nhật cho các tài liệu của cơ quan trích dẫn văn bản này; ` +
+          `hạn hoàn thành: ${formatDateShort(ctx.dueOn)}. Xem mục "Việc cần làm".`,
+        entityType: 'legal_change',
+        entityId: ctx.change.id,
+      },
+    );
+  }
+
+  // ---------------------------------------------------------------- outcomes and counters
+
+  private async finishItem(
+    changeId: string,
+    document: Pick<Document, 'id' | 'agencyId'>,
+    r: { status: 'done' | 'failed'; outcome: LegalChangeOutcome; draftRevisionId: string | null; reasonCode: string | null; reason: string | null },
+  ): Promise<void> {
+    await this.db.query(
+      `UPDATE legal_change_items SET status = $3, outcome = $4, draft_revision_id = $5, reason_code = $6, reason = $7, attempts = attempts + 1, updated_at = now()
+        WHERE change_id = $1 AND document_id = $2`,
+      [changeId, document.id, r.status, r.outcome, r.draftRevisionId, r.reasonCode, r.reason],
+    );
+    await this.audit.record({
+      action: r.status === 'failed' ? 'legal_change.document_failed' : 'legal_change.document_processed',
+      entityType: 'document',
+      entityId: document.id,
+      agencyId: document.agencyId,
+      changes: { changeId, outcome: r.outcome, draftRevisionId: r.draftRevisionId, reasonCode: r.reasonCode, reason: r.reason },
+    });
+    const [counts] = await this.db.query<{ status: string; total: number; processed: number; failed: number }[]>(
+      `UPDATE legal_changes SET
+         processed = processed + 1,
+         failed = failed + $2,
+         status = CASE WHEN processed + 1 >= total THEN (CASE WHEN failed + $2 > 0 THEN 'completed_with_failures' ELSE 'completed' END) ELSE status END,
+         finished_at = CASE WHEN processed + 1 >= total THEN now() ELSE finished_at END,
+         updated_at = now()
+       WHERE id = $1
+       RETURNING status, total, processed, failed`,
+      [changeId, r.status === 'failed' ? 1 : 0],
+    );
+    if (counts && counts.processed === counts.total) await this.completed(changeId, counts);
+  }
+
+  /** The change finished: audit event and a notice to whoever posted it. */
+  private async completed(changeId: string, counts: { status: string; total: number; processed: number; failed: number }): Promise<void> {
+    await this.audit.record({ action: 'legal_change.completed', entityType: 'legal_change', entityId: changeId, agencyId: null, changes: counts });
+    const [change] = await this.db.query<{ created_by: string; number: string; type: string }[]>(
+      `SELECT c.created_by, l.number, l.type FROM legal_changes c JOIN legal_documents l ON l.id = c.legal_document_id WHERE c.id = $1`,
+      [changeId],
+    );
+    if (!change) return;
+    const failedPart = counts.failed ? `, ${counts.failed} tài liệu lỗi (có thể chạy lại)` : '';
+    await this.notifications.notify([change.created_by], {
+      agencyId: null,
+      kind: 'legal_change_completed',
+      title: `Đã xử lý thay đổi căn cứ pháp lý: ${legalName(change)}`,
+      body: `Đã xử lý ${counts.processed}/${counts.total} tài liệu trích dẫn ${legalName(change)}${failedPart}.`,
+      entityType: 'legal_change',
+      entityId: changeId,
+    });
+  }
+
+  /** Records a document as failed for good (returns false when it was no longer pending). */
+  async recordFailure(changeId: string, documentId: string, err: unknown): Promise<boolean> {
+    const code = err instanceof DomainError ? err.code : 'error';
+    const reason = err instanceof DomainError ? `${err.detail}${err.errors?.length ? ` (${err.errors.map((e) => `${e.field}: ${e.message}`).join('; ')})` : ''}` : errorText(err);
+    return this.db.transaction(async () => {
+      const [item] = await this.db.query<{ status: string; agency_id: string }[]>(
+        'SELECT status, agency_id FROM legal_change_items WHERE change_id = $1 AND document_id = $2 FOR UPDATE',
+        [changeId, documentId],
+      );
+      if (!item || item.status !== 'pending') return false;
+      this.logger.warn({ msg: 'legal change: document failed', changeId, documentId, code, reason });
+      await this.finishItem(changeId, { id: documentId, agencyId: item.agency_id }, { status: 'failed', outcome: 'failed', draftRevisionId: null, reasonCode: code, reason: reason.slice(0, 4000) });
+      return true;
+    });
+  }
+
+  /** A failed attempt that will be retried: counted, with its error, the item stays pending. */
+  private async noteAttempt(changeId: string, documentId: string, err: unknown): Promise<void> {
+    try {
+      await this.db.query(
+        `UPDATE legal_change_items SET attempts = attempts + 1, reason = $3, updated_at = now() WHERE change_id = $1 AND document_id = $2 AND status = 'pending'`,
+        [changeId, documentId, `Lỗi, sẽ thử lại: ${errorText(err)}`],
+      );
+    } catch (noteErr) {
+      this.logger.warn({ msg: 'could not record a failed attempt', changeId, documentId, err: errorText(noteErr) });
+    }
+  }
+}
