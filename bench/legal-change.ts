@@ -1,0 +1,196 @@
+/**
+ * A legal change at province scale: generates (with SQL, in its own database) 10,000 effective
+ * procedures across 500 agencies that all cite one legal document, starts the real API with its
+ * workers (RUN_WORKERS=true, one process), posts "replaced" through HTTP, and prints the time until
+ * processed == total, documents per second and the queue concurrency used. Never passes or fails.
+ *
+ *   npm run bench:legal
+ *   npm run bench:legal -- --documents=2000 --agencies=100 --concurrency=8
+ *   npm run bench:legal -- --pause-render      # the render queue paused: the regeneration alone
+ *
+ * By default the same process also renders every new draft's PDF (render queue, same concurrency),
+ * as a one-machine deployment would; --pause-render pauses that queue in Redis to time the
+ * regeneration by itself.
+ *
+ * The database is DATABASE_URL's server with the name eiso_bench_legal, recreated on every run.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Queue } from 'bullmq';
+import pg from 'pg';
+import { ensureDatabaseExists, runMigrations } from '../src/database/prepare-database.js';
+import { LEGAL_CHANGE_BATCH_SIZE } from '../src/legal-changes/legal-change-queue.js';
+import { QUEUES } from '../src/queue/jobs.js';
+import { arg, benchDatabaseUrl, BENCH_ADMIN_PASSWORD, Client, numArg, rssOf, startApi } from './api-process.js';
+
+const DB = 'eiso_bench_legal';
+
+interface Size {
+  agencies: number;
+  documents: number;
+}
+
+async function recreate(url: string): Promise<void> {
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const c = new pg.Client({ connectionString: admin.toString() });
+  await c.connect();
+  await c.query(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
+  await c.end();
+  await ensureDatabaseExists(url);
+  await runMigrations({ databaseUrl: url, nodeEnv: 'development' });
+}
+
+const CONTENT = (legalId: string) =>
+  JSON.stringify({
+    purpose: 'Quy định trình tự tiếp nhận và giải quyết hồ sơ.',
+    scope: 'Áp dụng tại cơ quan.',
+    definitions: [],
+    legalBases: [{ legalDocumentId: legalId, articles: 'Điều 5' }],
+    dossier: [{ name: 'Đơn đề nghị' }],
+    steps: [
+      { no: 1, action: 'Tiếp nhận hồ sơ', responsible: 'Bộ phận một cửa', duration: { value: 1, unit: 'working_days' } },
+      { no: 2, action: 'Thẩm định hồ sơ', responsible: 'Phòng chuyên môn', duration: { value: 3, unit: 'working_days' } },
+    ],
+    records: [{ name: 'Hồ sơ đề nghị', keeper: 'Văn phòng', retention: '05 năm' }],
+  });
+
+/** Agencies, their drafter and ISO secretary, two legal documents, and the citing procedures (effective, revision 1). */
+async function generate(db: pg.Client, size: Size): Promise<{ oldId: string; newId: string }> {
+  const t0 = performance.now();
+  await db.query(`
+    INSERT INTO agencies (id, code, name, level, parent_id, path)
+    VALUES (md5('lb-agency-0')::uuid, 'LB-P', 'UBND tỉnh Bench', 'province', NULL, '/' || md5('lb-agency-0')::uuid || '/')`);
+  await db.query(
+    `INSERT INTO agencies (id, code, name, level, parent_id, path)
+     SELECT md5('lb-agency-' || i)::uuid, 'LB-' || lpad(i::text, 4, '0'), 'Cơ quan ' || i, 'department', md5('lb-agency-0')::uuid,
+            '/' || md5('lb-agency-0')::uuid || '/' || md5('lb-agency-' || i)::uuid || '/'
+       FROM generate_series(1, $1::int) AS i`,
+    [size.agencies],
+  );
+  await db.query(
+    `INSERT INTO users (id, username, full_name, password_hash)
+     SELECT md5('lb-user-' || r || '-' || i)::uuid, 'lb-' || r || '-' || i, CASE r WHEN 'd' THEN 'Người soạn thảo ' ELSE 'Thư ký ISO ' END || i, 'x'
+       FROM generate_series(1, $1::int) AS i CROSS JOIN (VALUES ('d'), ('s')) AS x(r)`,
+    [size.agencies],
+  );
+  await db.query(
+    `INSERT INTO memberships (agency_id, user_id, roles)
+     SELECT md5('lb-agency-' || i)::uuid, md5('lb-user-' || r || '-' || i)::uuid, ARRAY[CASE r WHEN 'd' THEN 'drafter' ELSE 'iso_secretary' END]
+       FROM generate_series(1, $1::int) AS i CROSS JOIN (VALUES ('d'), ('s')) AS x(r)`,
+    [size.agencies],
+  );
+  const legal = await db.query<{ id: string }>(
+    `INSERT INTO legal_documents (number, number_key, type, issuer, title, issued_on, effective_from, status)
+     VALUES ('19/2014/QĐ-TTg', '', 'decision', 'Thủ tướng Chính phủ', 'Quyết định về việc áp dụng Hệ thống quản lý chất lượng theo TCVN ISO 9001:2008', '2014-03-05', '2014-04-20', 'in_force'),
+            ('19/2024/QĐ-TTg', '', 'decision', 'Thủ tướng Chính phủ', 'Quyết định về việc áp dụng Hệ thống quản lý chất lượng theo TCVN ISO 9001:2015', '2024-03-05', '2024-07-01', 'in_force')
+     RETURNING id`,
+  );
+  const [oldId, newId] = legal.rows.map((r) => r.id);
+  // Document n belongs to agency 1 + n % agencies; k is its index there.
+  const common = `FROM (SELECT n, 1 + n % $2::int AS a, n / $2::int AS k FROM generate_series(0, $1::int - 1) AS n) s`;
+  await db.query(
+    `INSERT INTO documents (id, agency_id, type, code, code_key, title, created_by)
+     SELECT md5('lb-doc-' || s.n)::uuid, md5('lb-agency-' || s.a)::uuid, 'procedure', 'QT-' || lpad(s.k::text, 3, '0'), 'qt-' || lpad(s.k::text, 3, '0'),
+            'Quy trình giải quyết thủ tục hành chính số ' || s.k, md5('lb-user-d-' || s.a)::uuid
+     ${common}`,
+    [size.documents, size.agencies],
+  );
+  await db.query(
+    `INSERT INTO revisions (id, document_id, agency_id, state, content, author_id)
+     SELECT md5('lb-rev-' || s.n)::uuid, md5('lb-doc-' || s.n)::uuid, md5('lb-agency-' || s.a)::uuid, 'draft', $3::jsonb, md5('lb-user-d-' || s.a)::uuid
+     ${common}`,
+    [size.documents, size.agencies, CONTENT(oldId)],
+  );
+  await db.query(
+    `INSERT INTO revision_citations (revision_id, position, legal_document_id, articles)
+     SELECT md5('lb-rev-' || n)::uuid, 0, $2::uuid, 'Điều 5' FROM generate_series(0, $1::int - 1) AS n`,
+    [size.documents, oldId],
+  );
+  // draft → approved → effective, as the workflow moves them (the frozen-revision triggers allow these steps).
+  await db.query(`UPDATE revisions SET state = 'approved', approved_at = now() - interval '1 day' WHERE state = 'draft'`);
+  await db.query(`UPDATE revisions SET state = 'effective', effective_at = now() - interval '1 day', number = 1 WHERE state = 'approved'`);
+  await db.query('ANALYZE');
+  process.stdout.write(`generated ${size.documents} citing procedures in ${size.agencies} agencies in ${Math.round(performance.now() - t0)} ms\n`);
+  return { oldId, newId };
+}
+
+async function main(): Promise<void> {
+  const size: Size = { agencies: numArg('agencies', 500), documents: numArg('documents', 10_000) };
+  const concurrency = numArg('concurrency', 4);
+  const pauseRender = arg('pause-render') !== undefined;
+  const url = benchDatabaseUrl(DB);
+  await recreate(url);
+  const dataDir = mkdtempSync(join(tmpdir(), 'eiso-bench-legal-'));
+  const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const prefix = `eiso_bench_legal_${process.pid}`;
+  const render = new Queue('render', { connection: { url: redisUrl }, prefix });
+  if (pauseRender) await render.pause();
+  const api = await startApi({
+    DATABASE_URL: url,
+    DATA_DIR: dataDir,
+    REDIS_URL: redisUrl,
+    REDIS_PREFIX: prefix,
+    RUN_WORKERS: 'true',
+    WORKER_CONCURRENCY: String(concurrency),
+  });
+  const db = new pg.Client({ connectionString: url });
+  await db.connect();
+  try {
+    const { oldId, newId } = await generate(db, size);
+    const root = await new Client(api.url).login('admin', BENCH_ADMIN_PASSWORD);
+
+    const t0 = performance.now();
+    const posted = await root.ok<{ changeId: string }>('POST', `/legal-documents/${oldId}/changes`, { kind: 'replaced', byLegalDocumentId: newId, effectiveFrom: '2024-07-01' });
+    const postMs = performance.now() - t0;
+    let firstAt: number | null = null;
+    let last = { status: 'pending', total: 0, processed: 0, failed: 0 };
+    let peakRss = 0;
+    for (;;) {
+      last = await root.ok('GET', `/legal-changes/${posted.changeId}?limit=1`);
+      peakRss = Math.max(peakRss, rssOf(api.pid));
+      if (firstAt === null && last.processed > 0) firstAt = performance.now() - t0;
+      if (last.total > 0 && last.processed === last.total) break;
+      if (last.status === 'completed' || last.status === 'completed_with_failures') break;
+      if (performance.now() - t0 > 60 * 60_000) throw new Error('gave up after an hour');
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const totalMs = performance.now() - t0;
+    const check = await db.query<{ drafts: number; flags: number; requests: number; rendered: number }>(
+      `SELECT (SELECT count(*) FROM revisions WHERE state = 'draft')::int AS drafts,
+              (SELECT count(*) FROM document_flags WHERE kind = 'legal_basis_changed' AND cleared_at IS NULL)::int AS flags,
+              (SELECT count(*) FROM rendition_requests WHERE state = 'draft')::int AS requests,
+              (SELECT count(*) FROM rendition_requests WHERE state = 'draft' AND status <> 'pending')::int AS rendered`,
+    );
+    const c = check.rows[0];
+    const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+    process.stdout.write(
+      `\nlegal change "replaced": ${size.documents} citing procedures in ${size.agencies} agencies, one API process with workers` +
+        `${pauseRender ? ' (render queue paused)' : ' (rendering the drafts at the same time)'}\n` +
+        `  queue concurrency (WORKER_CONCURRENCY)  ${concurrency} jobs per queue, batches of ${LEGAL_CHANGE_BATCH_SIZE} documents (${Math.ceil(size.documents / LEGAL_CHANGE_BATCH_SIZE)} batch jobs)\n` +
+        `  POST /legal-documents/{id}/changes       ${postMs.toFixed(0)} ms (202)\n` +
+        `  first document processed after           ${firstAt === null ? '-' : s(firstAt)}\n` +
+        `  processed == total after                 ${s(totalMs)}  (${last.processed}/${last.total}, failed ${last.failed}, status ${last.status})\n` +
+        `  documents per second                     ${(last.processed / (totalMs / 1000)).toFixed(1)}\n` +
+        `  drafts ${c.drafts}, active legal_basis_changed flags ${c.flags}, draft render requests ${c.requests} (${c.rendered} rendered so far)\n` +
+        `  API process peak RSS                     ${(peakRss / 1024 / 1024).toFixed(0)} MB\n`,
+    );
+  } finally {
+    await db.end();
+    await api.stop();
+    // The run's Redis keys go with it.
+    for (const name of QUEUES) {
+      const q = name === 'render' ? render : new Queue(name, { connection: { url: redisUrl }, prefix });
+      await q.obliterate({ force: true }).catch(() => undefined);
+      await q.close();
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`${err instanceof Error ? err.stack : err}\n`);
+  process.exit(1);
+});
