@@ -452,7 +452,20 @@ dòng ${m}",2014-01-01,2014-01-01\n${freshNumber()},decision,UBND,Ba ${m},2014-0
     const paths = res.body.paths as Record<string, Record<string, { operationId?: string; summary?: string; responses?: Record<string, unknown>; requestBody?: { content: Record<string, unknown> } }>>;
     const ours = Object.entries(paths).filter(([p]) => /legal-/.test(p));
     expect(ours.map(([p]) => p).sort()).toEqual(
-      ['/api/v1/legal-document-types', '/api/v1/legal-documents', '/api/v1/legal-documents/import', '/api/v1/legal-documents/{id}', '/api/v1/legal-documents/{id}/history', '/api/v1/legal-documents/{id}/relations', '/api/v1/legal-relations'].sort(),
+      [
+        '/api/v1/legal-document-types',
+        '/api/v1/legal-documents',
+        '/api/v1/legal-documents/import',
+        '/api/v1/legal-documents/{id}',
+        '/api/v1/legal-documents/{id}/history',
+        '/api/v1/legal-documents/{id}/relations',
+        '/api/v1/legal-relations',
+        // Legal changes (src/legal-changes).
+        '/api/v1/legal-documents/{id}/citations',
+        '/api/v1/legal-documents/{id}/changes',
+        '/api/v1/legal-changes/{changeId}',
+        '/api/v1/legal-changes/{changeId}/retry',
+      ].sort(),
     );
     for (const [, ops] of ours) {
       for (const op of Object.values(ops)) {
@@ -465,6 +478,7 @@ dòng ${m}",2014-01-01,2014-01-01\n${freshNumber()},decision,UBND,Ba ${m},2014-0
     expect(Object.keys(paths['/api/v1/legal-documents/import'].post.responses!)).toEqual(expect.arrayContaining(['201', '403', '413', '415', '422']));
     const createSchema = res.body.components.schemas.CreateLegalDocumentRequest;
     expect(createSchema.properties.type.enum).toContain('circular');
+    expect(Object.keys(paths['/api/v1/legal-documents/{id}/changes'].post.responses!)).toEqual(expect.arrayContaining(['202', '403', '404', '409', '422']));
   });
 
   it('publishes the vocabulary', async () => {
