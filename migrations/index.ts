@@ -6,10 +6,25 @@ import { Documents1795300100000 } from './1795300100000-Documents.js';
 import { DocumentSearchText1795300100100 } from './1795300100100-DocumentSearchText.js';
 import { AuditQueries1795300300000 } from './1795300300000-AuditQueries.js';
 import { Renditions1795300400000 } from './1795300400000-Renditions.js';
-import { OutboxNamespace1795300900000 } from './1795300900000-OutboxNamespace.js';
 import { Workflow1795300500000 } from './1795300500000-Workflow.js';
-import { DocumentHistory1795300710000 } from './1795300710000-DocumentHistory.js';
 import { LegalChanges1795300600000 } from './1795300600000-LegalChanges.js';
+import { DocumentHistory1795300710000 } from './1795300710000-DocumentHistory.js';
+import { OutboxNamespace1795300900000 } from './1795300900000-OutboxNamespace.js';
+import { FlagResolution1795300910000 } from './1795300910000-FlagResolution.js';
 
 /** Every migration, in order. A new migration file is added here too (the app and CLI load this list). */
-export const MIGRATIONS = [Foundation1795300000000, LegalRegistry1795300050000, LegalRelations1795300060000, Notifications1795300070000, Documents1795300100000, DocumentSearchText1795300100100, AuditQueries1795300300000, Renditions1795300400000, Workflow1795300500000, DocumentHistory1795300710000, OutboxNamespace1795300900000, LegalChanges1795300600000];
+export const MIGRATIONS = [
+  Foundation1795300000000,
+  LegalRegistry1795300050000,
+  LegalRelations1795300060000,
+  Notifications1795300070000,
+  Documents1795300100000,
+  DocumentSearchText1795300100100,
+  AuditQueries1795300300000,
+  Renditions1795300400000,
+  Workflow1795300500000,
+  LegalChanges1795300600000,
+  DocumentHistory1795300710000,
+  OutboxNamespace1795300900000,
+  FlagResolution1795300910000,
+];

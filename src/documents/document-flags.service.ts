@@ -22,6 +22,11 @@ export interface ClearFlags {
   sourceId?: string | null;
   /** The revision that resolved it (e.g. the new effective revision). */
   byRevisionId?: string | null;
+  /**
+   * Clear only the flags this revision really resolves (SQL `flag_resolved_by`): a legal-change
+   * flag stays while the revision still cites the replaced or repealed act.
+   */
+  onlyIfResolved?: boolean;
   note?: string | null;
 }
 
@@ -74,8 +79,9 @@ export class DocumentFlags {
       const rows = await this.db.query<{ id: string; agency_id: string; source_id: string | null }[]>(
         `UPDATE document_flags SET cleared_at = now(), cleared_by = $4, cleared_by_revision_id = $5, clear_note = $6
           WHERE document_id = $1 AND kind = $2 AND cleared_at IS NULL AND ($3::uuid IS NULL OR source_id = $3)
+            AND (NOT $7::boolean OR flag_resolved_by(kind, source_id, $5::uuid))
           RETURNING id, agency_id, source_id`,
-        [input.documentId, input.kind, input.sourceId ?? null, ctx?.actorId ?? null, input.byRevisionId ?? null, input.note ?? null],
+        [input.documentId, input.kind, input.sourceId ?? null, ctx?.actorId ?? null, input.byRevisionId ?? null, input.note ?? null, input.onlyIfResolved === true],
       );
       for (const r of rows) {
         await this.audit.record({

@@ -16,7 +16,10 @@ export function effectiveJobId(revisionId: string): string {
   return `effective_${revisionId}`;
 }
 
-/** Flags a new effective revision resolves: the review is done, the legal change is dealt with. */
+/**
+ * Flags a new effective revision may resolve: the review is done; a legal change is dealt with
+ * when the revision no longer cites the act it replaced or repealed (DocumentFlags onlyIfResolved).
+ */
 const FLAGS_RESOLVED_BY_NEW_REVISION = ['legal_basis_changed', 'review_overdue'] as const;
 
 /**
@@ -68,7 +71,7 @@ export class EffectiveDates {
 
   private async afterTakingEffect(document: Document, revision: Revision, superseded: Revision | null, at: Date): Promise<void> {
     for (const kind of FLAGS_RESOLVED_BY_NEW_REVISION) {
-      await this.flags.clear({ documentId: document.id, kind, byRevisionId: revision.id, note: `Lần ban hành ${revision.number} có hiệu lực.` });
+      await this.flags.clear({ documentId: document.id, kind, byRevisionId: revision.id, onlyIfResolved: true, note: `Lần ban hành ${revision.number} có hiệu lực.` });
     }
     if (superseded) {
       await this.events.emit({ revisionId: superseded.id, documentId: document.id, agencyId: document.agencyId, from: 'effective', to: 'superseded', at });
