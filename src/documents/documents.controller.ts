@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiParam, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Principal } from '../access/principal.js';
@@ -18,6 +18,7 @@ import {
   OpenDraftRequest,
   RevisionPage,
   RevisionView,
+  UpdateDocumentRequest,
 } from './documents.dto.js';
 import { RevisionFilesService } from './revision-files.service.js';
 import { RevisionsService } from './revisions.service.js';
@@ -89,6 +90,18 @@ export class DocumentsController {
   @ApiProblems(401, 404)
   get(@CurrentUser() p: Principal, @IdParam('id') id: string): Promise<DocumentDetailView> {
     return this.documents.get(p, id);
+  }
+
+  @Patch(':id')
+  @Operation(
+    'updateDocument',
+    'Correct a document\'s metadata',
+    'The review interval at any time; the title and TTHC code only until the document is first submitted (409 `document_identity_controlled` afterwards).',
+  )
+  @ApiOkResponse({ type: DocumentDetailView })
+  @ApiProblems(401, 403, 404, 409)
+  update(@CurrentUser() p: Principal, @IdParam('id') id: string, @Body() body: UpdateDocumentRequest): Promise<DocumentDetailView> {
+    return this.documents.update(p, id, body);
   }
 
   @Get(':id/current')

@@ -70,6 +70,32 @@ export class CreateDocumentRequest {
   changeSummary?: string;
 }
 
+/**
+ * Editable document metadata. The title and TTHC code identify the document on its controlled
+ * copies: they can be corrected only until the document is first submitted; the review interval
+ * can change at any time.
+ */
+export class UpdateDocumentRequest {
+  @ApiPropertyOptional({ example: 'Quy trình cấp giấy phép xây dựng', description: 'Only before the document is first submitted.' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 500)
+  title?: string;
+
+  @ApiPropertyOptional({ nullable: true, type: String, pattern: TTHC_CODE_PATTERN.source, description: 'Procedures only; only before the document is first submitted.' })
+  @IsOptional()
+  @IsString()
+  @Matches(TTHC_CODE_PATTERN, { message: 'must be a TTHC code such as 1.001193 or 1.001612.000.00.00.H01' })
+  tthcCode?: string | null;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 120, description: 'Months between periodic reviews.' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(120)
+  reviewIntervalMonths?: number;
+}
+
 export class DocumentListQuery extends PageQuery {
   @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()

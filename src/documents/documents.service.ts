@@ -9,8 +9,9 @@ import { DocumentAccess } from './document-access.js';
 import { DocumentFlags } from './document-flags.service.js';
 import { Document, Revision } from './document.entities.js';
 import { DocumentType, RevisionState, codeKey } from './document-types.js';
-import type { CreateDocumentRequest, CurrentRevisionView, DocumentDetailView, DocumentListItem, DocumentListQuery, DocumentPage } from './documents.dto.js';
+import type { CreateDocumentRequest, CurrentRevisionView, DocumentDetailView, DocumentListItem, DocumentListQuery, DocumentPage, UpdateDocumentRequest } from './documents.dto.js';
 import { RevisionsService } from './revisions.service.js';
+import { RenditionRequests } from '../renditions/rendition-requests.js';
 import { RevisionViews, toDocumentView, toFlagView } from './views.js';
 
 interface DocumentRow {
@@ -86,6 +87,7 @@ export class DocumentsService {
     private readonly revisions: RevisionsService,
     private readonly views: RevisionViews,
     private readonly flags: DocumentFlags,
+    private readonly renditions: RenditionRequests,
   ) {}
 
   findById(id: string): Promise<Document | null> {
@@ -178,6 +180,56 @@ export class DocumentsService {
     if (proc.withdrawn_at) {
       throw Errors.ruleViolated('form_procedure_invalid', 'The procedure has been withdrawn.', [{ field: 'procedureId', message: 'is withdrawn' }]);
     }
+  }
+
+  // ---------------------------------------------------------------- update
+
+  /**
+   * PATCH /documents/{id}: the review interval at any time; the title and TTHC code (printed on
+   * every controlled copy) only while the document has never been submitted — afterwards they are
+   * part of its controlled identification (409 `document_identity_controlled`).
+   */
+  async update(p: Principal, id: string, req: UpdateDocumentRequest): Promise<DocumentDetailView> {
+    await this.db.transaction(async () => {
+      const doc = await this.revisions.lockDocument(id);
+      await this.access.assertReadDocument(p, doc);
+      await this.access.assertWrite(p, doc.agencyId, 'Document');
+      if (doc.withdrawnAt) throw Errors.conflict('document_withdrawn', 'The document has been withdrawn; it cannot be changed.');
+      const before = { ...doc };
+      const identity = (req.title !== undefined && req.title !== doc.title) || (req.tthcCode !== undefined && req.tthcCode !== doc.tthcCode);
+      if (identity) {
+        const [{ submitted }] = await this.db.query<{ submitted: boolean }[]>(
+          `SELECT EXISTS (SELECT 1 FROM revisions WHERE document_id = $1 AND state <> 'draft')
+               OR EXISTS (SELECT 1 FROM revision_transitions t JOIN revisions r ON r.id = t.revision_id WHERE r.document_id = $1 AND t.from_state IS NOT NULL) AS submitted`,
+          [doc.id],
+        );
+        if (submitted) {
+          throw Errors.conflict(
+            'document_identity_controlled',
+            'The title and TTHC code of a document that has been submitted are part of its controlled identification and can no longer be changed.',
+          );
+        }
+        if (req.tthcCode !== undefined && req.tthcCode !== null && doc.type !== 'procedure') {
+          throw Errors.validation([{ field: 'tthcCode', message: 'is only for procedures' }]);
+        }
+      }
+      if (req.title !== undefined) doc.title = req.title;
+      if (req.tthcCode !== undefined) doc.tthcCode = req.tthcCode;
+      if (req.reviewIntervalMonths !== undefined) doc.reviewIntervalMonths = req.reviewIntervalMonths;
+      const changes = diffFields(before, doc, ['title', 'tthcCode', 'reviewIntervalMonths']);
+      if (!Object.keys(changes).length) return;
+      await this.db.repo(Document).save(doc);
+      await this.audit.record({ action: 'document.updated', entityType: 'document', entityId: doc.id, agencyId: doc.agencyId, changes });
+      if (identity) {
+        // The draft's copy prints the title: drop its rendition so the new request renders again.
+        const open = await this.revisions.openOf(doc.id);
+        if (open) {
+          await this.db.query(`DELETE FROM renditions WHERE revision_id = $1 AND state = 'draft'`, [open.id]);
+          await this.renditions.request(open.id);
+        }
+      }
+    });
+    return this.get(p, id);
   }
 
   // ---------------------------------------------------------------- list

@@ -249,4 +249,44 @@ describe('documents: the register', () => {
     const raisedAgain = await flags.raise({ documentId: d.id, kind: 'legal_basis_changed', reason: 'new change', sourceId: source });
     expect(raisedAgain.raised).toBe(true);
   });
+
+  describe('PATCH /documents/{id}', () => {
+    it('corrects the title and TTHC code before the first submission; the review interval at any time', async () => {
+      const d = await createDocument(t, c.drafter, { agencyId: c.agency.id, type: 'procedure', code: code('QT'), title: 'Quy trình cấp phép (dự thảo)' });
+      const res = await t.http
+        .patch(`${API}/documents/${d.id}`)
+        .set(bearer(c.drafter.token))
+        .send({ title: 'Quy trình cấp giấy phép hoạt động', tthcCode: '1.001193', reviewIntervalMonths: 24 });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ title: 'Quy trình cấp giấy phép hoạt động', tthcCode: '1.001193', reviewIntervalMonths: 24 });
+      const found = await t.http.get(`${API}/documents?agencyId=${c.agency.id}&q=cap giay phep hoat dong`).set(bearer(c.drafter.token));
+      expect(found.body.items.map((x: { id: string }) => x.id)).toContain(d.id);
+      const [event] = await t.db.query<{ changes: Record<string, { old: unknown; new: unknown }> }[]>(
+        `SELECT changes FROM audit_events WHERE entity_id = $1 AND action = 'document.updated'`,
+        [d.id],
+      );
+      expect(event.changes.title).toEqual({ old: 'Quy trình cấp phép (dự thảo)', new: 'Quy trình cấp giấy phép hoạt động' });
+
+      await makeEffective(t, d.draftId);
+      const late = await t.http.patch(`${API}/documents/${d.id}`).set(bearer(c.drafter.token)).send({ title: 'Tên khác' });
+      expect(late.status).toBe(409);
+      expect(late.body.code).toBe('document_identity_controlled');
+      const interval = await t.http.patch(`${API}/documents/${d.id}`).set(bearer(c.drafter.token)).send({ reviewIntervalMonths: 6 });
+      expect(interval.status).toBe(200);
+      expect(interval.body.reviewIntervalMonths).toBe(6);
+    });
+
+    it('hides drafts from staff and other agencies (404), refuses heads (403), bad values (400) and TTHC codes on non-procedures', async () => {
+      const d = await createDocument(t, c.drafter, { agencyId: c.agency.id, type: 'quality_policy', code: code('CS'), title: 'Chính sách chất lượng' });
+      expect((await t.http.patch(`${API}/documents/${d.id}`).set(bearer(c.staff.token)).send({ reviewIntervalMonths: 6 })).status).toBe(404);
+      expect((await t.http.patch(`${API}/documents/${d.id}`).set(bearer(c.otherDrafter.token)).send({ reviewIntervalMonths: 6 })).status).toBe(404);
+      expect((await t.http.patch(`${API}/documents/${d.id}`).set(bearer(c.head.token)).send({ reviewIntervalMonths: 6 })).status).toBe(403);
+      const bad = await t.http.patch(`${API}/documents/${d.id}`).set(bearer(c.drafter.token)).send({ reviewIntervalMonths: 0, code: 'X' });
+      expect(bad.status).toBe(400);
+      expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['code', 'reviewIntervalMonths']);
+      const tthc = await t.http.patch(`${API}/documents/${d.id}`).set(bearer(c.drafter.token)).send({ tthcCode: '1.001193' });
+      expect(tthc.status).toBe(400);
+      expect(tthc.body.errors).toEqual([{ field: 'tthcCode', message: 'is only for procedures' }]);
+    });
+  });
 });
