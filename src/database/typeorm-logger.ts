@@ -1,0 +1,36 @@
+import type { Logger as OrmLogger } from 'typeorm';
+import { appLogger } from '../common/logger.js';
+
+const MAX_SQL = 500;
+const short = (sql: string) => (sql.length > MAX_SQL ? sql.slice(0, MAX_SQL) + '…' : sql).replace(/\s+/g, ' ');
+
+/**
+ * TypeORM's messages as structured JSON lines. Parameters are never logged (they carry password
+ * hashes and personal data). A failed query is usually a refused write that becomes a 4xx (a
+ * unique or trigger violation), so it is debug; the request log reports real failures.
+ */
+export class TypeOrmJsonLogger implements OrmLogger {
+  logQuery(): void {
+    /* queries are not logged */
+  }
+
+  logQueryError(error: string | Error, query: string): void {
+    appLogger.write('debug', 'query failed', { sql: short(query), error: typeof error === 'string' ? error : error.message });
+  }
+
+  logQuerySlow(time: number, query: string): void {
+    appLogger.write('warn', 'slow query', { durationMs: time, sql: short(query) });
+  }
+
+  logSchemaBuild(message: string): void {
+    appLogger.write('debug', message, { context: 'schema' });
+  }
+
+  logMigration(message: string): void {
+    appLogger.write('info', message, { context: 'migration' });
+  }
+
+  log(level: 'log' | 'info' | 'warn', message: unknown): void {
+    appLogger.write(level === 'warn' ? 'warn' : 'info', String(message), { context: 'typeorm' });
+  }
+}
