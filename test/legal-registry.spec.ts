@@ -301,18 +301,14 @@ dòng ${m}",2014-01-01,2014-01-01\n${freshNumber()},decision,UBND,Ba ${m},2014-0
       expect(elsewhere.status).toBe(415);
     });
 
-    it('imports 10,000 CSV rows in one transaction, reasonably fast', async () => {
+    it('imports 10,000 CSV rows in one transaction', async () => {
       const m = marker();
       const prefix = randomBytes(3).toString('hex').toUpperCase();
       const lines = ['number,type,issuer,title,issuedOn,effectiveFrom,status'];
       for (let i = 1; i <= 10_000; i++) lines.push(`${i}/2016/QĐ-B${prefix},decision,Ủy ban nhân dân tỉnh Kon Tum,"Quyết định số ${i} về việc công bố thủ tục hành chính ${m}",2016-01-${String((i % 28) + 1).padStart(2, '0')},2016-03-01,in_force`);
-      const started = Date.now();
       const res = await importCsv(supervisor.token, lines.join('\n'));
-      const ms = Date.now() - started;
       expect(res.status).toBe(201);
       expect(res.body.created).toBe(10_000);
-      console.log(`legal import: 10,000 CSV rows in ${ms} ms`);
-      expect(ms).toBeLessThan(30_000);
       const n = await t.db.query<{ n: number }[]>('SELECT count(*)::int AS n FROM legal_documents WHERE import_id = $1', [res.body.importId]);
       expect(n[0].n).toBe(10_000);
       // Searching among them still works and pages.
