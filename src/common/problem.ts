@@ -124,7 +124,8 @@ export function toProblem(err: unknown, instance?: string): { problem: Problem; 
   const m = mapError(err);
   const requestId = RequestContexts.current()?.requestId;
   if (m.status >= 500) {
-    appLogger.write('error', 'request failed', { err, status: m.status, code: m.code });
+    // A dependency that is down is an operational condition (health says which); anything else is a bug.
+    appLogger.write(m.status === 503 ? 'warn' : 'error', 'request failed', { err, status: m.status, code: m.code });
   }
   const problem: Problem = {
     type: problemType(m.code),
