@@ -127,6 +127,25 @@ describe('agencies, memberships, delegations and cross-agency isolation', () => 
       expect((await t.http.delete(`/api/v1/agencies/${department.id}/members/${u.id}`).set(bearer(admin))).status).toBe(404);
     });
 
+    it('an agency administrator finds users of their agencies, and others only by exact username', async () => {
+      const deptAdmin = await f.user({ [department.id]: ['admin'] });
+      const member = await f.user({ [department.id]: ['drafter'] }, { fullName: 'Thành Viên Sở' });
+      const outsider = await f.user({ [otherProvince.id]: ['drafter'] }, { fullName: 'Người Tỉnh Khác' });
+      const browse = await t.http.get('/api/v1/users?limit=200').set(bearer(deptAdmin.token));
+      expect(browse.status).toBe(200);
+      const ids = browse.body.items.map((u: { id: string }) => u.id);
+      expect(ids).toContain(member.id);
+      expect(ids).not.toContain(outsider.id);
+      expect((await t.http.get(`/api/v1/users?q=nguoi tinh khac`).set(bearer(deptAdmin.token))).body.items).toEqual([]);
+      const exact = await t.http.get(`/api/v1/users?q=${outsider.username}`).set(bearer(deptAdmin.token));
+      expect(exact.body.items.map((u: { id: string }) => u.id)).toEqual([outsider.id]);
+      expect((await t.http.get(`/api/v1/users/${outsider.id}`).set(bearer(deptAdmin.token))).status).toBe(404);
+      expect((await t.http.get(`/api/v1/users/${member.id}`).set(bearer(deptAdmin.token))).status).toBe(200);
+      expect((await t.http.get('/api/v1/users').set(bearer(member.token))).status).toBe(403);
+      const all = await t.http.get(`/api/v1/users?q=${outsider.username.slice(0, 6)}`).set(bearer(admin));
+      expect(all.body.items.map((u: { id: string }) => u.id)).toContain(outsider.id);
+    });
+
     it('only the system administrator creates users', async () => {
       const head = await f.user({ [department.id]: ['head'] });
       const res = await t.http.post('/api/v1/users').set(bearer(head.token)).send({ username: uniq('x'), fullName: 'X', password: 'long-enough-password' });

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { Brackets } from 'typeorm';
 import { AccessService } from '../access/access.service.js';
 import { Principal } from '../access/principal.js';
 import { AuditService, diffFields } from '../audit/audit.service.js';
@@ -67,11 +68,29 @@ export class UsersService {
     });
   }
 
+  /**
+   * Users an agency administrator may see: members of the agencies they manage (their subtree).
+   * Anyone else is found only by exact username (to add a new member), never by browsing.
+   */
+  private async visibleToAgencyAdmin(p: Principal): Promise<string[]> {
+    const scope = await this.access.scope(p, 'agency.manage');
+    return scope.all ? [] : scope.agencyIds;
+  }
+
   async list(p: Principal, q: UserListQuery): Promise<Page<UserView>> {
     await this.assertMayManageUsers(p);
     const limit = pageLimit(q);
     const after = Cursor.decode(q.cursor, 2);
     const qb = this.db.repo(User).createQueryBuilder('u');
+    if (!p.isAdmin) {
+      const agencies = await this.visibleToAgencyAdmin(p);
+      qb.andWhere(
+        new Brackets((w) => {
+          w.where('u.id IN (SELECT m.user_id FROM memberships m WHERE m.agency_id = ANY(:agencies::uuid[]))', { agencies });
+          if (q.q) w.orWhere('u.username = :exact', { exact: q.q.toLowerCase() });
+        }),
+      );
+    }
     if (q.q) qb.andWhere(`search_fold(u.username || ' ' || u.full_name) LIKE :q`, { q: `%${foldVietnamese(q.q).replace(/[\\%_]/g, '\\$&')}%` });
     if (after) qb.andWhere('(u.username, u.id) > (:a0, :a1)', { a0: after[0], a1: after[1] });
     const rows = await qb.orderBy('u.username', 'ASC').addOrderBy('u.id', 'ASC').limit(limit + 1).getMany();
@@ -79,7 +98,14 @@ export class UsersService {
   }
 
   async get(p: Principal, id: string): Promise<UserView> {
-    if (p.id !== id) await this.assertMayManageUsers(p);
+    if (p.id !== id) {
+      await this.assertMayManageUsers(p);
+      if (!p.isAdmin) {
+        const agencies = await this.visibleToAgencyAdmin(p);
+        const rows = await this.db.query<unknown[]>('SELECT 1 FROM memberships WHERE user_id = $1 AND agency_id = ANY($2::uuid[])', [id, agencies]);
+        if (!rows.length) throw Errors.notFound('User');
+      }
+    }
     const u = await this.findById(id);
     if (!u) throw Errors.notFound('User');
     return toUserView(u);
