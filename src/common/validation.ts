@@ -7,8 +7,31 @@ import { normalizeText } from './text.js';
 export class NormalizeTextPipe implements PipeTransform {
   transform(value: unknown, metadata: ArgumentMetadata): unknown {
     if (metadata.type === 'custom') return value;
+    const nul = findNul(value, metadata.type === 'param' ? (metadata.data ?? '') : '');
+    // PostgreSQL text cannot hold NUL: refuse it here with the field, instead of failing in SQL.
+    if (nul !== null) throw Errors.validation([{ field: nul || metadata.type, message: 'must not contain NUL (\\u0000) characters' }]);
     return normalizeText(value);
   }
+}
+
+/** The path of the first string holding a NUL character, or null. */
+function findNul(value: unknown, path: string): string | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : null;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const hit = findNul(value[i], `${path}[${i}]`);
+      if (hit !== null) return hit;
+    }
+    return null;
+  }
+  if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      if (k.includes('\u0000')) return path ? `${path}.${k}` : k;
+      const hit = findNul(v, path ? `${path}.${k}` : k);
+      if (hit !== null) return hit;
+    }
+  }
+  return null;
 }
 
 export function flattenValidationErrors(errors: ValidationError[], parent = ''): FieldError[] {
