@@ -102,3 +102,24 @@ describe('problem+json errors', () => {
     expect(rows[0].name.length).toBe('Ủy ban nhân dân xã Tân Lập'.normalize('NFC').length);
   });
 });
+
+describe('browser access', () => {
+  it('sends hardening headers, and CORS only for configured origins', async () => {
+    const t = await createTestApp({ CORS_ORIGINS: 'https://iso.kontum.gov.vn' }, { workers: false });
+    try {
+      const allowed = await t.http.options('/api/v1/me').set('Origin', 'https://iso.kontum.gov.vn').set('Access-Control-Request-Method', 'GET');
+      expect(allowed.headers['access-control-allow-origin']).toBe('https://iso.kontum.gov.vn');
+      const other = await t.http.get('/health/live').set('Origin', 'https://evil.example');
+      expect(other.headers['access-control-allow-origin']).toBeUndefined();
+      expect(other.headers['x-content-type-options']).toBe('nosniff');
+      expect(other.headers['x-frame-options']).toBe('DENY');
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('names a bad CORS_ORIGINS value', async () => {
+    const { loadConfig } = await import('../src/config/app-config.js');
+    expect(() => loadConfig({ NODE_ENV: 'test', DATA_DIR: '/tmp/x', JWT_SECRET: 'x'.repeat(40), CORS_ORIGINS: 'https://ok.gov.vn, not a url' })).toThrow(/CORS_ORIGINS/);
+  });
+});

@@ -28,6 +28,14 @@ function rawBodyAllowed(req: Request, type: string): boolean {
   return RAW_BODY_ROUTES.some((r) => r.method === req.method && r.path === path && r.types.includes(type));
 }
 
+/** Conservative browser hardening for an API that serves JSON and files. */
+function securityHeaders(_req: Request, res: Response, next: NextFunction): void {
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('Referrer-Policy', 'no-referrer');
+  res.setHeader('X-Frame-Options', 'DENY');
+  next();
+}
+
 /** JSON bodies only, except multipart uploads and RAW_BODY_ROUTES; anything else with a body is 415. */
 function requireJsonBodies(req: Request, res: Response, next: NextFunction): void {
   const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
@@ -51,6 +59,15 @@ export async function createHttpApp(config: AppConfig, opts: { workers: boolean 
   });
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
+  if (config.corsOrigins.length) {
+    app.enableCors({
+      origin: config.corsOrigins,
+      credentials: false,
+      exposedHeaders: ['ETag', 'Location', 'Content-Disposition', 'Content-Range', 'Retry-After', 'X-Request-Id'],
+      maxAge: 600,
+    });
+  }
+  app.use(securityHeaders);
   app.enableShutdownHooks();
 
   const metrics = app.get(MetricsService);

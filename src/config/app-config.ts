@@ -13,6 +13,8 @@ export interface AppConfig {
   publicBaseUrl: string;
   /** Express "trust proxy": which proxies' X-Forwarded-For to believe for client addresses. */
   trustProxy: string;
+  /** Browser origins allowed to call the API (CORS); empty: no cross-origin access. */
+  corsOrigins: string[];
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   databaseUrl: string;
   redisUrl: string;
@@ -120,6 +122,23 @@ class Reader {
     return v as T;
   }
 
+  /** A comma-separated list of origins such as https://iso.kontum.gov.vn (no paths). */
+  origins(name: string): string[] {
+    const v = this.raw(name);
+    if (v === undefined) return [];
+    const out: string[] = [];
+    for (const part of v.split(',').map((x) => x.trim()).filter(Boolean)) {
+      try {
+        const u = new URL(part);
+        if (!['http:', 'https:'].includes(u.protocol) || u.origin !== part.replace(/\/$/, '')) throw new Error('not an origin');
+        out.push(u.origin);
+      } catch {
+        this.problems.push({ variable: name, message: `must be a comma-separated list of origins such as https://iso.example.gov.vn (got "${part}")` });
+      }
+    }
+    return out;
+  }
+
   url(name: string, fallback: string | null, protocols: string[]): string | null {
     const v = this.raw(name) ?? fallback;
     if (v === null) return null;
@@ -175,6 +194,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     port,
     host: r.string('HOST', '0.0.0.0'),
     trustProxy: r.string('TRUST_PROXY', 'loopback'),
+    corsOrigins: r.origins('CORS_ORIGINS'),
     publicBaseUrl: r.url('PUBLIC_BASE_URL', `http://localhost:${port}`, ['http:', 'https:'])!,
     logLevel: r.oneOf('LOG_LEVEL', nodeEnv === 'test' ? 'warn' : 'info', ['debug', 'info', 'warn', 'error'] as const),
     databaseUrl: r.url('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/eiso', ['postgres:', 'postgresql:'])!,
