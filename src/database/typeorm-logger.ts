@@ -23,7 +23,8 @@ export class TypeOrmJsonLogger implements OrmLogger {
   }
 
   logSchemaBuild(message: string): void {
-    appLogger.write('debug', message, { context: 'schema' });
+    // Also what `migration:show` prints: keep it visible.
+    appLogger.write('info', message, { context: 'schema' });
   }
 
   logMigration(message: string): void {
