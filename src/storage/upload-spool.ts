@@ -51,6 +51,8 @@ export async function spoolMultipartFile(req: IncomingMessage, opts: SpoolOption
   const field = opts.field ?? 'file';
   const type = (req.headers['content-type'] ?? '').toLowerCase();
   if (!type.startsWith('multipart/form-data')) throw Errors.unsupportedMediaType('Upload the file as multipart/form-data with a part named "file".');
+  // Aborted while the request was being checked: its 'close' has already been emitted.
+  if (!req.complete && req.destroyed) throw Errors.badRequest('request_aborted', 'The client aborted the upload.');
   await mkdir(opts.tmpDir, { recursive: true });
   const path = join(opts.tmpDir, `upload-${randomUUID()}`);
   const dispose = () => rm(path, { force: true });
@@ -71,6 +73,7 @@ export async function spoolMultipartFile(req: IncomingMessage, opts: SpoolOption
   return new Promise<SpooledFile>((resolve, reject) => {
     let settled = false;
     let written: Promise<{ size: number; sha256: string }> | null = null;
+    let counter: Transform | null = null;
     let meta = { clientFilename: '', clientType: '' };
     const fields: Record<string, string> = {};
 
@@ -78,6 +81,8 @@ export async function spoolMultipartFile(req: IncomingMessage, opts: SpoolOption
       if (settled) return;
       settled = true;
       req.unpipe(bb);
+      // A file still streaming (over the limit, or its client gone) would never end: stop its writer.
+      counter?.destroy(err instanceof Error ? err : undefined);
       // The temporary file goes only once its writer has closed (else it could be re-created).
       void Promise.resolve(written)
         .catch(() => undefined)
@@ -87,6 +92,11 @@ export async function spoolMultipartFile(req: IncomingMessage, opts: SpoolOption
     };
 
     bb.on('file', (name, stream, info) => {
+      // After a refusal busboy may still parse parts already received: no file is written for them.
+      if (settled) {
+        stream.resume();
+        return;
+      }
       if (name !== field) {
         stream.resume();
         fail(Errors.validation([{ field: name, message: `is not expected; send the file in a part named "${field}"` }]));
@@ -95,7 +105,7 @@ export async function spoolMultipartFile(req: IncomingMessage, opts: SpoolOption
       meta = { clientFilename: info.filename ?? '', clientType: info.mimeType ?? '' };
       const hash = createHash('sha256');
       let size = 0;
-      const counter = new Transform({
+      counter = new Transform({
         transform(chunk: Buffer, _enc, cb) {
           hash.update(chunk);
           size += chunk.length;
@@ -104,11 +114,7 @@ export async function spoolMultipartFile(req: IncomingMessage, opts: SpoolOption
       });
       written = pipeline(stream, counter, createWriteStream(path, { flags: 'wx', mode: 0o600, highWaterMark: 256 * 1024 })).then(() => ({ size, sha256: hash.digest('hex') }));
       written.catch(fail);
-      stream.once('limit', () => {
-        const err = tooLargeAndCut(opts.maxFileBytes);
-        fail(err);
-        counter.destroy(err);
-      });
+      stream.once('limit', () => fail(tooLargeAndCut(opts.maxFileBytes)));
     });
     bb.on('field', (name, value) => {
       fields[name] = value;

@@ -1,5 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ContentStore } from '../../src/documents/content-store.js';
@@ -12,6 +13,12 @@ import { API, Cast, cast, code, createDocument, listen, makeEffective, repeatedC
 import { compoundFile, docx, exe, odf, pdf, png, xlsx } from './samples.js';
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+/** Polls `cond` every 25 ms until it holds or `ms` pass; returns whether it held. */
+async function until(cond: () => boolean, ms: number): Promise<boolean> {
+  for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 25))) if (cond()) return true;
+  return cond();
+}
 
 /** supertest: collect the body as a Buffer whatever its type. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- superagent's parser hands over its raw response stream
@@ -130,6 +137,26 @@ describe('documents: files in object storage', () => {
     expect(role.status).toBe(400);
     const empty = await uploadFile(t, c.drafter, d.draftId, 'trống.pdf', Buffer.alloc(0));
     expect(empty.status).toBe(400);
+  });
+
+  it('leaves no temporary file when the client aborts mid-body', async () => {
+    const d = await draft();
+    const port = await listen(t);
+    // The client sends part of the file, then goes away.
+    const boundary = `----eiso${randomBytes(6).toString('hex')}`;
+    const aborted = httpRequest({
+      host: '127.0.0.1',
+      port,
+      path: `${API}/revisions/${d.draftId}/files`,
+      method: 'POST',
+      headers: { Authorization: `Bearer ${c.drafter.token}`, 'Content-Type': `multipart/form-data; boundary=${boundary}`, 'Content-Length': String(10 * 1024 * 1024) },
+    });
+    aborted.on('error', () => undefined);
+    aborted.write(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="dở dang.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.7\n`);
+    aborted.write(Buffer.alloc(512 * 1024, 0x41));
+    await until(() => tmpFiles(dataDir).length > 0, 5000);
+    aborted.destroy();
+    expect(await until(() => tmpFiles(dataDir).length === 0, 5000)).toBe(true);
   });
 
   it('size limit: 413 from Content-Length before the body is read, and when the stream runs over', async () => {
