@@ -301,6 +301,45 @@ dòng ${m}",2014-01-01,2014-01-01\n${freshNumber()},decision,UBND,Ba ${m},2014-0
       expect(elsewhere.status).toBe(415);
     });
 
+    it('reports odd values as row errors, never a 500: words that name JavaScript object members, numbers the database folds alike', async () => {
+      const m = marker();
+      const header = 'number,type,issuer,title,issuedOn,effectiveFrom,status\n';
+      const row = (number: string, type: string, status: string) => `${number},${type},UBND,Tên ${m},2014-01-01,2014-01-01,${status}\n`;
+      const odd = await importCsv(admin, header + row(freshNumber(), 'constructor', '') + row(freshNumber(), 'decision', 'constructor') + row(freshNumber(), 'toString', 'hasOwnProperty'));
+      expect(odd.status).toBe(422);
+      expect(odd.body.errors.map((e: { row: number; field: string }) => [e.row, e.field])).toEqual([
+        [1, 'type'],
+        [2, 'status'],
+        [3, 'type'],
+        [3, 'status'],
+      ]);
+      const column = await importCsv(admin, `number,type,issuer,title,issuedOn,effectiveFrom,constructor\n${freshNumber()},decision,UBND,Tên ${m},2014-01-01,2014-01-01,x\n`);
+      expect(column.status).toBe(400);
+      expect(column.body.errors).toEqual([{ field: 'header[7]', message: expect.stringContaining('"constructor" is not a known column') }]);
+      // A huge unknown column title is not echoed back whole.
+      const long = await importCsv(admin, `${'x'.repeat(100_000)},number\n1,2\n`);
+      expect(long.status).toBe(400);
+      expect(long.body.errors[0].message.length).toBeLessThan(200);
+
+      // The registry's key folds "ø" to "o" (the database's unaccent): the same number, reported on its row.
+      const base = freshNumber(2014, 'QĐ');
+      const pair = await importJson(admin, { items: [doc({ number: `${base}Ø`, title: `Một ${m}` }), doc({ number: `${base}O`, title: `Hai ${m}` })] });
+      expect(pair.status).toBe(422);
+      expect(pair.body.errors).toEqual([{ row: 2, field: 'number', message: `is the same number as row 1 (${base}Ø)` }]);
+      const existing = await create(admin, doc({ number: `${base}Ø` }));
+      const taken = await importJson(admin, { items: [doc({ number: `${base}o`, title: `Ba ${m}` })] });
+      expect(taken.status).toBe(422);
+      expect(taken.body.errors).toEqual([{ row: 1, field: 'number', message: `${existing.number} is already in the registry` }]);
+      const dup = await t.http.post(`${api}/legal-documents`).set(bearer(admin)).send(doc({ number: `${base}O` }));
+      expect(dup.status).toBe(409);
+      expect(dup.body).toMatchObject({ code: 'legal_number_taken', existingId: existing.id });
+      const other = await create(admin, doc());
+      const renamed = await t.http.patch(`${api}/legal-documents/${other.id}`).set(bearer(admin)).send({ number: `${base}o` });
+      expect(renamed.status).toBe(409);
+      expect(renamed.body.code).toBe('legal_number_taken');
+      expect((await search(drafter.token, { q: m })).items).toEqual([]);
+    });
+
     it('imports 10,000 CSV rows in one transaction', async () => {
       const m = marker();
       const prefix = randomBytes(3).toString('hex').toUpperCase();

@@ -35,8 +35,8 @@ export interface ImportBatch {
 
 const REQUIRED_COLUMNS: readonly LegalFieldName[] = ['number', 'type', 'issuer', 'title', 'issuedOn', 'effectiveFrom'];
 
-/** Header titles (folded, letters and digits only) to field names. */
-const COLUMN_ALIASES: Record<string, LegalFieldName> = (() => {
+/** Header titles (folded, letters and digits only) to field names (a Map: a "constructor" column is unknown, not Object's). */
+const COLUMN_ALIASES: ReadonlyMap<string, LegalFieldName> = (() => {
   const aliases: Record<LegalFieldName, string[]> = {
     number: ['Số hiệu', 'Số', 'Số ký hiệu', 'Số, ký hiệu', 'Số và ký hiệu', 'Số hiệu văn bản', 'Số ký hiệu văn bản'],
     type: ['Loại', 'Loại văn bản'],
@@ -46,10 +46,10 @@ const COLUMN_ALIASES: Record<string, LegalFieldName> = (() => {
     effectiveFrom: ['Ngày hiệu lực', 'Ngày có hiệu lực', 'effective_from'],
     status: ['Tình trạng', 'Tình trạng hiệu lực', 'Trạng thái', 'Hiệu lực'],
   };
-  const out: Record<string, LegalFieldName> = {};
+  const out = new Map<string, LegalFieldName>();
   for (const f of LEGAL_FIELD_NAMES) {
-    out[columnKey(f)] = f;
-    for (const a of aliases[f]) out[columnKey(a)] = f;
+    out.set(columnKey(f), f);
+    for (const a of aliases[f]) out.set(columnKey(a), f);
   }
   return out;
 })();
@@ -114,10 +114,11 @@ function csvRecords(raw: CsvRecord[]): ImportRecord[] {
   const columns: LegalFieldName[] = [];
   const errors: FieldError[] = [];
   header.fields.forEach((title, i) => {
-    const field = COLUMN_ALIASES[columnKey(title)];
-    if (!field) errors.push({ field: `header[${i + 1}]`, message: `"${title}" is not a known column (expected ${LEGAL_FIELD_NAMES.join(', ')})` });
-    else if (columns.includes(field)) errors.push({ field: `header[${i + 1}]`, message: `"${title}" repeats the ${field} column` });
-    columns.push(field);
+    const field = COLUMN_ALIASES.get(columnKey(title));
+    const shown = title.length > 60 ? `${title.slice(0, 60)}…` : title;
+    if (!field) errors.push({ field: `header[${i + 1}]`, message: `"${shown}" is not a known column (expected ${LEGAL_FIELD_NAMES.join(', ')})` });
+    else if (columns.includes(field)) errors.push({ field: `header[${i + 1}]`, message: `"${shown}" repeats the ${field} column` });
+    else columns.push(field);
   });
   for (const f of REQUIRED_COLUMNS) if (!columns.includes(f)) errors.push({ field: 'header', message: `the ${f} column is missing` });
   if (errors.length) throw malformed('The CSV header row must name the columns.', errors);

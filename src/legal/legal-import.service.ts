@@ -34,7 +34,7 @@ export class LegalImportService {
   async import(p: Principal, batch: ImportBatch): Promise<LegalImportResult> {
     await this.registry.assertWriter(p);
     if (!batch.records.length) throw Errors.badRequest('import_empty', 'The import has no rows.', [{ field: 'items', message: 'must not be empty' }]);
-    const { rows, errors } = this.validateRows(batch);
+    const { rows, errors } = await this.validateRows(batch);
     errors.push(...(await this.takenNumbers(rows)));
     if (errors.length) throw this.rejected(errors);
     return this.db.transaction(async () => {
@@ -56,26 +56,32 @@ export class LegalImportService {
   }
 
   /**
-   * Field checks per row, then duplicates within the batch (reported on the later row). `rows` are
-   * the rows whose fields parsed (checked against the registry next); any error rejects the batch.
+   * Field checks per row, then duplicates within the batch (reported on the later row), compared by
+   * the registry's key as the database computes it. `rows` are the rows whose fields parsed
+   * (checked against the registry next); any error rejects the batch.
    */
-  private validateRows(batch: ImportBatch): { rows: ValidRow[]; errors: LegalImportError[] } {
-    const rows: ValidRow[] = [];
+  private async validateRows(batch: ImportBatch): Promise<{ rows: ValidRow[]; errors: LegalImportError[] }> {
+    const parsed: (ValidRow & { at: Pick<LegalImportError, 'row' | 'line'> })[] = [];
     const errors: LegalImportError[] = [];
-    const firstByKey = new Map<string, { row: number; number: string }>();
     for (const r of batch.records) {
       const at = { row: r.row, ...(r.line !== undefined ? { line: r.line } : {}) };
       const { value, errors: fieldErrors } = parseLegalFields(r.values, { lenient: true });
       for (const e of [...r.problems, ...fieldErrors]) errors.push({ ...at, ...e });
-      if (!value) continue;
-      const first = firstByKey.get(value.numberKey);
+      if (value) parsed.push({ row: r.row, fields: value, at });
+    }
+    const keys = parsed.length ? await this.registry.numberKeys(parsed.map((p) => p.fields.number)) : [];
+    const rows: ValidRow[] = [];
+    const firstByKey = new Map<string, { row: number; number: string }>();
+    parsed.forEach(({ row, fields, at }, i) => {
+      const numberKey = keys[i];
+      const first = firstByKey.get(numberKey);
       if (first) {
         errors.push({ ...at, field: 'number', message: `is the same number as row ${first.row} (${first.number})` });
-        continue;
+        return;
       }
-      firstByKey.set(value.numberKey, { row: r.row, number: value.number });
-      rows.push({ row: r.row, fields: value });
-    }
+      firstByKey.set(numberKey, { row, number: fields.number });
+      rows.push({ row, fields: { ...fields, numberKey } });
+    });
     return { rows, errors };
   }
 

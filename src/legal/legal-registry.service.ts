@@ -22,7 +22,6 @@ import {
 } from './legal.dto.js';
 import { LegalDocument, LegalStatus } from './legal-document.entity.js';
 import { LEGAL_FIELD_NAMES, LegalFields, parseDate, parseLegalFields } from './legal-fields.js';
-import { legalNumberKey } from './legal-number.js';
 import { LegalRelation } from './legal-relation.entity.js';
 import {
   LEGAL_RELATION_KINDS,
@@ -140,7 +139,18 @@ export class LegalRegistryService {
 
   /** The document with this number, however it is spelt ("19/2014/qđ-ttg"). */
   findByNumber(number: string): Promise<LegalDocument | null> {
-    return this.db.repo(LegalDocument).findOneBy({ numberKey: legalNumberKey(number) });
+    return this.db.repo(LegalDocument).createQueryBuilder('d').where('d.number_key = legal_number_key(:number)', { number }).getOne();
+  }
+
+  /**
+   * The registry keys of these numbers as the database computes them (legal_number_key(), the key
+   * its unique index holds). Uniqueness is checked with these: the database folds a few more Latin
+   * letters than legalNumberKey() does (ø → o, ß → ss), and a mismatch would surface as an
+   * unexplained unique-index violation instead of a field error.
+   */
+  async numberKeys(numbers: string[]): Promise<string[]> {
+    const rows = await this.db.query<{ key: string }[]>('SELECT legal_number_key(u.n) AS key FROM unnest($1::text[]) WITH ORDINALITY AS u(n, i) ORDER BY u.i', [numbers]);
+    return rows.map((r) => r.key);
   }
 
   // ---- Documents ----
@@ -206,7 +216,7 @@ export class LegalRegistryService {
           { field: 'status', message: 'cannot be set: relations affect this document' },
         ]);
       }
-      if (fields.numberKey !== doc.numberKey) {
+      if (fields.number !== doc.number) {
         await this.db.lock(LEGAL_NUMBERS_LOCK);
         await this.assertNumberFree(fields, doc.id);
       }
@@ -416,8 +426,8 @@ export class LegalRegistryService {
   }
 
   private async assertNumberFree(fields: LegalFields, exceptId?: string): Promise<void> {
-    const rows = await this.db.query<{ id: string; number: string }[]>('SELECT id, number FROM legal_documents WHERE number_key = $1 AND id IS DISTINCT FROM $2', [
-      fields.numberKey,
+    const rows = await this.db.query<{ id: string; number: string }[]>('SELECT id, number FROM legal_documents WHERE number_key = legal_number_key($1) AND id IS DISTINCT FROM $2', [
+      fields.number,
       exceptId ?? null,
     ]);
     if (rows.length) {

@@ -60,37 +60,34 @@ export function isLegalStatus(x: unknown): x is LegalStatus {
   return typeof x === 'string' && (LEGAL_STATUSES as readonly string[]).includes(x);
 }
 
-const TYPE_ALIASES: Record<string, LegalType> = (() => {
-  const out: Record<string, LegalType> = {};
-  for (const [code, label] of Object.entries(LEGAL_TYPE_LABELS) as [LegalType, string][]) {
-    out[code] = code;
-    out[foldVietnamese(label)] = code;
-  }
-  out[foldVietnamese('Tiêu chuẩn quốc gia')] = 'standard';
-  out[foldVietnamese('Tiêu chuẩn')] = 'standard';
-  out.tcvn = 'standard';
-  return out;
-})();
+/** Maps (not plain objects): user input such as "constructor" must not find Object.prototype's members. */
+const TYPE_ALIASES = new Map<string, LegalType>([
+  ...(Object.entries(LEGAL_TYPE_LABELS) as [LegalType, string][]).flatMap(([code, label]): [string, LegalType][] => [
+    [code, code],
+    [foldVietnamese(label), code],
+  ]),
+  [foldVietnamese('Tiêu chuẩn quốc gia'), 'standard'],
+  [foldVietnamese('Tiêu chuẩn'), 'standard'],
+  ['tcvn', 'standard'],
+]);
 
 /** A type code from its code or Vietnamese name, ignoring case and accents ("Quyết định", "quyet dinh", "decision"). */
 export function parseLegalType(input: string): LegalType | null {
   const key = foldVietnamese(input).replace(/[\s_]+/g, ' ').trim();
-  return TYPE_ALIASES[key] ?? TYPE_ALIASES[key.replace(/ /g, '_')] ?? null;
+  return TYPE_ALIASES.get(key) ?? TYPE_ALIASES.get(key.replace(/ /g, '_')) ?? null;
 }
 
-const STATUS_ALIASES: Record<string, LegalStatus> = (() => {
-  const out: Record<string, LegalStatus> = {};
-  for (const [code, label] of Object.entries(LEGAL_STATUS_LABELS) as [LegalStatus, string][]) {
-    out[code] = code;
-    out[foldVietnamese(label)] = code;
-  }
-  out[foldVietnamese('Có hiệu lực')] = 'in_force';
-  out[foldVietnamese('Hết hiệu lực')] = 'repealed';
-  return out;
-})();
+const STATUS_ALIASES = new Map<string, LegalStatus>([
+  ...(Object.entries(LEGAL_STATUS_LABELS) as [LegalStatus, string][]).flatMap(([code, label]): [string, LegalStatus][] => [
+    [code, code],
+    [foldVietnamese(label), code],
+  ]),
+  [foldVietnamese('Có hiệu lực'), 'in_force'],
+  [foldVietnamese('Hết hiệu lực'), 'repealed'],
+]);
 
 /** A status from its code or Vietnamese name (imports). */
 export function parseLegalStatus(input: string): LegalStatus | null {
   const key = foldVietnamese(input).replace(/\s+/g, ' ').trim();
-  return STATUS_ALIASES[key] ?? STATUS_ALIASES[key.replace(/ /g, '_')] ?? null;
+  return STATUS_ALIASES.get(key) ?? STATUS_ALIASES.get(key.replace(/ /g, '_')) ?? null;
 }
