@@ -95,8 +95,9 @@ export interface ServedObject {
 
 export interface ServeOptions {
   /**
-   * Called before bytes are sent, for 200 responses and 206 responses starting at byte 0 (so a
-   * resumed download is recorded once), e.g. to record who took which file.
+   * Called once storage has answered and before bytes are sent, for 200 responses and 206
+   * responses starting at byte 0 (so a resumed download is recorded once), e.g. to record who took
+   * which file. When it throws, nothing is sent.
    */
   onDelivery?: (what: { range: ByteRange | null }) => Promise<void>;
 }
@@ -124,8 +125,16 @@ export async function serveObject(req: Request, res: Response, storage: ObjectSt
     throw new DomainError(416, 'range_not_satisfiable', `The range is outside the file (${obj.size} bytes).`, undefined, { 'Content-Range': `bytes */${obj.size}` });
   }
   const range = wanted.kind === 'range' ? wanted.range : null;
-  if (opts.onDelivery && req.method !== 'HEAD' && (!range || range.start === 0)) await opts.onDelivery({ range });
   const body = await storage.get(obj.key, range ?? undefined);
+  // Recorded once storage has answered: a download that fails with 503 was not a delivery.
+  if (opts.onDelivery && req.method !== 'HEAD' && (!range || range.start === 0)) {
+    try {
+      await opts.onDelivery({ range });
+    } catch (err) {
+      body.destroy();
+      throw err;
+    }
+  }
   res.status(range ? 206 : 200);
   res.setHeader('Content-Type', obj.mediaType);
   res.setHeader('Content-Disposition', contentDisposition(obj.filename));

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { EmbeddedS3, startEmbeddedS3 } from '../../src/storage/embedded-s3.js';
 import { createTestApp, TestApp } from '../support/app.js';
 import { bearer, Fixtures } from '../support/fixtures.js';
-import { API, cast, Cast, code, createDocument, uploadFile } from './helpers.js';
+import { API, cast, Cast, code, createDocument, makeEffective, uploadFile } from './helpers.js';
 import { pdf } from './samples.js';
 
 describe('documents: object storage down', () => {
@@ -30,6 +30,9 @@ describe('documents: object storage down', () => {
     const d = await createDocument(t, c.drafter, { agencyId: c.agency.id, type: 'other', code: code('TL'), title: 'Tài liệu' });
     const first = await uploadFile(t, c.drafter, d.draftId, 'trước.pdf', pdf(randomUUID()));
     expect(first.status).toBe(201);
+    const inForce = await createDocument(t, c.drafter, { agencyId: c.agency.id, type: 'other', code: code('TL'), title: 'Tài liệu hiện hành' });
+    expect((await uploadFile(t, c.drafter, inForce.draftId, 'hiện hành.pdf', pdf(randomUUID()), 'source')).status).toBe(201);
+    await makeEffective(t, inForce.draftId);
     await s3.close();
 
     const bytes = pdf(randomUUID());
@@ -47,6 +50,10 @@ describe('documents: object storage down', () => {
 
     const download = await t.http.get(`${API}/revisions/${d.draftId}/files/${first.body.id}`).set(bearer(c.drafter.token));
     expect(download.status).toBe(503);
+    // A download of a file in force that could not be served is not recorded as taken.
+    const current = await t.http.get(`${API}/documents/${inForce.id}/current/file?variant=source`).set(bearer(c.staff.token));
+    expect(current.status).toBe(503);
+    expect(await t.db.query(`SELECT 1 FROM audit_events WHERE action = 'file.downloaded' AND changes->>'documentId' = $1`, [inForce.id])).toHaveLength(0);
     // The rest of the register keeps working.
     expect((await t.http.get(`${API}/documents/${d.id}`).set(bearer(c.drafter.token))).status).toBe(200);
   });
