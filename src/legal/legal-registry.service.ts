@@ -3,7 +3,7 @@ import { AccessService } from '../access/access.service.js';
 import { Principal } from '../access/principal.js';
 import { AuditService, diffFields } from '../audit/audit.service.js';
 import { Errors, FieldError } from '../common/errors.js';
-import { Cursor, Page, pageLimit } from '../common/pagination.js';
+import { Cursor, Page, pageLimit, toPage } from '../common/pagination.js';
 import { isUuid } from '../common/params.js';
 import { RequestContexts } from '../common/request-context.js';
 import { foldVietnamese, nfc } from '../common/text.js';
@@ -85,6 +85,15 @@ export function toLegalDocumentView(d: LegalDocument): LegalDocumentView {
 
 export function toLegalDocumentSummary(d: Pick<LegalDocument, 'id' | 'number' | 'type' | 'title' | 'issuedOn' | 'status'>): LegalDocumentSummary {
   return { id: d.id, number: d.number, type: d.type, title: d.title, issuedOn: d.issuedOn, status: d.status };
+}
+
+/** A (YYYY-MM-DD, id) cursor of the registry's lists. */
+function dateCursor(cursor: string | undefined): [string, string] | null {
+  const after = Cursor.decode(cursor, 2);
+  if (after && (typeof after[0] !== 'string' || !parseDate(after[0]) || !isUuid(after[1]))) {
+    throw Errors.validation([{ field: 'cursor', message: 'is not a cursor returned by this list' }]);
+  }
+  return after as [string, string] | null;
 }
 
 function escapeLike(s: string): string {
@@ -180,10 +189,7 @@ export class LegalRegistryService {
 
   async list(q: LegalDocumentListQuery): Promise<Page<LegalDocumentView>> {
     const limit = pageLimit(q);
-    const after = Cursor.decode(q.cursor, 2);
-    if (after && (typeof after[0] !== 'string' || !parseDate(after[0]) || !isUuid(after[1]))) {
-      throw Errors.validation([{ field: 'cursor', message: 'is not a cursor returned by this list' }]);
-    }
+    const after = dateCursor(q.cursor);
     const qb = this.db.repo(LegalDocument).createQueryBuilder('d');
     if (q.status) qb.andWhere('d.status = :status', { status: q.status });
     if (q.type) qb.andWhere('d.type = :type', { type: q.type });
@@ -192,10 +198,7 @@ export class LegalRegistryService {
     words.forEach((w, i) => qb.andWhere(`search_fold(d.number || ' ' || d.title) LIKE :w${i}`, { [`w${i}`]: `%${escapeLike(w)}%` }));
     if (after) qb.andWhere('(d.issued_on < :a0 OR (d.issued_on = :a0 AND d.id > :a1))', { a0: after[0], a1: after[1] });
     const rows = await qb.orderBy('d.issued_on', 'DESC').addOrderBy('d.id', 'ASC').limit(limit + 1).getMany();
-    const more = rows.length > limit;
-    const page = more ? rows.slice(0, limit) : rows;
-    const last = page[page.length - 1];
-    return { items: page.map(toLegalDocumentView), nextCursor: more && last ? Cursor.encode([last.issuedOn, last.id]) : null };
+    return toPage(rows, limit, (d) => [d.issuedOn, d.id], toLegalDocumentView);
   }
 
   /**
@@ -334,19 +337,13 @@ export class LegalRegistryService {
   async relations(id: string, q: LegalRelationListQuery): Promise<Page<LegalRelationView>> {
     await this.require(id);
     const limit = pageLimit(q);
-    const after = Cursor.decode(q.cursor, 2);
-    if (after && (typeof after[0] !== 'string' || !parseDate(after[0]) || !isUuid(after[1]))) {
-      throw Errors.validation([{ field: 'cursor', message: 'is not a cursor returned by this list' }]);
-    }
+    const after = dateCursor(q.cursor);
     const side = q.direction === 'newer' ? 'r.to_id = :id' : q.direction === 'older' ? 'r.from_id = :id' : '(r.to_id = :id OR r.from_id = :id)';
     const qb = this.db.repo(LegalRelation).createQueryBuilder('r').where(side, { id });
     if (after) qb.andWhere('(r.effective_from > :a0 OR (r.effective_from = :a0 AND r.id > :a1))', { a0: after[0], a1: after[1] });
     const rows = await qb.orderBy('r.effective_from', 'ASC').addOrderBy('r.id', 'ASC').limit(limit + 1).getMany();
-    const more = rows.length > limit;
-    const page = more ? rows.slice(0, limit) : rows;
-    const views = await this.relationViews(page);
-    const last = page[page.length - 1];
-    return { items: views, nextCursor: more && last ? Cursor.encode([last.effectiveFrom, last.id]) : null };
+    const page = toPage(rows, limit, (r) => [r.effectiveFrom, r.id], (r) => r);
+    return { items: await this.relationViews(page.items), nextCursor: page.nextCursor };
   }
 
   /** The document's whole chain in both directions, and what a citation of it should cite today. */
