@@ -222,6 +222,12 @@ describe('documents: files in object storage', () => {
     const outside = await t.http.get(url).set(bearer(c.drafter.token)).set('Range', `bytes=${bytes.length}-`);
     expect(outside.status).toBe(416);
     expect(outside.headers['content-range']).toBe(`bytes */${bytes.length}`);
+    // Unsatisfiable ranges are 416; malformed ones are ignored (the whole file), never a 500.
+    for (const range of ['bytes=-0', 'bytes=99999999999999999999999-']) expect((await t.http.get(url).set(bearer(c.drafter.token)).set('Range', range)).status).toBe(416);
+    for (const range of ['bytes=abc', 'bytes=5-2', 'bytes=-', 'bytes=0-1,4-5', 'bytes=1.5-2', 'pages=1-2']) {
+      const whole = await get().set('Range', range);
+      expect([range, whole.status, whole.body.length]).toEqual([range, 200, bytes.length]);
+    }
     const etag = `"${sha256(bytes)}"`;
     const cached = await t.http.get(url).set(bearer(c.drafter.token)).set('If-None-Match', etag);
     expect(cached.status).toBe(304);
