@@ -26,8 +26,8 @@ export const LOST_REQUEST_AFTER_MS = 2 * 60_000;
 /**
  * Render requests: "this revision's stamp would change, render its controlled copy". Called inside
  * the transaction of the change (documents: draft created, content saved, file added or removed;
- * the workflow's state changes through RevisionEvents; taking effect, supersession, obsolescence),
- * so the request commits with it, or not at all.
+ * every workflow move; taking effect, supersession, obsolescence), so the request commits with it,
+ * or not at all.
  *
  * A request upserts the `rendition_requests` row of (revision, current state, layout) to pending,
  * bumps its generation and enqueues `render.revision` with the job id of that key. Requests for

@@ -6,7 +6,6 @@ import { RevisionsService } from '../documents/revisions.service.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
 import { JobQueue } from '../queue/job-queue.js';
 import { OnJob } from '../queue/job-registry.js';
-import { RevisionEvents } from './revision-events.js';
 import { WorkflowNotices } from './workflow-notices.js';
 
 export type TakeEffectOutcome = 'effective' | 'already_effective' | 'not_due' | 'not_approved' | 'withdrawn' | 'missing';
@@ -40,7 +39,6 @@ export class EffectiveDates {
     private readonly flags: DocumentFlags,
     private readonly notifications: NotificationsService,
     private readonly jobs: JobQueue,
-    private readonly events: RevisionEvents,
   ) {}
 
   /** Enqueues the delayed job (inside the approval's transaction). */
@@ -63,20 +61,16 @@ export class EffectiveDates {
       if (document.withdrawnAt) return 'withdrawn';
       const at = opts.at ?? new Date();
       if (revision.effectiveFrom && revision.effectiveFrom.getTime() > at.getTime()) return 'not_due';
-      const { revision: effective, superseded } = await this.revisions.makeEffective(revision.id, { at });
-      await this.afterTakingEffect(document, effective, superseded, at);
+      const { revision: effective } = await this.revisions.makeEffective(revision.id, { at });
+      await this.afterTakingEffect(document, effective, at);
       return 'effective';
     });
   }
 
-  private async afterTakingEffect(document: Document, revision: Revision, superseded: Revision | null, at: Date): Promise<void> {
+  private async afterTakingEffect(document: Document, revision: Revision, at: Date): Promise<void> {
     for (const kind of FLAGS_RESOLVED_BY_NEW_REVISION) {
       await this.flags.clear({ documentId: document.id, kind, byRevisionId: revision.id, onlyIfResolved: true, note: `Lần ban hành ${revision.number} có hiệu lực.` });
     }
-    if (superseded) {
-      await this.events.emit({ revisionId: superseded.id, documentId: document.id, agencyId: document.agencyId, from: 'effective', to: 'superseded', at });
-    }
-    await this.events.emit({ revisionId: revision.id, documentId: document.id, agencyId: document.agencyId, from: 'approved', to: 'effective', at });
     await this.notifications.notify(
       [revision.authorId],
       WorkflowNotices.effective(

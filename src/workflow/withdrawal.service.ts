@@ -11,7 +11,6 @@ import { DocumentsService } from '../documents/documents.service.js';
 import { RevisionsService } from '../documents/revisions.service.js';
 import { AuthService } from '../identity/auth.service.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
-import { RevisionEvents } from './revision-events.js';
 import { WorkflowPeople } from './workflow-people.js';
 import { WorkflowNotices } from './workflow-notices.js';
 import type { WithdrawDocumentRequest } from './workflow.dto.js';
@@ -36,7 +35,6 @@ export class WithdrawalService {
     private readonly flags: DocumentFlags,
     private readonly notifications: NotificationsService,
     private readonly people: WorkflowPeople,
-    private readonly events: RevisionEvents,
   ) {}
 
   async withdraw(p: Principal, documentId: string, req: WithdrawDocumentRequest): Promise<DocumentDetailView> {
@@ -63,7 +61,6 @@ export class WithdrawalService {
         const rev = await this.db.repo(Revision).findOneBy({ documentId: document.id, state });
         if (!rev) continue;
         obsolete.push(await this.revisions.makeObsolete(rev.id, { comment: req.reason, at }));
-        await this.events.emit({ revisionId: rev.id, documentId: document.id, agencyId: document.agencyId, from: state, to: 'obsolete', at });
       }
       const kinds = [...new Set((await this.flags.listActive(document.id)).map((f) => f.kind))];
       for (const kind of kinds) await this.flags.clear({ documentId: document.id, kind, note: 'Tài liệu đã bị thu hồi.' });

@@ -1,9 +1,9 @@
 import { Module } from '@nestjs/common';
 import { DocumentsModule } from '../documents/documents.module.js';
 import { IdentityModule } from '../identity/identity.module.js';
+import { RenditionsCoreModule } from '../renditions/renditions-core.module.js';
 import { EffectiveDates } from './effective-dates.service.js';
 import { PeriodicReview } from './periodic-review.service.js';
-import { RevisionEvents } from './revision-events.js';
 import { SignOffs } from './sign-offs.service.js';
 import { TasksService } from './tasks.service.js';
 import { WithdrawalService } from './withdrawal.service.js';
@@ -13,14 +13,15 @@ import { WorkflowService } from './workflow.service.js';
 
 /**
  * The approval workflow: submit, check, approve (with re-authentication and sign-offs), return,
- * effective dates (delayed job + sweep), withdrawal, periodic review and the work lists.
- * Exports what later features build on: RevisionEvents (react to state changes, e.g. renditions),
- * SignOffs (signatures with validity, e.g. for the PDF), EffectiveDates, WorkflowPeople.
+ * effective dates (delayed job + sweep), withdrawal, periodic review and the work lists. Every
+ * move requests the revision's new controlled copy (RenditionRequests) in its transaction.
+ * Exports what later features build on: SignOffs (signatures with validity), EffectiveDates,
+ * WorkflowPeople.
  */
 @Module({
-  imports: [DocumentsModule, IdentityModule],
+  imports: [DocumentsModule, IdentityModule, RenditionsCoreModule],
   controllers: [RevisionWorkflowController, DocumentWithdrawalController, TasksController],
-  providers: [RevisionEvents, WorkflowPeople, SignOffs, EffectiveDates, WorkflowService, WithdrawalService, PeriodicReview, TasksService],
-  exports: [RevisionEvents, WorkflowPeople, SignOffs, EffectiveDates, WorkflowService],
+  providers: [WorkflowPeople, SignOffs, EffectiveDates, WorkflowService, WithdrawalService, PeriodicReview, TasksService],
+  exports: [WorkflowPeople, SignOffs, EffectiveDates, WorkflowService],
 })
 export class WorkflowModule {}

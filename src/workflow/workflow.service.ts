@@ -12,8 +12,8 @@ import { RevisionsService } from '../documents/revisions.service.js';
 import { AuthService } from '../identity/auth.service.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
 import { toInstant } from '../rendering/pdf/vn-format.js';
+import { RenditionRequests } from '../renditions/rendition-requests.js';
 import { EffectiveDates } from './effective-dates.service.js';
-import { RevisionEvents } from './revision-events.js';
 import { SignOffs } from './sign-offs.service.js';
 import { ApproverCapacity, WorkflowPeople } from './workflow-people.js';
 import { NoticeSubject, WorkflowNotices } from './workflow-notices.js';
@@ -74,7 +74,7 @@ export class WorkflowService {
     private readonly signOffs: SignOffs,
     private readonly people: WorkflowPeople,
     private readonly effective: EffectiveDates,
-    private readonly events: RevisionEvents,
+    private readonly renditions: RenditionRequests,
   ) {}
 
   // ---------------------------------------------------------------- reads
@@ -120,7 +120,6 @@ export class WorkflowService {
       const subject = await this.subject(revision, document);
       const secretaries = (await this.people.secretaries(revision.agencyId)).filter((u) => u !== revision.authorId && u !== p.id);
       await this.notifications.notify(secretaries, WorkflowNotices.toCheck(subject, p.fullName));
-      await this.emit(revision, 'draft', 'in_review');
       return this.view(revision.id);
     });
   }
@@ -147,7 +146,6 @@ export class WorkflowService {
       await this.auditMove('revision.checked', revision, document, 'in_review', 'pending_approval', { digest, signOffId: signOff.id, comment });
       const approvers = (await this.people.approvers(revision.agencyId)).filter((u) => u !== revision.authorId && u !== p.id);
       await this.notifications.notify(approvers, WorkflowNotices.toApprove(subject, p.fullName));
-      await this.emit(revision, 'in_review', 'pending_approval');
       return this.view(revision.id);
     });
   }
@@ -186,7 +184,6 @@ export class WorkflowService {
         onBehalfOf: capacity.role === 'deputy' ? { userId: capacity.onBehalfOf.id, name: capacity.onBehalfOf.fullName, delegationId: capacity.delegationId } : null,
         effectiveFrom: effectiveFrom.toISOString(),
       });
-      await this.emit(revision, 'pending_approval', 'approved', at);
       if (due) {
         await this.effective.takeEffect(revision.id, { at });
       } else {
@@ -252,10 +249,12 @@ export class WorkflowService {
     await this.transitions.record(revision.id, from, 'draft', { comment });
     await this.auditMove('revision.returned', revision, document, from, 'draft', { stage, comment });
     await this.notifications.notify([revision.authorId].filter((u) => u !== p.id), WorkflowNotices.returned(subject, p.fullName, comment));
-    await this.emit(revision, from, 'draft');
   }
 
-  /** The state change itself (the row is locked and its state checked); the ETag changes with it. */
+  /**
+   * The state change itself (the row is locked and its state checked); the ETag changes with it,
+   * and so does the stamp of its controlled copy (a new rendition is requested).
+   */
   private async move(revision: Revision, from: RevisionState, to: RevisionState, dates: { approvedAt?: Date; effectiveFrom?: Date } = {}): Promise<void> {
     const { affected } = await this.db.execute(
       `UPDATE revisions SET state = $3, version = version + 1, updated_at = now(),
@@ -264,6 +263,7 @@ export class WorkflowService {
       [revision.id, from, to, dates.approvedAt ?? null, dates.effectiveFrom ?? null],
     );
     if (affected !== 1) throw Errors.conflict('revision_state_conflict', 'The revision changed state meanwhile; reload it.');
+    await this.renditions.request(revision.id);
   }
 
   private async auditMove(action: string, revision: Revision, document: Document, from: RevisionState, to: RevisionState, extra: Record<string, unknown>): Promise<void> {
@@ -285,9 +285,5 @@ export class WorkflowService {
       title: document.title,
       number: revision.number ?? (await this.revisions.nextNumber(document.id)),
     };
-  }
-
-  private emit(revision: Revision, from: RevisionState, to: RevisionState, at: Date = new Date()): Promise<void> {
-    return this.events.emit({ revisionId: revision.id, documentId: revision.documentId, agencyId: revision.agencyId, from, to, at });
   }
 }
