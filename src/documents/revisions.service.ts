@@ -324,6 +324,31 @@ export class RevisionsService {
   }
 
   /**
+   * One lifecycle move of a frozen revision (the caller holds its lock): its state and the move's
+   * timestamp (and, taking effect, its number), the transition, a rendition for the new state and
+   * the `revision.<state>` audit event, all in the caller's transaction.
+   */
+  private async moveLifecycle(revision: Revision, to: 'effective' | 'superseded' | 'obsolete', at: Date, actor: TransitionActor, changes: Record<string, unknown>, number?: number): Promise<void> {
+    const stamp = { effective: 'effective_at', superseded: 'superseded_at', obsolete: 'obsolete_at' }[to];
+    const numbered = number !== undefined;
+    await this.db.query(`UPDATE revisions SET state = $2, ${stamp} = $3${numbered ? ', number = $4' : ''}, version = version + 1, updated_at = now() WHERE id = $1`, [
+      revision.id,
+      to,
+      at,
+      ...(numbered ? [number] : []),
+    ]);
+    await this.transitions.record(revision.id, revision.state, to, actor);
+    await this.renditions.request(revision.id);
+    await this.audit.record({
+      action: `revision.${to}`,
+      entityType: 'revision',
+      entityId: revision.id,
+      agencyId: revision.agencyId,
+      changes: { ...changes, state: { old: revision.state, new: to } },
+    });
+  }
+
+  /**
    * approved → effective: the document's current effective revision (if any) becomes superseded,
    * this one gets the next number (lần ban hành) and takes effect. For the workflow (approval
    * with an effective date that has come) and its due-date sweep. 409 unless approved.
@@ -339,33 +364,9 @@ export class RevisionsService {
       if (document.withdrawnAt) throw Errors.conflict('document_withdrawn', 'The document has been withdrawn.');
       const at = opts.at ?? new Date();
       const current = await this.db.repo(Revision).findOne({ where: { documentId: document.id, state: 'effective' }, lock: { mode: 'pessimistic_write' } });
-      if (current) {
-        await this.db.query(`UPDATE revisions SET state = 'superseded', superseded_at = $2, version = version + 1, updated_at = now() WHERE id = $1`, [current.id, at]);
-        await this.transitions.record(current.id, 'effective', 'superseded', opts);
-        await this.renditions.request(current.id);
-        await this.audit.record({
-          action: 'revision.superseded',
-          entityType: 'revision',
-          entityId: current.id,
-          agencyId: document.agencyId,
-          changes: { documentId: document.id, number: current.number, supersededBy: revision.id, state: { old: 'effective', new: 'superseded' } },
-        });
-      }
+      if (current) await this.moveLifecycle(current, 'superseded', at, opts, { documentId: document.id, number: current.number, supersededBy: revision.id });
       const number = await this.nextNumber(document.id);
-      await this.db.query(`UPDATE revisions SET state = 'effective', effective_at = $2, number = $3, version = version + 1, updated_at = now() WHERE id = $1`, [
-        revision.id,
-        at,
-        number,
-      ]);
-      await this.transitions.record(revision.id, 'approved', 'effective', opts);
-      await this.renditions.request(revision.id);
-      await this.audit.record({
-        action: 'revision.effective',
-        entityType: 'revision',
-        entityId: revision.id,
-        agencyId: document.agencyId,
-        changes: { documentId: document.id, number, supersedes: current?.id ?? null, effectiveAt: at.toISOString(), state: { old: 'approved', new: 'effective' } },
-      });
+      await this.moveLifecycle(revision, 'effective', at, opts, { documentId: document.id, number, supersedes: current?.id ?? null, effectiveAt: at.toISOString() }, number);
       return { revision: (await this.findById(revision.id))!, superseded: current ? (await this.findById(current.id))! : null };
     });
   }
@@ -382,17 +383,7 @@ export class RevisionsService {
       if (revision.state !== 'effective' && revision.state !== 'approved') {
         throw Errors.conflict('revision_not_obsoletable', `Only an effective or approved revision can be made obsolete; this one is ${revision.state}.`, { state: revision.state });
       }
-      const at = opts.at ?? new Date();
-      await this.db.query(`UPDATE revisions SET state = 'obsolete', obsolete_at = $2, version = version + 1, updated_at = now() WHERE id = $1`, [revision.id, at]);
-      await this.transitions.record(revision.id, revision.state, 'obsolete', opts);
-      await this.renditions.request(revision.id);
-      await this.audit.record({
-        action: 'revision.obsolete',
-        entityType: 'revision',
-        entityId: revision.id,
-        agencyId: document.agencyId,
-        changes: { documentId: document.id, number: revision.number, comment: opts.comment ?? null, state: { old: revision.state, new: 'obsolete' } },
-      });
+      await this.moveLifecycle(revision, 'obsolete', opts.at ?? new Date(), opts, { documentId: document.id, number: revision.number, comment: opts.comment ?? null });
       return (await this.findById(revision.id))!;
     });
   }
