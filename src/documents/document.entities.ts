@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { BIGINT_AS_NUMBER } from '../database/columns.js';
 import type { DocumentType, FileRole, RevisionState } from './document-types.js';
 
 /** A controlled document of an agency's register: identity (code, title, type) over its revisions. */
@@ -140,7 +141,7 @@ export class RevisionFile {
   @Column({ name: 'media_type', type: 'text' })
   mediaType: string;
 
-  @Column({ type: 'bigint', transformer: { to: (v: number) => v, from: (v: string) => Number(v) } })
+  @Column({ type: 'bigint', transformer: BIGINT_AS_NUMBER })
   size: number;
 
   @Column({ type: 'text' })
@@ -159,7 +160,7 @@ export class StoredObject {
   @PrimaryColumn({ type: 'text' })
   sha256: string;
 
-  @Column({ type: 'bigint', transformer: { to: (v: number) => v, from: (v: string) => Number(v) } })
+  @Column({ type: 'bigint', transformer: BIGINT_AS_NUMBER })
   size: number;
 
   @Column({ name: 'media_type', type: 'text' })

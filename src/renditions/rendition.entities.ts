@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+import { BIGINT_AS_NUMBER } from '../database/columns.js';
 import type { RevisionState } from '../documents/document-types.js';
 
 /**
@@ -32,7 +33,7 @@ export class Rendition {
   @Column({ type: 'text' })
   sha256: string;
 
-  @Column({ type: 'bigint', transformer: { to: (v: number) => v, from: (v: string) => Number(v) } })
+  @Column({ type: 'bigint', transformer: BIGINT_AS_NUMBER })
   size: number;
 
   @Column({ name: 'page_count', type: 'int' })
