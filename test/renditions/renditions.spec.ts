@@ -4,17 +4,18 @@
  * HTTP side (202 then 200, ETag/304/Range, access, audit). PDFs are read back with pdfjs-dist.
  */
 import { createHash, randomInt, randomUUID } from 'node:crypto';
-import { LAYOUT_VERSION, WATERMARK_CONTROLLED, WATERMARK_DRAFT, WATERMARK_NOT_YET_EFFECTIVE, WATERMARK_OBSOLETE } from '../../src/rendering/index.js';
+import { LAYOUT_VERSION, renderRevisionPdf, WATERMARK_CONTROLLED, WATERMARK_DRAFT, WATERMARK_NOT_YET_EFFECTIVE, WATERMARK_OBSOLETE } from '../../src/rendering/index.js';
 import { ContentStore } from '../../src/documents/content-store.js';
 import { RenderRevisionJob } from '../../src/renditions/render-revision.job.js';
+import { RenditionModelBuilder } from '../../src/renditions/rendition-model.builder.js';
 import { RenditionRequests } from '../../src/renditions/rendition-requests.js';
 import { contentObjectKey } from '../../src/storage/object-keys.js';
 import { ObjectStorage } from '../../src/storage/object-storage.js';
 import { uploadFile } from '../documents/helpers.js';
 import { pdf as malformedPdf } from '../documents/samples.js';
-import { createTestApp, TestApp } from '../support/app.js';
+import type { TestApp } from '../support/app.js';
 import { bearer, Fixtures } from '../support/fixtures.js';
-import { delegate, newDraft, newProcedure, procedureContent, toEffective, toPendingApproval, workflow, Workflow, WorkflowCast, workflowCast } from '../workflow/helpers.js';
+import { delegate, failInserts, newDraft, newProcedure, procedureContent, toEffective, toPendingApproval, Workflow, WorkflowCast, workflowSuite } from '../workflow/helpers.js';
 import { API, fetchBinary, getRendition, pageLabels, renderWorker, sourcePdf, waitForPdf, waitForRendition, watermarks } from './helpers.js';
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -25,12 +26,7 @@ describe('renditions: controlled-copy PDFs rendered by the queue', () => {
   let c: WorkflowCast;
   let w: Workflow;
 
-  beforeAll(async () => {
-    t = await createTestApp();
-    f = new Fixtures(t);
-    c = await workflowCast(f);
-    w = workflow(t);
-  });
+  beforeAll(async () => ({ t, f, c, w } = await workflowSuite()));
   afterAll(() => t.close());
 
   const requestRow = async (revisionId: string, state: string) =>
@@ -332,6 +328,37 @@ describe('renditions: controlled-copy PDFs rendered by the queue', () => {
     expect(got.pdf.pages.slice(-2).every((p) => p.text.includes('Source page'))).toBe(true);
     expect(await requestRow(revisionId, 'draft')).toMatchObject({ status: 'ready', last_error: null });
   }, 60_000);
+
+  it('a render whose record fails after the upload leaves no stored object and no rendition row; the error is on the request', async () => {
+    const worker = renderWorker(t);
+    await worker.pause();
+    let expected: string;
+    let d: Awaited<ReturnType<typeof newProcedure>>;
+    try {
+      d = await newProcedure(t, c, c.drafter, `Quy trình thử lỗi ghi ${randomUUID()}`);
+      // The bytes the job will store (the renderer is deterministic), to look for their object.
+      const builder = t.app.get(RenditionModelBuilder);
+      const { model } = await builder.build((await builder.snapshot(d.revisionId))!);
+      expected = sha256(Buffer.from((await renderRevisionPdf(model)).bytes));
+      const job = t.app.get(RenderRevisionJob);
+      const stop = await failInserts(t, 'renditions', 'revision_id', d.revisionId);
+      try {
+        await expect(job.handle({ revisionId: d.revisionId, state: 'draft', layoutVersion: LAYOUT_VERSION, round: 0 }, { attemptsMade: 0, opts: { attempts: 5 } } as never)).rejects.toThrow(
+          /not allowed/,
+        );
+      } finally {
+        await stop();
+      }
+      expect(await t.app.get(ObjectStorage).stat(contentObjectKey(expected))).toBeNull();
+      expect(await t.db.query<unknown[]>('SELECT 1 FROM stored_objects WHERE sha256 = $1', [expected])).toHaveLength(0);
+      expect(await renditionRows(d.revisionId)).toHaveLength(0);
+      expect(await requestRow(d.revisionId, 'draft')).toMatchObject({ status: 'pending', attempts: 1, last_error: expect.stringContaining('not allowed') });
+    } finally {
+      worker.resume();
+    }
+    // The retry stores exactly those bytes.
+    expect(sha256((await waitForRendition(t, c.drafter, d!.revisionId)).bytes)).toBe(expected!);
+  });
 
   it('a read finds nothing requested (e.g. after a layout bump) or a lost job: it requests one; the periodic re-send catches lost jobs', async () => {
     const d = await newProcedure(t, c);

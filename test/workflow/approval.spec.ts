@@ -1,6 +1,6 @@
-import { createTestApp, TestApp } from '../support/app.js';
+import type { TestApp } from '../support/app.js';
 import { bearer, Fixtures } from '../support/fixtures.js';
-import { API, delegate, newDraft, newProcedure, toEffective, toPendingApproval, workflow, Workflow, WorkflowCast, workflowCast } from './helpers.js';
+import { API, delegate, failInserts, newDraft, newProcedure, toEffective, toPendingApproval, Workflow, WorkflowCast, workflowSuite } from './helpers.js';
 
 describe('workflow: approval path, sign-offs, separation of duties', () => {
   let t: TestApp;
@@ -8,12 +8,7 @@ describe('workflow: approval path, sign-offs, separation of duties', () => {
   let c: WorkflowCast;
   let w: Workflow;
 
-  beforeAll(async () => {
-    t = await createTestApp();
-    f = new Fixtures(t);
-    c = await workflowCast(f);
-    w = workflow(t);
-  });
+  beforeAll(async () => ({ t, f, c, w } = await workflowSuite()));
   afterAll(() => t.close());
 
   const transitions = (revisionId: string) =>
@@ -156,6 +151,8 @@ describe('workflow: approval path, sign-offs, separation of duties', () => {
     expect(early.status).toBe(409);
     expect(early.body).toMatchObject({ code: 'revision_not_pending_approval', state: 'draft' });
     expect((await w.check(c.secretary, d.revisionId)).body.code).toBe('revision_not_in_review');
+    expect((await w.reviewReturn(c.secretary, d.revisionId, 'Xem lại')).body.code).toBe('revision_not_in_review');
+    expect((await w.ret(c.head, d.revisionId, 'Xem lại')).body.code).toBe('revision_not_pending_approval');
     // An ISO secretary may submit anyone's draft.
     expect((await w.submit(c.secretary, d.revisionId)).status).toBe(200);
     expect((await w.submit(c.drafter, d.revisionId)).body.code).toBe('revision_not_draft');
@@ -311,6 +308,36 @@ describe('workflow: approval path, sign-offs, separation of duties', () => {
     expect(throttled.status).toBe(429);
     expect(throttled.headers['retry-after']).toBeDefined();
     expect((await w.revision(c.head, d.revisionId)).body.state).toBe('pending_approval');
+  });
+
+  it('a move that fails at its last write (the notice) leaves nothing behind: state, sign-off, history, audit, render request', async () => {
+    const d = await newProcedure(t, c);
+    const trace = async () => ({
+      revision: (await t.db.query<unknown[]>(`SELECT state, number, version FROM revisions WHERE id = $1`, [d.revisionId]))[0],
+      effective: await t.db.query(`SELECT id FROM revisions WHERE document_id = $1 AND state = 'effective'`, [d.id]),
+      document: (await t.db.query<unknown[]>(`SELECT withdrawn_at FROM documents WHERE id = $1`, [d.id]))[0],
+      signOffs: (await t.db.query<{ meaning: string }[]>(`SELECT meaning FROM sign_offs WHERE revision_id = $1 ORDER BY signed_at`, [d.revisionId])).map((r) => r.meaning),
+      transitions: await transitions(d.revisionId),
+      audit: [...(await auditActions(d.revisionId)), ...(await auditActions(d.id))],
+      renderRequests: (await t.db.query<{ state: string }[]>(`SELECT state FROM rendition_requests WHERE revision_id = $1 ORDER BY state`, [d.revisionId])).map((r) => r.state),
+    });
+    const failing = async (id: string, move: () => Promise<{ status: number }>) => {
+      const before = await trace();
+      const stop = await failInserts(t, 'notifications', 'entity_id', id);
+      try {
+        expect((await move()).status).toBe(409);
+      } finally {
+        await stop();
+      }
+      expect(await trace()).toEqual(before);
+    };
+
+    await failing(d.revisionId, () => w.submit(c.drafter, d.revisionId));
+    await toPendingApproval(w, c, d.revisionId);
+    await failing(d.revisionId, () => w.approve(c.head, d.revisionId));
+    expect((await w.approve(c.head, d.revisionId)).body.state).toBe('effective');
+    await failing(d.id, () => w.withdraw(c.head, d.id, 'Bãi bỏ'));
+    expect((await w.withdraw(c.head, d.id, 'Bãi bỏ')).status).toBe(200);
   });
 
   it('two approvals at once: exactly one succeeds, the other gets 409 and leaves no sign-off', async () => {

@@ -2,9 +2,9 @@ import { DocumentFlags } from '../../src/documents/document-flags.service.js';
 import { Queues } from '../../src/queue/job-queue.js';
 import { EffectiveDates, effectiveJobId } from '../../src/workflow/effective-dates.service.js';
 import { PeriodicReview } from '../../src/workflow/periodic-review.service.js';
-import { createTestApp, TestApp } from '../support/app.js';
+import type { TestApp } from '../support/app.js';
 import { bearer, Fixtures } from '../support/fixtures.js';
-import { API, delegate, newDraft, newProcedure, toEffective, toPendingApproval, until, workflow, Workflow, WorkflowCast, workflowCast } from './helpers.js';
+import { API, delegate, newDraft, newProcedure, toEffective, toPendingApproval, until, Workflow, workflowCast, WorkflowCast, workflowSuite } from './helpers.js';
 
 describe('workflow: effective dates, withdrawal, periodic review', () => {
   let t: TestApp;
@@ -12,12 +12,7 @@ describe('workflow: effective dates, withdrawal, periodic review', () => {
   let c: WorkflowCast;
   let w: Workflow;
 
-  beforeAll(async () => {
-    t = await createTestApp();
-    f = new Fixtures(t);
-    c = await workflowCast(f);
-    w = workflow(t);
-  });
+  beforeAll(async () => ({ t, f, c, w } = await workflowSuite()));
   afterAll(() => t.close());
 
   const stateOf = async (id: string) => (await t.db.query<{ state: string }[]>('SELECT state FROM revisions WHERE id = $1', [id]))[0].state;

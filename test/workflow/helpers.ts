@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import type { Role } from '../../src/access/roles.js';
-import type { TestApp } from '../support/app.js';
+import { createTestApp, type TestApp } from '../support/app.js';
 import { bearer, Fixtures, TestAgency, TestUser, uniq } from '../support/fixtures.js';
 
 export const API = '/api/v1';
@@ -35,6 +36,21 @@ export async function workflowCast(f: Fixtures, opts: { emails?: boolean } = {})
     f.user({ [other.id]: ['iso_secretary', 'head'] }, { fullName: 'Đỗ Người Ngoài' }),
   ]);
   return { agency: department, other, drafter, secretary, secretary2, head, deputy, staff, auditor, stranger };
+}
+
+/** What a workflow spec file works with: the app, fixtures, the cast and the workflow client. */
+export interface WorkflowSuite {
+  t: TestApp;
+  f: Fixtures;
+  c: WorkflowCast;
+  w: Workflow;
+}
+
+/** A test app (with `env` overrides) and its workflow cast, for a spec file's beforeAll. */
+export async function workflowSuite(env: Record<string, string | undefined> = {}, opts: { emails?: boolean } = {}): Promise<WorkflowSuite> {
+  const t = await createTestApp(env);
+  const f = new Fixtures(t);
+  return { t, f, c: await workflowCast(f, opts), w: workflow(t) };
 }
 
 export function code(prefix = 'QT'): string {
@@ -135,4 +151,17 @@ export async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, time
     v = await fn();
   }
   return v;
+}
+
+/**
+ * Fault injection in the database: every INSERT into `table` whose `column` is `id` fails (the
+ * `reject_change` trigger function, so 409 `immutable_record` over HTTP) until the returned
+ * function is called. Rows of other tests are not affected.
+ */
+export async function failInserts(t: TestApp, table: string, column: string, id: string): Promise<() => Promise<void>> {
+  const trigger = `test_fail_${randomUUID().replace(/-/g, '')}`;
+  await t.db.query(`CREATE TRIGGER ${trigger} BEFORE INSERT ON ${table} FOR EACH ROW WHEN (NEW.${column} = '${id}'::uuid) EXECUTE FUNCTION reject_change()`);
+  return async () => {
+    await t.db.query(`DROP TRIGGER IF EXISTS ${trigger} ON ${table}`);
+  };
 }

@@ -1,8 +1,8 @@
 import { DocumentFlags } from '../../src/documents/document-flags.service.js';
-import { createTestApp, TestApp } from '../support/app.js';
+import type { TestApp } from '../support/app.js';
 import { bearer, Fixtures } from '../support/fixtures.js';
 import { TestSmtp } from '../support/smtp.js';
-import { API, delegate, newProcedure, toEffective, toPendingApproval, workflow, Workflow, WorkflowCast, workflowCast } from './helpers.js';
+import { API, delegate, newProcedure, toEffective, toPendingApproval, Workflow, workflowCast, WorkflowCast, workflowSuite } from './helpers.js';
 
 describe('workflow: /me/tasks and notifications', () => {
   let smtp: TestSmtp;
@@ -13,11 +13,7 @@ describe('workflow: /me/tasks and notifications', () => {
 
   beforeAll(async () => {
     smtp = await TestSmtp.start();
-    // Own Redis prefix: the run's other apps have workers without SMTP that would take these e-mail jobs.
-    t = await createTestApp({ SMTP_URL: smtp.url, MAIL_FROM: 'e-ISO <iso@kontum.gov.vn>', REDIS_PREFIX: `${process.env.EISO_TEST_REDIS_PREFIX}_wfmail` });
-    f = new Fixtures(t);
-    c = await workflowCast(f, { emails: true });
-    w = workflow(t);
+    ({ t, f, c, w } = await workflowSuite({ SMTP_URL: smtp.url, MAIL_FROM: 'e-ISO <iso@kontum.gov.vn>' }, { emails: true }));
   });
   afterAll(async () => {
     // Let the e-mails of the last notices go out before the app stops.
