@@ -7,6 +7,7 @@
  * (printed as the calendar date in Vietnam, UTC+07:00). Text should be NFC (the renderer normalises
  * again).
  */
+import type { DocumentType, DurationUnit, RevisionState } from '../documents/document-types.js';
 
 /**
  * Version of the page layout. Part of the render job key (`render_<revisionId>_<state>_<layout>`):
@@ -15,23 +16,8 @@
  */
 export const LAYOUT_VERSION = 1;
 
-export type RevisionState =
-  | 'draft'
-  | 'in_review'
-  | 'pending_approval'
-  | 'approved'
-  | 'effective'
-  | 'superseded'
-  | 'obsolete';
-
-export type DocumentType =
-  | 'procedure'
-  | 'form'
-  | 'quality_policy'
-  | 'quality_objectives'
-  | 'manual'
-  | 'decision'
-  | 'other';
+/** States and types are the documents' vocabulary (plain constants, no ORM). */
+export type { DocumentType, RevisionState };
 
 /** A calendar date `'YYYY-MM-DD'`, or an instant (ISO string with offset, or Date). */
 export type DateInput = string | Date;
@@ -94,7 +80,7 @@ export interface RenditionHistoryEntry {
 
 export interface Duration {
   value: number;
-  unit: 'working_days' | 'days' | 'hours';
+  unit: DurationUnit;
 }
 
 /** A legal basis with the legal registry data already resolved. */

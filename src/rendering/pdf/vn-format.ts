@@ -2,6 +2,7 @@
  * Vietnamese formatting for printed documents (Decree 30/2020/NĐ-CP conventions): dates, durations,
  * amounts, document type names, sign-off roles and the state stamps.
  */
+import { HOURS_PER_WORKING_DAY } from '../../documents/document-types.js';
 import type { DateInput, DocumentType, Duration, RevisionState, SignOffMeaning } from '../rendition-model.js';
 
 /** Vietnam has no daylight saving time: local time is always UTC+07:00. */
@@ -70,9 +71,6 @@ const UNIT_NAMES: Record<Duration['unit'], string> = {
 export function formatDuration(d: Duration): string {
   return `${formatNumber(d.value)} ${UNIT_NAMES[d.unit]}`;
 }
-
-/** A working day is 8 working hours (API.md). */
-const HOURS_PER_WORKING_DAY = 8;
 
 /**
  * Total of step durations, printed under the step table: working days and hours are added up
