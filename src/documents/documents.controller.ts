@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
+import { applyDecorators, Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiParam, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Principal } from '../access/principal.js';
@@ -24,26 +24,23 @@ import { RevisionFilesService } from './revision-files.service.js';
 import { RevisionsService } from './revisions.service.js';
 
 /** Response headers of a streamed file (documented once). */
-export const FILE_RESPONSE_HEADERS = {
+const FILE_RESPONSE_HEADERS = {
   ETag: { description: 'The SHA-256 of the bytes, quoted.', schema: { type: 'string' } },
   'Content-Disposition': { description: 'attachment with an ASCII filename and the UTF-8 name in filename* (RFC 5987).', schema: { type: 'string' } },
   'Accept-Ranges': { description: 'bytes', schema: { type: 'string' } },
   'Content-Length': { schema: { type: 'integer' } },
 };
 
-export const FILE_RESPONSES = [
-  ApiProduces('application/octet-stream'),
-  ApiOkResponse({ description: 'The file (streamed).', schema: { type: 'string', format: 'binary' }, headers: FILE_RESPONSE_HEADERS }),
-  ApiResponse({ status: 206, description: 'One byte range (Range: bytes=a-b).', schema: { type: 'string', format: 'binary' }, headers: { ...FILE_RESPONSE_HEADERS, 'Content-Range': { schema: { type: 'string' } } } }),
-  ApiResponse({ status: 304, description: 'If-None-Match matched the ETag.' }),
-  ApiHeader({ name: 'Range', required: false, description: 'bytes=start-end (one range).' }),
-  ApiHeader({ name: 'If-None-Match', required: false }),
-];
-
-function apply(decorators: MethodDecorator[]): MethodDecorator {
-  return (target, key, descriptor) => {
-    for (const d of decorators) d(target, key, descriptor);
-  };
+/** The responses and request headers of a streamed file download (200, 206, 304; Range, If-None-Match). */
+export function ApiFileResponses(): MethodDecorator {
+  return applyDecorators(
+    ApiProduces('application/octet-stream'),
+    ApiOkResponse({ description: 'The file (streamed).', schema: { type: 'string', format: 'binary' }, headers: FILE_RESPONSE_HEADERS }),
+    ApiResponse({ status: 206, description: 'One byte range (Range: bytes=a-b).', schema: { type: 'string', format: 'binary' }, headers: { ...FILE_RESPONSE_HEADERS, 'Content-Range': { schema: { type: 'string' } } } }),
+    ApiResponse({ status: 304, description: 'If-None-Match matched the ETag.' }),
+    ApiHeader({ name: 'Range', required: false, description: 'bytes=start-end (one range).' }),
+    ApiHeader({ name: 'If-None-Match', required: false }),
+  );
 }
 
 @ApiTags('documents')
@@ -119,7 +116,7 @@ export class DocumentsController {
     'variant=controlled (the default) is the PDF rendered by the render queue for the effective revision, as GET /revisions/{id}/rendition: ' +
       '202 `{status: pending}` with Retry-After while it is being rendered, 503 `rendition_failed` when every attempt failed. Downloads are recorded in the audit trail.',
   )
-  @apply(FILE_RESPONSES)
+  @ApiFileResponses()
   @ApiResponse({ status: 202, description: 'variant=controlled: the controlled copy is being rendered; ask again after Retry-After seconds.', type: RenditionPendingView })
   @ApiProblems(401, 403, 404, 416)
   async currentFile(@CurrentUser() p: Principal, @IdParam('id') id: string, @Query() q: CurrentFileQuery, @Req() req: Request, @Res() res: Response): Promise<void> {

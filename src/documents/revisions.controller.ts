@@ -6,16 +6,10 @@ import { ApiProblems, Operation } from '../common/openapi.js';
 import { IdParam } from '../common/params.js';
 import { CurrentUser } from '../identity/auth.decorators.js';
 import { isCutUpload } from '../storage/upload-spool.js';
-import { FILE_RESPONSES } from './documents.controller.js';
+import { ApiFileResponses } from './documents.controller.js';
 import { RevisionView, UpdateRevisionRequest, UploadFileQuery, UploadedFileView } from './documents.dto.js';
 import { RevisionFilesService } from './revision-files.service.js';
 import { RevisionsService } from './revisions.service.js';
-
-function apply(decorators: MethodDecorator[]): MethodDecorator {
-  return (target, key, descriptor) => {
-    for (const d of decorators) d(target, key, descriptor);
-  };
-}
 
 /**
  * When an upload fails before its body was read to the end (413, or a refusal before reading), the
@@ -92,7 +86,7 @@ export class RevisionsController {
 
   @Get(':id/files/:fileId')
   @Operation('downloadRevisionFile', 'Download a file of a revision (streamed; ETag, If-None-Match, Range)')
-  @apply(FILE_RESPONSES)
+  @ApiFileResponses()
   @ApiProblems(401, 404, 416)
   async download(@CurrentUser() p: Principal, @IdParam('id') id: string, @IdParam('fileId') fileId: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     await this.files.download(p, id, fileId, req, res);
