@@ -101,6 +101,7 @@ describe('legal changes: queued work survives Redis and worker failures', () => 
       ).rejects.toThrow('worker killed');
       expect(await progress(posting, admin, changeId)).toMatchObject({ status: 'running', total: 5, processed: 2 });
       expect((await revisionsOf(posting, order[2])).map((r) => r.state)).toEqual(['effective']);
+      expect(await activeFlags(posting, order[2])).toEqual([]);
 
       // A worker comes up: the queued fan-out is a no-op, the batch job runs the rest.
       worker = await createTestApp({ REDIS_PREFIX: prefix }, { workers: true });
@@ -175,41 +176,53 @@ describe('legal changes: queued work survives Redis and worker failures', () => 
   });
 
   it('retries a failing document with backoff, fails it after the last attempt with its reason, and re-queues it on request', async () => {
-    const { old, next, docs } = await citedBy(3);
-    const victim = docs[1];
+    const { old, next, docs } = await citedBy(4);
+    // Fault injection in the database, one document each: its flag cannot be raised (after its draft
+    // was written); its outcome cannot be recorded (after its draft and flag were written).
+    const [victim, late] = [docs[1], docs[3]];
     const fn = `lc_fail_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
-    // Fault injection in the database: flags cannot be raised on this one document (the worker's transaction fails).
     await t.db.query(`CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
-        IF NEW.document_id = '${victim}'::uuid THEN RAISE EXCEPTION 'injected failure for %', NEW.document_id; END IF;
+        IF TG_TABLE_NAME = 'document_flags' THEN
+          IF NEW.document_id = '${victim}'::uuid THEN RAISE EXCEPTION 'injected failure for %', NEW.document_id; END IF;
+        ELSIF NEW.document_id = '${late}'::uuid AND NEW.status = 'done' THEN
+          RAISE EXCEPTION 'injected outcome failure for %', NEW.document_id;
+        END IF;
         RETURN NEW; END $$`);
     await t.db.query(`CREATE TRIGGER ${fn} BEFORE INSERT ON document_flags FOR EACH ROW EXECUTE FUNCTION ${fn}()`);
+    await t.db.query(`CREATE TRIGGER ${fn} BEFORE UPDATE ON legal_change_items FOR EACH ROW EXECUTE FUNCTION ${fn}()`);
     let changeId: string;
     try {
       const res = await postChange(t, admin, old.id, { kind: 'replaced', byLegalDocumentId: next.id, effectiveFrom: '2024-07-01' });
       changeId = res.body.changeId;
       // Attempts 1-3 fail and are retried (backoff 2 s, 4 s, 8 s); the 4th is the last.
       const done = await finished(t, admin, changeId, 50_000);
-      expect(done).toMatchObject({ status: 'completed_with_failures', total: 3, processed: 3, failed: 1 });
-      const failed = done.items.find((i: { documentId: string }) => i.documentId === victim);
-      expect(failed).toMatchObject({ status: 'failed', outcome: 'failed', reasonCode: 'error', draftRevisionId: null, attempts: 4 });
-      expect(failed.reason).toContain('injected failure');
-      for (const id of [docs[0], docs[2]]) expect(done.items.find((i: { documentId: string }) => i.documentId === id)).toMatchObject({ outcome: 'draft_created', attempts: 1 });
-      expect(await draftsPerDocument(t, docs)).toEqual([1, 0, 1]);
+      expect(done).toMatchObject({ status: 'completed_with_failures', total: 4, processed: 4, failed: 2 });
+      const item = (id: string) => done.items.find((i: { documentId: string }) => i.documentId === id);
+      expect(item(victim)).toMatchObject({ status: 'failed', outcome: 'failed', reasonCode: 'error', draftRevisionId: null, attempts: 4 });
+      expect(item(victim).reason).toContain('injected failure');
+      expect(item(late)).toMatchObject({ status: 'failed', outcome: 'failed', reasonCode: 'error', draftRevisionId: null, attempts: 4 });
+      expect(item(late).reason).toContain('injected outcome failure');
+      for (const id of [docs[0], docs[2]]) expect(item(id)).toMatchObject({ outcome: 'draft_created', attempts: 1 });
+      // A document's draft, flag and outcome commit together: the failed ones have neither draft nor flag.
+      expect(await draftsPerDocument(t, docs)).toEqual([1, 0, 1, 0]);
+      expect(await Promise.all(docs.map(async (id) => (await activeFlags(t, id)).length))).toEqual([1, 0, 1, 0]);
     } finally {
       await t.db.query(`DROP TRIGGER IF EXISTS ${fn} ON document_flags`);
+      await t.db.query(`DROP TRIGGER IF EXISTS ${fn} ON legal_change_items`);
       await t.db.query(`DROP FUNCTION IF EXISTS ${fn}()`);
     }
     // Only registry writers re-queue.
     expect((await t.http.post(`${API}/legal-changes/${changeId}/retry`).set(bearer(cast.secretary.token))).status).toBe(403);
     const retry = await t.http.post(`${API}/legal-changes/${changeId}/retry`).set(bearer(supervisor.token));
     expect(retry.status).toBe(202);
-    expect(retry.body).toEqual({ changeId, requeued: 1, round: 1, status: 'running' });
+    expect(retry.body).toEqual({ changeId, requeued: 2, round: 1, status: 'running' });
     const [batch] = await t.db.query<{ job_id: string }[]>('SELECT job_id FROM legal_change_batches WHERE change_id = $1', [changeId]);
     expect(batch.job_id).toBe(`legal-change_${changeId}_b0_a1`);
     const again = await finished(t, admin, changeId);
-    expect(again).toMatchObject({ status: 'completed', processed: 3, failed: 0 });
-    expect(again.items.find((i: { documentId: string }) => i.documentId === victim)).toMatchObject({ status: 'done', outcome: 'draft_created', attempts: 5 });
-    expect(await draftsPerDocument(t, docs)).toEqual([1, 1, 1]);
+    expect(again).toMatchObject({ status: 'completed', processed: 4, failed: 0 });
+    for (const id of [victim, late]) expect(again.items.find((i: { documentId: string }) => i.documentId === id)).toMatchObject({ status: 'done', outcome: 'draft_created', attempts: 5 });
+    expect(await draftsPerDocument(t, docs)).toEqual([1, 1, 1, 1]);
+    expect(await Promise.all(docs.map(async (id) => (await activeFlags(t, id)).length))).toEqual([1, 1, 1, 1]);
   });
 
   it('a document whose content cannot be saved fails at once with the validation errors (no pointless retries)', async () => {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { LegalChange } from '../src/legal-changes/legal-change.entities.js';
 import { LegalChangeRunner } from '../src/legal-changes/legal-change-runner.js';
 import { createTestApp, TestApp } from './support/app.js';
@@ -450,6 +451,41 @@ describe('legal changes: citations, regeneration and progress', () => {
       expect(adopted.status).toBe(202);
       const relations = await t.http.get(`${API}/legal-documents/${P.id}/relations`).set(bearer(admin));
       expect(relations.body.items).toHaveLength(1);
+    });
+
+    it('records the relation, the change and its outbox row in one transaction: when the outbox row fails, nothing is left', async () => {
+      const M = await legalDocument(t, admin, { year: 2016 });
+      const N = await legalDocument(t, admin, { year: 2024 });
+      const fn = `lc_outbox_fail_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+      // Fault injection: the fan-out job of a change of M cannot be written to the outbox (the last write of the post).
+      await t.db.query(`CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+          IF NEW.job_id IN (SELECT 'legal-change_' || c.id FROM legal_changes c WHERE c.legal_document_id = '${M.id}'::uuid) THEN
+            RAISE EXCEPTION 'injected outbox failure';
+          END IF;
+          RETURN NEW; END $$`);
+      await t.db.query(`CREATE TRIGGER ${fn} BEFORE INSERT ON job_outbox FOR EACH ROW EXECUTE FUNCTION ${fn}()`);
+      try {
+        const res = await postChange(t, admin, M.id, { kind: 'replaced', byLegalDocumentId: N.id, effectiveFrom: '2024-07-01' });
+        expect(res.status).not.toBe(202);
+      } finally {
+        await t.db.query(`DROP TRIGGER IF EXISTS ${fn} ON job_outbox`);
+        await t.db.query(`DROP FUNCTION IF EXISTS ${fn}()`);
+      }
+      // No relation, no status change, no change row, no audit event.
+      expect((await t.http.get(`${API}/legal-documents/${M.id}`).set(bearer(admin))).body.status).toBe('in_force');
+      expect((await t.http.get(`${API}/legal-documents/${M.id}/relations`).set(bearer(admin))).body.items).toEqual([]);
+      expect((await t.http.get(`${API}/legal-documents/${M.id}/changes`).set(bearer(admin))).body.items).toEqual([]);
+      const events = await t.db.query<unknown[]>(
+        `SELECT 1 FROM audit_events WHERE (action = 'legal_relation.created' AND changes->>'toId' = $1::text) OR (action = 'legal_change.created' AND changes->>'legalDocumentId' = $1) OR (entity_id = $1::uuid AND action = 'legal_document.updated')`,
+        [M.id],
+      );
+      expect(events).toEqual([]);
+      // Posted again, the change is recorded whole and runs.
+      const again = await postChange(t, admin, M.id, { kind: 'replaced', byLegalDocumentId: N.id, effectiveFrom: '2024-07-01' });
+      expect(again.status).toBe(202);
+      const [outbox] = await t.db.query<{ n: number }[]>('SELECT count(*)::int AS n FROM job_outbox WHERE job_id = $1', [`legal-change_${again.body.changeId}`]);
+      expect(outbox.n).toBe(1);
+      expect(await finished(t, admin, again.body.changeId)).toMatchObject({ status: 'completed', legalDocument: { status: 'replaced' } });
     });
 
     it('records the change with its audit events and its fan-out job (domain job id)', async () => {
