@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Errors } from '../common/errors.js';
+import { escapeLike } from '../common/text.js';
 import { Database } from '../database/database.js';
 import { Grant, Principal } from './principal.js';
 import { Permission, ROLE_PERMISSIONS, Role, SUBTREE_ROLES } from './roles.js';
@@ -101,7 +102,7 @@ export class AccessService {
     if (!subtreePrefixes.length) return { all: false, agencyIds: [...new Set(direct)] };
     const rows = await this.db.query<{ id: string }[]>(
       `SELECT id FROM agencies WHERE path LIKE ANY($1::text[])`,
-      [subtreePrefixes.map((x) => x.replace(/[\\%_]/g, '\\$&') + '%')],
+      [subtreePrefixes.map((x) => escapeLike(x) + '%')],
     );
     return { all: false, agencyIds: [...new Set([...direct, ...rows.map((r) => r.id)])] };
   }

@@ -5,7 +5,7 @@ import { Principal } from '../access/principal.js';
 import { AuditService, diffFields } from '../audit/audit.service.js';
 import { Errors } from '../common/errors.js';
 import { Cursor, Page, pageLimit, toPage } from '../common/pagination.js';
-import { foldVietnamese } from '../common/text.js';
+import { escapeLike, foldVietnamese } from '../common/text.js';
 import { Database } from '../database/database.js';
 import { User } from '../identity/user.entity.js';
 import {
@@ -29,10 +29,6 @@ export function toAgencyView(a: Agency): AgencyView {
     createdAt: a.createdAt.toISOString(),
     updatedAt: a.updatedAt.toISOString(),
   };
-}
-
-function escapeLike(s: string): string {
-  return s.replace(/[\\%_]/g, '\\$&');
 }
 
 @Injectable()

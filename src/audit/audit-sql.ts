@@ -1,3 +1,4 @@
+import { escapeLike } from '../common/text.js';
 import type { AuditOrder } from './audit-events.dto.js';
 
 /**
@@ -45,10 +46,6 @@ export interface AuditEventRow {
 /** occurred_at with its full microsecond precision, in UTC: the cursor key (a JS Date would lose microseconds). */
 const OCCURRED_KEY = `to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 export const OCCURRED_KEY_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
-
-function escapeLike(s: string): string {
-  return s.replace(/[\\%_]/g, '\\$&');
-}
 
 /**
  * The listing SQL: visibility first (it selects the index: agency and time, entity, or actor),

@@ -41,3 +41,8 @@ export function stripControlChars(s: string): string {
   // eslint-disable-next-line no-control-regex
   return s.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '');
 }
+
+/** Escapes LIKE's wildcards (`%`, `_`) and its escape character, for a pattern that matches `s` literally. */
+export function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, '\\$&');
+}

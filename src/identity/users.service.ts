@@ -5,7 +5,7 @@ import { Principal } from '../access/principal.js';
 import { AuditService, diffFields } from '../audit/audit.service.js';
 import { Errors } from '../common/errors.js';
 import { Cursor, Page, pageLimit, toPage } from '../common/pagination.js';
-import { foldVietnamese } from '../common/text.js';
+import { escapeLike, foldVietnamese } from '../common/text.js';
 import { Database } from '../database/database.js';
 import { CreateUserRequest, MeView, UpdateUserRequest, UserListQuery, UserView } from './identity.dto.js';
 import { Passwords } from './passwords.js';
@@ -91,7 +91,7 @@ export class UsersService {
         }),
       );
     }
-    if (q.q) qb.andWhere(`search_fold(u.username || ' ' || u.full_name) LIKE :q`, { q: `%${foldVietnamese(q.q).replace(/[\\%_]/g, '\\$&')}%` });
+    if (q.q) qb.andWhere(`search_fold(u.username || ' ' || u.full_name) LIKE :q`, { q: `%${escapeLike(foldVietnamese(q.q))}%` });
     if (after) qb.andWhere('(u.username, u.id) > (:a0, :a1)', { a0: after[0], a1: after[1] });
     const rows = await qb.orderBy('u.username', 'ASC').addOrderBy('u.id', 'ASC').limit(limit + 1).getMany();
     return toPage(rows, limit, (u) => [u.username, u.id], toUserView);
