@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { AccessService } from '../access/access.service.js';
 import { Principal } from '../access/principal.js';
-import { Errors, FieldError } from '../common/errors.js';
+import { Errors } from '../common/errors.js';
 import { Cursor, pageLimit, toPage } from '../common/pagination.js';
 import { isUuid } from '../common/params.js';
+import { parseTimeRange } from '../common/time-range.js';
 import { Database } from '../database/database.js';
 import { AuditEventPage, AuditEventQuery, AuditEventView } from './audit-events.dto.js';
 import { AuditEventRow, auditEventsSql, AuditVisibility, OCCURRED_KEY_PATTERN } from './audit-sql.js';
@@ -24,18 +25,6 @@ export function toAuditEventView(r: AuditEventRow): AuditEventView {
     hash: r.hash,
     prevHash: r.prev_hash,
   };
-}
-
-/** A query instant as ISO text PostgreSQL reads exactly; years outside 1..9999 are refused. */
-function instant(field: string, value: string | undefined, errors: FieldError[]): { text?: string; ms?: number } {
-  if (value === undefined) return {};
-  const ms = Date.parse(value);
-  const year = Number.isFinite(ms) ? new Date(ms).getUTCFullYear() : NaN;
-  if (!(year >= 1 && year <= 9999)) {
-    errors.push({ field, message: 'must be an ISO 8601 date-time between years 1 and 9999' });
-    return {};
-  }
-  return { text: new Date(ms).toISOString(), ms };
 }
 
 function decodeAfter(cursor: string | undefined): [string, string] | null {
@@ -66,11 +55,7 @@ export class AuditEventsService {
   ) {}
 
   async list(p: Principal, q: AuditEventQuery): Promise<AuditEventPage> {
-    const errors: FieldError[] = [];
-    const from = instant('from', q.from, errors);
-    const to = instant('to', q.to, errors);
-    if (from.ms !== undefined && to.ms !== undefined && from.ms > to.ms) errors.push({ field: 'to', message: 'must not be before from' });
-    if (errors.length) throw Errors.validation(errors);
+    const range = parseTimeRange(q.from, q.to);
     const after = decodeAfter(q.cursor);
     const visibility = await this.visibility(p, q.agencyId?.toLowerCase());
     const limit = pageLimit(q);
@@ -81,8 +66,8 @@ export class AuditEventsService {
       entityId: q.entityId?.toLowerCase(),
       actorId: q.actorId?.toLowerCase(),
       action: q.action,
-      from: from.text,
-      to: to.text,
+      from: range.from,
+      to: range.to,
       order: q.order ?? 'desc',
       after,
       limit,

@@ -2,8 +2,9 @@ import { Injectable } from '@nestjs/common';
 import type { Response } from 'express';
 import { AccessService } from '../access/access.service.js';
 import { Principal } from '../access/principal.js';
-import { Errors, FieldError } from '../common/errors.js';
+import { Errors } from '../common/errors.js';
 import { Cursor, pageLimit } from '../common/pagination.js';
+import { parseTimeRange } from '../common/time-range.js';
 import { Database } from '../database/database.js';
 import { DocumentAccess } from '../documents/document-access.js';
 import { Document } from '../documents/document.entities.js';
@@ -51,17 +52,6 @@ interface Range {
   from?: string;
   to?: string;
   excludeDownloads: boolean;
-}
-
-function instant(field: string, value: string | undefined, errors: FieldError[]): string | undefined {
-  if (value === undefined) return undefined;
-  const ms = Date.parse(value);
-  const year = Number.isFinite(ms) ? new Date(ms).getUTCFullYear() : NaN;
-  if (!(year >= 1 && year <= 9999)) {
-    errors.push({ field, message: 'must be an ISO 8601 date-time between years 1 and 9999' });
-    return undefined;
-  }
-  return new Date(ms).toISOString();
 }
 
 /**
@@ -181,12 +171,7 @@ export class DocumentHistoryService {
   // ---------------------------------------------------------------- building blocks
 
   private range(q: DocumentHistoryQuery): Range {
-    const errors: FieldError[] = [];
-    const from = instant('from', q.from, errors);
-    const to = instant('to', q.to, errors);
-    if (from && to && from > to) errors.push({ field: 'to', message: 'must not be before from' });
-    if (errors.length) throw Errors.validation(errors);
-    return { from, to, excludeDownloads: q.downloads === 'exclude' };
+    return { ...parseTimeRange(q.from, q.to), excludeDownloads: q.downloads === 'exclude' };
   }
 
   private afterSeq(cursor: string | undefined): number | null {
