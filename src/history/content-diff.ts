@@ -15,6 +15,7 @@
  *   objectives).
  */
 import type { DocumentType } from '../documents/document-types.js';
+import { canonicalJson } from '../documents/revision-digest.js';
 import { diffLines, LineDiff } from './line-diff.js';
 
 export interface FieldChange {
@@ -83,20 +84,7 @@ export interface ContentDiff {
 
 type Json = Record<string, unknown>;
 
-/** Key order-insensitive JSON text, for equality. */
-export function stableJson(v: unknown): string {
-  if (v === undefined) return 'null';
-  if (v === null || typeof v !== 'object') return JSON.stringify(v);
-  if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
-  const o = v as Json;
-  return `{${Object.keys(o)
-    .filter((k) => o[k] !== undefined)
-    .sort()
-    .map((k) => `${JSON.stringify(k)}:${stableJson(o[k])}`)
-    .join(',')}}`;
-}
-
-const same = (a: unknown, b: unknown) => stableJson(a ?? null) === stableJson(b ?? null);
+const same = (a: unknown, b: unknown) => canonicalJson(a ?? null) === canonicalJson(b ?? null);
 
 interface ListSpec {
   field: string;
@@ -218,7 +206,7 @@ export function citedLegalIds(...contents: Json[]): string[] {
   return [...ids];
 }
 
-const textOf = (v: unknown): string | null => (typeof v === 'string' ? v : v === null || v === undefined ? null : stableJson(v));
+const textOf = (v: unknown): string | null => (typeof v === 'string' ? v : v === null || v === undefined ? null : canonicalJson(v));
 
 /** The whole content difference of two revisions of a document of `type` (old → new). */
 export function diffContent(type: DocumentType, oldContent: Json, newContent: Json, legal: Map<string, LegalRef>): ContentDiff {
