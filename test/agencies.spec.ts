@@ -57,6 +57,16 @@ describe('agencies, memberships, delegations and cross-agency isolation', () => 
       expect((await t.http.get(`/api/v1/agencies/${child.id}`).set(bearer(otherSupervisor.token))).status).toBe(200);
     });
 
+    it('refuses null for the name, code and parent of an agency (400 naming the field)', async () => {
+      const a = await f.agency({ level: 'department', parentId: province.id });
+      for (const field of ['name', 'code', 'parentId']) {
+        const res = await t.http.patch(`/api/v1/agencies/${a.id}`).set(bearer(admin)).send({ [field]: null });
+        expect([field, res.status]).toEqual([field, 400]);
+        expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual([field]);
+      }
+      expect((await t.http.get(`/api/v1/agencies/${a.id}`).set(bearer(admin))).body).toMatchObject({ name: a.name, code: a.code, parentId: province.id });
+    });
+
     it('records agency changes in the audit trail in the same transaction', async () => {
       const a = await f.agency({ level: 'department', parentId: province.id });
       await t.http.patch(`/api/v1/agencies/${a.id}`).set(bearer(admin)).send({ name: 'Sở Nội vụ' }).expect(200);

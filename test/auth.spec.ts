@@ -106,6 +106,58 @@ describe('identity: login, refresh rotation, logout, throttling', () => {
     await expect(auth.confirmPassword(u.id, u.password, 'approve')).rejects.toMatchObject({ status: 429 });
   });
 
+  it('an administrator deactivating a user ends their sessions and sign-ins, recorded with the change', async () => {
+    const admin = await f.adminToken();
+    const u = await f.user();
+    const { province } = await f.agencyTree();
+    const res = await t.http.patch(`/api/v1/users/${u.id}`).set(bearer(admin)).send({ isActive: false });
+    expect(res.status).toBe(200);
+    expect(res.body.isActive).toBe(false);
+    expect((await t.http.get('/api/v1/me').set(bearer(u.token))).body.code).toBe('session_revoked');
+    expect((await t.http.post('/api/v1/auth/refresh').send({ refreshToken: u.refreshToken })).status).toBe(401);
+    const login = await t.http.post('/api/v1/auth/login').send({ username: u.username, password: u.password });
+    expect(login.status).toBe(401);
+    expect(login.body.code).toBe('invalid_credentials');
+    const roles = await t.http.put(`/api/v1/agencies/${province.id}/members/${u.id}`).set(bearer(admin)).send({ roles: ['staff'] });
+    expect(roles.status).toBe(422);
+    expect(roles.body.code).toBe('user_inactive');
+    const events = await t.db.query<{ changes: Record<string, unknown> }[]>(`SELECT changes FROM audit_events WHERE entity_id = $1 AND action = 'user.updated'`, [u.id]);
+    expect(events.map((e) => e.changes)).toEqual([{ isActive: { old: true, new: false } }]);
+
+    // Reactivated, the user signs in again.
+    await t.http.patch(`/api/v1/users/${u.id}`).set(bearer(admin)).send({ isActive: true }).expect(200);
+    await f.login(u.username, u.password);
+  });
+
+  it('an administrator resetting a password ends the sessions; the audit event never holds the password', async () => {
+    const admin = await f.adminToken();
+    const u = await f.user();
+    await t.http.patch(`/api/v1/users/${u.id}`).set(bearer(admin)).send({ password: 'a-reset-password-42' }).expect(200);
+    expect((await t.http.get('/api/v1/me').set(bearer(u.token))).body.code).toBe('session_revoked');
+    expect((await t.http.post('/api/v1/auth/login').send({ username: u.username, password: u.password })).status).toBe(401);
+    await f.login(u.username, 'a-reset-password-42');
+    const [event] = await t.db.query<{ changes: Record<string, unknown> }[]>(`SELECT changes FROM audit_events WHERE entity_id = $1 AND action = 'user.updated'`, [u.id]);
+    expect(event.changes).toEqual({ password: { old: '***', new: '***' } });
+  });
+
+  it('refuses deactivating oneself (422) and null for fields without a null value (400)', async () => {
+    const admin = await f.adminToken();
+    const me = await t.http.get('/api/v1/me').set(bearer(admin));
+    const self = await t.http.patch(`/api/v1/users/${me.body.id}`).set(bearer(admin)).send({ isActive: false });
+    expect(self.status).toBe(422);
+    expect(self.body.code).toBe('cannot_deactivate_self');
+    const u = await f.user();
+    for (const field of ['fullName', 'isActive']) {
+      const res = await t.http.patch(`/api/v1/users/${u.id}`).set(bearer(admin)).send({ [field]: null });
+      expect([field, res.status]).toEqual([field, 400]);
+      expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual([field]);
+    }
+    // Nullable fields are cleared by null.
+    const cleared = await t.http.patch(`/api/v1/users/${u.id}`).set(bearer(admin)).send({ title: null, email: null });
+    expect(cleared.status).toBe(200);
+    expect(cleared.body).toMatchObject({ title: null, email: null, fullName: u.fullName, isActive: true });
+  });
+
   it('changes the own password with the current one; other sessions end', async () => {
     const u = await f.user();
     const other = await f.login(u.username, u.password);

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsDateString, IsIn, IsOptional, IsString, IsUUID, Length, Matches, MaxLength } from 'class-validator';
 import { ROLES } from '../access/roles.js';
 import { PageQuery } from '../common/pagination.js';
+import { Omittable } from '../common/validation.js';
 import { AGENCY_LEVELS } from './agency.entity.js';
 
 export const AGENCY_CODE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -29,15 +30,15 @@ export class CreateAgencyRequest {
 
 export class UpdateAgencyRequest {
   @ApiPropertyOptional({ pattern: AGENCY_CODE_PATTERN.source })
-  @IsOptional()
+  @Omittable()
   @IsString()
   @Matches(AGENCY_CODE_PATTERN, { message: 'must be 1-64 letters, digits, dots, hyphens or underscores' })
   code?: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 300) name?: string;
+  @ApiPropertyOptional() @Omittable() @IsString() @Length(1, 300) name?: string;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'Move the agency (and its subtree) under another parent.' })
-  @IsOptional()
+  @Omittable()
   @IsUUID()
   parentId?: string;
 }

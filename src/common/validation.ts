@@ -1,4 +1,5 @@
 import { ArgumentMetadata, Injectable, PipeTransform, ValidationError, ValidationPipe } from '@nestjs/common';
+import { ValidateIf } from 'class-validator';
 import { Errors, FieldError } from './errors.js';
 import { normalizeText } from './text.js';
 
@@ -63,3 +64,10 @@ export function createValidationPipe(): ValidationPipe {
     exceptionFactory: (errors) => Errors.validation(flattenValidationErrors(errors)),
   });
 }
+
+/**
+ * For PATCH fields that may be left out but have no null value (a name, a flag): unlike
+ * `@IsOptional()`, which lets `null` through to the service (and the NOT NULL column), `null` is
+ * validated like any other value and refused with the field named.
+ */
+export const Omittable = (): PropertyDecorator => ValidateIf((_object: object, value: unknown) => value !== undefined);

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsEmail, IsNotEmpty, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
 import { ROLES } from '../access/roles.js';
 import { PageQuery } from '../common/pagination.js';
+import { Omittable } from '../common/validation.js';
 import { PASSWORD_MAX, PASSWORD_MIN } from './passwords.js';
 
 export const USERNAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{2,63}$/;
@@ -88,10 +89,10 @@ export class CreateUserRequest {
 }
 
 export class UpdateUserRequest {
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) fullName?: string;
+  @ApiPropertyOptional() @Omittable() @IsString() @Length(1, 200) fullName?: string;
   @ApiPropertyOptional({ nullable: true, type: String }) @IsOptional() @IsString() @Length(1, 200) title?: string | null;
   @ApiPropertyOptional({ nullable: true, type: String }) @IsOptional() @IsEmail() @MaxLength(254) email?: string | null;
-  @ApiPropertyOptional({ description: 'Deactivating a user ends all their sessions.' }) @IsOptional() @IsBoolean() isActive?: boolean;
+  @ApiPropertyOptional({ description: 'Deactivating a user ends all their sessions.' }) @Omittable() @IsBoolean() isActive?: boolean;
   @ApiPropertyOptional({ format: 'password', description: 'Admin password reset; ends all sessions.' })
   @IsOptional()
   @IsString()
