@@ -55,6 +55,11 @@ describe('agencies, memberships, delegations and cross-agency isolation', () => 
       expect((await t.http.get(`/api/v1/agencies/${child.id}`).set(bearer(otherSupervisor.token))).status).toBe(404);
       await t.http.patch(`/api/v1/agencies/${unit.id}`).set(bearer(admin)).send({ parentId: otherProvince.id }).expect(200);
       expect((await t.http.get(`/api/v1/agencies/${child.id}`).set(bearer(otherSupervisor.token))).status).toBe(200);
+      // The move is in the agency's trail, and the old province's supervisor lost the subtree.
+      const [moved] = await t.db.query<{ changes: unknown }[]>(`SELECT changes FROM audit_events WHERE entity_id = $1 AND action = 'agency.updated'`, [unit.id]);
+      expect(moved.changes).toEqual({ parentId: { old: department.id, new: otherProvince.id } });
+      const oldSupervisor = await f.user({ [province.id]: ['supervisor'] });
+      expect((await t.http.get(`/api/v1/agencies/${child.id}`).set(bearer(oldSupervisor.token))).status).toBe(404);
     });
 
     it('refuses null for the name, code and parent of an agency (400 naming the field)', async () => {

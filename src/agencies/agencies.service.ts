@@ -148,7 +148,8 @@ export class AgenciesService {
         await this.db.query(`UPDATE agencies SET path = $1 || substr(path, $3) WHERE path LIKE $2`, [newPath, escapeLike(oldPath) + '%', oldPath.length + 1]);
         a.parentId = parent.id;
         a.path = newPath;
-        this.access.invalidatePaths();
+        // Cached paths are forgotten once the move is visible to other requests.
+        this.db.afterCommit(() => this.access.invalidatePaths());
       }
       const saved = await this.db.repo(Agency).save(a);
       const changes = diffFields(before, saved, ['code', 'name', 'parentId']);
