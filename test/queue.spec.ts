@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Reflector } from '@nestjs/core';
 import type { DiscoveryService, MetadataScanner } from '@nestjs/core';
-import { JobQueue, OutboxRelay } from '../src/queue/job-queue.js';
+import { JobQueue, OutboxRelay, Queues } from '../src/queue/job-queue.js';
 import { JobRegistry } from '../src/queue/job-registry.js';
 import { createTestApp, TestApp } from './support/app.js';
 import { Fixtures } from './support/fixtures.js';
@@ -64,6 +64,19 @@ describe('job outbox and queue', () => {
       await until(async () => !(await exists(t, session)));
       // The row is cleared once the job settled.
       await until(async () => (await outboxRows(t, jobId)).length === 0);
+
+      // The same id enqueued again later is the same unit of work: it is not run a second time,
+      // neither by the relay nor by the reconciliation, and its row is cleared.
+      const again = await expiredSession(t, userId);
+      await t.db.transaction(() => t.app.get(JobQueue).enqueue('identity.purge-expired-sessions', {}, { jobId }));
+      await t.flushOutbox();
+      await t.app.get(OutboxRelay).reconcile(0);
+      expect(await outboxRows(t, jobId)).toHaveLength(0);
+      await new Promise((r) => setTimeout(r, 500));
+      expect(await exists(t, again)).toBe(true);
+      const job = await t.app.get(Queues).get('maintenance').getJob(jobId);
+      expect(job?.attemptsMade).toBe(1);
+      await t.db.query('DELETE FROM auth_sessions WHERE id = $1', [again]);
     });
   });
 
@@ -71,10 +84,13 @@ describe('job outbox and queue', () => {
     let redis: TestRedis;
     let t: TestApp;
     let userId: string;
+    let admin: string;
     beforeAll(async () => {
       redis = await TestRedis.start();
       t = await createTestApp({ REDIS_URL: redis.url, REDIS_PREFIX: `q-${randomUUID().slice(0, 8)}` });
-      userId = (await new Fixtures(t).user()).id;
+      const f = new Fixtures(t);
+      userId = (await f.user()).id;
+      admin = await f.adminToken();
     });
     afterAll(async () => {
       await t.close();
@@ -93,6 +109,13 @@ describe('job outbox and queue', () => {
       expect(row.attempts).toBeGreaterThanOrEqual(1);
       expect(row.last_error).toBeTruthy();
       expect(await exists(t, session)).toBe(true);
+      // Operators still get the status: the queues unreachable, the job waiting in the outbox.
+      const status = await t.http.get('/api/v1/admin/queues').set('Authorization', `Bearer ${admin}`);
+      expect(status.status).toBe(200);
+      expect(status.body.queues.every((q: { counts: unknown }) => q.counts === null)).toBe(true);
+      expect(status.body.outbox.pending).toBeGreaterThanOrEqual(1);
+      const retry = await t.http.post('/api/v1/admin/queues/maintenance/failed/retry').set('Authorization', `Bearer ${admin}`);
+      expect(retry.status).toBe(503);
 
       await redis.resume();
       await until(async () => {

@@ -1,11 +1,11 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import { Queues } from '../queue/job-queue.js';
+import { Queues, withTimeout } from '../queue/job-queue.js';
 
 const JOB_STATES = ['waiting', 'active', 'delayed', 'failed', 'completed', 'prioritized', 'waiting-children'] as const;
 
-/** Prometheus metrics of this process: HTTP latency by route, queue depths, outbox backlog, Node defaults. */
+/** Prometheus metrics of this process: HTTP latency by route, queue depths, Node defaults. */
 @Injectable()
 export class MetricsService implements OnModuleInit {
   readonly registry = new Registry();
@@ -31,10 +31,7 @@ export class MetricsService implements OnModuleInit {
         this.reset();
         for (const [name, q] of queues.all()) {
           try {
-            const counts = await Promise.race([
-              q.getJobCounts(...JOB_STATES),
-              new Promise<never>((_, rej) => setTimeout(() => rej(new Error('timeout')), 1000)),
-            ]);
+            const counts = await withTimeout(q.getJobCounts(...JOB_STATES), 1000);
             for (const s of JOB_STATES) this.set({ queue: name, state: s }, counts[s] ?? 0);
           } catch {
             /* Redis down: the gauge is absent for this scrape; /health/ready says why. */

@@ -16,7 +16,8 @@ export interface EnqueueOptions {
 
 const REDIS_TIMEOUT_MS = 3000;
 
-function withTimeout<T>(p: Promise<T>, ms = REDIS_TIMEOUT_MS): Promise<T> {
+/** Rejects when Redis has not answered within `ms` (BullMQ would otherwise wait for a reconnect). */
+export function withTimeout<T>(p: Promise<T>, ms = REDIS_TIMEOUT_MS): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const t = setTimeout(() => reject(new Error(`Redis did not answer within ${ms} ms`)), ms);
     p.then(

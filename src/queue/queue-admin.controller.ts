@@ -6,9 +6,9 @@ import { Errors } from '../common/errors.js';
 import { ApiProblems, Operation } from '../common/openapi.js';
 import { Database } from '../database/database.js';
 import { CurrentUser } from '../identity/auth.decorators.js';
-import { Queues } from './job-queue.js';
+import { Queues, withTimeout } from './job-queue.js';
 import { QUEUES, QueueName } from './jobs.js';
-import { FailedJobView, QueuesStatusView, RetryFailedQuery, RetryFailedResult } from './queue-admin.dto.js';
+import { FailedJobView, QueuesStatusView, QueueView, RetryFailedQuery, RetryFailedResult } from './queue-admin.dto.js';
 
 function assertAdmin(p: Principal): void {
   if (!p.isAdmin) throw Errors.forbidden('Only the system administrator manages the job queues.');
@@ -31,29 +31,30 @@ export class QueueAdminController {
   @ApiProblems(401, 403)
   async status(@CurrentUser() p: Principal): Promise<QueuesStatusView> {
     assertAdmin(p);
-    const queues = [];
-    for (const [name, q] of this.queues.all()) {
-      try {
-        const c = await q.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed');
-        const failed = await q.getFailed(0, 9);
-        queues.push({
-          name,
-          counts: { waiting: c.waiting ?? 0, active: c.active ?? 0, delayed: c.delayed ?? 0, failed: c.failed ?? 0, completed: c.completed ?? 0 },
-          recentFailures: failed.map(
-            (j): FailedJobView => ({
-              name: j.name,
-              jobId: j.id ?? '',
-              failedReason: j.failedReason ?? '',
-              attemptsMade: j.attemptsMade,
-              data: j.data as Record<string, unknown>,
-              failedAt: j.finishedOn ? new Date(j.finishedOn).toISOString() : null,
-            }),
-          ),
-        });
-      } catch {
-        queues.push({ name, counts: null, recentFailures: [] });
-      }
-    }
+    // Each queue answers within the Redis timeout, or is reported unreachable (counts null).
+    const queues = await Promise.all(
+      this.queues.all().map(async ([name, q]): Promise<QueueView> => {
+        try {
+          const [c, failed] = await withTimeout(Promise.all([q.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed'), q.getFailed(0, 9)]));
+          return {
+            name,
+            counts: { waiting: c.waiting ?? 0, active: c.active ?? 0, delayed: c.delayed ?? 0, failed: c.failed ?? 0, completed: c.completed ?? 0 },
+            recentFailures: failed.map(
+              (j): FailedJobView => ({
+                name: j.name,
+                jobId: j.id ?? '',
+                failedReason: j.failedReason ?? '',
+                attemptsMade: j.attemptsMade,
+                data: j.data as Record<string, unknown>,
+                failedAt: j.finishedOn ? new Date(j.finishedOn).toISOString() : null,
+              }),
+            ),
+          };
+        } catch {
+          return { name, counts: null, recentFailures: [] };
+        }
+      }),
+    );
     const [o] = await this.db.query<{ pending: number; dispatched: number; oldest: Date | null; last_error: string | null }[]>(
       `SELECT count(*) FILTER (WHERE dispatched_at IS NULL)::int AS pending,
               count(*) FILTER (WHERE dispatched_at IS NOT NULL)::int AS dispatched,
@@ -76,11 +77,25 @@ export class QueueAdminController {
   async retry(@CurrentUser() p: Principal, @Param('queue') name: string, @Query() q: RetryFailedQuery): Promise<RetryFailedResult> {
     assertAdmin(p);
     if (!(QUEUES as readonly string[]).includes(name)) throw Errors.notFound('Queue');
-    const failed = await this.queues.get(name as QueueName).getFailed(0, (q.limit ?? 100) - 1);
-    for (const job of failed) await job.retry('failed');
+    const failed = await withTimeout(this.queues.get(name as QueueName).getFailed(0, (q.limit ?? 100) - 1)).catch(() => {
+      throw Errors.unavailable('Redis');
+    });
+    // Redis may go away half-way: the event records the jobs actually sent back.
+    const retried: string[] = [];
+    let interrupted = false;
+    for (const job of failed) {
+      try {
+        await withTimeout(job.retry('failed'));
+        retried.push(job.id!);
+      } catch {
+        interrupted = true;
+        break;
+      }
+    }
     await this.db.transaction(() =>
-      this.audit.record({ action: 'queue.failed_retried', entityType: 'queue', entityId: null, agencyId: null, changes: { queue: name, retried: failed.length, jobIds: failed.map((j) => j.id) } }),
+      this.audit.record({ action: 'queue.failed_retried', entityType: 'queue', entityId: null, agencyId: null, changes: { queue: name, retried: retried.length, jobIds: retried } }),
     );
-    return { retried: failed.length };
+    if (interrupted) throw Errors.unavailable('Redis');
+    return { retried: retried.length };
   }
 }
