@@ -1,6 +1,7 @@
 import { createTestApp, TestApp } from './support/app.js';
 import { bearer, Fixtures } from './support/fixtures.js';
-import { docx } from './documents/samples.js';
+import { createDocument, makeEffective, uploadFile } from './documents/helpers.js';
+import { docx, pdf } from './documents/samples.js';
 import { API, code, newDraft, procedureContent, toEffective, until, workflow, Workflow, WorkflowCast, workflowCast } from './workflow/helpers.js';
 
 /** Citizens and staff take the current public documents without signing in. */
@@ -13,6 +14,8 @@ describe('public documents (no sign-in)', () => {
   let formCode: string;
   let formBytes: Buffer;
   let formId: string;
+  let internalCode: string;
+  let manualCode: string;
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -40,8 +43,14 @@ describe('public documents (no sign-in)', () => {
     expect(up.status).toBe(201);
     await toEffective(w, c, form.body.openDraft.id);
 
-    // An internal procedure (no TTHC code) and a procedure still in draft are not public.
-    await t.http.post(`${API}/documents`).set(bearer(c.drafter.token)).send({ agencyId: c.agency.id, type: 'procedure', code: code('QTNB'), title: 'Quy trình nội bộ', content: procedureContent() });
+    // Not public even in force: an internal procedure (no TTHC code) and a manual.
+    internalCode = code('QTNB');
+    const internal = await createDocument(t, c.drafter, { agencyId: c.agency.id, type: 'procedure', code: internalCode, title: 'Quy trình nội bộ', content: procedureContent() });
+    await makeEffective(t, internal.draftId);
+    manualCode = code('ST');
+    const manual = await createDocument(t, c.drafter, { agencyId: c.agency.id, type: 'manual', code: manualCode, title: 'Sổ tay chất lượng' });
+    expect((await uploadFile(t, c.drafter, manual.draftId, 'Sổ tay.pdf', pdf(manualCode), 'source')).status).toBe(201);
+    await makeEffective(t, manual.draftId);
   });
   afterAll(() => t.close());
 
@@ -81,7 +90,17 @@ describe('public documents (no sign-in)', () => {
     expect(pdf.headers['content-type']).toBe('application/pdf');
   });
 
-  it('never serves drafts, internal procedures, other codes or withdrawn documents', async () => {
+  it('never serves internal procedures, types that are not public, or another agency\'s documents', async () => {
+    for (const k of [internalCode, manualCode]) {
+      expect((await t.http.get(`${API}/public/agencies/${agencyCode}/documents/${k}`)).status).toBe(404);
+      for (const variant of ['source', 'controlled']) expect((await t.http.get(`${API}/public/agencies/${agencyCode}/documents/${k}/file?variant=${variant}`)).status).toBe(404);
+    }
+    expect((await t.http.get(`${API}/public/agencies/${c.other.code}/documents/${encodeURIComponent(formCode)}`)).status).toBe(404);
+    expect((await t.http.get(`${API}/public/agencies/${c.other.code}/documents/${encodeURIComponent(formCode)}/file?variant=source`)).status).toBe(404);
+    expect((await t.http.get(`${API}/public/agencies/${c.other.code}/documents`)).body.items).toEqual([]);
+  });
+
+  it('never serves drafts, other codes or withdrawn documents', async () => {
     const draftOnly = await t.http.post(`${API}/documents`).set(bearer(c.drafter.token)).send({ agencyId: c.agency.id, type: 'procedure', code: code('QT'), tthcCode: '1.001194', title: 'Chưa ban hành', content: procedureContent() });
     expect((await t.http.get(`${API}/public/agencies/${agencyCode}/documents/${draftOnly.body.code}`)).status).toBe(404);
     expect((await t.http.get(`${API}/public/agencies/${agencyCode}/documents/NO-SUCH`)).status).toBe(404);
