@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { LegalChange } from '../src/legal-changes/legal-change.entities.js';
 import { LegalChangeRunner } from '../src/legal-changes/legal-change-runner.js';
+import { LEGAL_CHANGE_BATCH_SIZE } from '../src/legal-changes/legal-change-queue.js';
 import { LegalChangeSweep } from '../src/legal-changes/legal-change-sweep.js';
 import { RevisionsService } from '../src/documents/revisions.service.js';
 import { Queues } from '../src/queue/job-queue.js';
@@ -122,6 +123,40 @@ describe('legal changes: queued work survives Redis and worker failures', () => 
     }
   });
 
+  it(`fans out in batches of ${LEGAL_CHANGE_BATCH_SIZE} documents, one job each`, async () => {
+    const prefix = `${process.env.EISO_TEST_REDIS_PREFIX}_lcbatch_${randomUUID().slice(0, 6)}`;
+    // No workers: the batches are run by hand below (and the drafts are not rendered).
+    const posting = await createTestApp({ REDIS_PREFIX: prefix }, { workers: false });
+    try {
+      const old = await legalDocument(posting, admin, { year: 2014 });
+      const next = await legalDocument(posting, admin, { year: 2024 });
+      const n = LEGAL_CHANGE_BATCH_SIZE + 1;
+      const docs: string[] = [];
+      for (let i = 0; i < n; i += 10) {
+        const chunk = await Promise.all(Array.from({ length: Math.min(10, n - i) }, () => effectiveProcedure(posting, cast.drafter, cast.agency.id, [{ legalDocumentId: old.id }])));
+        docs.push(...chunk.map((p) => p.id));
+      }
+      const res = await postChange(posting, admin, old.id, { kind: 'replaced', byLegalDocumentId: next.id, effectiveFrom: '2024-07-01' });
+      const changeId = res.body.changeId;
+      const runner = posting.app.get(LegalChangeRunner);
+      expect(await runner.fanOut(changeId)).toEqual({ total: n, batches: 2 });
+      const sizes = await posting.db.query<{ batch_no: number; n: number }[]>(
+        'SELECT batch_no, count(*)::int AS n FROM legal_change_items WHERE change_id = $1 GROUP BY batch_no ORDER BY batch_no',
+        [changeId],
+      );
+      expect(sizes).toEqual([{ batch_no: 0, n: LEGAL_CHANGE_BATCH_SIZE }, { batch_no: 1, n: 1 }]);
+      const jobs = await posting.db.query<{ job_id: string }[]>(`SELECT job_id FROM job_outbox WHERE name = 'legal.change.batch' AND job_id LIKE $1 ORDER BY job_id`, [`legal-change_${changeId}_b%`]);
+      expect(jobs.map((j) => j.job_id)).toEqual([`legal-change_${changeId}_b0`, `legal-change_${changeId}_b1`]);
+      expect(await runner.runBatch(changeId, 1)).toEqual({ finished: 1, failed: 0, retrying: 0 });
+      expect(await progress(posting, admin, changeId)).toMatchObject({ status: 'running', total: n, processed: 1 });
+      expect(await runner.runBatch(changeId, 0)).toEqual({ finished: LEGAL_CHANGE_BATCH_SIZE, failed: 0, retrying: 0 });
+      expect(await progress(posting, admin, changeId)).toMatchObject({ status: 'completed', total: n, processed: n, failed: 0 });
+      expect((await draftsPerDocument(posting, docs)).every((d) => d === 1)).toBe(true);
+    } finally {
+      await posting.close();
+    }
+  }, 120_000);
+
   it('the sweep queues again the fan-out and the batches whose jobs were lost', async () => {
     const prefix = `${process.env.EISO_TEST_REDIS_PREFIX}_lcsweep_${randomUUID().slice(0, 6)}`;
     const posting = await createTestApp({ REDIS_PREFIX: prefix }, { workers: false });
@@ -153,7 +188,9 @@ describe('legal changes: queued work survives Redis and worker failures', () => 
       const c = await citedBy(1);
       const healthy = (await postChange(posting, admin, c.old.id, { kind: 'replaced', byLegalDocumentId: c.next.id, effectiveFrom: '2024-07-01' })).body.changeId;
       await posting.flushOutbox();
-      const swept = await sweep.sweep({ stuckAfterMs: 0 });
+      // These three have not moved for an hour (other test files' changes, running meanwhile, are fresh: not swept).
+      await posting.db.query(`UPDATE legal_changes SET updated_at = now() - interval '1 hour' WHERE id = ANY($1::uuid[])`, [[lostFanout, lostBatch, healthy]]);
+      const swept = await sweep.sweep();
       expect(swept).toEqual({ fanouts: 1, batches: 1 });
       const rows = await posting.db.query<{ id: string; round: number; fanout_job_id: string }[]>('SELECT id, round, fanout_job_id FROM legal_changes WHERE id = ANY($1::uuid[])', [[lostFanout, lostBatch, healthy]]);
       const byId = new Map(rows.map((r) => [r.id, r]));
