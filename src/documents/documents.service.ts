@@ -3,7 +3,7 @@ import { Principal } from '../access/principal.js';
 import { AuditService, diffFields } from '../audit/audit.service.js';
 import { Errors, FieldError } from '../common/errors.js';
 import { Cursor, pageLimit, toPage } from '../common/pagination.js';
-import { foldVietnamese } from '../common/text.js';
+import { escapeLike, foldVietnamese } from '../common/text.js';
 import { Database } from '../database/database.js';
 import { DocumentAccess } from './document-access.js';
 import { DocumentFlags } from './document-flags.service.js';
@@ -58,10 +58,6 @@ function rowToDocument(r: DocumentRow): Document {
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   });
-}
-
-function escapeLike(s: string): string {
-  return s.replace(/[\\%_]/g, '\\$&');
 }
 
 /** Search terms: folded (no accents, lower case), split on spaces, at most 8. */

@@ -2,9 +2,10 @@ import { Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { Errors } from '../common/errors.js';
 import { Cursor, Page, pageLimit, toPage } from '../common/pagination.js';
-import { foldVietnamese } from '../common/text.js';
+import { escapeLike } from '../common/text.js';
 import { Database } from '../database/database.js';
 import { codeKey } from '../documents/document-types.js';
+import { searchTerms } from '../documents/documents.service.js';
 import { RevisionFilesService } from '../documents/revision-files.service.js';
 import { RevisionsService } from '../documents/revisions.service.js';
 import { PublicAgencyView, PublicDocumentQuery, PublicDocumentView } from './public.dto.js';
@@ -71,10 +72,11 @@ export class PublicDocumentsService {
       params.push(codeKey(q.procedureCode));
       sql += ` AND p.code_key = $${params.length}`;
     }
-    // Every word must appear in the code or title, ignoring accents and case.
-    for (const word of foldVietnamese(q.q ?? '').split(/\s+/).filter(Boolean)) {
-      params.push(`%${word.replace(/[\\%_]/g, '\\$&')}%`);
-      sql += ` AND search_fold(d.code || ' ' || d.title) LIKE $${params.length}`;
+    // Every word must appear in the code or title, ignoring accents and case (search_text is the
+    // stored, trigram-indexed search_fold(code || ' ' || title), as in the register).
+    for (const term of searchTerms(q.q)) {
+      params.push(`%${escapeLike(term)}%`);
+      sql += ` AND d.search_text LIKE $${params.length}`;
     }
     if (after) {
       params.push(after[0], after[1]);
