@@ -15,13 +15,11 @@
  * Uses its own database (eiso_bench_render on DATABASE_URL's server, recreated) and an s3rver in
  * its own process; Redis from REDIS_URL (prefix eiso-bench-render, emptied at the end).
  */
-import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { PDFDocument, StandardFonts } from 'pdf-lib';
 import pg from 'pg';
 import { createHttpApp } from '../src/bootstrap/http-app.js';
 import { prepareRuntime } from '../src/bootstrap/prepare.js';
@@ -36,6 +34,7 @@ import { RenditionModelBuilder } from '../src/renditions/rendition-model.builder
 import { contentObjectKey } from '../src/storage/object-keys.js';
 import { ObjectStorage } from '../src/storage/object-storage.js';
 import { arg, BENCH_ADMIN_PASSWORD, benchDatabaseUrl, Client } from './api-process.js';
+import { mib, row, runChild, startS3, textPdf } from './support.js';
 
 type Scenario = 'procedure20' | 'stamp200';
 const SCENARIOS: Scenario[] = ['procedure20', 'stamp200'];
@@ -57,19 +56,7 @@ interface Result {
   warnings: string[];
 }
 
-const mib = (b: number) => Math.round((b / 1024 / 1024) * 10) / 10;
 const rssMiB = () => Math.round(process.memoryUsage().rss / 1024 / 1024);
-
-async function textSource(pages: number): Promise<Uint8Array> {
-  const doc = await PDFDocument.create();
-  const font = await doc.embedFont(StandardFonts.Helvetica);
-  for (let p = 1; p <= pages; p++) {
-    const page = doc.addPage([595.28, 841.89]);
-    page.drawText(`Annex, page ${p} of ${pages}`, { x: 72, y: 780, size: 14, font });
-    for (let l = 0; l < 45; l++) page.drawText(`Line ${l + 1}: the quick brown fox jumps over the lazy dog ${p * 100 + l}`, { x: 72, y: 750 - l * 15, size: 10, font });
-  }
-  return doc.save();
-}
 
 function procedureContent(steps: number): Record<string, unknown> {
   return {
@@ -165,7 +152,7 @@ async function runScenario(scenario: Scenario, iterations: number, s3Endpoint: s
       const form = await drafter.ok('POST', '/documents', { agencyId: dept.id, type: 'form', code: `BM-${tag}`, title: 'Phụ lục hồ sơ kỹ thuật', procedureId: proc.id });
       revisionId = form.openDraft.id;
       const body = new FormData();
-      body.append('file', new Blob([await textSource(200)], { type: 'application/pdf' }), 'Phụ lục.pdf');
+      body.append('file', new Blob([await textPdf(200, 'Annex')], { type: 'application/pdf' }), 'Phụ lục.pdf');
       const res = await fetch(`${base}/api/v1/revisions/${revisionId}/files?role=source`, { method: 'POST', headers: { Authorization: `Bearer ${drafter.token}` }, body });
       if (res.status !== 201) throw new Error(`upload ${res.status} ${await res.text()}`);
     }
@@ -215,24 +202,6 @@ async function runScenario(scenario: Scenario, iterations: number, s3Endpoint: s
   }
 }
 
-function spawn(args: string[]): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = fork(fileURLToPath(import.meta.url), ['--child', ...args], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    child.once('message', (m) => resolve(m as Result));
-    child.once('error', reject);
-    child.once('exit', (code) => code !== 0 && reject(new Error(`scenario ${args.join(' ')} exited with ${code}`)));
-  });
-}
-
-async function startS3(dir: string): Promise<{ endpoint: string; stop(): void }> {
-  const child = fork(join(dirname(fileURLToPath(import.meta.url)), 's3-server.js'), [dir, BUCKET], { stdio: 'ignore' });
-  const endpoint = await new Promise<string>((resolve, reject) => {
-    child.once('message', (m: { endpoint: string }) => resolve(m.endpoint));
-    child.once('exit', (code) => reject(new Error(`s3rver exited (${code})`)));
-  });
-  return { endpoint, stop: () => child.kill('SIGTERM') };
-}
-
 async function recreateDatabase(): Promise<void> {
   const admin = new pg.Client({ connectionString: benchDatabaseUrl('postgres') });
   await admin.connect();
@@ -252,26 +221,15 @@ async function main(): Promise<void> {
   }
   const iterations = Number(arg('iterations') ?? 5);
   const dir = mkdtempSync(join(tmpdir(), 'eiso-bench-render-job-'));
-  const s3 = await startS3(join(dir, 's3'));
+  const s3 = await startS3(join(dir, 's3'), BUCKET);
   try {
     await recreateDatabase();
     console.log(`Render job bench: model from PostgreSQL + render + S3 store + record, ${iterations} timed jobs per scenario after a warm-up, one process per scenario`);
     console.log('scenario      pages  output MiB  ms/job  build  render  store  pages/s  RSS before  peak RSS MiB');
     for (const scenario of SCENARIOS) {
-      const r = await spawn([`--scenario=${scenario}`, `--iterations=${iterations}`, `--s3=${s3.endpoint}`, `--data=${join(dir, scenario)}`]);
+      const r = await runChild<Result>(fileURLToPath(import.meta.url), [`--scenario=${scenario}`, `--iterations=${iterations}`, `--s3=${s3.endpoint}`, `--data=${join(dir, scenario)}`]);
       console.log(
-        [
-          scenario.padEnd(12),
-          String(r.pages).padStart(6),
-          String(r.outputMiB).padStart(11),
-          String(r.msPerJob).padStart(7),
-          String(r.msBuild).padStart(6),
-          String(r.msRender).padStart(7),
-          String(r.msStore).padStart(6),
-          String(r.pagesPerSecond).padStart(8),
-          String(r.rssBeforeMiB).padStart(11),
-          String(r.peakRssMiB).padStart(13),
-        ].join(' '),
+        row([scenario, r.pages, r.outputMiB, r.msPerJob, r.msBuild, r.msRender, r.msStore, r.pagesPerSecond, r.rssBeforeMiB, r.peakRssMiB], [12, 6, 11, 7, 6, 7, 6, 8, 11, 13]),
       );
       if (r.warnings.length) console.log(`  warnings: ${r.warnings.join('; ')}`);
     }

@@ -10,24 +10,17 @@
  *   npm run bench:render
  *   npm run bench:render -- --iterations=10
  */
-import { fork } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { deflateSync } from 'node:zlib';
-import {
-  concatTransformationMatrix,
-  drawObject,
-  PDFDocument,
-  PDFName,
-  popGraphicsState,
-  pushGraphicsState,
-  StandardFonts,
-} from 'pdf-lib';
+import { concatTransformationMatrix, drawObject, PDFDocument, PDFName, popGraphicsState, pushGraphicsState } from 'pdf-lib';
 import { renderRevisionPdf } from '../src/rendering/index.js';
 import { sampleProcedureModel } from '../src/rendering/sample-models.js';
+import { arg } from './api-process.js';
+import { mib, row, runChild, textPdf } from './support.js';
 
 type Scenario = 'procedure20' | 'stamp200text' | 'stamp200scan';
 const SCENARIOS: Scenario[] = ['procedure20', 'stamp200text', 'stamp200scan'];
@@ -44,13 +37,6 @@ interface ScenarioResult {
   warnings: string[];
 }
 
-function arg(name: string): string | undefined {
-  const hit = process.argv.find((a) => a === `--${name}` || a.startsWith(`--${name}=`));
-  return hit === undefined ? undefined : (hit.split('=')[1] ?? 'true');
-}
-
-const mib = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
-
 /** Steps giving a ~20-page procedure rendition (found once, outside the timing). */
 async function stepsFor20Pages(): Promise<number> {
   let steps = 100;
@@ -60,19 +46,6 @@ async function stepsFor20Pages(): Promise<number> {
     steps = Math.max(10, Math.round((steps * 20) / pageCount) + (pageCount < 20 ? 1 : -1));
   }
   return steps;
-}
-
-async function textSource(pages: number): Promise<Uint8Array> {
-  const doc = await PDFDocument.create();
-  const font = await doc.embedFont(StandardFonts.Helvetica);
-  for (let p = 1; p <= pages; p++) {
-    const page = doc.addPage([595.28, 841.89]);
-    page.drawText(`Decision annex, page ${p} of ${pages}`, { x: 72, y: 780, size: 14, font });
-    for (let l = 0; l < 45; l++) {
-      page.drawText(`Line ${l + 1}: the quick brown fox jumps over the lazy dog ${p * 100 + l}`, { x: 72, y: 750 - l * 15, size: 10, font });
-    }
-  }
-  return doc.save();
 }
 
 /** A scan-like page: 150 dpi grey image (white paper, dark "text lines"), Flate-compressed. */
@@ -142,15 +115,6 @@ async function runScenario(scenario: Scenario, iterations: number, sourceFile: s
   };
 }
 
-function spawnScenario(args: string[]): Promise<ScenarioResult> {
-  return new Promise((resolve, reject) => {
-    const child = fork(fileURLToPath(import.meta.url), ['--child', ...args], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    child.once('message', (m) => resolve(m as ScenarioResult));
-    child.once('error', reject);
-    child.once('exit', (code) => code !== 0 && reject(new Error(`scenario ${args.join(' ')} exited with ${code}`)));
-  });
-}
-
 async function main(): Promise<void> {
   if (arg('child')) {
     const result = await runScenario(arg('scenario') as Scenario, Number(arg('iterations')), arg('source'), Number(arg('steps')));
@@ -161,7 +125,7 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'eiso-bench-render-'));
   try {
     const steps20 = await stepsFor20Pages();
-    writeFileSync(join(dir, 'text.pdf'), await textSource(200));
+    writeFileSync(join(dir, 'text.pdf'), await textPdf(200, 'Decision annex'));
     writeFileSync(join(dir, 'scan.pdf'), await scanSource(200));
     const plan: Record<Scenario, string[]> = {
       procedure20: [`--steps=${steps20}`],
@@ -171,18 +135,8 @@ async function main(): Promise<void> {
     console.log(`Rendering bench: ${iterations} timed renders per scenario after one warm-up, one process per scenario`);
     console.log('scenario       pages  source MiB  output MiB  ms/render  pages/s  peak RSS MiB');
     for (const scenario of SCENARIOS) {
-      const r = await spawnScenario([`--scenario=${scenario}`, `--iterations=${iterations}`, ...plan[scenario]]);
-      console.log(
-        [
-          scenario.padEnd(13),
-          String(r.pages).padStart(6),
-          String(r.sourceMiB).padStart(11),
-          String(r.outputMiB).padStart(11),
-          String(r.msPerRender).padStart(10),
-          String(r.pagesPerSecond).padStart(8),
-          String(r.peakRssMiB).padStart(13),
-        ].join(' '),
-      );
+      const r = await runChild<ScenarioResult>(fileURLToPath(import.meta.url), [`--scenario=${scenario}`, `--iterations=${iterations}`, ...plan[scenario]]);
+      console.log(row([scenario, r.pages, r.sourceMiB, r.outputMiB, r.msPerRender, r.pagesPerSecond, r.peakRssMiB], [13, 6, 11, 11, 10, 8, 13]));
       if (r.warnings.length > 0) console.log(`  warnings: ${r.warnings.join('; ')}`);
     }
   } finally {

@@ -10,18 +10,17 @@
  *
  * The API uses its own database (eiso_bench_storage on DATABASE_URL's server, recreated each run).
  */
-import { fork } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pipeline } from 'node:stream/promises';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { S3ObjectStorage } from '../src/storage/s3-object-storage.js';
 import { BENCH_ADMIN_PASSWORD, benchDatabaseUrl, Client, numArg, rssOf, startApi } from './api-process.js';
+import { startS3 } from './support.js';
 
 const DB = 'eiso_bench_storage';
 const BUCKET = 'eiso-bench';
@@ -43,15 +42,6 @@ async function writeFile(path: string, bytes: number): Promise<string> {
   }
   await pipeline(chunks, ws);
   return hash.digest('hex');
-}
-
-async function startS3(dir: string): Promise<{ endpoint: string; stop(): void }> {
-  const child = fork(join(dirname(fileURLToPath(import.meta.url)), 's3-server.js'), [dir, BUCKET], { stdio: 'ignore' });
-  const endpoint = await new Promise<string>((resolve, reject) => {
-    child.once('message', (m: { endpoint: string }) => resolve(m.endpoint));
-    child.once('exit', (code) => reject(new Error(`s3rver exited (${code})`)));
-  });
-  return { endpoint, stop: () => child.kill('SIGTERM') };
 }
 
 function uploadThroughApi(base: string, token: string, revisionId: string, path: string, size: number): Promise<{ status: number; body: string }> {
