@@ -8,7 +8,7 @@ import { Queues } from '../src/queue/job-queue.js';
 import { createTestApp, TestApp } from './support/app.js';
 import { bearer, Fixtures, TestAgency, TestUser } from './support/fixtures.js';
 import { TestRedis } from './support/services.js';
-import { activeFlags, AgencyCast, agencyCast, API, effectiveProcedure, finished, legalDocument, postChange, procedureContent, progress, revisionsOf } from './legal-changes-helpers.js';
+import { activeFlags, AgencyCast, agencyCast, API, effectiveProcedure, finished, legalDocument, postChange, procedureContent, progress, revisionsOf, vnDate } from './legal-changes-helpers.js';
 
 /** The change's drafts as the database has them: revision rows created for each document after the change. */
 async function draftsPerDocument(t: TestApp, documentIds: string[]): Promise<number[]> {
@@ -123,10 +123,10 @@ describe('legal changes: queued work survives Redis and worker failures', () => 
     }
   });
 
-  it(`fans out in batches of ${LEGAL_CHANGE_BATCH_SIZE} documents, one job each`, async () => {
+  it(`fans out in batches of ${LEGAL_CHANGE_BATCH_SIZE} documents, one job each; flags are due LEGAL_CHANGE_DUE_DAYS after posting`, async () => {
     const prefix = `${process.env.EISO_TEST_REDIS_PREFIX}_lcbatch_${randomUUID().slice(0, 6)}`;
     // No workers: the batches are run by hand below (and the drafts are not rendered).
-    const posting = await createTestApp({ REDIS_PREFIX: prefix }, { workers: false });
+    const posting = await createTestApp({ REDIS_PREFIX: prefix, LEGAL_CHANGE_DUE_DAYS: '7' }, { workers: false });
     try {
       const old = await legalDocument(posting, admin, { year: 2014 });
       const next = await legalDocument(posting, admin, { year: 2024 });
@@ -152,6 +152,8 @@ describe('legal changes: queued work survives Redis and worker failures', () => 
       expect(await runner.runBatch(changeId, 0)).toEqual({ finished: LEGAL_CHANGE_BATCH_SIZE, failed: 0, retrying: 0 });
       expect(await progress(posting, admin, changeId)).toMatchObject({ status: 'completed', total: n, processed: n, failed: 0 });
       expect((await draftsPerDocument(posting, docs)).every((d) => d === 1)).toBe(true);
+      // Effective in the past: due 7 days after the change was posted.
+      expect((await activeFlags(posting, docs[0])).map((f) => f.due_on)).toEqual([vnDate(7)]);
     } finally {
       await posting.close();
     }
