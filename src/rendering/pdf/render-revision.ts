@@ -27,7 +27,7 @@ import {
   revisionTrackingPage,
   typeHeading,
 } from './sections.js';
-import { copySourcePages, readSourcePdf } from './source-pages.js';
+import { copySourcePages, describe, readSourcePdf, sourceUnreadable } from './source-pages.js';
 import { drawBoxHeader, drawCompactHeader, drawFooter, drawWatermark, PageStamp, SOURCE_BAND_HEIGHT } from './stamps.js';
 import { TextPainter } from './text.js';
 import {
@@ -61,8 +61,7 @@ export async function renderRevisionPdf(model: RenditionModel): Promise<Renditio
   } catch (err) {
     if (!source) throw err;
     // Objects copied from the source broke the output: render again without them.
-    const reason = err instanceof Error ? err.message.split('\n')[0].slice(0, 200) : String(err);
-    return compose(model, undefined, `source_pdf_unreadable: the source PDF was not appended (${reason})`);
+    return compose(model, undefined, sourceUnreadable(describe(err)));
   }
 }
 

@@ -12,6 +12,11 @@ export interface CopiedSource {
   warning?: string;
 }
 
+/** The warning of a rendition made without its source PDF's pages. */
+export function sourceUnreadable(reason: string): string {
+  return `source_pdf_unreadable: the source PDF was not appended (${reason})`;
+}
+
 /** Reads the source bytes (a loader's rejection propagates). */
 export async function readSourcePdf(source: SourcePdf): Promise<Uint8Array> {
   return typeof source === 'function' ? source() : source;
@@ -19,10 +24,7 @@ export async function readSourcePdf(source: SourcePdf): Promise<Uint8Array> {
 
 /** Copies every page of `bytes` into `target` (not yet added to it). */
 export async function copySourcePages(target: PDFDocument, bytes: Uint8Array): Promise<CopiedSource> {
-  const unreadable = (reason: string): CopiedSource => ({
-    pages: [],
-    warning: `source_pdf_unreadable: the source PDF was not appended (${reason})`,
-  });
+  const unreadable = (reason: string): CopiedSource => ({ pages: [], warning: sourceUnreadable(reason) });
   if (!hasPdfHeader(bytes)) return unreadable('no %PDF header');
   let source: PDFDocument;
   try {
@@ -54,7 +56,8 @@ function assertUsablePage(page: PDFPage, n: number): void {
   if (!ok) throw new Error(`page ${n} has no usable page box`);
 }
 
-function describe(err: unknown): string {
+/** The first line of an error's message, at most 200 characters. */
+export function describe(err: unknown): string {
   const message = err instanceof Error ? err.message : String(err);
   return message.split('\n')[0].slice(0, 200);
 }

@@ -4,12 +4,10 @@
  * repeated on every page and long rows break across pages. Every page has a header line (the
  * `headerLines`, and "Trang X/Y") and an optional footer; an optional diagonal watermark.
  */
-import { PDFDocument, rgb } from 'pdf-lib';
-import { embedFonts, TextCleaner } from './fonts.js';
+import { rgb } from 'pdf-lib';
 import { A4, FlowLayout, TableCell, TableColumn } from './layout.js';
 import { applyMetadata } from './metadata.js';
 import { drawFooter, drawWatermark, pageLabel } from './stamps.js';
-import { TextPainter } from './text.js';
 import type { DateInput } from '../rendition-model.js';
 import { toInstant } from './vn-format.js';
 
@@ -47,12 +45,9 @@ const MARGINS = { top: 64, right: 40, bottom: 52, left: 50 } as const;
 const RULE = rgb(0.35, 0.35, 0.35);
 
 export async function renderTablePdf(o: TablePdfOptions): Promise<TablePdfResult> {
-  const doc = await PDFDocument.create({ updateMetadata: false });
-  const fonts = await embedFonts(doc);
-  const cleaner = new TextCleaner(fonts);
-  const painter = new TextPainter(fonts, cleaner);
   const pageSize: [number, number] = o.landscape ? [A4[1], A4[0]] : A4;
-  const layout = await FlowLayout.create({ doc, painter, pageSize, margins: MARGINS, fontSize: 10 });
+  const layout = await FlowLayout.create({ pageSize, margins: MARGINS, fontSize: 10 });
+  const { doc, painter } = layout;
 
   layout.paragraph(o.title, { size: 14, bold: true, align: 'center', spaceAfter: 2 });
   if (o.subtitle) layout.paragraph(o.subtitle, { size: 10.5, align: 'center', spaceAfter: 4 });
@@ -84,6 +79,6 @@ export async function renderTablePdf(o: TablePdfOptions): Promise<TablePdfResult
     date: o.metadata?.date ? toInstant(o.metadata.date) : new Date(Date.UTC(2000, 0, 1)),
     custom: o.metadata?.custom,
   });
-  const warning = cleaner.warning();
+  const warning = painter.cleaner.warning();
   return { bytes: await doc.save(), pageCount: doc.getPageCount(), warnings: warning ? [warning] : [] };
 }
