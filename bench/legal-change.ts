@@ -24,6 +24,7 @@ import { ensureDatabaseExists, runMigrations } from '../src/database/prepare-dat
 import { LEGAL_CHANGE_BATCH_SIZE } from '../src/legal-changes/legal-change-queue.js';
 import { QUEUES } from '../src/queue/jobs.js';
 import { arg, benchDatabaseUrl, BENCH_ADMIN_PASSWORD, Client, numArg, rssOf, startApi } from './api-process.js';
+import { insertAgencyTree } from './support/agency-tree.js';
 
 const DB = 'eiso_bench_legal';
 
@@ -60,16 +61,7 @@ const CONTENT = (legalId: string) =>
 /** Agencies, their drafter and ISO secretary, two legal documents, and the citing procedures (effective, revision 1). */
 async function generate(db: pg.Client, size: Size): Promise<{ oldId: string; newId: string }> {
   const t0 = performance.now();
-  await db.query(`
-    INSERT INTO agencies (id, code, name, level, parent_id, path)
-    VALUES (md5('lb-agency-0')::uuid, 'LB-P', 'UBND tỉnh Bench', 'province', NULL, '/' || md5('lb-agency-0')::uuid || '/')`);
-  await db.query(
-    `INSERT INTO agencies (id, code, name, level, parent_id, path)
-     SELECT md5('lb-agency-' || i)::uuid, 'LB-' || lpad(i::text, 4, '0'), 'Cơ quan ' || i, 'department', md5('lb-agency-0')::uuid,
-            '/' || md5('lb-agency-0')::uuid || '/' || md5('lb-agency-' || i)::uuid || '/'
-       FROM generate_series(1, $1::int) AS i`,
-    [size.agencies],
-  );
+  await insertAgencyTree(db, { key: 'lb-agency', code: 'LB', count: size.agencies });
   await db.query(
     `INSERT INTO users (id, username, full_name, password_hash)
      SELECT md5('lb-user-' || r || '-' || i)::uuid, 'lb-' || r || '-' || i, CASE r WHEN 'd' THEN 'Người soạn thảo ' ELSE 'Thư ký ISO ' END || i, 'x'

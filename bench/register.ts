@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { ensureDatabaseExists, runMigrations } from '../src/database/prepare-database.js';
 import { arg, benchDatabaseUrl, BENCH_ADMIN_PASSWORD, Client, numArg, startApi, stats, Stats, time } from './api-process.js';
+import { insertAgencyTree } from './support/agency-tree.js';
 
 const DB = 'eiso_bench_register';
 
@@ -43,16 +44,7 @@ async function generate(client: pg.Client, size: Size): Promise<void> {
   const perDoc = Math.max(1, Math.floor(size.revisions / size.documents));
   const t0 = Date.now();
   await client.query(`INSERT INTO users (id, username, full_name, password_hash) VALUES (md5('bench-author')::uuid, 'bench-author', 'Người soạn thảo', 'x') ON CONFLICT DO NOTHING`);
-  await client.query(`
-    INSERT INTO agencies (id, code, name, level, parent_id, path)
-    VALUES (md5('bench-agency-0')::uuid, 'BENCH-P', 'UBND tỉnh Bench', 'province', NULL, '/' || md5('bench-agency-0')::uuid || '/')`);
-  await client.query(
-    `INSERT INTO agencies (id, code, name, level, parent_id, path)
-     SELECT md5('bench-agency-' || i)::uuid, 'BENCH-' || lpad(i::text, 4, '0'), 'Cơ quan ' || i, 'department', md5('bench-agency-0')::uuid,
-            '/' || md5('bench-agency-0')::uuid || '/' || md5('bench-agency-' || i)::uuid || '/'
-       FROM generate_series(1, $1::int) AS i`,
-    [size.agencies],
-  );
+  await insertAgencyTree(client, { key: 'bench-agency', code: 'BENCH', count: size.agencies });
   // Document n belongs to agency 1 + n % agencies; k is its index in the agency. Every 10 documents:
   // 6 procedures, 3 forms of the first procedure of their ten, 1 manual/decision/other.
   const common = `
