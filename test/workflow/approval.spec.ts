@@ -310,7 +310,7 @@ describe('workflow: approval path, sign-offs, separation of duties', () => {
     expect((await w.revision(c.head, d.revisionId)).body.state).toBe('pending_approval');
   });
 
-  it('a move that fails at its last write (the notice) leaves nothing behind: state, sign-off, history, audit, render request', async () => {
+  it('every move that fails at its last write (the notice) leaves nothing behind: state, sign-off, history, audit, render request', async () => {
     const d = await newProcedure(t, c);
     const trace = async () => ({
       revision: (await t.db.query<unknown[]>(`SELECT state, number, version FROM revisions WHERE id = $1`, [d.revisionId]))[0],
@@ -333,7 +333,11 @@ describe('workflow: approval path, sign-offs, separation of duties', () => {
     };
 
     await failing(d.revisionId, () => w.submit(c.drafter, d.revisionId));
-    await toPendingApproval(w, c, d.revisionId);
+    expect((await w.submit(c.drafter, d.revisionId)).status).toBe(200);
+    await failing(d.revisionId, () => w.check(c.secretary, d.revisionId));
+    await failing(d.revisionId, () => w.reviewReturn(c.secretary, d.revisionId, 'Bổ sung thành phần hồ sơ'));
+    expect((await w.check(c.secretary, d.revisionId)).status).toBe(200);
+    await failing(d.revisionId, () => w.ret(c.head, d.revisionId, 'Xem lại thời hạn'));
     await failing(d.revisionId, () => w.approve(c.head, d.revisionId));
     expect((await w.approve(c.head, d.revisionId)).body.state).toBe('effective');
     await failing(d.id, () => w.withdraw(c.head, d.id, 'Bãi bỏ'));
