@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Response } from 'express';
 import { AccessService } from '../access/access.service.js';
 import { Principal } from '../access/principal.js';
+import { AgenciesService } from '../agencies/agencies.service.js';
 import { Errors } from '../common/errors.js';
 import { Cursor, pageLimit } from '../common/pagination.js';
 import { parseTimeRange } from '../common/time-range.js';
@@ -67,6 +68,7 @@ export class DocumentHistoryService {
   constructor(
     private readonly db: Database,
     private readonly access: AccessService,
+    private readonly agencies: AgenciesService,
     private readonly documentAccess: DocumentAccess,
     private readonly revisions: RevisionsService,
   ) {}
@@ -189,15 +191,10 @@ export class DocumentHistoryService {
     await this.documentAccess.assertReadHistory(p, document.agencyId);
     await this.access.assert(p, 'audit.read', document.agencyId, 'Document');
     const revs = await this.db.query<{ id: string; number: number | null; state: RevisionState }[]>('SELECT id, number, state FROM revisions WHERE document_id = $1', [document.id]);
-    const next = await this.db.query<{ next: number }[]>('SELECT coalesce(max(number), 0) + 1 AS next FROM revisions WHERE document_id = $1', [document.id]);
-    const numbers = new Map(revs.map((r) => [r.id, r.number ?? (OPEN_STATES.includes(r.state) ? Number(next[0].next) : null)]));
-    const agencies = await this.db.query<{ id: string; name: string; depth: number }[]>(
-      `SELECT a.id, a.name, array_length(string_to_array(trim(both '/' from a.path), '/'), 1) AS depth
-         FROM agencies a
-        WHERE a.id = ANY(string_to_array(trim(both '/' from (SELECT path FROM agencies WHERE id = $1)), '/')::uuid[])
-        ORDER BY depth`,
-      [document.agencyId],
-    );
+    // An open revision will get the number after the highest one assigned.
+    const next = Math.max(0, ...revs.map((r) => r.number ?? 0)) + 1;
+    const numbers = new Map(revs.map((r) => [r.id, r.number ?? (OPEN_STATES.includes(r.state) ? next : null)]));
+    const agencies = await this.agencies.lineage(document.agencyId);
     const own = agencies.find((a) => a.id === document.agencyId);
     return {
       document,

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AgenciesModule } from '../agencies/agencies.module.js';
 import { DocumentsModule } from '../documents/documents.module.js';
 import { DocumentHistoryService } from './document-history.service.js';
 import { DocumentHistoryController, RevisionDiffController } from './history.controller.js';
@@ -10,7 +11,7 @@ import { RevisionDiffService } from './revision-diff.service.js';
  * PDF). The enriched revision list (GET /documents/{id}/revisions) lives in DocumentsModule.
  */
 @Module({
-  imports: [DocumentsModule],
+  imports: [AgenciesModule, DocumentsModule],
   controllers: [RevisionDiffController, DocumentHistoryController],
   providers: [RevisionDiffService, DocumentHistoryService],
 })
