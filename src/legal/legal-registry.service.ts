@@ -6,7 +6,7 @@ import { Errors, FieldError } from '../common/errors.js';
 import { Cursor, Page, pageLimit, toPage } from '../common/pagination.js';
 import { isUuid } from '../common/params.js';
 import { RequestContexts } from '../common/request-context.js';
-import { foldVietnamese, nfc } from '../common/text.js';
+import { escapeLike, foldVietnamese, nfc } from '../common/text.js';
 import { Database } from '../database/database.js';
 import {
   CreateLegalDocumentRequest,
@@ -94,10 +94,6 @@ function dateCursor(cursor: string | undefined): [string, string] | null {
     throw Errors.validation([{ field: 'cursor', message: 'is not a cursor returned by this list' }]);
   }
   return after as [string, string] | null;
-}
-
-function escapeLike(s: string): string {
-  return s.replace(/[\\%_]/g, '\\$&');
 }
 
 /** The status a document's history gives it: the effect of its latest relation (by effective date, then recording order). */
