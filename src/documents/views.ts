@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { EntityTarget } from 'typeorm';
 import { Database } from '../database/database.js';
 import { renditionStatusesOf } from '../renditions/rendition-status.view.js';
 import { signOffViewsOf } from '../workflow/sign-off.view.js';
@@ -8,6 +9,9 @@ import type { DocumentView, FileView, FlagView, RevisionSummaryView, RevisionVie
 import { revisionDigest } from './revision-digest.js';
 
 const iso = (d: Date | string | null | undefined): string | null => (d ? new Date(d).toISOString() : null);
+
+/** The fields a revision's full view and its summary have in common. */
+type RevisionSummaryFields = Omit<RevisionSummaryView, 'transitions'>;
 
 export function revisionEtag(rev: Pick<Revision, 'id' | 'version'>): string {
   return `"${rev.id}:${rev.version}"`;
@@ -59,35 +63,32 @@ export function digestOf(rev: Pick<Revision, 'content' | 'changeSummary'>, files
 export class RevisionViews {
   constructor(private readonly db: Database) {}
 
-  async filesOf(revisionIds: string[]): Promise<Map<string, RevisionFile[]>> {
-    const out = new Map<string, RevisionFile[]>(revisionIds.map((id) => [id, []]));
+  /** Rows of a per-revision table for each of `revisionIds` (every id present), in one query, ordered by `orderBy` then id. */
+  private async byRevision<T extends { id: string; revisionId: string }>(entity: EntityTarget<T>, orderBy: string, revisionIds: string[]): Promise<Map<string, T[]>> {
+    const out = new Map<string, T[]>(revisionIds.map((id) => [id, []]));
     if (!revisionIds.length) return out;
-    const files = await this.db
-      .repo(RevisionFile)
-      .createQueryBuilder('f')
-      .where('f.revision_id IN (:...ids)', { ids: revisionIds })
-      .orderBy('f.created_at', 'ASC')
-      .addOrderBy('f.id', 'ASC')
+    const rows = await this.db
+      .repo(entity)
+      .createQueryBuilder('x')
+      .where('x.revision_id IN (:...ids)', { ids: revisionIds })
+      .orderBy(`x.${orderBy}`, 'ASC')
+      .addOrderBy('x.id', 'ASC')
       .getMany();
-    for (const f of files) out.get(f.revisionId)!.push(f);
+    for (const r of rows) out.get(r.revisionId)!.push(r);
     return out;
+  }
+
+  /** The files of revisions in one query, oldest first. */
+  filesOf(revisionIds: string[]): Promise<Map<string, RevisionFile[]>> {
+    return this.byRevision(RevisionFile, 'created_at', revisionIds);
   }
 
   /** The state histories of revisions in one query, oldest first. */
   async transitionsOf(revisionIds: string[]): Promise<Map<string, TransitionView[]>> {
-    const out = new Map<string, TransitionView[]>(revisionIds.map((id) => [id, []]));
-    if (!revisionIds.length) return out;
-    const rows = await this.db
-      .repo(RevisionTransition)
-      .createQueryBuilder('t')
-      .where('t.revision_id IN (:...ids)', { ids: revisionIds })
-      .orderBy('t.at', 'ASC')
-      .addOrderBy('t.id', 'ASC')
-      .getMany();
-    for (const t of rows) {
-      out.get(t.revisionId)!.push({ from: t.fromState, to: t.toState, actorId: t.actorId, actorName: t.actorName, comment: t.comment, at: iso(t.at)! });
-    }
-    return out;
+    const rows = await this.byRevision(RevisionTransition, 'at', revisionIds);
+    return new Map(
+      [...rows].map(([id, ts]) => [id, ts.map((t) => ({ from: t.fromState, to: t.toState, actorId: t.actorId, actorName: t.actorName, comment: t.comment, at: iso(t.at)! }))]),
+    );
   }
 
   private async authorNames(ids: string[]): Promise<Map<string, string>> {
@@ -109,49 +110,57 @@ export class RevisionViews {
     return new Map(rows.map((r) => [r.document_id, Number(r.next)]));
   }
 
-  private async context(revs: Revision[]) {
+  /**
+   * What the full view and the summary of a revision share, built in batches: files, author
+   * names, the numbers open revisions will get, digests and sign-offs.
+   */
+  private async shared(revs: Revision[]): Promise<Map<string, RevisionSummaryFields>> {
     const open = revs.filter((r) => r.number === null && OPEN_STATES.includes(r.state));
     // Sequential: inside a transaction every query goes through the one connection.
     const files = await this.filesOf(revs.map((r) => r.id));
     const names = await this.authorNames(revs.map((r) => r.authorId));
     const next = await this.nextNumbers(open.map((r) => r.documentId));
-    const number = (r: Revision) => (r.number !== null ? r.number : OPEN_STATES.includes(r.state) ? (next.get(r.documentId) ?? null) : null);
-    const signOffs = await signOffViewsOf(this.db, revs.map((r) => ({ id: r.id, digest: digestOf(r, files.get(r.id) ?? []) })));
-    return { files, names, number, signOffs };
+    const digests = new Map(revs.map((r) => [r.id, digestOf(r, files.get(r.id) ?? [])]));
+    const signOffs = await signOffViewsOf(this.db, revs.map((r) => ({ id: r.id, digest: digests.get(r.id)! })));
+    return new Map(
+      revs.map((r) => [
+        r.id,
+        {
+          id: r.id,
+          number: r.number !== null ? r.number : OPEN_STATES.includes(r.state) ? (next.get(r.documentId) ?? null) : null,
+          numberAssigned: r.number !== null,
+          state: r.state,
+          changeSummary: r.changeSummary,
+          authorId: r.authorId,
+          authorName: names.get(r.authorId) ?? null,
+          basedOnRevisionId: r.basedOnRevisionId,
+          version: r.version,
+          digest: digests.get(r.id)!,
+          effectiveFrom: iso(r.effectiveFrom),
+          approvedAt: iso(r.approvedAt),
+          effectiveAt: iso(r.effectiveAt),
+          supersededAt: iso(r.supersededAt),
+          obsoleteAt: iso(r.obsoleteAt),
+          createdAt: iso(r.createdAt)!,
+          updatedAt: iso(r.updatedAt)!,
+          files: (files.get(r.id) ?? []).map(toFileView),
+          signOffs: signOffs.get(r.id) ?? [],
+        },
+      ]),
+    );
   }
 
   async full(revs: Revision[]): Promise<RevisionView[]> {
-    const { files, names, number, signOffs } = await this.context(revs);
-    const renditions = await renditionStatusesOf(this.db, revs.map((r) => ({ id: r.id, state: r.state, digest: digestOf(r, files.get(r.id) ?? []) })));
-    return revs.map((r) => {
-      const fs = files.get(r.id) ?? [];
-      return {
-        id: r.id,
-        documentId: r.documentId,
-        agencyId: r.agencyId,
-        number: number(r),
-        numberAssigned: r.number !== null,
-        state: r.state,
-        content: r.content,
-        changeSummary: r.changeSummary,
-        authorId: r.authorId,
-        authorName: names.get(r.authorId) ?? null,
-        basedOnRevisionId: r.basedOnRevisionId,
-        version: r.version,
-        etag: revisionEtag(r),
-        digest: digestOf(r, fs),
-        effectiveFrom: iso(r.effectiveFrom),
-        approvedAt: iso(r.approvedAt),
-        effectiveAt: iso(r.effectiveAt),
-        supersededAt: iso(r.supersededAt),
-        obsoleteAt: iso(r.obsoleteAt),
-        createdAt: iso(r.createdAt)!,
-        updatedAt: iso(r.updatedAt)!,
-        files: fs.map(toFileView),
-        signOffs: signOffs.get(r.id) ?? [],
-        rendition: renditions.get(r.id)!,
-      };
-    });
+    const shared = await this.shared(revs);
+    const renditions = await renditionStatusesOf(this.db, revs.map((r) => ({ id: r.id, state: r.state, digest: shared.get(r.id)!.digest })));
+    return revs.map((r) => ({
+      ...shared.get(r.id)!,
+      documentId: r.documentId,
+      agencyId: r.agencyId,
+      content: r.content,
+      etag: revisionEtag(r),
+      rendition: renditions.get(r.id)!,
+    }));
   }
 
   async one(rev: Revision): Promise<RevisionView> {
@@ -159,32 +168,8 @@ export class RevisionViews {
   }
 
   async summaries(revs: Revision[]): Promise<RevisionSummaryView[]> {
-    const { files, names, number, signOffs } = await this.context(revs);
+    const shared = await this.shared(revs);
     const transitions = await this.transitionsOf(revs.map((r) => r.id));
-    return revs.map((r) => {
-      const fs = files.get(r.id) ?? [];
-      return {
-        id: r.id,
-        number: number(r),
-        numberAssigned: r.number !== null,
-        state: r.state,
-        changeSummary: r.changeSummary,
-        authorId: r.authorId,
-        authorName: names.get(r.authorId) ?? null,
-        basedOnRevisionId: r.basedOnRevisionId,
-        digest: digestOf(r, fs),
-        effectiveFrom: iso(r.effectiveFrom),
-        approvedAt: iso(r.approvedAt),
-        effectiveAt: iso(r.effectiveAt),
-        supersededAt: iso(r.supersededAt),
-        obsoleteAt: iso(r.obsoleteAt),
-        createdAt: iso(r.createdAt)!,
-        files: fs.map(toFileView),
-        signOffs: signOffs.get(r.id) ?? [],
-        transitions: transitions.get(r.id) ?? [],
-        version: r.version,
-        updatedAt: iso(r.updatedAt)!,
-      };
-    });
+    return revs.map((r) => ({ ...shared.get(r.id)!, transitions: transitions.get(r.id) ?? [] }));
   }
 }
