@@ -1,4 +1,4 @@
-import { Controller, Get, Req, Res } from '@nestjs/common';
+import { applyDecorators, Controller, Get, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Principal } from '../access/principal.js';
@@ -19,7 +19,7 @@ const PDF_HEADERS = {
 };
 
 /** The controlled-copy PDF of a revision, rendered by the render queue (never in the request). */
-export const RENDITION_RESPONSES = [
+const RENDITION_RESPONSES = applyDecorators(
   ApiProduces('application/pdf', 'application/json'),
   ApiOkResponse({ description: 'The controlled copy (streamed).', content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } }, headers: PDF_HEADERS }),
   ApiResponse({
@@ -32,13 +32,7 @@ export const RENDITION_RESPONSES = [
   ApiResponse({ status: 304, description: 'If-None-Match matched the ETag.' }),
   ApiHeader({ name: 'Range', required: false, description: 'bytes=start-end (one range).' }),
   ApiHeader({ name: 'If-None-Match', required: false }),
-];
-
-export function applyAll(decorators: MethodDecorator[]): MethodDecorator {
-  return (target, key, descriptor) => {
-    for (const d of decorators) d(target, key, descriptor);
-  };
-}
+);
 
 @ApiTags('revisions')
 @ApiBearerAuth()
@@ -56,7 +50,7 @@ export class RenditionsController {
       'after a 10-minute cool-down, see Retry-After). The effective revision needs document.read, any other state document.readDrafts (404 otherwise). ' +
       'Downloads of the effective revision are recorded (file.downloaded).',
   )
-  @applyAll(RENDITION_RESPONSES)
+  @RENDITION_RESPONSES
   @ApiProblems(401, 404, 416, 503)
   async get(@CurrentUser() p: Principal, @IdParam('id') id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     await this.renditions.respond(p, id, req, res);
