@@ -1,5 +1,8 @@
+import pg from 'pg';
+import { ensureDatabaseExists, runMigrations } from '../src/database/prepare-database.js';
+import { AdminSeeder } from '../src/identity/admin-seeder.js';
 import { bearer, Fixtures, TestUser } from './support/fixtures.js';
-import { createTestApp, TestApp } from './support/app.js';
+import { createTestApp, TestApp, testEnv } from './support/app.js';
 
 describe('identity: login, refresh rotation, logout, throttling', () => {
   let t: TestApp;
@@ -167,5 +170,48 @@ describe('identity: login, refresh rotation, logout, throttling', () => {
     await t.http.get('/api/v1/me').set(bearer(u.token)).expect(200);
     expect((await t.http.get('/api/v1/me').set(bearer(other.token))).status).toBe(401);
     await f.login(u.username, 'a-brand-new-password');
+  });
+});
+
+describe('first start: the administrator account', () => {
+  // An empty database of its own (the shared one already has users).
+  const url = new URL(testEnv().DATABASE_URL!);
+  url.pathname = `${url.pathname}_seed`;
+  const databaseUrl = url.toString();
+  let t: TestApp | null = null;
+
+  afterAll(async () => {
+    await t?.close();
+    const admin = new URL(databaseUrl);
+    admin.pathname = '/postgres';
+    const client = new pg.Client({ connectionString: admin.toString() });
+    await client.connect();
+    await client.query(`DROP DATABASE IF EXISTS "${url.pathname.slice(1)}" WITH (FORCE)`).finally(() => client.end());
+  });
+
+  it('without ADMIN_PASSWORD, creates admin with a generated password printed once on the console', async () => {
+    await ensureDatabaseExists(databaseUrl);
+    await runMigrations({ databaseUrl, nodeEnv: 'test' });
+    const printed: string[] = [];
+    const write = process.stdout.write.bind(process.stdout);
+    process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+      printed.push(String(chunk));
+      return (write as (...a: unknown[]) => boolean)(chunk, ...rest);
+    }) as typeof process.stdout.write;
+    try {
+      t = await createTestApp({ DATABASE_URL: databaseUrl, ADMIN_PASSWORD: undefined }, { workers: false });
+    } finally {
+      process.stdout.write = write;
+    }
+    const password = /password: (\S+)/.exec(printed.join(''))?.[1];
+    expect(password).toBeTruthy();
+    const login = await t.http.post('/api/v1/auth/login').send({ username: 'admin', password });
+    expect(login.status).toBe(200);
+    expect(login.body.user).toMatchObject({ username: 'admin', isAdmin: true });
+    const [event] = await t.db.query<{ actor_name: string; changes: unknown }[]>(`SELECT actor_name, changes FROM audit_events WHERE action = 'user.created'`);
+    expect(event).toMatchObject({ actor_name: 'system', changes: { username: { old: null, new: 'admin' }, isAdmin: { old: null, new: true } } });
+    // Later starts leave the account (and its password) alone and print nothing.
+    expect(await t.app.get(AdminSeeder).ensureAdmin()).toEqual({ created: false, generatedPassword: undefined });
+    expect(Number((await t.db.query<{ n: string }[]>('SELECT count(*) AS n FROM users'))[0].n)).toBe(1);
   });
 });
