@@ -1,5 +1,5 @@
 import type { NoticeInput } from '../notifications/notifications.service.js';
-import { formatDateShort } from '../rendering/index.js';
+import { formatDateShort, formatRevisionNumber } from '../rendering/pdf/vn-format.js';
 
 /** What a notice names: the document and the revision (lần ban hành). */
 export interface NoticeSubject {
@@ -11,7 +11,7 @@ export interface NoticeSubject {
   number: number;
 }
 
-const lan = (n: number) => `lần ban hành ${String(n).padStart(2, '0')}`;
+const lan = (n: number) => `lần ban hành ${formatRevisionNumber(n)}`;
 const name = (s: NoticeSubject) => `${s.code} "${s.title}"`;
 const head = (s: NoticeSubject) => `${s.code} ${s.title} (${lan(s.number)})`;
 
