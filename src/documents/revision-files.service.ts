@@ -45,10 +45,14 @@ export class RevisionFilesService {
     private readonly controlledCopies: RenditionDelivery,
   ) {}
 
-  private async assertDraftWithRoom(revision: Revision, role: FileRole): Promise<void> {
+  private assertDraft(revision: Revision): void {
     if (revision.state !== 'draft') {
       throw Errors.conflict('revision_not_draft', `Files can only be changed on a draft; this revision is ${revision.state}.`, { state: revision.state });
     }
+  }
+
+  private async assertDraftWithRoom(revision: Revision, role: FileRole): Promise<void> {
+    this.assertDraft(revision);
     if (role === 'source') {
       const existing = await this.db.query<{ id: string }[]>(`SELECT id FROM revision_files WHERE revision_id = $1 AND role = 'source'`, [revision.id]);
       if (existing.length) {
@@ -143,9 +147,7 @@ export class RevisionFilesService {
       const locked = await this.revisions.lockRevision(revisionId);
       const file = await this.db.repo(RevisionFile).findOneBy({ id: fileId, revisionId });
       if (!file) throw Errors.notFound('File');
-      if (locked.state !== 'draft') {
-        throw Errors.conflict('revision_not_draft', `Files can only be changed on a draft; this revision is ${locked.state}.`, { state: locked.state });
-      }
+      this.assertDraft(locked);
       await this.db.repo(RevisionFile).delete({ id: file.id });
       await this.audit.record({
         action: 'file.removed',
