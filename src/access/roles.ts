@@ -42,7 +42,3 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
 
 /** Roles whose grant covers the agency's whole subtree (a supervisor of the Sở KH&CN sees every agency below). */
 export const SUBTREE_ROLES: readonly Role[] = ['admin', 'supervisor'];
-
-export function isRole(x: string): x is Role {
-  return (ROLES as readonly string[]).includes(x);
-}

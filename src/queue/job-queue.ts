@@ -5,7 +5,7 @@ import type { JobsOptions, Queue } from 'bullmq';
 import { AppConfig } from '../config/app-config.js';
 import { Database } from '../database/database.js';
 import { JobOutboxEntry } from './job-outbox.entity.js';
-import { JOBS, JobName, JobSpec, QUEUES, QueueName, safeJobId } from './jobs.js';
+import { JOBS, JobName, jobSpec, JobSpec, QUEUES, QueueName, safeJobId } from './jobs.js';
 
 export interface EnqueueOptions {
   /** The job's identity: the same id is one unit of work, run once. */
@@ -157,7 +157,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       );
       let sent = 0;
       for (const row of rows) {
-        const spec = JOBS[row.name as JobName] as JobSpec | undefined;
+        const spec = jobSpec(row.name);
         try {
           if (!spec) throw new Error(`unknown job ${row.name}`);
           await withTimeout(this.queues.get(spec.queue).add(row.name, row.data, jobOptions(spec, row.jobId, row.runAt)));
@@ -189,7 +189,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
         [graceMs, this.config.redisPrefix],
       );
       for (const row of rows) {
-        const spec = JOBS[row.name as JobName] as JobSpec | undefined;
+        const spec = jobSpec(row.name);
         if (!spec) continue;
         const queue = this.queues.get(spec.queue);
         const job = await withTimeout(queue.getJob(row.jobId));

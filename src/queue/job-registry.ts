@@ -52,10 +52,6 @@ export class JobRegistry implements OnModuleInit {
     this.logger.debug(`${this.handlers.size} job handlers registered`);
   }
 
-  has(name: string): boolean {
-    return this.handlers.has(name);
-  }
-
   async dispatch(job: Job): Promise<unknown> {
     const handler = this.handlers.get(job.name);
     if (!handler) throw new UnrecoverableError(`no handler for job ${job.name}`);
