@@ -1,8 +1,8 @@
-import { createTestApp, TestApp } from './support/app.js';
-import { bearer, Fixtures } from './support/fixtures.js';
-import { createDocument, makeEffective, uploadFile } from './documents/helpers.js';
+import type { TestApp } from './support/app.js';
+import { bearer } from './support/fixtures.js';
+import { binary, createDocument, makeEffective, uploadFile } from './documents/helpers.js';
 import { docx, pdf } from './documents/samples.js';
-import { API, code, newDraft, procedureContent, toEffective, until, workflow, Workflow, WorkflowCast, workflowCast } from './workflow/helpers.js';
+import { API, code, newDraft, procedureContent, toEffective, until, Workflow, WorkflowCast, workflowSuite } from './workflow/helpers.js';
 
 /** Citizens and staff take the current public documents without signing in. */
 describe('public documents (no sign-in)', () => {
@@ -18,9 +18,7 @@ describe('public documents (no sign-in)', () => {
   let manualCode: string;
 
   beforeAll(async () => {
-    t = await createTestApp();
-    c = await workflowCast(new Fixtures(t));
-    w = workflow(t);
+    ({ t, c, w } = await workflowSuite());
     agencyCode = c.agency.code;
 
     procedureCode = code('QT');
@@ -69,11 +67,7 @@ describe('public documents (no sign-in)', () => {
     const meta = await t.http.get(`${API}/public/agencies/${agencyCode}/documents/${encodeURIComponent(formCode)}`);
     expect(meta.status).toBe(200);
     expect(meta.body.files[0]).toMatchObject({ role: 'source', filename: 'Tờ khai.docx' });
-    const src = await t.http.get(`${API}/public/agencies/${agencyCode}/documents/${encodeURIComponent(formCode)}/file?variant=source`).buffer(true).parse((res, cb) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (b: Buffer) => chunks.push(b));
-      res.on('end', () => cb(null, Buffer.concat(chunks)));
-    });
+    const src = await t.http.get(`${API}/public/agencies/${agencyCode}/documents/${encodeURIComponent(formCode)}/file?variant=source`).buffer(true).parse(binary);
     expect(src.status).toBe(200);
     expect(Buffer.compare(src.body as Buffer, formBytes)).toBe(0);
     expect(src.headers['content-disposition']).toContain("filename*=UTF-8''T%E1%BB%9D%20khai.docx");

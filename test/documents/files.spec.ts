@@ -9,7 +9,7 @@ import { contentObjectKey } from '../../src/storage/object-keys.js';
 import { ObjectStorage } from '../../src/storage/object-storage.js';
 import { createTestApp, TestApp } from '../support/app.js';
 import { bearer, Fixtures } from '../support/fixtures.js';
-import { API, Cast, cast, code, createDocument, listen, makeEffective, repeatedChunks, streamUpload, uploadFile } from './helpers.js';
+import { API, binary, Cast, cast, code, createDocument, listen, makeEffective, repeatedChunks, streamUpload, uploadFile } from './helpers.js';
 import { compoundFile, docx, exe, odf, pdf, png, xlsx } from './samples.js';
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -18,14 +18,6 @@ const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 async function until(cond: () => boolean, ms: number): Promise<boolean> {
   for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 25))) if (cond()) return true;
   return cond();
-}
-
-/** supertest: collect the body as a Buffer whatever its type. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- superagent's parser hands over its raw response stream
-function binary(res: any, cb: (err: Error | null, body: Buffer) => void): void {
-  const parts: Buffer[] = [];
-  res.on('data', (c: Buffer) => parts.push(c));
-  res.on('end', () => cb(null, Buffer.concat(parts)));
 }
 
 function filenameStar(disposition: string): string {

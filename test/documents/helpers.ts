@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import type { Role } from '../../src/access/roles.js';
 import { RevisionsService } from '../../src/documents/revisions.service.js';
-import type { TestApp } from '../support/app.js';
+import { createTestApp, type TestApp } from '../support/app.js';
 import { bearer, Fixtures, TestAgency, TestUser, uniq } from '../support/fixtures.js';
 
 export const API = '/api/v1';
@@ -31,6 +31,28 @@ export async function cast(f: Fixtures): Promise<Cast> {
     f.user({ [other.id]: ['drafter'] }, { fullName: 'Đỗ Người Ngoài' }),
   ]);
   return { agency: department, other, drafter, secretary, staff, head, otherDrafter };
+}
+
+/** What a documents spec file works with: the app, fixtures and the cast. */
+export interface DocumentsSuite {
+  t: TestApp;
+  f: Fixtures;
+  c: Cast;
+}
+
+/** A test app (with `env` overrides) and its cast, for a spec file's beforeAll. */
+export async function documentsSuite(env: Record<string, string | undefined> = {}): Promise<DocumentsSuite> {
+  const t = await createTestApp(env);
+  const f = new Fixtures(t);
+  return { t, f, c: await cast(f) };
+}
+
+/** supertest: collect the body as a Buffer whatever its type (`.buffer(true).parse(binary)`). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- superagent's parser hands over its raw response stream
+export function binary(res: any, cb: (err: Error | null, body: Buffer) => void): void {
+  const parts: Buffer[] = [];
+  res.on('data', (c: Buffer) => parts.push(c));
+  res.on('end', () => cb(null, Buffer.concat(parts)));
 }
 
 export function code(prefix = 'QT'): string {

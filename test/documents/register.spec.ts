@@ -1,18 +1,14 @@
 import { DocumentFlags } from '../../src/documents/document-flags.service.js';
-import { createTestApp, TestApp } from '../support/app.js';
-import { bearer, Fixtures } from '../support/fixtures.js';
-import { API, Cast, cast, code, createDocument, makeEffective } from './helpers.js';
+import type { TestApp } from '../support/app.js';
+import { bearer, type Fixtures } from '../support/fixtures.js';
+import { API, Cast, code, createDocument, documentsSuite, makeEffective } from './helpers.js';
 
 describe('documents: the register', () => {
   let t: TestApp;
   let f: Fixtures;
   let c: Cast;
 
-  beforeAll(async () => {
-    t = await createTestApp();
-    f = new Fixtures(t);
-    c = await cast(f);
-  });
+  beforeAll(async () => ({ t, f, c } = await documentsSuite()));
   afterAll(() => t.close());
 
   it('creates a document with its first draft (revision 1) in one transaction, audited', async () => {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { RevisionsService } from '../../src/documents/revisions.service.js';
-import { createTestApp, TestApp } from '../support/app.js';
-import { bearer, Fixtures } from '../support/fixtures.js';
-import { API, Cast, cast, code, createDocument, makeEffective, uploadFile } from './helpers.js';
+import type { TestApp } from '../support/app.js';
+import { bearer, type Fixtures } from '../support/fixtures.js';
+import { API, Cast, code, createDocument, documentsSuite, makeEffective, uploadFile } from './helpers.js';
 import { pdf } from './samples.js';
 
 async function legalDocument(t: TestApp, number: string): Promise<string> {
@@ -21,11 +21,7 @@ describe('documents: revisions', () => {
   let f: Fixtures;
   let c: Cast;
 
-  beforeAll(async () => {
-    t = await createTestApp();
-    f = new Fixtures(t);
-    c = await cast(f);
-  });
+  beforeAll(async () => ({ t, f, c } = await documentsSuite()));
   afterAll(() => t.close());
 
   it('only one open revision per document (409), and a new draft copies the effective one without copying bytes', async () => {
