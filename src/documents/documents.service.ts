@@ -8,7 +8,7 @@ import { Database } from '../database/database.js';
 import { DocumentAccess } from './document-access.js';
 import { DocumentFlags } from './document-flags.service.js';
 import { Document, Revision } from './document.entities.js';
-import { DocumentType, RevisionState, codeKey } from './document-types.js';
+import { DocumentType, OPEN_STATES, RevisionState, codeKey } from './document-types.js';
 import type { CreateDocumentRequest, CurrentRevisionView, DocumentDetailView, DocumentListItem, DocumentListQuery, DocumentPage, UpdateDocumentRequest } from './documents.dto.js';
 import { RevisionsService } from './revisions.service.js';
 import { RenditionRequests } from '../renditions/rendition-requests.js';
@@ -265,7 +265,7 @@ export class DocumentsService {
               CASE WHEN o.id IS NULL THEN NULL ELSE (SELECT coalesce(max(x.number), 0) + 1 FROM revisions x WHERE x.document_id = d.id) END AS o_number
          FROM (SELECT d.* FROM documents d WHERE ${where.join(' AND ')} ORDER BY d.code_key, d.id LIMIT ${$(limit + 1)}) d
          LEFT JOIN revisions e ON e.document_id = d.id AND e.state = 'effective'
-         LEFT JOIN revisions o ON o.document_id = d.id AND o.state IN ('draft', 'in_review', 'pending_approval', 'approved') AND ${inDrafts}
+         LEFT JOIN revisions o ON o.document_id = d.id AND o.state = ANY(${$(OPEN_STATES)}::text[]) AND ${inDrafts}
         ORDER BY d.code_key, d.id`,
       params,
     );
