@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { PageQuery } from '../common/pagination.js';
+import { FILE_VARIANTS } from '../documents/documents.dto.js';
 
 /** Documents anyone may download: forms, the quality policy and objectives, administrative procedures. */
 export const PUBLIC_TYPES = ['form', 'procedure', 'quality_policy', 'quality_objectives'] as const;
@@ -47,8 +48,8 @@ export class PublicDocumentQuery extends PageQuery {
 }
 
 export class PublicFileQuery {
-  @ApiPropertyOptional({ enum: ['controlled', 'source'], default: 'controlled' })
+  @ApiPropertyOptional({ enum: FILE_VARIANTS, default: 'controlled' })
   @IsOptional()
-  @IsIn(['controlled', 'source'])
-  variant?: 'controlled' | 'source';
+  @IsIn(FILE_VARIANTS)
+  variant?: (typeof FILE_VARIANTS)[number];
 }
