@@ -260,6 +260,13 @@ describe('documents: files in object storage', () => {
     // Draft downloads are not recorded as taking a controlled document.
     const draftFiles = (await t.http.get(`${API}/revisions/${form.draftId}`).set(bearer(c.drafter.token))).body.files;
     await t.http.get(`${API}/revisions/${form.draftId}/files/${draftFiles[0].id}`).set(bearer(c.drafter.token)).expect(200);
+    // No effective revision yet: 404 for everyone, a plain not_found for staff.
+    for (const q of ['?variant=source', '?variant=controlled']) {
+      const staffRes = await t.http.get(`${API}/documents/${form.id}/current/file${q}`).set(bearer(c.staff.token));
+      expect([staffRes.status, staffRes.body.code]).toEqual([404, 'not_found']);
+      const drafterRes = await t.http.get(`${API}/documents/${form.id}/current/file${q}`).set(bearer(c.drafter.token));
+      expect([drafterRes.status, drafterRes.body.code]).toEqual([404, 'no_effective_revision']);
+    }
     await makeEffective(t, form.draftId);
     expect((await t.http.get(`${API}/documents/${form.id}/current/file?variant=source`).set(bearer(c.staff.token)).buffer(true).parse(binary)).body).toEqual(bytes);
     const ev = await t.db.query<{ actor_id: string; entity_id: string; changes: Record<string, unknown> }[]>(
@@ -275,6 +282,13 @@ describe('documents: files in object storage', () => {
       if (res.status === 202) expect(res.body.status).toBe('pending');
     }
     expect((await t.http.get(`${API}/documents/${form.id}/current/file?variant=original`).set(bearer(c.staff.token))).status).toBe(400);
+    // A new draft with another source file changes nothing of the current file.
+    const draft2 = await t.http.post(`${API}/documents/${form.id}/revisions`).set(bearer(c.drafter.token)).send({ changeSummary: 'Mẫu mới' });
+    await t.http.delete(`${API}/revisions/${draft2.body.id}/files/${draft2.body.files[0].id}`).set(bearer(c.drafter.token)).expect(204);
+    expect((await uploadFile(t, c.drafter, draft2.body.id, 'Tờ khai mới.docx', docx(randomUUID()), 'source')).status).toBe(201);
+    const still = await t.http.get(`${API}/documents/${form.id}/current/file?variant=source`).set(bearer(c.drafter.token)).buffer(true).parse(binary);
+    expect(Buffer.compare(still.body, bytes)).toBe(0);
+    expect(filenameStar(still.headers['content-disposition'])).toBe('Tờ khai.docx');
     await makeEffective(t, proc.draftId);
     const noSource = await t.http.get(`${API}/documents/${proc.id}/current/file?variant=source`).set(bearer(c.staff.token));
     expect(noSource.status).toBe(404);
