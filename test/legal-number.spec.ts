@@ -131,8 +131,9 @@ describe('CSV reader', () => {
       { fields: ['4', '5', '6'], line: 5 },
       { fields: ['7', '8', '9'], line: 6 },
     ]);
-    // Every split point gives the same records.
+    // Every split point gives the same records, and so does one character per chunk.
     for (let i = 1; i < text.length; i++) expect(parse([text.slice(0, i), text.slice(i)])).toEqual(whole);
+    expect(parse([...text])).toEqual(whole);
   });
 
   it('detects ";" and tab delimiters from the header', () => {

@@ -316,10 +316,13 @@ dòng ${m}",2014-01-01,2014-01-01\n${freshNumber()},decision,UBND,Ba ${m},2014-0
       const column = await importCsv(admin, `number,type,issuer,title,issuedOn,effectiveFrom,constructor\n${freshNumber()},decision,UBND,Tên ${m},2014-01-01,2014-01-01,x\n`);
       expect(column.status).toBe(400);
       expect(column.body.errors).toEqual([{ field: 'header[7]', message: expect.stringContaining('"constructor" is not a known column') }]);
-      // A huge unknown column title is not echoed back whole.
+      // A huge unknown column title is not echoed back whole; a header of thousands of columns is one error.
       const long = await importCsv(admin, `${'x'.repeat(100_000)},number\n1,2\n`);
       expect(long.status).toBe(400);
       expect(long.body.errors[0].message.length).toBeLessThan(200);
+      const wide = await importCsv(admin, `number,type,issuer,title,issuedOn,effectiveFrom${','.repeat(5000)}\n`);
+      expect(wide.status).toBe(400);
+      expect(wide.body.errors).toEqual([{ field: 'header', message: expect.stringContaining('has 5006 columns') }]);
 
       // The registry's key folds "ø" to "o" (the database's unaccent): the same number, reported on its row.
       const base = freshNumber(2014, 'QĐ');

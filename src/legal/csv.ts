@@ -47,10 +47,11 @@ export class CsvReader {
       if (text.length) this.started = true;
     }
     if (this.delimiter === null) {
+      // Only the new text is searched: a long first line arriving in many chunks stays linear.
+      const end = text.search(/[\r\n]/);
       this.pending += text;
-      const end = this.pending.search(/[\r\n]/);
       if (end < 0) return;
-      this.delimiter = detectDelimiter(this.pending.slice(0, end));
+      this.delimiter = detectDelimiter(this.pending.slice(0, this.pending.length - text.length + end));
       text = this.pending;
       this.pending = '';
     }
@@ -102,11 +103,17 @@ export class CsvReader {
           const wasCR = this.quotedCR;
           this.quotedCR = false;
           if (c === '"') this.state = State.QuoteInQuoted;
-          else {
+          else if (c === '\r' || c === '\n') {
             // A line break inside the field: CRLF counts once, even split across chunks.
-            if (c === '\r' || (c === '\n' && !wasCR)) this.line++;
+            if (c === '\r' || !wasCR) this.line++;
             this.quotedCR = c === '\r';
             this.field += c;
+          } else {
+            // Copy the run of ordinary characters at once.
+            let j = i + 1;
+            while (j < text.length && text[j] !== '"' && text[j] !== '\n' && text[j] !== '\r') j++;
+            this.field += text.slice(i, j);
+            i = j - 1;
           }
           break;
         }

@@ -33,6 +33,9 @@ export interface ImportBatch {
   records: ImportRecord[];
 }
 
+/** Beyond this, a header is not a list of columns to report one by one. */
+const MAX_HEADER_COLUMNS = 100;
+
 const REQUIRED_COLUMNS: readonly LegalFieldName[] = ['number', 'type', 'issuer', 'title', 'issuedOn', 'effectiveFrom'];
 
 /** Header titles (folded, letters and digits only) to field names (a Map: a "constructor" column is unknown, not Object's). */
@@ -111,6 +114,11 @@ function jsonRecords(body: unknown): ImportRecord[] {
 function csvRecords(raw: CsvRecord[]): ImportRecord[] {
   if (!raw.length) throw malformed('The CSV is empty: the first row must name the columns.');
   const [header, ...data] = raw;
+  if (header.fields.length > MAX_HEADER_COLUMNS) {
+    throw malformed('The CSV header row must name the columns.', [
+      { field: 'header', message: `has ${header.fields.length} columns; expected at most ${LEGAL_FIELD_NAMES.length} (${LEGAL_FIELD_NAMES.join(', ')})` },
+    ]);
+  }
   const columns: LegalFieldName[] = [];
   const errors: FieldError[] = [];
   header.fields.forEach((title, i) => {
