@@ -34,7 +34,7 @@ import { RenditionModelBuilder } from '../src/renditions/rendition-model.builder
 import { contentObjectKey } from '../src/storage/object-keys.js';
 import { ObjectStorage } from '../src/storage/object-storage.js';
 import { arg, BENCH_ADMIN_PASSWORD, benchDatabaseUrl, Client } from './api-process.js';
-import { mib, row, runChild, startS3, textPdf } from './support.js';
+import { mib, row, runChild, startS3, textPdf } from './support/processes.js';
 
 type Scenario = 'procedure20' | 'stamp200';
 const SCENARIOS: Scenario[] = ['procedure20', 'stamp200'];

@@ -20,7 +20,7 @@ import { concatTransformationMatrix, drawObject, PDFDocument, PDFName, popGraphi
 import { renderRevisionPdf } from '../src/rendering/index.js';
 import { sampleProcedureModel } from '../src/rendering/sample-models.js';
 import { arg } from './api-process.js';
-import { mib, row, runChild, textPdf } from './support.js';
+import { mib, row, runChild, textPdf } from './support/processes.js';
 
 type Scenario = 'procedure20' | 'stamp200text' | 'stamp200scan';
 const SCENARIOS: Scenario[] = ['procedure20', 'stamp200text', 'stamp200scan'];

@@ -20,7 +20,7 @@ import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { S3ObjectStorage } from '../src/storage/s3-object-storage.js';
 import { BENCH_ADMIN_PASSWORD, benchDatabaseUrl, Client, numArg, rssOf, startApi } from './api-process.js';
-import { startS3 } from './support.js';
+import { startS3 } from './support/processes.js';
 
 const DB = 'eiso_bench_storage';
 const BUCKET = 'eiso-bench';

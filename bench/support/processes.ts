@@ -25,7 +25,7 @@ export function runChild<T>(script: string, args: string[]): Promise<T> {
 
 /** An s3rver (bench/s3-server.ts) in its own process, storing under `dir`. */
 export async function startS3(dir: string, bucket = 'eiso-bench'): Promise<{ endpoint: string; stop(): void }> {
-  const child = fork(join(dirname(fileURLToPath(import.meta.url)), 's3-server.js'), [dir, bucket], { stdio: 'ignore' });
+  const child = fork(join(dirname(fileURLToPath(import.meta.url)), '..', 's3-server.js'), [dir, bucket], { stdio: 'ignore' });
   const endpoint = await new Promise<string>((resolve, reject) => {
     child.once('message', (m: { endpoint: string }) => resolve(m.endpoint));
     child.once('exit', (code) => reject(new Error(`s3rver exited (${code})`)));
