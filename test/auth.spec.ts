@@ -214,4 +214,27 @@ describe('first start: the administrator account', () => {
     expect(await t.app.get(AdminSeeder).ensureAdmin()).toEqual({ created: false, generatedPassword: undefined });
     expect(Number((await t.db.query<{ n: string }[]>('SELECT count(*) AS n FROM users'))[0].n)).toBe(1);
   });
+
+});
+
+describe('user administration', () => {
+  let t: TestApp;
+  let f: Fixtures;
+  beforeAll(async () => {
+    t = await createTestApp({}, { workers: false });
+    f = new Fixtures(t);
+  });
+  afterAll(() => t.close());
+
+  it('a user edit that changes nothing writes nothing', async () => {
+    const u = await f.user({}, { fullName: 'Không Đổi' });
+    const admin = await f.adminToken();
+    const count = async () => (await t.db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM audit_events WHERE entity_id = $1 AND action = 'user.updated'`, [u.id]))[0].n;
+    const res = await t.http.patch(`/api/v1/users/${u.id}`).set(bearer(admin)).send({ fullName: 'Không Đổi', isActive: true });
+    expect(res.status).toBe(200);
+    expect(await count()).toBe(0);
+    await t.http.get('/api/v1/me').set(bearer(u.token)).expect(200);
+    await t.http.patch(`/api/v1/users/${u.id}`).set(bearer(admin)).send({ title: 'Chuyên viên' }).expect(200);
+    expect(await count()).toBe(1);
+  });
 });

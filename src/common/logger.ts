@@ -69,4 +69,5 @@ export class JsonLogger implements LoggerService {
   }
 }
 
-export const appLogger = new JsonLogger((process.env.LOG_LEVEL as LogLevel) ?? 'info');
+/** The process logger; entry points set its level from the validated configuration. */
+export const appLogger = new JsonLogger('info');

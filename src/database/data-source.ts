@@ -5,6 +5,10 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '../config/app-config.js';
+import { appLogger } from '../common/logger.js';
 import { dataSourceOptions } from './data-source-options.js';
 
-export default new DataSource(dataSourceOptions(loadConfig()));
+const config = loadConfig();
+appLogger.setLevel(config.logLevel);
+
+export default new DataSource(dataSourceOptions(config));

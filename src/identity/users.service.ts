@@ -127,10 +127,12 @@ export class UsersService {
         u.passwordHash = passwordHash;
         u.passwordChangedAt = new Date();
       }
-      await this.db.repo(User).save(u);
       const changes: Record<string, unknown> = diffFields(before, u, ['fullName', 'title', 'email', 'isActive']);
       if (passwordHash) changes.password = { old: '***', new: '***' };
-      if (passwordHash || req.isActive === false) await this.revokeSessions(u.id, passwordHash ? 'password_reset' : 'deactivated');
+      // A request that changes nothing writes nothing (no save, no event).
+      if (!Object.keys(changes).length) return toUserView(u);
+      await this.db.repo(User).save(u);
+      if (passwordHash || (changes.isActive && !u.isActive)) await this.revokeSessions(u.id, passwordHash ? 'password_reset' : 'deactivated');
       await this.audit.record({ action: 'user.updated', entityType: 'user', entityId: u.id, agencyId: null, changes });
       return toUserView(u);
     });
