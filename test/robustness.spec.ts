@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createTestApp, TestApp } from './support/app.js';
 import { bearer, Fixtures } from './support/fixtures.js';
 
-type Op = { operationId: string; parameters?: { name: string; in: string }[]; requestBody?: unknown };
+type Op = { operationId: string; parameters?: { name: string; in: string }[]; requestBody?: { content?: Record<string, { schema?: { $ref?: string } }> } };
 
 /**
  * Bad input never gets a 500: every operation of the OpenAPI document is called with unknown ids,
@@ -11,7 +11,7 @@ type Op = { operationId: string; parameters?: { name: string; in: string }[]; re
  */
 describe('robustness: no 500 for bad input on any operation', () => {
   let t: TestApp;
-  let doc: { paths: Record<string, Record<string, Op>> };
+  let doc: { paths: Record<string, Record<string, Op>>; components: { schemas: Record<string, { properties?: Record<string, unknown> }> } };
   let tokens: string[];
   let real: { agency: string; document: string; revision: string; legal: string; user: string };
 
@@ -34,6 +34,16 @@ describe('robustness: no 500 for bad input on any operation', () => {
   });
   afterAll(() => t.close());
 
+  /** The path with the ids of real objects (a draft, its document, an agency, a legal document, a user). */
+  const realIds = (p: string) =>
+    p
+      .replace(/\/documents\/\{id\}/, `/documents/${real.document}`)
+      .replace(/\/revisions\/\{id\}/, `/revisions/${real.revision}`)
+      .replace(/\/legal-documents\/\{id\}/, `/legal-documents/${real.legal}`)
+      .replace(/\/agencies\/\{(id|agencyId)\}/, `/agencies/${real.agency}`)
+      .replace(/\{userId\}/, real.user)
+      .replace(/\{[^}]+\}/g, randomUUID());
+
   const bodies: unknown[] = [
     {},
     [],
@@ -44,6 +54,12 @@ describe('robustness: no 500 for bad input on any operation', () => {
     { content: { steps: [{ no: 'one', duration: { value: 'lots', unit: 'years' } }], legalBases: [{ legalDocumentId: 'x' }] } },
     { decision: 'maybe', effectiveFrom: 'tomorrow', validFrom: '31/12/2026', kind: 'vanished', items: [{}] },
     { nested: { deeper: { deepest: Array.from({ length: 50 }, () => ({ a: [1, 2, { b: null }] })) } } },
+    // Every field a DTO might have, as null: optional fields must refuse null (400), not pass it to SQL.
+    Object.fromEntries(
+      ['title', 'name', 'code', 'content', 'changeSummary', 'tthcCode', 'reviewIntervalMonths', 'parentId', 'level', 'roles', 'fullName', 'email', 'isActive',
+        'password', 'comment', 'decision', 'effectiveFrom', 'reason', 'number', 'type', 'issuer', 'issuedOn', 'status', 'kind', 'byLegalDocumentId', 'note',
+        'fromUserId', 'toUserId', 'validFrom', 'validTo', 'fromId', 'toId', 'agencyId', 'procedureId', 'year', 'items', 'refreshToken', 'username'].map((k) => [k, null]),
+    ),
     { title: 'Quy trình\u0000', code: 'QT\u0000', name: '\u0000', comment: 'x\u0000y', reason: '\u0000', username: 'a\u0000', password: 'p\u0000ssword-long' },
   ];
   const queries = ['', '?limit=0', '?limit=abc&cursor=%%%', '?cursor=eyJ4IjoxfQ', '?q=%00%01', '?from=yesterday&to=never&format=docx&variant=raw&against=zzz'];
@@ -56,14 +72,6 @@ describe('robustness: no 500 for bad input on any operation', () => {
       // Logging out would end the sessions the rest of the calls use.
       if (path.includes('/health') || path === '/metrics' || path.endsWith('/auth/logout')) continue;
       for (const [method, op] of Object.entries(methods)) {
-        const realIds = (p: string) =>
-          p
-            .replace(/\/documents\/\{id\}/, `/documents/${real.document}`)
-            .replace(/\/revisions\/\{id\}/, `/revisions/${real.revision}`)
-            .replace(/\/legal-documents\/\{id\}/, `/legal-documents/${real.legal}`)
-            .replace(/\/agencies\/\{(id|agencyId)\}/, `/agencies/${real.agency}`)
-            .replace(/\{userId\}/, real.user)
-            .replace(/\{[^}]+\}/g, randomUUID());
         for (const idValue of [randomUUID(), 'not-a-uuid', 'QT%2F01%00', 'real']) {
           const url = idValue === 'real' ? realIds(path) : path.replace(/\{[^}]+\}/g, idValue);
           for (const token of tokens) {
@@ -108,4 +116,33 @@ describe('robustness: no 500 for bad input on any operation', () => {
       .attach('file', Buffer.from('%PDF-1.7\n%%EOF\n'), { filename: 'bad\u0000name.pdf' });
     expect(up.status).toBeLessThan(500);
   });
+
+  it('answers null in any body field (on real objects) with a non-5xx status', async () => {
+    const failures: string[] = [];
+    let calls = 0;
+    for (const [path, methods] of Object.entries(doc.paths)) {
+      if (path.endsWith('/auth/logout')) continue;
+      for (const [method, op] of Object.entries(methods)) {
+        const ref = op.requestBody?.content?.['application/json']?.schema?.$ref;
+        const props = ref ? Object.keys(doc.components.schemas[ref.split('/').pop()!]?.properties ?? {}) : [];
+        if (!props.length) continue;
+        const bodies = [Object.fromEntries(props.map((k) => [k, null])), ...props.map((k) => ({ [k]: null }))];
+        for (const token of tokens) {
+          for (const body of bodies) {
+            // The draft's current ETag, so that PATCH reaches validation instead of stopping at 412.
+            const etag = (await t.http.get(realIds(path)).set(bearer(token))).headers.etag ?? '"none"';
+            const res = await (t.http as unknown as Record<string, (u: string) => import('supertest').Test>)
+              [method](realIds(path))
+              .set(bearer(token))
+              .set('If-Match', etag)
+              .send(body);
+            calls++;
+            if (res.status >= 500 && res.status !== 503) failures.push(`${method.toUpperCase()} ${path} ${JSON.stringify(body)} -> ${res.status} ${JSON.stringify(res.body).slice(0, 160)}`);
+          }
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+    expect(calls).toBeGreaterThan(100);
+  }, 240_000);
 });

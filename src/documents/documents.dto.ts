@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min } from 'class-validator';
+import { Omittable } from '../common/validation.js';
 import { PageQuery } from '../common/pagination.js';
 import { RenditionStatusView } from '../renditions/rendition-status.view.js';
 import { SignOffView } from '../workflow/sign-off.view.js';
@@ -77,7 +78,7 @@ export class CreateDocumentRequest {
  */
 export class UpdateDocumentRequest {
   @ApiPropertyOptional({ example: 'Quy trình cấp giấy phép xây dựng', description: 'Only before the document is first submitted.' })
-  @IsOptional()
+  @Omittable()
   @IsString()
   @Length(1, 500)
   title?: string;
@@ -89,7 +90,7 @@ export class UpdateDocumentRequest {
   tthcCode?: string | null;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 120, description: 'Months between periodic reviews.' })
-  @IsOptional()
+  @Omittable()
   @IsInt()
   @Min(1)
   @Max(120)
