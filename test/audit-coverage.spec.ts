@@ -1,3 +1,4 @@
+import { binary } from './support/http.js';
 /**
  * Issue 7, "Events for each operation kind, in the same transaction (a failed operation leaves no
  * event)": one walk through the operations of every module — documents, files, downloads, the
@@ -27,12 +28,6 @@ interface EventRow {
 
 const LOCAL_ADDRESS = /^(::ffff:)?127\.0\.0\.1$|^::1$/;
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- superagent hands its raw response stream to parsers
-function binary(res: any, cb: (err: Error | null, body: Buffer) => void): void {
-  const parts: Buffer[] = [];
-  res.on('data', (c: Buffer) => parts.push(c));
-  res.on('end', () => cb(null, Buffer.concat(parts)));
-}
 
 describe('audit coverage: every operation kind writes its events; failed operations write none', () => {
   let t: TestApp;

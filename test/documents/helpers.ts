@@ -47,13 +47,7 @@ export async function documentsSuite(env: Record<string, string | undefined> = {
   return { t, f, c: await cast(f) };
 }
 
-/** supertest: collect the body as a Buffer whatever its type (`.buffer(true).parse(binary)`). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- superagent's parser hands over its raw response stream
-export function binary(res: any, cb: (err: Error | null, body: Buffer) => void): void {
-  const parts: Buffer[] = [];
-  res.on('data', (c: Buffer) => parts.push(c));
-  res.on('end', () => cb(null, Buffer.concat(parts)));
-}
+export { binary } from '../support/http.js';
 
 export function code(prefix = 'QT'): string {
   return uniq(prefix).toUpperCase();

@@ -1,3 +1,4 @@
+import { binary } from '../support/http.js';
 /**
  * Revision history for auditors (issue 7): the revision list with state histories and sign-off
  * validity, the diff of two revisions, and a document's timeline as JSON, CSV and PDF.
@@ -12,12 +13,6 @@ import { createTestApp, TestApp } from '../support/app.js';
 import { bearer, Fixtures, TestUser } from '../support/fixtures.js';
 import { API, Doc, newDraft, newProcedure, procedureContent, step, toEffective, workflow, Workflow, WorkflowCast, workflowCast } from '../workflow/helpers.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- superagent hands its raw response stream to parsers
-function binary(res: any, cb: (err: Error | null, body: Buffer) => void): void {
-  const parts: Buffer[] = [];
-  res.on('data', (c: Buffer) => parts.push(c));
-  res.on('end', () => cb(null, Buffer.concat(parts)));
-}
 
 function filenameStar(disposition: string): string {
   const m = /filename\*=UTF-8''([^;]+)/.exec(disposition);

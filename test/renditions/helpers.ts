@@ -3,15 +3,11 @@ import { WORKERS } from '../../src/queue/processors.js';
 import type { TestApp } from '../support/app.js';
 import { bearer, TestUser } from '../support/fixtures.js';
 import { readPdf, PdfReadBack } from '../rendering/pdf-text.js';
+import { binary } from '../support/http.js';
 
 export const API = '/api/v1';
 
-/** Collects a response body as bytes (PDFs), whatever its content type. */
-export function binary(res: any, cb: (err: Error | null, body: Buffer) => void): void {
-  const parts: Buffer[] = [];
-  res.on('data', (c: Buffer) => parts.push(c));
-  res.on('end', () => cb(null, Buffer.concat(parts)));
-}
+export { binary };
 
 export interface Fetched {
   status: number;
