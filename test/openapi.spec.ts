@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { serializeOpenApi } from '../src/bootstrap/openapi.js';
 import { createTestApp, TestApp } from './support/app.js';
 
 type Operation = { operationId?: string; summary?: string; responses?: Record<string, { content?: Record<string, unknown> }>; security?: unknown[] };
@@ -20,6 +22,11 @@ describe('OpenAPI document', () => {
     const ui = await t.http.get('/api/docs/');
     expect(ui.status).toBe(200);
     expect(ui.text).toContain('swagger');
+  });
+
+  it('the committed openapi.json is the document the service serves (run `npm run openapi` after an API change)', () => {
+    const committed = readFileSync(new URL('../openapi.json', import.meta.url), 'utf8');
+    expect(committed === serializeOpenApi(doc as never)).toBe(true);
   });
 
   it('every operation has a unique operationId, a summary, a success response and problem+json errors', () => {

@@ -1,6 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import { AppModule } from '../app.module.js';
 import { Errors } from '../common/errors.js';
@@ -10,10 +10,7 @@ import { requestContextMiddleware } from '../common/request-id.middleware.js';
 import { createValidationPipe, NormalizeTextPipe } from '../common/validation.js';
 import type { AppConfig } from '../config/app-config.js';
 import { MetricsService } from '../health/metrics.service.js';
-
-export const API_PREFIX = 'api/v1';
-/** Served at the root (for orchestrators and Prometheus) and also under /api/v1. */
-const ROOT_ROUTES = ['health/live', 'health/ready', 'metrics'];
+import { API_PREFIX, createOpenApiDocument, ROOT_ROUTES } from './openapi.js';
 
 /**
  * Routes that also take another media type as a raw body, which their handler streams itself
@@ -85,18 +82,7 @@ export async function createHttpApp(config: AppConfig, opts: { workers: boolean 
   app.setGlobalPrefix(API_PREFIX, { exclude: ROOT_ROUTES });
   app.useGlobalPipes(new NormalizeTextPipe(), createValidationPipe());
 
-  const doc = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('e-ISO API')
-      .setDescription(
-        'Document control for the electronic ISO 9001 quality management system (Hệ thống ISO điện tử) of Vietnamese public agencies. ' +
-          'Errors are RFC 9457 problem+json with a stable `code`.',
-      )
-      .setVersion('1')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
-      .build(),
-  );
+  const doc = createOpenApiDocument(app);
   SwaggerModule.setup('api/docs', app, doc, { jsonDocumentUrl: 'api/docs-json', yamlDocumentUrl: 'api/docs-yaml' });
 
   await app.init();
