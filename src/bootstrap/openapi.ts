@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from '../app.module.js';
 import type { AppConfig } from '../config/app-config.js';
+import { closeSchemas } from '../common/openapi.js';
 
 export const API_PREFIX = 'api/v1';
 /** Served at the root (for orchestrators and Prometheus) and also under /api/v1. */
@@ -10,7 +11,7 @@ export const ROOT_ROUTES = ['health/live', 'health/ready', 'metrics'];
 
 /** The service's OpenAPI document, built from the controllers' decorators (one builder for the served and the committed copy). */
 export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
-  return SwaggerModule.createDocument(
+  const doc = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('e-ISO API')
@@ -22,6 +23,8 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
       .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
       .build(),
   );
+  closeSchemas(doc.components?.schemas);
+  return doc;
 }
 
 /**

@@ -85,3 +85,23 @@ export function ApiProblems(...items: (number | ProblemCode)[]): MethodDecorator
 export function Operation(operationId: string, summary: string, description?: string): MethodDecorator {
   return applyDecorators(ApiOperation({ operationId, summary, description }));
 }
+
+const CLOSED_SCHEMAS = new Set<string>();
+
+/**
+ * The class's schema refuses members it does not declare (`additionalProperties: false`): for
+ * records validated with `validateRecord`, which refuses unknown members (revision content).
+ */
+export function ClosedSchema(): ClassDecorator {
+  return (target) => {
+    CLOSED_SCHEMAS.add(target.name);
+  };
+}
+
+/** Applies @ClosedSchema to the built document (Nest's generator has no option for it). */
+export function closeSchemas(schemas: Record<string, object> | undefined): void {
+  for (const name of CLOSED_SCHEMAS) {
+    const schema = schemas?.[name] as { additionalProperties?: boolean; $ref?: string } | undefined;
+    if (schema && !schema.$ref) schema.additionalProperties = false;
+  }
+}

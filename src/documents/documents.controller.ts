@@ -1,5 +1,5 @@
 import { applyDecorators, Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiParam, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiExtraModels, ApiHeader, ApiOkResponse, ApiParam, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Principal } from '../access/principal.js';
 import { ApiProblems, Operation } from '../common/openapi.js';
@@ -9,6 +9,8 @@ import { CurrentUser } from '../identity/auth.decorators.js';
 import { RenditionPendingView } from '../renditions/rendition-delivery.js';
 import { DocumentsService } from './documents.service.js';
 import {
+  CREATE_DOCUMENT_BODY,
+  CREATE_DOCUMENT_MODELS,
   CreateDocumentRequest,
   CurrentFileQuery,
   CurrentRevisionView,
@@ -20,6 +22,7 @@ import {
   RevisionView,
   UpdateDocumentRequest,
 } from './documents.dto.js';
+import { CONTENT_SCHEMAS } from './revision-content.js';
 import { RevisionFilesService } from './revision-files.service.js';
 import { RevisionsService } from './revisions.service.js';
 
@@ -45,6 +48,7 @@ export function ApiFileResponses(): MethodDecorator {
 
 @ApiTags('documents')
 @ApiBearerAuth()
+@ApiExtraModels(...CONTENT_SCHEMAS, ...CREATE_DOCUMENT_MODELS)
 @Controller('documents')
 export class DocumentsController {
   constructor(
@@ -61,6 +65,7 @@ export class DocumentsController {
       'a procedure may carry a TTHC code; one quality policy per agency; quality objectives per year. The body is discriminated by `type`: ' +
       'each document type has its content schema (shape errors are 400 with field paths such as `content.steps[2].duration.value`).',
   )
+  @ApiBody({ schema: CREATE_DOCUMENT_BODY })
   @ApiCreatedResponse({ type: DocumentDetailView })
   @ApiProblems(401, 403, 404, 'document_code_taken', 'quality_policy_exists', 'quality_objectives_exist', 'form_procedure_invalid')
   async create(@CurrentUser() p: Principal, @Body() body: CreateDocumentRequest, @Res({ passthrough: true }) res: Response): Promise<DocumentDetailView> {

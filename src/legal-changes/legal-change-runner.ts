@@ -4,7 +4,7 @@ import { AuditService } from '../audit/audit.service.js';
 import { DomainError } from '../common/errors.js';
 import { AppConfig } from '../config/app-config.js';
 import { Database } from '../database/database.js';
-import type { LegalBasis } from '../documents/content-validator.js';
+import type { LegalBasis } from '../documents/revision-content.js';
 import { DocumentFlags } from '../documents/document-flags.service.js';
 import { Document, Revision } from '../documents/document.entities.js';
 import { RevisionsService } from '../documents/revisions.service.js';
