@@ -20,7 +20,21 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
           'Errors are RFC 9457 problem+json with a stable `code`.',
       )
       .setVersion('1')
+      .addServer('/', 'This service (paths carry the /api/v1 prefix)')
+      .addTag('identity', 'Sign-in, sessions, users')
+      .addTag('agencies', 'Agencies (province › department/district › commune/unit), members and roles, delegations')
+      .addTag('documents', 'The register of controlled documents, their current revision and files')
+      .addTag('revisions', 'Drafts and revisions: content, files, renditions, differences')
+      .addTag('workflow', 'Submit, check, approve, return, withdraw; tasks')
+      .addTag('legal', 'The legal registry and legal changes that regenerate citing procedures')
+      .addTag('audit', 'The append-only, hash-chained audit trail')
+      .addTag('notifications', 'In-app notifications')
+      .addTag('public', 'Forms and documents in force, without sign-in')
+      .addTag('operations', 'Job queues')
+      .addTag('health', 'Liveness, readiness, metrics')
       .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+      // Every operation needs the bearer token unless it says `security: []` (@Public()).
+      .addSecurityRequirements('bearer')
       .build(),
   );
   closeSchemas(doc.components?.schemas);
