@@ -108,7 +108,7 @@ describe('OpenAPI document', () => {
     expect((doc.components.schemas.ProblemCode as { enum: string[] }).enum).toContain('document_withdrawn');
   });
 
-  it('covers the identity and agency contract of API.md', () => {
+  it('covers the identity and agency routes clients are written against', () => {
     const has = (method: string, path: string) => Boolean(doc.paths[path]?.[method]);
     expect(has('post', '/api/v1/auth/login')).toBe(true);
     expect(has('post', '/api/v1/auth/refresh')).toBe(true);

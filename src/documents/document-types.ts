@@ -1,4 +1,4 @@
-/** Vocabulary of controlled documents (API.md "Documents and revisions"). */
+/** Vocabulary of controlled documents: types, revision states, file roles, units, code patterns. */
 
 export const DOCUMENT_TYPES = ['procedure', 'form', 'quality_policy', 'quality_objectives', 'manual', 'decision', 'other'] as const;
 export type DocumentType = (typeof DOCUMENT_TYPES)[number];
