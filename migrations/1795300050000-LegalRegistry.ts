@@ -1,6 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-/** The registry of legal documents that procedures cite (the legal issue extends it). */
+/** The registry of legal documents that procedures cite (later migrations add relations and changes). */
 export class LegalRegistry1795300050000 implements MigrationInterface {
   name = 'LegalRegistry1795300050000';
 

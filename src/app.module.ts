@@ -27,7 +27,7 @@ export interface AppModuleOptions {
   workers: boolean;
 }
 
-/** Feature modules, in one place. Each feature issue adds its module here. */
+/** Feature modules, in one place. A new feature module is added here. */
 const FEATURES = [AccessModule, AuditCoreModule, IdentityModule, AgenciesModule, HealthModule, NotificationsModule, AuditModule, LegalModule, DocumentsModule, WorkflowModule, HistoryModule, RenditionsModule, PublicModule, LegalChangesModule];
 
 @Module({})

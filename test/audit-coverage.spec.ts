@@ -1,7 +1,7 @@
 import { binary } from './support/http.js';
 /**
- * Issue 7, "Events for each operation kind, in the same transaction (a failed operation leaves no
- * event)": one walk through the operations of every module — documents, files, downloads, the
+ * The audit rule "every state change records its event in the same transaction; a failed operation
+ * leaves no event" (src/audit/audit.service.ts): one walk through the operations of every module — documents, files, downloads, the
  * workflow, legal documents, agencies, memberships, delegations, users, logins — each sent with its
  * own X-Request-Id and checked for exactly the events it must write (actor, agency, entity,
  * changes, request id, client address); and failed operations that must write nothing but the

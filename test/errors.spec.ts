@@ -52,6 +52,17 @@ describe('problem+json errors', () => {
     expect(res.headers['www-authenticate']).toBe('Bearer');
   });
 
+  it('the title comes from the code list: Vietnamese by default, English when the client prefers it', async () => {
+    const vi = await t.http.get('/api/v1/agencies');
+    expectProblem(vi, 401, 'missing_token');
+    expect(vi.body.title).toBe('Chưa đăng nhập');
+    expect(vi.headers['content-language']).toBe('vi');
+    const en = await t.http.get('/api/v1/agencies').set('Accept-Language', 'en-GB,en;q=0.9');
+    expect(en.body.title).toBe('Not signed in');
+    expect(en.headers['content-language']).toBe('en');
+    expect(en.headers.vary).toMatch(/Accept-Language/i);
+  });
+
   it('403 when related to the agency but not allowed', async () => {
     const res = await t.http.patch(`/api/v1/agencies/${agency.id}`).set(bearer(staff.token)).send({ name: 'Đổi tên' });
     expectProblem(res, 403, 'forbidden');

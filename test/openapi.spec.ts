@@ -7,7 +7,7 @@ type Operation = { operationId?: string; summary?: string; responses?: Record<st
 /** The OpenAPI document is the contract: every operation is complete. */
 describe('OpenAPI document', () => {
   let t: TestApp;
-  let doc: { openapi: string; paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, unknown> } };
+  let doc: { openapi: string; security?: unknown[]; paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, unknown> } };
 
   beforeAll(async () => {
     t = await createTestApp({}, { workers: false });
@@ -55,7 +55,60 @@ describe('OpenAPI document', () => {
     expect(ids.size).toBeGreaterThan(15);
   });
 
-  it('covers the identity and agency contract of API.md', () => {
+  it('public operations say `security: []`; every other one needs the bearer token (the document default)', () => {
+    expect(doc.security).toEqual([{ bearer: [] }]);
+    const publicOps: string[] = [];
+    for (const [path, methods] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(methods)) {
+        if (Array.isArray(op.security) && op.security.length === 0) publicOps.push(`${method.toUpperCase()} ${path}`);
+        else expect([`${method} ${path}`, op.security ?? doc.security]).toEqual([`${method} ${path}`, [{ bearer: [] }]]);
+      }
+    }
+    expect(publicOps.sort()).toEqual(
+      [
+        'GET /api/v1/public/agencies/{agencyCode}',
+        'GET /api/v1/public/agencies/{agencyCode}/documents',
+        'GET /api/v1/public/agencies/{agencyCode}/documents/{code}',
+        'GET /api/v1/public/agencies/{agencyCode}/documents/{code}/file',
+        'GET /health/live',
+        'GET /health/ready',
+        'GET /metrics',
+        'POST /api/v1/auth/login',
+        'POST /api/v1/auth/refresh',
+      ].sort(),
+    );
+  });
+
+  it('shows the real content schema of each document type: closed, with the bounds the validation uses, and POST /documents discriminated by type', () => {
+    const schemas = doc.components.schemas as Record<string, { properties?: Record<string, Record<string, unknown>>; additionalProperties?: boolean; required?: string[] }>;
+    for (const name of ['ProcedureContent', 'QualityPolicyContent', 'QualityObjectivesContent', 'FileBasedContent', 'ProcedureStep', 'Duration', 'LegalBasis']) {
+      expect([name, schemas[name]?.additionalProperties]).toEqual([name, false]);
+    }
+    expect(schemas.ProcedureStep.properties!.duration).toEqual({ $ref: '#/components/schemas/Duration' });
+    expect(schemas.Duration.properties!.unit.enum).toEqual(['working_days', 'days', 'hours']);
+    expect(schemas.ProcedureContent.properties!.steps).toMatchObject({ type: 'array', maxItems: 200, items: { $ref: '#/components/schemas/ProcedureStep' } });
+    const body = (doc.paths['/api/v1/documents'].post as { requestBody: { content: Record<string, { schema: { oneOf: unknown[]; discriminator: { propertyName: string; mapping: Record<string, string> } } }> } })
+      .requestBody.content['application/json'].schema;
+    expect(body.discriminator.propertyName).toBe('type');
+    expect(Object.keys(body.discriminator.mapping).sort()).toEqual(['decision', 'form', 'manual', 'other', 'procedure', 'quality_objectives', 'quality_policy']);
+    expect(schemas.CreateFormRequest.required).toContain('procedureId');
+    expect(schemas.CreateQualityObjectivesRequest.required).toContain('year');
+    expect(schemas.CreateProcedureRequest.properties!.content).toMatchObject({ allOf: [{ $ref: '#/components/schemas/ProcedureContent' }] });
+    const contentOfView = schemas.RevisionView.properties!.content as { anyOf: { $ref: string }[] };
+    expect(contentOfView.anyOf.map((r) => r.$ref.split('/').pop()).sort()).toEqual(['FileBasedContent', 'ProcedureContent', 'QualityObjectivesContent', 'QualityPolicyContent']);
+  });
+
+  it('error responses name their problem codes with the titles of the one list', () => {
+    const submit = doc.paths['/api/v1/revisions/{id}/submit'].post as { responses: Record<string, { description: string }> };
+    expect(submit.responses['409'].description).toContain('`revision_not_draft`');
+    expect(submit.responses['409'].description).toContain('`document_withdrawn` (Document withdrawn; Tài liệu đã bị thu hồi)');
+    expect(submit.responses['422'].description).toContain('`revision_incomplete`');
+    const problem = doc.components.schemas.ProblemDto as { properties: { code: { $ref?: string } } };
+    expect(problem.properties.code).toMatchObject({ allOf: [{ $ref: '#/components/schemas/ProblemCode' }] });
+    expect((doc.components.schemas.ProblemCode as { enum: string[] }).enum).toContain('document_withdrawn');
+  });
+
+  it('covers the identity and agency routes clients are written against', () => {
     const has = (method: string, path: string) => Boolean(doc.paths[path]?.[method]);
     expect(has('post', '/api/v1/auth/login')).toBe(true);
     expect(has('post', '/api/v1/auth/refresh')).toBe(true);

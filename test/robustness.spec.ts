@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createTestApp, TestApp } from './support/app.js';
 import { bearer, Fixtures } from './support/fixtures.js';
 
-type Op = { operationId: string; parameters?: { name: string; in: string }[]; requestBody?: { content?: Record<string, { schema?: { $ref?: string } }> } };
+type Op = { operationId: string; parameters?: { name: string; in: string }[]; requestBody?: { content?: Record<string, { schema?: { $ref?: string; oneOf?: { $ref?: string }[] } }> } };
 
 /**
  * Bad input never gets a 500: every operation of the OpenAPI document is called with unknown ids,
@@ -123,8 +123,10 @@ describe('robustness: no 500 for bad input on any operation', () => {
     for (const [path, methods] of Object.entries(doc.paths)) {
       if (path.endsWith('/auth/logout')) continue;
       for (const [method, op] of Object.entries(methods)) {
-        const ref = op.requestBody?.content?.['application/json']?.schema?.$ref;
-        const props = ref ? Object.keys(doc.components.schemas[ref.split('/').pop()!]?.properties ?? {}) : [];
+        // The body's schema, or each alternative of a body discriminated by type (POST /documents).
+        const schema = op.requestBody?.content?.['application/json']?.schema;
+        const refs = [schema?.$ref, ...(schema?.oneOf ?? []).map((o) => o.$ref)].filter((r): r is string => Boolean(r));
+        const props = [...new Set(refs.flatMap((ref) => Object.keys(doc.components.schemas[ref.split('/').pop()!]?.properties ?? {})))];
         if (!props.length) continue;
         const bodies = [Object.fromEntries(props.map((k) => [k, null])), ...props.map((k) => ({ [k]: null }))];
         for (const token of tokens) {

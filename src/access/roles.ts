@@ -1,4 +1,4 @@
-/** Roles a user holds per agency membership (API.md "Roles"). */
+/** Roles a user holds per agency membership; what each may do is ROLE_PERMISSIONS below. */
 export const ROLES = ['admin', 'supervisor', 'head', 'deputy', 'iso_secretary', 'drafter', 'staff', 'auditor'] as const;
 export type Role = (typeof ROLES)[number];
 

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from '../app.module.js';
 import type { AppConfig } from '../config/app-config.js';
+import { closeSchemas } from '../common/openapi.js';
 
 export const API_PREFIX = 'api/v1';
 /** Served at the root (for orchestrators and Prometheus) and also under /api/v1. */
@@ -10,7 +11,7 @@ export const ROOT_ROUTES = ['health/live', 'health/ready', 'metrics'];
 
 /** The service's OpenAPI document, built from the controllers' decorators (one builder for the served and the committed copy). */
 export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
-  return SwaggerModule.createDocument(
+  const doc = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('e-ISO API')
@@ -19,9 +20,25 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
           'Errors are RFC 9457 problem+json with a stable `code`.',
       )
       .setVersion('1')
+      .addServer('/', 'This service (paths carry the /api/v1 prefix)')
+      .addTag('identity', 'Sign-in, sessions, users')
+      .addTag('agencies', 'Agencies (province › department/district › commune/unit), members and roles, delegations')
+      .addTag('documents', 'The register of controlled documents, their current revision and files')
+      .addTag('revisions', 'Drafts and revisions: content, files, renditions, differences')
+      .addTag('workflow', 'Submit, check, approve, return, withdraw; tasks')
+      .addTag('legal', 'The legal registry and legal changes that regenerate citing procedures')
+      .addTag('audit', 'The append-only, hash-chained audit trail')
+      .addTag('notifications', 'In-app notifications')
+      .addTag('public', 'Forms and documents in force, without sign-in')
+      .addTag('operations', 'Job queues')
+      .addTag('health', 'Liveness, readiness, metrics')
       .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+      // Every operation needs the bearer token unless it says `security: []` (@Public()).
+      .addSecurityRequirements('bearer')
       .build(),
   );
+  closeSchemas(doc.components?.schemas);
+  return doc;
 }
 
 /**

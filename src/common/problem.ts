@@ -1,7 +1,8 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { QueryFailedError } from 'typeorm';
 import { DomainError, FieldError } from './errors.js';
+import { PROBLEM_CODES, problemTitle, problemType, type ProblemCode, type ProblemLanguage } from './problem-codes.js';
 import { appLogger } from './logger.js';
 import { RequestContexts } from './request-context.js';
 
@@ -12,34 +13,27 @@ export interface Problem {
   title: string;
   status: number;
   detail: string;
-  code: string;
+  code: ProblemCode;
   instance?: string;
   requestId?: string;
   errors?: FieldError[];
   [extra: string]: unknown;
 }
 
-const TITLES: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  405: 'Method Not Allowed',
-  409: 'Conflict',
-  412: 'Precondition Failed',
-  413: 'Content Too Large',
-  415: 'Unsupported Media Type',
-  416: 'Range Not Satisfiable',
-  422: 'Unprocessable Content',
-  428: 'Precondition Required',
-  429: 'Too Many Requests',
-  500: 'Internal Server Error',
-  503: 'Service Unavailable',
+/**
+ * The code of an HttpException Nest raised itself (unknown route, a guard's throttle): codes of
+ * the one list by status; any other status is a bad request.
+ */
+const HTTP_EXCEPTION_CODES: Partial<Record<number, ProblemCode>> = {
+  400: 'bad_request',
+  401: 'invalid_token',
+  403: 'forbidden',
+  404: 'route_not_found',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  429: 'too_many_requests',
+  503: 'dependency_unavailable',
 };
-
-export function problemType(code: string): string {
-  return `urn:e-iso:problem:${code}`;
-}
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE', 'EAI_AGAIN']);
 
@@ -54,8 +48,7 @@ export function isDependencyDown(err: unknown): boolean {
 }
 
 interface Mapped {
-  status: number;
-  code: string;
+  code: ProblemCode;
   detail: string;
   errors?: FieldError[];
   headers?: Record<string, string>;
@@ -64,7 +57,7 @@ interface Mapped {
 
 function mapError(err: unknown): Mapped {
   if (err instanceof DomainError) {
-    return { status: err.status, code: err.code, detail: err.detail, errors: err.errors, headers: err.headers, extra: err.extra };
+    return { code: err.code, detail: err.detail, errors: err.errors, headers: err.headers, extra: err.extra };
   }
   // Nest wraps body-parser errors in an HttpException; their cause says what went wrong.
   if (err instanceof HttpException && err.cause && typeof (err.cause as { type?: unknown }).type === 'string') err = err.cause;
@@ -73,14 +66,14 @@ function mapError(err: unknown): Mapped {
   if (bp && typeof bp.type === 'string' && typeof (bp.status ?? bp.statusCode) === 'number') {
     switch (bp.type) {
       case 'entity.too.large':
-        return { status: 413, code: 'payload_too_large', detail: `The request body is larger than the limit of ${bp.limit} bytes.` };
+        return { code: 'payload_too_large', detail: `The request body is larger than the limit of ${bp.limit} bytes.` };
       case 'entity.parse.failed':
-        return { status: 400, code: 'malformed_json', detail: 'The request body is not valid JSON.' };
+        return { code: 'malformed_json', detail: 'The request body is not valid JSON.' };
       case 'charset.unsupported':
       case 'encoding.unsupported':
-        return { status: 415, code: 'unsupported_encoding', detail: 'The request body encoding is not supported; send UTF-8.' };
+        return { code: 'unsupported_encoding', detail: 'The request body encoding is not supported; send UTF-8.' };
       case 'request.aborted':
-        return { status: 400, code: 'request_aborted', detail: 'The request was aborted by the client.' };
+        return { code: 'request_aborted', detail: 'The request was aborted by the client.' };
       default:
         break;
     }
@@ -90,47 +83,47 @@ function mapError(err: unknown): Mapped {
     const body = err.getResponse();
     const message = typeof body === 'string' ? body : ((body as { message?: unknown }).message ?? err.message);
     const detail = Array.isArray(message) ? message.join('; ') : String(message);
-    const code =
-      status === 404 ? 'route_not_found' : status === 429 ? 'too_many_requests' : (TITLES[status] ?? 'error').toLowerCase().replace(/\s+/g, '_');
-    return { status, code, detail };
+    return { code: HTTP_EXCEPTION_CODES[status] ?? (status >= 500 ? 'internal_error' : 'bad_request'), detail };
   }
   if (err instanceof QueryFailedError) {
     const pg = (err as QueryFailedError & { driverError?: { code?: string; constraint?: string; detail?: string } }).driverError;
     switch (pg?.code) {
       case '23505':
-        return { status: 409, code: 'duplicate', detail: 'A record with the same unique value already exists.', extra: pg.constraint ? { constraint: pg.constraint } : undefined };
+        return { code: 'duplicate', detail: 'A record with the same unique value already exists.', extra: pg.constraint ? { constraint: pg.constraint } : undefined };
       case '23503':
-        return { status: 409, code: 'reference_conflict', detail: 'The record refers to, or is referred to by, another record.' };
+        return { code: 'reference_conflict', detail: 'The record refers to, or is referred to by, another record.' };
       case '40001':
       case '40P01':
-        return { status: 409, code: 'concurrent_update', detail: 'A concurrent change conflicted with this request; retry it.' };
+        return { code: 'concurrent_update', detail: 'A concurrent change conflicted with this request; retry it.' };
       case '22P02':
       case '22007':
       case '22008':
-        return { status: 400, code: 'invalid_value', detail: 'A value in the request has an invalid format.' };
+        return { code: 'invalid_value', detail: 'A value in the request has an invalid format.' };
       case 'P0001':
-        return { status: 409, code: 'immutable_record', detail: 'Controlled records cannot be changed.' };
+        return { code: 'immutable_record', detail: 'Controlled records cannot be changed.' };
       default:
         break;
     }
   }
   if (isDependencyDown(err)) {
-    return { status: 503, code: 'dependency_unavailable', detail: 'A dependency is unavailable; nothing was changed. Try again shortly.', headers: { 'Retry-After': '5' } };
+    return { code: 'dependency_unavailable', detail: 'A dependency is unavailable; nothing was changed. Try again shortly.', headers: { 'Retry-After': '5' } };
   }
-  return { status: 500, code: 'internal_error', detail: 'An unexpected error occurred. It has been logged with the request id.' };
+  return { code: 'internal_error', detail: 'An unexpected error occurred. It has been logged with the request id.' };
 }
 
-export function toProblem(err: unknown, instance?: string): { problem: Problem; headers: Record<string, string> } {
+/** The problem+json body of an error; `title` in the given language (Vietnamese unless asked). */
+export function toProblem(err: unknown, instance?: string, language: ProblemLanguage = 'vi'): { problem: Problem; headers: Record<string, string> } {
   const m = mapError(err);
+  const { status } = PROBLEM_CODES[m.code];
   const requestId = RequestContexts.current()?.requestId;
-  if (m.status >= 500) {
+  if (status >= 500) {
     // A dependency that is down is an operational condition (health says which); anything else is a bug.
-    appLogger.write(m.status === 503 ? 'warn' : 'error', 'request failed', { err, status: m.status, code: m.code });
+    appLogger.write(status === 503 ? 'warn' : 'error', 'request failed', { err, status, code: m.code });
   }
   const problem: Problem = {
     type: problemType(m.code),
-    title: TITLES[m.status] ?? HttpStatus[m.status] ?? 'Error',
-    status: m.status,
+    title: problemTitle(m.code, language),
+    status,
     detail: m.detail,
     code: m.code,
     ...(instance ? { instance } : {}),
@@ -141,14 +134,22 @@ export function toProblem(err: unknown, instance?: string): { problem: Problem; 
   return { problem, headers: m.headers ?? {} };
 }
 
+/** `vi` unless the client prefers English (Accept-Language). */
+export function problemLanguage(req: Pick<Request, 'acceptsLanguages'> | undefined): ProblemLanguage {
+  return req?.acceptsLanguages('vi', 'en') === 'en' ? 'en' : 'vi';
+}
+
 export function sendProblem(res: Response, err: unknown, instance?: string): void {
-  const { problem, headers } = toProblem(err, instance);
+  const language = problemLanguage(res.req);
+  const { problem, headers } = toProblem(err, instance, language);
   if (res.headersSent) {
     // A streamed body already started: the only honest signal left is to cut the connection.
     res.destroy(err instanceof Error ? err : undefined);
     return;
   }
   for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
+  res.setHeader('Content-Language', language);
+  res.vary('Accept-Language');
   res.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
 }
 

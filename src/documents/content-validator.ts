@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { Errors, FieldError } from '../common/errors.js';
-import { isUuid } from '../common/params.js';
+import { Errors, type FieldError } from '../common/errors.js';
+import { validateRecord } from '../common/validation.js';
 import { Database } from '../database/database.js';
-import { DOCUMENT_CODE_PATTERN, DURATION_UNITS, DocumentType, DurationUnit, FILE_BASED_TYPES, HOURS_PER_WORKING_DAY } from './document-types.js';
+import { FILE_BASED_TYPES, HOURS_PER_WORKING_DAY, type DocumentType } from './document-types.js';
+import { CONTENT_CLASSES, type Duration, type LegalBasis, type ProcedureContent, type QualityObjectivesContent } from './revision-content.js';
 
 /** A completeness rule a revision fails (422 at submit). */
 export interface FailedRule {
@@ -12,33 +13,6 @@ export interface FailedRule {
   message: string;
 }
 
-export interface Duration {
-  value: number;
-  unit: DurationUnit;
-}
-
-export interface LegalBasis {
-  legalDocumentId: string;
-  articles?: string;
-}
-
-export interface ProcedureContent {
-  purpose?: string;
-  scope?: string;
-  definitions?: { term?: string; meaning?: string }[];
-  legalBases?: LegalBasis[];
-  statutoryTimeLimit?: Duration;
-  fee?: string;
-  dossier?: { name?: string; copies?: number }[];
-  steps?: { no?: number; action?: string; responsible?: string; duration?: Duration; formCodes?: string[]; output?: string }[];
-  records?: { name?: string; keeper?: string; retention?: string }[];
-}
-
-export interface QualityObjectivesContent {
-  year?: number;
-  objectives?: { no?: number; objective?: string; indicator?: string; target?: string; method?: string; responsibleUnit?: string; deadline?: string; actions?: string }[];
-}
-
 /** A citation row derived from content.legalBases. */
 export interface CitationRow {
   position: number;
@@ -46,157 +20,17 @@ export interface CitationRow {
   articles: string | null;
 }
 
-// ---- A small schema language for the content shapes ----
-
-type Spec =
-  | { kind: 'string'; max: number; pattern?: RegExp; patternMessage?: string }
-  | { kind: 'int'; min: number; max: number }
-  | { kind: 'number'; min: number; max: number; exclusiveMin?: boolean }
-  | { kind: 'enum'; values: readonly string[] }
-  | { kind: 'uuid' }
-  | { kind: 'object'; props: Record<string, Spec> }
-  | { kind: 'array'; of: Spec; max: number };
-
-const str = (max: number): Spec => ({ kind: 'string', max });
-const int = (min: number, max: number): Spec => ({ kind: 'int', min, max });
-const obj = (props: Record<string, Spec>): Spec => ({ kind: 'object', props });
-const arr = (of: Spec, max: number): Spec => ({ kind: 'array', of, max });
-
-const DURATION = obj({ value: { kind: 'number', min: 0, max: 100_000, exclusiveMin: true }, unit: { kind: 'enum', values: DURATION_UNITS } });
-
-const PROCEDURE = obj({
-  purpose: str(20_000),
-  scope: str(20_000),
-  definitions: arr(obj({ term: str(500), meaning: str(5000) }), 200),
-  legalBases: arr(obj({ legalDocumentId: { kind: 'uuid' }, articles: str(500) }), 100),
-  statutoryTimeLimit: DURATION,
-  fee: str(2000),
-  dossier: arr(obj({ name: str(2000), copies: int(1, 100) }), 200),
-  steps: arr(
-    obj({
-      no: int(1, 1000),
-      action: str(5000),
-      responsible: str(1000),
-      duration: DURATION,
-      formCodes: arr({ kind: 'string', max: 64, pattern: DOCUMENT_CODE_PATTERN, patternMessage: 'must be a document code (letters, digits, ".", "-", "/")' }, 50),
-      output: str(2000),
-    }),
-    200,
-  ),
-  records: arr(obj({ name: str(1000), keeper: str(500), retention: str(500) }), 200),
-});
-
-const SPECS: Record<DocumentType, Spec> = {
-  procedure: PROCEDURE,
-  quality_policy: obj({ text: str(50_000) }),
-  quality_objectives: obj({
-    year: int(2000, 2100),
-    objectives: arr(
-      obj({
-        no: int(1, 1000),
-        objective: str(2000),
-        indicator: str(2000),
-        target: str(1000),
-        method: str(2000),
-        responsibleUnit: str(500),
-        deadline: str(200),
-        actions: str(5000),
-      }),
-      200,
-    ),
-  }),
-  form: obj({ description: str(5000) }),
-  manual: obj({ description: str(5000) }),
-  decision: obj({ description: str(5000) }),
-  other: obj({ description: str(5000) }),
-};
-
-function describe(spec: Spec): string {
-  switch (spec.kind) {
-    case 'string':
-      return 'a string';
-    case 'int':
-      return 'an integer';
-    case 'number':
-      return 'a number';
-    case 'enum':
-      return `one of ${spec.values.join(', ')}`;
-    case 'uuid':
-      return 'a UUID';
-    case 'object':
-      return 'an object';
-    case 'array':
-      return 'an array';
-  }
-}
-
-/**
- * Checks a value against a spec; returns the normalised value (nulls dropped as absent) and
- * pushes one error per bad field. Every member is optional at this level (drafts are partial).
- */
-function walk(spec: Spec, value: unknown, path: string, errors: FieldError[]): unknown {
-  const fail = (message: string) => {
-    errors.push({ field: path, message });
-    return undefined;
-  };
-  switch (spec.kind) {
-    case 'string':
-      if (typeof value !== 'string') return fail('must be a string');
-      if (value.length > spec.max) return fail(`must be at most ${spec.max} characters`);
-      if (spec.pattern && !spec.pattern.test(value)) return fail(spec.patternMessage ?? 'has an invalid format');
-      return value;
-    case 'int':
-      if (typeof value !== 'number' || !Number.isInteger(value)) return fail('must be an integer');
-      if (value < spec.min || value > spec.max) return fail(`must be between ${spec.min} and ${spec.max}`);
-      return value;
-    case 'number':
-      if (typeof value !== 'number' || !Number.isFinite(value)) return fail('must be a number');
-      if (spec.exclusiveMin ? value <= spec.min : value < spec.min) return fail(`must be greater than ${spec.exclusiveMin ? '' : 'or equal to '}${spec.min}`);
-      if (value > spec.max) return fail(`must be at most ${spec.max}`);
-      return value;
-    case 'enum':
-      if (typeof value !== 'string' || !spec.values.includes(value)) return fail(`must be one of ${spec.values.join(', ')}`);
-      return value;
-    case 'uuid':
-      if (!isUuid(value)) return fail('must be a UUID');
-      return (value as string).toLowerCase();
-    case 'array': {
-      if (!Array.isArray(value)) return fail('must be an array');
-      if (value.length > spec.max) return fail(`must have at most ${spec.max} items`);
-      return value.map((item, i) => {
-        const p = `${path}[${i}]`;
-        if (item === null || item === undefined) {
-          errors.push({ field: p, message: `must be ${describe(spec.of)}` });
-          return undefined;
-        }
-        return walk(spec.of, item, p, errors);
-      });
-    }
-    case 'object': {
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail('must be an object');
-      const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-        const p = path ? `${path}.${k}` : k;
-        const child = spec.props[k];
-        if (!child) {
-          errors.push({ field: p, message: 'is not a known property' });
-          continue;
-        }
-        if (v === null || v === undefined) continue;
-        const n = walk(child, v, p, errors);
-        if (n !== undefined) out[k] = n;
-      }
-      return out;
-    }
-  }
-}
-
 function blank(s: unknown): boolean {
   return typeof s !== 'string' || s.trim().length === 0;
 }
 
+/** A duration with both its value and its unit (drafts may hold partial ones). */
+function isComplete(d: Duration | undefined): d is Required<Duration> {
+  return d?.value !== undefined && d.unit !== undefined;
+}
+
 /** Hours a duration stands for: a working day (and a day, as step tables count them) is 8 hours. */
-export function durationHours(d: Duration): number {
+export function durationHours(d: Required<Duration>): number {
   return d.unit === 'hours' ? d.value : d.value * HOURS_PER_WORKING_DAY;
 }
 
@@ -220,10 +54,12 @@ export interface CompletenessContext {
 }
 
 /**
- * Content rules per document type. `validateShape` (400 on save) checks types, bounds, known
- * members and references; `completeness` (422 at submit) checks that a revision is ready to be
- * reviewed: required sections, the step-time rule, objectives with indicator and target, source
- * files for file-based types, the change summary from revision 2 on.
+ * Content rules per document type. `shapeErrors` / `validateForSave` (400 on save) check the
+ * content against its type's declaration in revision-content.ts (types, bounds, known members)
+ * plus what a declaration cannot say (the objectives' year, each legal document cited once, cited
+ * documents exist); `completeness` (422 at submit) checks that a revision is ready to be reviewed:
+ * required sections, the step-time rule, objectives with indicator and target, source files for
+ * file-based types, the change summary from revision 2 on.
  */
 @Injectable()
 export class ContentValidator {
@@ -245,8 +81,9 @@ export class ContentValidator {
 
   /** Shape errors (field paths prefixed with `content`), without touching the database. */
   shapeErrors(type: DocumentType, content: unknown, ctx: { year?: number | null } = {}): { errors: FieldError[]; content: Record<string, unknown> } {
-    const errors: FieldError[] = [];
-    const normalised = (walk(SPECS[type], content, 'content', errors) ?? {}) as Record<string, unknown>;
+    const checked = validateRecord<object>(CONTENT_CLASSES[type], content, 'content');
+    const errors = checked.errors;
+    const normalised = (checked.value ?? {}) as Record<string, unknown>;
     if (type === 'quality_objectives' && ctx.year != null && typeof normalised.year === 'number' && normalised.year !== ctx.year) {
       errors.push({ field: 'content.year', message: `must be the document's year (${ctx.year})` });
     }
@@ -290,7 +127,9 @@ export class ContentValidator {
   citations(type: DocumentType, content: Record<string, unknown>): CitationRow[] {
     if (type !== 'procedure') return [];
     const bases = (content.legalBases ?? []) as LegalBasis[];
-    return bases.filter((b) => b?.legalDocumentId).map((b, position) => ({ position, legalDocumentId: b.legalDocumentId, articles: b.articles?.trim() ? b.articles : null }));
+    return bases
+      .filter((b): b is LegalBasis & { legalDocumentId: string } => Boolean(b?.legalDocumentId))
+      .map((b, position) => ({ position, legalDocumentId: b.legalDocumentId, articles: b.articles?.trim() ? b.articles : null }));
   }
 
   /** Every completeness rule the revision fails; empty when it may be submitted. */
@@ -342,7 +181,7 @@ export class ContentValidator {
       const p = `content.steps[${i}]`;
       if (blank(s.action)) rule('procedure.step_action_required', `${p}.action`, 'must not be empty');
       if (blank(s.responsible)) rule('procedure.step_responsible_required', `${p}.responsible`, 'must not be empty');
-      if (!s.duration) rule('procedure.step_duration_required', `${p}.duration`, 'is required');
+      if (!isComplete(s.duration)) rule('procedure.step_duration_required', `${p}.duration`, 'is required (a value and a unit)');
       if (s.no !== undefined) {
         if (numbers.has(s.no)) rule('procedure.step_numbers_unique', `${p}.no`, `repeats step ${s.no} (steps[${numbers.get(s.no)}])`);
         else numbers.set(s.no, i);
@@ -357,9 +196,10 @@ export class ContentValidator {
     (c.records ?? []).forEach((r, i) => {
       if (blank(r.name) || blank(r.keeper) || blank(r.retention)) rule('procedure.record_incomplete', `content.records[${i}]`, 'needs a name, a keeper and a retention period');
     });
-    if (c.statutoryTimeLimit && steps.length) {
+    if (c.statutoryTimeLimit && !isComplete(c.statutoryTimeLimit)) rule('procedure.time_limit_incomplete', 'content.statutoryTimeLimit', 'needs a value and a unit');
+    if (isComplete(c.statutoryTimeLimit) && steps.length) {
       const limit = durationHours(c.statutoryTimeLimit);
-      const total = steps.reduce((sum, s) => sum + (s.duration ? durationHours(s.duration) : 0), 0);
+      const total = steps.reduce((sum, s) => sum + (isComplete(s.duration) ? durationHours(s.duration) : 0), 0);
       if (total > limit + 1e-9) {
         rule(
           'procedure.steps_exceed_time_limit',

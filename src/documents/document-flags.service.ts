@@ -31,8 +31,8 @@ export interface ClearFlags {
 }
 
 /**
- * Flags on documents that need attention: "legal basis changed" (legal-change issue), "review
- * overdue" (workflow issue), ... Raising is idempotent; `GET /documents/{id}` lists active ones.
+ * Flags on documents that need attention: "legal basis changed" (src/legal-changes), "review
+ * overdue" (src/workflow/periodic-review.service.ts), ... Raising is idempotent; `GET /documents/{id}` lists active ones.
  * Call these inside the transaction of the change that raises or clears them.
  */
 @Injectable()

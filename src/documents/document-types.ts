@@ -1,4 +1,4 @@
-/** Vocabulary of controlled documents (API.md "Documents and revisions"). */
+/** Vocabulary of controlled documents: types, revision states, file roles, units, code patterns. */
 
 export const DOCUMENT_TYPES = ['procedure', 'form', 'quality_policy', 'quality_objectives', 'manual', 'decision', 'other'] as const;
 export type DocumentType = (typeof DOCUMENT_TYPES)[number];
@@ -32,10 +32,13 @@ export type DurationUnit = (typeof DURATION_UNITS)[number];
 export const HOURS_PER_WORKING_DAY = 8;
 
 /**
- * Document codes: letters (Vietnamese too), digits, `.`, `-`, `/`, starting with a letter or digit.
- * "QT-01", "QT.TTHC-05", "BM.01/QT-01".
+ * Document codes: Latin letters (Vietnamese ones too: Đ, Ư, Ơ, ...), digits, `.`, `-`, `/`, starting
+ * with a letter or digit, at most 64. "QT-01", "QT.TTHC-05", "BM.01/QT-01", "QT-ĐT-01". Written with
+ * explicit ranges (no `\p{L}`, no `u` flag) so that the same pattern in the OpenAPI document means
+ * the same to every client's validator.
  */
-export const DOCUMENT_CODE_PATTERN = /^[\p{L}\p{N}][\p{L}\p{N}./-]{0,63}$/u;
+const CODE_CHAR = '0-9A-Za-z\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u024F\\u1E00-\\u1EFF';
+export const DOCUMENT_CODE_PATTERN = new RegExp(`^[${CODE_CHAR}][${CODE_CHAR}./-]{0,63}$`);
 
 /** National TTHC codes: "1.001193" or the full form "1.001612.000.00.00.H01". */
 export const TTHC_CODE_PATTERN = /^\d\.\d{6}(\.\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2})?$/;

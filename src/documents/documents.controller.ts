@@ -1,5 +1,5 @@
 import { applyDecorators, Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiParam, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiExtraModels, ApiHeader, ApiOkResponse, ApiParam, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Principal } from '../access/principal.js';
 import { ApiProblems, Operation } from '../common/openapi.js';
@@ -9,6 +9,8 @@ import { CurrentUser } from '../identity/auth.decorators.js';
 import { RenditionPendingView } from '../renditions/rendition-delivery.js';
 import { DocumentsService } from './documents.service.js';
 import {
+  CREATE_DOCUMENT_BODY,
+  CREATE_DOCUMENT_MODELS,
   CreateDocumentRequest,
   CurrentFileQuery,
   CurrentRevisionView,
@@ -20,6 +22,7 @@ import {
   RevisionView,
   UpdateDocumentRequest,
 } from './documents.dto.js';
+import { CONTENT_SCHEMAS } from './revision-content.js';
 import { RevisionFilesService } from './revision-files.service.js';
 import { RevisionsService } from './revisions.service.js';
 
@@ -45,6 +48,7 @@ export function ApiFileResponses(): MethodDecorator {
 
 @ApiTags('documents')
 @ApiBearerAuth()
+@ApiExtraModels(...CONTENT_SCHEMAS, ...CREATE_DOCUMENT_MODELS)
 @Controller('documents')
 export class DocumentsController {
   constructor(
@@ -58,10 +62,12 @@ export class DocumentsController {
     'createDocument',
     'Register a controlled document (with its first draft, revision 1)',
     'Needs document.write on the agency. `code` is unique per agency (case-insensitive after NFC). A form names a procedure of the same agency; ' +
-      'a procedure may carry a TTHC code; one quality policy per agency; quality objectives per year.',
+      'a procedure may carry a TTHC code; one quality policy per agency; quality objectives per year. The body is discriminated by `type`: ' +
+      'each document type has its content schema (shape errors are 400 with field paths such as `content.steps[2].duration.value`).',
   )
+  @ApiBody({ schema: CREATE_DOCUMENT_BODY })
   @ApiCreatedResponse({ type: DocumentDetailView })
-  @ApiProblems(401, 403, 404, 409, 422)
+  @ApiProblems(401, 403, 404, 'document_code_taken', 'quality_policy_exists', 'quality_objectives_exist', 'form_procedure_invalid')
   async create(@CurrentUser() p: Principal, @Body() body: CreateDocumentRequest, @Res({ passthrough: true }) res: Response): Promise<DocumentDetailView> {
     const view = await this.documents.create(p, body);
     res.setHeader('Location', `/api/v1/documents/${view.id}`);
@@ -93,10 +99,10 @@ export class DocumentsController {
   @Operation(
     'updateDocument',
     'Correct a document\'s metadata',
-    'The review interval at any time; the title and TTHC code only until the document is first submitted (409 `document_identity_controlled` afterwards).',
+    'The review interval at any time; the title and TTHC code only until the document is first submitted.',
   )
   @ApiOkResponse({ type: DocumentDetailView })
-  @ApiProblems(401, 403, 404, 409)
+  @ApiProblems(401, 403, 404, 'document_identity_controlled', 'document_withdrawn')
   update(@CurrentUser() p: Principal, @IdParam('id') id: string, @Body() body: UpdateDocumentRequest): Promise<DocumentDetailView> {
     return this.documents.update(p, id, body);
   }
@@ -104,7 +110,7 @@ export class DocumentsController {
   @Get(':id/current')
   @Operation('getCurrentRevision', 'The effective revision of a document (404 if none)')
   @ApiOkResponse({ type: CurrentRevisionView })
-  @ApiProblems(401, 403, 404)
+  @ApiProblems(401, 403, 'no_effective_revision')
   current(@CurrentUser() p: Principal, @IdParam('id') id: string): Promise<CurrentRevisionView> {
     return this.documents.current(p, id);
   }
@@ -114,19 +120,19 @@ export class DocumentsController {
     'getCurrentFile',
     'The file of the effective revision: variant=source (the source file) or controlled (the stamped controlled copy)',
     'variant=controlled (the default) is the PDF rendered by the render queue for the effective revision, as GET /revisions/{id}/rendition: ' +
-      '202 `{status: pending}` with Retry-After while it is being rendered, 503 `rendition_failed` when every attempt failed. Downloads are recorded in the audit trail.',
+      '202 `{status: pending}` with Retry-After while it is being rendered, 503 when every attempt failed. Downloads are recorded in the audit trail.',
   )
   @ApiFileResponses()
   @ApiResponse({ status: 202, description: 'variant=controlled: the controlled copy is being rendered; ask again after Retry-After seconds.', type: RenditionPendingView })
-  @ApiProblems(401, 403, 404, 416)
+  @ApiProblems(401, 403, 404, 'no_effective_revision', 'source_file_missing', 'range_not_satisfiable', 'rendition_failed')
   async currentFile(@CurrentUser() p: Principal, @IdParam('id') id: string, @Query() q: CurrentFileQuery, @Req() req: Request, @Res() res: Response): Promise<void> {
     await this.files.currentFile(p, id, q.variant ?? 'controlled', req, res);
   }
 
   @Post(':id/revisions')
-  @Operation('openDraft', 'Open a new draft, copied from the effective revision (content and files, no bytes copied)', '409 `revision_open` while a revision is open.')
+  @Operation('openDraft', 'Open a new draft, copied from the effective revision (content and files, no bytes copied)', 'Refused while a revision is open.')
   @ApiCreatedResponse({ type: RevisionView, headers: { ETag: { description: 'Send it back in If-Match when editing.', schema: { type: 'string' } } } })
-  @ApiProblems(401, 403, 404, 409)
+  @ApiProblems(401, 403, 404, 'revision_open', 'document_withdrawn')
   async openDraft(@CurrentUser() p: Principal, @IdParam('id') id: string, @Body() body: OpenDraftRequest, @Res({ passthrough: true }) res: Response): Promise<RevisionView> {
     const view = await this.revisions.openDraftFor(p, id, body);
     res.setHeader('ETag', view.etag);

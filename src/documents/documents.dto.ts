@@ -1,19 +1,28 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiSchema, getSchemaPath, PickType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min } from 'class-validator';
 import { Omittable } from '../common/validation.js';
 import { PageQuery } from '../common/pagination.js';
 import { RenditionStatusView } from '../renditions/rendition-status.view.js';
 import { SignOffView } from '../workflow/sign-off.view.js';
-import { DOCUMENT_CODE_PATTERN, DOCUMENT_TYPES, FILE_ROLES, REVISION_STATES, TTHC_CODE_PATTERN } from './document-types.js';
+import { DOCUMENT_CODE_PATTERN, DOCUMENT_TYPES, FILE_ROLES, REVISION_STATES, TTHC_CODE_PATTERN, type DocumentType } from './document-types.js';
+import { CONTENT_CLASSES, CONTENT_SCHEMAS, FileBasedContent, ProcedureContent, QualityObjectivesContent, QualityPolicyContent } from './revision-content.js';
 
 const CODE_MESSAGE = 'must be 1-64 letters, digits, ".", "-" or "/", starting with a letter or digit';
 
-const CONTENT_DESCRIPTION =
-  'Structured content by document type (API.md "Revision content by type"): procedure `{purpose, scope, definitions, legalBases: [{legalDocumentId, articles?}], ' +
-  'statutoryTimeLimit?: {value, unit}, fee?, dossier, steps: [{no, action, responsible, duration: {value, unit}, formCodes?, output?}], records}`; ' +
-  'quality_policy `{text}`; quality_objectives `{year, objectives: [{no, objective, indicator, target, method, responsibleUnit, deadline, actions}]}`; ' +
-  'form, manual, decision, other: `{description?}` (file based). Shape errors are 400 on save; completeness rules are checked at submit (422).';
+/**
+ * The OpenAPI schema of a `content` member whose document type the request does not carry: any
+ * of the content schemas (revision-content.ts), the document's type decides which.
+ */
+function contentSchema(description: string) {
+  return {
+    anyOf: CONTENT_SCHEMAS.map((c) => ({ $ref: getSchemaPath(c) })),
+    description:
+      `${description} Its shape is the content schema of the document's type: ` +
+      DOCUMENT_TYPES.map((t) => `${t} → ${CONTENT_CLASSES[t].name}`).join(', ') +
+      '. Shape errors are 400 on save (field paths under `content`); the completeness rules are checked at submit (422).',
+  };
+}
 
 export class CreateDocumentRequest {
   @ApiProperty({ format: 'uuid' })
@@ -59,7 +68,7 @@ export class CreateDocumentRequest {
   @Max(2100)
   year?: number;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: `Content of the first draft. ${CONTENT_DESCRIPTION}` })
+  /** Validated by the document type's content class when the draft is created (documented per type below). */
   @IsOptional()
   @IsObject()
   content?: Record<string, unknown>;
@@ -70,6 +79,62 @@ export class CreateDocumentRequest {
   @MaxLength(4000)
   changeSummary?: string;
 }
+
+// ---- POST /documents as documented: one request schema per document type, discriminated by `type`
+// (the service validates CreateDocumentRequest, then the content with the type's class).
+
+const CREATE_FIELDS = ['agencyId', 'code', 'title', 'reviewIntervalMonths', 'changeSummary'] as const;
+const FIRST_DRAFT = 'Content of the first draft (revision 1); omitted: an empty draft.';
+
+@ApiSchema({ description: 'Register a procedure (quy trình).' })
+export class CreateProcedureRequest extends PickType(CreateDocumentRequest, [...CREATE_FIELDS, 'tthcCode'] as const) {
+  @ApiProperty({ enum: ['procedure'] }) type: 'procedure';
+  @ApiPropertyOptional({ type: ProcedureContent, description: FIRST_DRAFT }) content?: ProcedureContent;
+}
+
+@ApiSchema({ description: 'Register a form (biểu mẫu) of a procedure of the same agency.' })
+export class CreateFormRequest extends PickType(CreateDocumentRequest, CREATE_FIELDS) {
+  @ApiProperty({ enum: ['form'] }) type: 'form';
+  @ApiProperty({ format: 'uuid', description: 'The procedure the form belongs to (same agency).' }) procedureId: string;
+  @ApiPropertyOptional({ type: FileBasedContent, description: FIRST_DRAFT }) content?: FileBasedContent;
+}
+
+@ApiSchema({ description: 'Register the quality policy (one per agency).' })
+export class CreateQualityPolicyRequest extends PickType(CreateDocumentRequest, CREATE_FIELDS) {
+  @ApiProperty({ enum: ['quality_policy'] }) type: 'quality_policy';
+  @ApiPropertyOptional({ type: QualityPolicyContent, description: FIRST_DRAFT }) content?: QualityPolicyContent;
+}
+
+@ApiSchema({ description: 'Register the quality objectives of a year (one per agency and year).' })
+export class CreateQualityObjectivesRequest extends PickType(CreateDocumentRequest, CREATE_FIELDS) {
+  @ApiProperty({ enum: ['quality_objectives'] }) type: 'quality_objectives';
+  @ApiProperty({ type: 'integer', minimum: 2000, maximum: 2100, description: 'The year of the objectives.' }) year: number;
+  @ApiPropertyOptional({ type: QualityObjectivesContent, description: FIRST_DRAFT }) content?: QualityObjectivesContent;
+}
+
+@ApiSchema({ description: 'Register a manual, a decision or another file-based document.' })
+export class CreateFileBasedDocumentRequest extends PickType(CreateDocumentRequest, CREATE_FIELDS) {
+  @ApiProperty({ enum: ['manual', 'decision', 'other'] }) type: 'manual' | 'decision' | 'other';
+  @ApiPropertyOptional({ type: FileBasedContent, description: FIRST_DRAFT }) content?: FileBasedContent;
+}
+
+const CREATE_REQUEST_OF: Record<DocumentType, new () => object> = {
+  procedure: CreateProcedureRequest,
+  form: CreateFormRequest,
+  quality_policy: CreateQualityPolicyRequest,
+  quality_objectives: CreateQualityObjectivesRequest,
+  manual: CreateFileBasedDocumentRequest,
+  decision: CreateFileBasedDocumentRequest,
+  other: CreateFileBasedDocumentRequest,
+};
+
+export const CREATE_DOCUMENT_MODELS = [...new Set(Object.values(CREATE_REQUEST_OF))];
+
+/** The body schema of POST /documents: one of the per-type requests, chosen by `type`. */
+export const CREATE_DOCUMENT_BODY = {
+  oneOf: CREATE_DOCUMENT_MODELS.map((m) => ({ $ref: getSchemaPath(m) })),
+  discriminator: { propertyName: 'type', mapping: Object.fromEntries(DOCUMENT_TYPES.map((t) => [t, getSchemaPath(CREATE_REQUEST_OF[t])])) },
+};
 
 /**
  * Editable document metadata. The title and TTHC code identify the document on its controlled
@@ -132,7 +197,7 @@ export class DocumentListQuery extends PageQuery {
 }
 
 export class OpenDraftRequest {
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: `Replaces the content copied from the effective revision. ${CONTENT_DESCRIPTION}` })
+  @ApiPropertyOptional(contentSchema('Replaces the content copied from the effective revision.'))
   @IsOptional()
   @IsObject()
   content?: Record<string, unknown>;
@@ -145,7 +210,7 @@ export class OpenDraftRequest {
 }
 
 export class UpdateRevisionRequest {
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: `The whole new content (replaces it). ${CONTENT_DESCRIPTION}` })
+  @ApiPropertyOptional(contentSchema('The whole new content (replaces it).'))
   @IsOptional()
   @IsObject()
   content?: Record<string, unknown>;
@@ -208,7 +273,7 @@ export class RevisionView {
   number: number | null;
   @ApiProperty({ description: 'False while the number is only the one the revision will get.' }) numberAssigned: boolean;
   @ApiProperty({ enum: REVISION_STATES }) state: string;
-  @ApiProperty({ type: 'object', additionalProperties: true }) content: Record<string, unknown>;
+  @ApiProperty(contentSchema('The structured content.')) content: Record<string, unknown>;
   @ApiProperty({ nullable: true, type: String }) changeSummary: string | null;
   @ApiProperty({ format: 'uuid' }) authorId: string;
   @ApiProperty({ nullable: true, type: String }) authorName: string | null;

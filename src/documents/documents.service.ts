@@ -7,6 +7,7 @@ import { escapeLike, foldVietnamese } from '../common/text.js';
 import { Database } from '../database/database.js';
 import { DocumentAccess } from './document-access.js';
 import { DocumentFlags } from './document-flags.service.js';
+import { assertNotWithdrawn } from './document-rules.js';
 import { Document, Revision } from './document.entities.js';
 import { DocumentType, OPEN_STATES, RevisionState, codeKey } from './document-types.js';
 import type { CreateDocumentRequest, CurrentRevisionView, DocumentDetailView, DocumentListItem, DocumentListQuery, DocumentPage, UpdateDocumentRequest } from './documents.dto.js';
@@ -190,7 +191,7 @@ export class DocumentsService {
       const doc = await this.revisions.lockDocument(id);
       await this.access.assertReadDocument(p, doc);
       await this.access.assertWrite(p, doc.agencyId, 'Document');
-      if (doc.withdrawnAt) throw Errors.conflict('document_withdrawn', 'The document has been withdrawn; it cannot be changed.');
+      assertNotWithdrawn(doc);
       const before = { ...doc };
       const identity = (req.title !== undefined && req.title !== doc.title) || (req.tthcCode !== undefined && req.tthcCode !== doc.tthcCode);
       if (identity) {

@@ -49,7 +49,7 @@ export class RevisionsController {
   @Operation('updateRevision', 'Edit a draft: content (replaced whole) and/or change summary', 'Requires If-Match with the ETag: 428 when missing, 412 when stale. Shape errors are 400.')
   @ApiHeader({ name: 'If-Match', required: true, description: 'The ETag from GET /revisions/{id}.' })
   @ApiOkResponse({ type: RevisionView, headers: { ETag: { schema: { type: 'string' } } } })
-  @ApiProblems(401, 403, 404, 409, 412, 428)
+  @ApiProblems(401, 403, 404, 'revision_not_draft', 412, 428)
   async update(
     @CurrentUser() p: Principal,
     @IdParam('id') id: string,
@@ -67,12 +67,12 @@ export class RevisionsController {
     'uploadRevisionFile',
     'Upload a file to a draft (multipart part `file`)',
     'Streams to object storage while hashing; the type is decided by the content (pdf, docx, xlsx, odt, ods, doc, xls, png, jpeg; else 415); ' +
-      'MAX_UPLOAD_SIZE limits the size (413). Identical bytes are stored once. One source file per revision (409 `source_file_exists`).',
+      'MAX_UPLOAD_SIZE limits the size (413). Identical bytes are stored once. One source file per revision.',
   )
   @ApiConsumes('multipart/form-data')
   @ApiBody({ schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' } } } })
   @ApiCreatedResponse({ type: UploadedFileView })
-  @ApiProblems(401, 403, 404, 409, 413, 415)
+  @ApiProblems(401, 403, 404, 'malformed_multipart', 'request_aborted', 'revision_not_draft', 'source_file_exists', 413, 415)
   async upload(@CurrentUser() p: Principal, @IdParam('id') id: string, @Query() q: UploadFileQuery, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<UploadedFileView> {
     try {
       const view = await this.files.upload(p, id, q.role ?? 'attachment', req);
@@ -87,7 +87,7 @@ export class RevisionsController {
   @Get(':id/files/:fileId')
   @Operation('downloadRevisionFile', 'Download a file of a revision (streamed; ETag, If-None-Match, Range)')
   @ApiFileResponses()
-  @ApiProblems(401, 404, 416)
+  @ApiProblems(401, 404, 'range_not_satisfiable')
   async download(@CurrentUser() p: Principal, @IdParam('id') id: string, @IdParam('fileId') fileId: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     await this.files.download(p, id, fileId, req, res);
   }
@@ -96,7 +96,7 @@ export class RevisionsController {
   @HttpCode(204)
   @Operation('deleteRevisionFile', 'Remove a file from a draft')
   @ApiNoContentResponse({ description: 'Removed' })
-  @ApiProblems(401, 403, 404, 409)
+  @ApiProblems(401, 403, 404, 'revision_not_draft')
   async remove(@CurrentUser() p: Principal, @IdParam('id') id: string, @IdParam('fileId') fileId: string): Promise<void> {
     await this.files.remove(p, id, fileId);
   }

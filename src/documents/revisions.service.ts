@@ -8,6 +8,7 @@ import { RenditionRequests } from '../renditions/rendition-requests.js';
 import { etagListMatches } from '../storage/http-files.js';
 import { ContentValidator, FailedRule } from './content-validator.js';
 import { DocumentAccess } from './document-access.js';
+import { assertNotWithdrawn } from './document-rules.js';
 import { Document, Revision, RevisionFile } from './document.entities.js';
 import { OPEN_STATES } from './document-types.js';
 import type { OpenDraftRequest, RevisionSummaryView, RevisionView, UpdateRevisionRequest } from './documents.dto.js';
@@ -215,7 +216,7 @@ export class RevisionsService {
   async openDraftFrom(documentId: string, draft: NewDraft): Promise<Revision> {
     return this.db.transaction(async () => {
       const doc = await this.lockDocument(documentId);
-      if (doc.withdrawnAt) throw Errors.conflict('document_withdrawn', 'The document has been withdrawn; it takes no new revisions.');
+      assertNotWithdrawn(doc);
       const open = await this.openOf(doc.id);
       if (open) {
         throw Errors.conflict('revision_open', `The document already has an open revision (${open.state}); finish or return it first.`, {
@@ -361,7 +362,7 @@ export class RevisionsService {
       if (revision.state !== 'approved') {
         throw Errors.conflict('revision_not_approved', `Only an approved revision can take effect; this one is ${revision.state}.`, { state: revision.state });
       }
-      if (document.withdrawnAt) throw Errors.conflict('document_withdrawn', 'The document has been withdrawn.');
+      assertNotWithdrawn(document);
       const at = opts.at ?? new Date();
       const current = await this.db.repo(Revision).findOne({ where: { documentId: document.id, state: 'effective' }, lock: { mode: 'pessimistic_write' } });
       if (current) await this.moveLifecycle(current, 'superseded', at, opts, { documentId: document.id, number: current.number, supersededBy: revision.id });

@@ -1,6 +1,6 @@
 /**
- * Field-level differences between two revisions' structured content (API.md "Revision content by
- * type"), and between their file lists. Pure functions: the service loads the revisions and the
+ * Field-level differences between two revisions' structured content (declared per document type in
+ * src/documents/revision-content.ts), and between their file lists. Pure functions: the service loads the revisions and the
  * legal documents' numbers and hands them in.
  *
  * - Scalar fields (purpose, scope, statutoryTimeLimit, fee, year, text, description, and any field

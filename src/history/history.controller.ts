@@ -22,10 +22,10 @@ export class RevisionDiffController {
     'What changed between two revisions of a document: fields, lists, legal bases, text lines and files',
     'Compares this revision (new) with `against` (old). Steps and objectives are matched by number, definitions by term, dossier and records by name; ' +
       'legal bases by legal document (with its number); text fields get a line diff; files are compared by SHA-256 (added, removed, unchanged, renamed, replaced). ' +
-      'Both revisions must be readable (effective: document.read; other states: document.readDrafts; 404 otherwise); revisions of two documents: 422 `revisions_not_comparable`.',
+      'Both revisions must be readable (effective: document.read; other states: document.readDrafts; 404 otherwise); two revisions of different documents are not compared.',
   )
   @ApiOkResponse({ type: RevisionDiffView })
-  @ApiProblems(401, 404, 422)
+  @ApiProblems(401, 404, 'revisions_not_comparable')
   diff(@CurrentUser() p: Principal, @IdParam('id') id: string, @Query() q: RevisionDiffQuery): Promise<RevisionDiffView> {
     return this.diffs.diff(p, id, q.against.toLowerCase());
   }
@@ -57,7 +57,7 @@ export class DocumentHistoryController {
       'application/pdf': { schema: { type: 'string', format: 'binary' } },
     },
   })
-  @ApiProblems(401, 403, 404, 422)
+  @ApiProblems(401, 403, 404, 'history_too_long')
   async get(@CurrentUser() p: Principal, @IdParam('id') id: string, @Query() q: DocumentHistoryQuery, @Res() res: Response): Promise<void> {
     const format = q.format ?? 'json';
     if (format === 'csv') {

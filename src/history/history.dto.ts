@@ -4,11 +4,16 @@ import { PageQuery } from '../common/pagination.js';
 import { DOCUMENT_TYPES, FILE_ROLES, REVISION_STATES } from '../documents/document-types.js';
 import { SIGN_OFF_MEANINGS } from '../workflow/sign-off.entity.js';
 
-/** Any JSON value (old/new of a field). */
+/** Any JSON value or null (old/new of a field); OpenAPI 3.0 puts `nullable` next to a `type`, so on each alternative. */
 const anyJson = (description: string): ApiPropertyOptions => ({
   description,
-  nullable: true,
-  oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }, { type: 'object', additionalProperties: true }, { type: 'array', items: {} }],
+  anyOf: [
+    { type: 'string', nullable: true },
+    { type: 'number', nullable: true },
+    { type: 'boolean', nullable: true },
+    { type: 'object', additionalProperties: true, nullable: true },
+    { type: 'array', items: {}, nullable: true },
+  ],
 });
 
 // ---------------------------------------------------------------- diff

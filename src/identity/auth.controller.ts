@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Principal } from '../access/principal.js';
-import { ApiProblems, Operation } from '../common/openapi.js';
+import { ApiProblems, Operation, SESSION_CODES } from '../common/openapi.js';
 import { CurrentUser, Public } from './auth.decorators.js';
 import { AuthService } from './auth.service.js';
 import { ChangePasswordRequest, LoginRequest, MeView, RefreshRequest, TokenPair } from './identity.dto.js';
@@ -20,7 +20,7 @@ export class AuthController {
   @HttpCode(200)
   @Operation('login', 'Sign in with username and password', 'Returns a short-lived access token and a rotating refresh token. Repeated failures are throttled (429).')
   @ApiOkResponse({ type: TokenPair })
-  @ApiProblems(401, 429)
+  @ApiProblems('invalid_credentials', 429)
   login(@Body() body: LoginRequest): Promise<TokenPair> {
     return this.auth.login(body.username, body.password);
   }
@@ -30,7 +30,7 @@ export class AuthController {
   @HttpCode(200)
   @Operation('refreshTokens', 'Exchange a refresh token for a new token pair', 'The presented refresh token dies; presenting it again revokes the whole session.')
   @ApiOkResponse({ type: TokenPair })
-  @ApiProblems(401)
+  @ApiProblems('invalid_refresh_token', 'refresh_token_reused')
   refresh(@Body() body: RefreshRequest): Promise<TokenPair> {
     return this.auth.refresh(body.refreshToken);
   }
@@ -59,7 +59,7 @@ export class AuthController {
   @HttpCode(204)
   @Operation('changeMyPassword', 'Change your password (other sessions are signed out)')
   @ApiNoContentResponse({ description: 'Password changed' })
-  @ApiProblems(401, 429)
+  @ApiProblems(...SESSION_CODES, 'invalid_password', 429)
   async changePassword(@CurrentUser() p: Principal, @Body() body: ChangePasswordRequest): Promise<void> {
     await this.users.changeOwnPassword(p, body.currentPassword, body.newPassword, (u, pw) => this.auth.confirmPassword(u.id, pw, 'password_change'));
   }

@@ -2,7 +2,7 @@
  * The pure part of a legal change's regeneration: how a procedure's `legalBases` are rewritten and
  * how the change is explained in the draft's change summary (Vietnamese, citing documents by number).
  */
-import type { LegalBasis } from '../documents/content-validator.js';
+import type { LegalBasis } from '../documents/revision-content.js';
 import type { LegalDocument } from '../legal/legal-document.entity.js';
 import { LEGAL_TYPE_LABELS, LegalType } from '../legal/legal-types.js';
 import { formatDateShort } from '../rendering/pdf/vn-format.js';
@@ -57,9 +57,10 @@ function joinNames(docs: Pick<LegalDocument, 'number' | 'type'>[]): string {
  * Other citations are kept as they are; a target already cited elsewhere is not duplicated.
  */
 export function rewriteLegalBases(bases: LegalBasis[], plan: ChangePlan): RewriteResult {
+  // A draft's basis may still lack its document (drafts are partial): such rows are kept as they are.
   const citedElsewhere = new Set(bases.filter((b) => b.legalDocumentId !== plan.changed.id).map((b) => b.legalDocumentId));
   const out: LegalBasis[] = [];
-  const placed = new Set<string>();
+  const placed = new Set<string | undefined>();
   const orphanArticles: string[] = [];
   let cited = false;
   for (const b of bases) {

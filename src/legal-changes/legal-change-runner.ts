@@ -4,13 +4,14 @@ import { AuditService } from '../audit/audit.service.js';
 import { DomainError } from '../common/errors.js';
 import { AppConfig } from '../config/app-config.js';
 import { Database } from '../database/database.js';
-import type { LegalBasis } from '../documents/content-validator.js';
+import type { LegalBasis } from '../documents/revision-content.js';
 import { DocumentFlags } from '../documents/document-flags.service.js';
 import { Document, Revision } from '../documents/document.entities.js';
 import { RevisionsService } from '../documents/revisions.service.js';
 import { LegalRegistryService } from '../legal/legal-registry.service.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
 import { isFinalAttempt, OnJob } from '../queue/job-registry.js';
+import type { JobPayload } from '../queue/jobs.js';
 import { toCalendarDate, formatDateShort } from '../rendering/pdf/vn-format.js';
 import {
   addDays,
@@ -107,7 +108,7 @@ export class LegalChangeRunner {
   // ---------------------------------------------------------------- fan-out
 
   @OnJob('legal.change.fanout')
-  async handleFanout(data: { changeId: string }): Promise<{ total: number; batches: number } | null> {
+  async handleFanout(data: JobPayload<'legal.change.fanout'>): Promise<{ total: number; batches: number } | null> {
     return this.fanOut(data.changeId);
   }
 
@@ -158,7 +159,7 @@ export class LegalChangeRunner {
   // ---------------------------------------------------------------- batches
 
   @OnJob('legal.change.batch')
-  async handleBatch(data: { changeId: string; batch: number }, job: Job): Promise<BatchResult> {
+  async handleBatch(data: JobPayload<'legal.change.batch'>, job: Job): Promise<BatchResult> {
     return this.runBatch(data.changeId, data.batch, job);
   }
 

@@ -9,7 +9,7 @@ import { LegalChangesService } from './legal-changes.service.js';
 import { LegalCitationsService } from './legal-citations.service.js';
 
 /**
- * Legal changes and their queued regeneration (issue 6): citations of a legal document, posting a
+ * Legal changes and their queued regeneration: citations of a legal document, posting a
  * change (amended / replaced / repealed), the fan-out and batch jobs that flag citing documents and
  * prepare their drafts in every agency, progress, retry and the sweep for lost jobs.
  */

@@ -32,7 +32,7 @@ const FIELD_OF: Record<string, string> = { fromId: 'byLegalDocumentId', toId: 'i
 function renamedFields(err: unknown): unknown {
   if (!(err instanceof DomainError) || !err.errors?.length) return err;
   const errors = err.errors.map((e) => ({ ...e, field: FIELD_OF[e.field] ?? e.field }));
-  return new DomainError(err.status, err.code, err.detail, errors, err.headers, err.extra);
+  return err.with({ errors });
 }
 
 interface ItemRow {

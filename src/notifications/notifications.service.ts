@@ -6,6 +6,7 @@ import { Cursor, Page, pageLimit, toPage } from '../common/pagination.js';
 import { Database } from '../database/database.js';
 import { JobQueue } from '../queue/job-queue.js';
 import { isFinalAttempt, OnJob } from '../queue/job-registry.js';
+import type { JobPayload } from '../queue/jobs.js';
 import { Mailer } from './mailer.js';
 import { Notification } from './notification.entity.js';
 import { NotificationQuery, NotificationView } from './notifications.dto.js';
@@ -95,7 +96,7 @@ export class NotificationsService {
 
   /** Sends the e-mail copy of one notification; a notification already sent is not sent again. */
   @OnJob('mail.notification')
-  async sendEmail(data: { notificationId: string }, job: Job): Promise<void> {
+  async sendEmail(data: JobPayload<'mail.notification'>, job: Job): Promise<void> {
     const rows = await this.db.query<{ email_status: string; email: string | null; full_name: string; title: string; body: string }[]>(
       `SELECT n.email_status, u.email, u.full_name, n.title, n.body FROM notifications n JOIN users u ON u.id = n.user_id WHERE n.id = $1`,
       [data.notificationId],

@@ -5,7 +5,7 @@ import type { JobsOptions, Queue } from 'bullmq';
 import { AppConfig } from '../config/app-config.js';
 import { Database } from '../database/database.js';
 import { JobOutboxEntry } from './job-outbox.entity.js';
-import { JOBS, JobName, jobSpec, JobSpec, QUEUES, QueueName, safeJobId } from './jobs.js';
+import { JOBS, JobName, JobPayload, jobSpec, JobSpec, QUEUES, QueueName, safeJobId } from './jobs.js';
 
 export interface EnqueueOptions {
   /** The job's identity: the same id is one unit of work, run once. */
@@ -224,7 +224,8 @@ export class JobQueue {
     @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
 
-  async enqueue(name: JobName, data: Record<string, unknown>, opts: EnqueueOptions): Promise<void> {
+  /** `data` is checked against the job's payload type (JobPayloads in jobs.ts). */
+  async enqueue<N extends JobName>(name: N, data: JobPayload<N>, opts: EnqueueOptions): Promise<void> {
     const spec: JobSpec = JOBS[name];
     await this.db.manager
       .createQueryBuilder()

@@ -2,14 +2,25 @@ import { Injectable, Logger, OnModuleInit, SetMetadata } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import type { Job } from 'bullmq';
 import { UnrecoverableError } from 'bullmq';
-import { JOBS, JobName } from './jobs.js';
+import { JOBS, JobName, JobPayload } from './jobs.js';
 
 const JOB_HANDLER = 'eiso:job-handler';
 
-export type JobHandlerFn = (data: any, job: Job) => Promise<unknown>;
+/** A handler of job N: takes (a supertype of) N's payload, and the BullMQ job. */
+export type JobHandler<N extends JobName> = (data: JobPayload<N>, job: Job<JobPayload<N>>) => Promise<unknown>;
 
-/** Marks a provider method as the handler of a job listed in JOBS. */
-export const OnJob = (name: JobName): MethodDecorator => SetMetadata(JOB_HANDLER, name);
+type AnyJobHandler = (data: unknown, job: Job) => Promise<unknown>;
+
+/**
+ * Marks a provider method as the handler of a job listed in JOBS. The method's parameters are
+ * checked against the job's payload type (JobPayloads in jobs.ts): a handler that expects another
+ * payload does not compile.
+ */
+export function OnJob<N extends JobName>(name: N) {
+  return <H extends JobHandler<N>>(target: object, key: string | symbol, descriptor: TypedPropertyDescriptor<H>): void => {
+    SetMetadata(JOB_HANDLER, name)(target, key, descriptor);
+  };
+}
 
 /** True when this run is the job's last attempt (a handler records a final failure then). */
 export function isFinalAttempt(job: Job): boolean {
@@ -23,7 +34,7 @@ export function isFinalAttempt(job: Job): boolean {
 @Injectable()
 export class JobRegistry implements OnModuleInit {
   private readonly logger = new Logger('JobRegistry');
-  private readonly handlers = new Map<string, JobHandlerFn>();
+  private readonly handlers = new Map<string, AnyJobHandler>();
 
   constructor(
     private readonly discovery: DiscoveryService,
@@ -44,7 +55,7 @@ export class JobRegistry implements OnModuleInit {
         if (!name) continue;
         if (!(name in JOBS)) throw new Error(`@OnJob('${name}') on ${proto.constructor.name}.${method}: no such job in JOBS`);
         if (this.handlers.has(name)) throw new Error(`Job '${name}' has two handlers`);
-        this.handlers.set(name, (fn as JobHandlerFn).bind(instance));
+        this.handlers.set(name, (fn as AnyJobHandler).bind(instance));
       }
     }
     const missing = Object.keys(JOBS).filter((n) => !this.handlers.has(n));

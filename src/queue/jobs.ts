@@ -1,6 +1,11 @@
+import type { RevisionState } from '../documents/document-types.js';
+
 /**
- * Every job the system runs: its queue and how it is retried. The job registry refuses to start
- * when one of these has no handler. Feature issues add their jobs here.
+ * Every job the system runs: its payload type (JobPayloads), its queue and how it is retried
+ * (JOBS). The two lists have the same keys (the compiler checks it); `JobQueue.enqueue(name, data)`
+ * and `@OnJob(name)` handlers are typed from JobPayloads, so a wrong payload or handler parameter
+ * fails the build. The job registry refuses to start when a job has no handler. A new job: add its
+ * payload type here, its spec to JOBS, a handler with @OnJob.
  */
 export const QUEUES = ['render', 'legal', 'mail', 'workflow', 'maintenance'] as const;
 export type QueueName = (typeof QUEUES)[number];
@@ -16,6 +21,34 @@ export interface JobSpec {
    * once (work keyed by a domain identity that recurs, e.g. a draft's rendition after a save).
    */
   removeOnComplete?: boolean;
+}
+
+/** Periodic jobs (JOBS entries with `everyMs`) are started by the scheduler with an empty payload. */
+export type NoPayload = Record<string, never>;
+
+/**
+ * What each job receives. Payloads travel as JSON through the outbox (jsonb) and Redis: strings,
+ * numbers, booleans, arrays and plain objects only (no Date, no class instances).
+ */
+export interface JobPayloads {
+  'identity.purge-expired-sessions': NoPayload;
+  'mail.notification': { notificationId: string };
+  'documents.sweep-orphan-objects': NoPayload;
+  'documents.scrub-objects': NoPayload;
+  'workflow.make-effective': { revisionId: string };
+  'workflow.sweep-due-effective': NoPayload;
+  'workflow.flag-overdue-reviews': NoPayload;
+  'legal.change.fanout': { changeId: string };
+  'legal.change.batch': { changeId: string; batch: number };
+  'legal.change.sweep': NoPayload;
+  'render.revision': {
+    revisionId: string;
+    state: RevisionState;
+    layoutVersion: number;
+    /** The request's round (0, then +1 each time a failed request is asked again). */
+    round: number;
+  };
+  'render.resend-lost': NoPayload;
 }
 
 export const JOBS = {
@@ -43,9 +76,18 @@ export const JOBS = {
   'render.revision': { queue: 'render', attempts: 5, removeOnComplete: true },
   /** Queues again render requests still pending whose job was lost (src/renditions). */
   'render.resend-lost': { queue: 'maintenance', attempts: 2, everyMs: 5 * 60_000 },
-} satisfies Record<string, JobSpec>;
+} satisfies { [N in keyof JobPayloads]: JobSpec };
 
-export type JobName = keyof typeof JOBS;
+export type JobName = keyof JobPayloads;
+export type JobPayload<N extends JobName> = JobPayloads[N];
+
+/** One job with its payload, as a discriminated union (immich's JobItem). */
+export type JobItem = { [N in JobName]: { name: N; data: JobPayloads[N] } }[JobName];
+
+type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+/** Fails to compile when a payload type holds something JSON cannot carry. */
+type AssertJson<T extends { [N in JobName]: Json }> = T;
+type _PayloadsAreJson = AssertJson<{ [N in JobName]: JobPayloads[N] }>;
 
 export function jobSpec(name: string): JobSpec | undefined {
   return (JOBS as Record<string, JobSpec>)[name];

@@ -99,12 +99,12 @@ export class RenditionDelivery {
     const a = await this.availability(s.revision, s.digest);
     if (a.kind === 'failed') {
       throw new DomainError(
-        503,
         'rendition_failed',
         `The controlled copy could not be rendered (${a.request.attempts} attempts): ${(a.request.lastError ?? 'unknown error').replace(/[.\s]+$/, '')}. It is tried again on a request after ${a.retryAfterSeconds} s.`,
-        undefined,
-        { 'Retry-After': String(a.retryAfterSeconds) },
-        { error: a.request.lastError, attempts: a.request.attempts, failedAt: new Date(a.request.updatedAt).toISOString() },
+        {
+          headers: { 'Retry-After': String(a.retryAfterSeconds) },
+          extra: { error: a.request.lastError, attempts: a.request.attempts, failedAt: new Date(a.request.updatedAt).toISOString() },
+        },
       );
     }
     if (a.kind === 'pending') {

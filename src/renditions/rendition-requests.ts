@@ -2,17 +2,12 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Database } from '../database/database.js';
 import type { RevisionState } from '../documents/document-types.js';
 import { JobQueue } from '../queue/job-queue.js';
+import type { JobPayload } from '../queue/jobs.js';
 import { LAYOUT_VERSION, renditionJobId } from '../rendering/rendition-model.js';
 import type { RenditionRequestStatus } from './rendition.entities.js';
 
-/** What the render job receives. */
-export interface RenderJobData {
-  revisionId: string;
-  state: RevisionState;
-  layoutVersion: number;
-  /** The request's round (0, then +1 each time a failed request is asked again). */
-  round: number;
-}
+/** What the render job receives (declared with the other payloads in src/queue/jobs.ts). */
+export type RenderJobData = JobPayload<'render.revision'>;
 
 /** The render job's id: `render_<revisionId>_<state>_<layout>`, with `_r<round>` after a failure. */
 export function renderJobId(revisionId: string, state: RevisionState, round: number, layoutVersion: number = LAYOUT_VERSION): string {
@@ -70,7 +65,7 @@ export class RenditionRequests {
   }
 
   private enqueue(data: RenderJobData, jobId: string): Promise<void> {
-    return this.jobs.enqueue('render.revision', { ...data }, { jobId });
+    return this.jobs.enqueue('render.revision', data, { jobId });
   }
 
   /**

@@ -8,7 +8,7 @@ import { RenditionsCoreModule } from './renditions-core.module.js';
 import { RenditionsService } from './renditions.service.js';
 
 /**
- * Controlled-copy PDFs (issue 5): the `render.revision` job (model from the database →
+ * Controlled-copy PDFs: the `render.revision` job (model from the database →
  * renderRevisionPdf → content-addressed store → rendition row), and GET /revisions/{id}/rendition.
  * Requests come from the documents and workflow services. See docs/RENDERING.md ("Renditions").
  */

@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import { pipeline } from 'node:stream/promises';
-import { DomainError } from '../common/errors.js';
+import { Errors } from '../common/errors.js';
 import { appLogger } from '../common/logger.js';
 import { stripControlChars } from '../common/text.js';
 import { ByteRange, ObjectStorage } from './object-storage.js';
@@ -122,7 +122,7 @@ export async function serveObject(req: Request, res: Response, storage: ObjectSt
   const rangeHeader = ifRange === undefined || ifRange === etag ? req.headers.range : undefined;
   const wanted = parseByteRange(rangeHeader, obj.size);
   if (wanted.kind === 'unsatisfiable') {
-    throw new DomainError(416, 'range_not_satisfiable', `The range is outside the file (${obj.size} bytes).`, undefined, { 'Content-Range': `bytes */${obj.size}` });
+    throw Errors.rangeNotSatisfiable(obj.size);
   }
   const range = wanted.kind === 'range' ? wanted.range : null;
   const body = await storage.get(obj.key, range ?? undefined);

@@ -39,7 +39,7 @@ export function isCutUpload(err: unknown): boolean {
 /** 413 whose response closes the connection: the rest of the body is never read. */
 export function tooLargeAndCut(max: number): DomainError {
   const err = Errors.tooLarge(`The file is larger than the limit of ${max} bytes.`);
-  return new DomainError(err.status, err.code, err.detail, undefined, { Connection: 'close' }, { cutConnection: true, limitBytes: max });
+  return err.with({ headers: { Connection: 'close' }, extra: { cutConnection: true, limitBytes: max } });
 }
 
 /**

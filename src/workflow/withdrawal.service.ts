@@ -5,6 +5,7 @@ import { AuditService } from '../audit/audit.service.js';
 import { Errors } from '../common/errors.js';
 import { Database } from '../database/database.js';
 import { DocumentFlags } from '../documents/document-flags.service.js';
+import { assertNotWithdrawn } from '../documents/document-rules.js';
 import { Document, Revision } from '../documents/document.entities.js';
 import type { DocumentDetailView } from '../documents/documents.dto.js';
 import { DocumentsService } from '../documents/documents.service.js';
@@ -86,7 +87,7 @@ export class WithdrawalService {
   }
 
   private async assertWithdrawable(document: Document): Promise<void> {
-    if (document.withdrawnAt) throw Errors.conflict('document_withdrawn', 'The document has already been withdrawn.');
+    assertNotWithdrawn(document);
     const moving = await this.db.query<{ id: string; state: string }[]>(
       `SELECT id, state FROM revisions WHERE document_id = $1 AND state IN ('in_review', 'pending_approval')`,
       [document.id],

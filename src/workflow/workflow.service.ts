@@ -3,8 +3,10 @@ import { AccessService } from '../access/access.service.js';
 import { Principal } from '../access/principal.js';
 import { AuditService } from '../audit/audit.service.js';
 import { Errors } from '../common/errors.js';
+import type { CodeWithStatus } from '../common/problem-codes.js';
 import { Database } from '../database/database.js';
 import { DocumentAccess } from '../documents/document-access.js';
+import { assertNotWithdrawn } from '../documents/document-rules.js';
 import { Document, Revision } from '../documents/document.entities.js';
 import type { RevisionState } from '../documents/document-types.js';
 import { RevisionTransitions } from '../documents/revision-transitions.service.js';
@@ -23,7 +25,7 @@ import type { ApproveRevisionRequest, ReturnRevisionRequest, ReviewRevisionReque
 /** Latest accepted effective date, counted from the approval. */
 const MAX_EFFECTIVE_AHEAD_YEARS = 5;
 
-const STATE_CODES: Partial<Record<RevisionState, string>> = {
+const STATE_CODES: Partial<Record<RevisionState, CodeWithStatus<409>>> = {
   draft: 'revision_not_draft',
   in_review: 'revision_not_in_review',
   pending_approval: 'revision_not_pending_approval',
@@ -103,7 +105,7 @@ export class WorkflowService {
     return this.db.transaction(async () => {
       const { revision, document } = await this.lock(id);
       assertState(revision, 'draft');
-      this.assertNotWithdrawn(document);
+      assertNotWithdrawn(document);
       await this.revisions.assertComplete(revision, document);
       const digest = await this.revisions.digest(revision);
       await this.move(revision, 'draft', 'in_review');
@@ -164,7 +166,7 @@ export class WorkflowService {
     return this.db.transaction(async () => {
       const { revision, document } = await this.lock(id);
       assertState(revision, 'pending_approval');
-      this.assertNotWithdrawn(document);
+      assertNotWithdrawn(document);
       const at = new Date();
       const capacity = await this.assertApprover(p, revision, at);
       const digest = await this.revisions.digest(revision);
@@ -221,10 +223,6 @@ export class WorkflowService {
     const found = await this.revisions.findWithDocument(id, { lock: true });
     if (!found) throw Errors.notFound('Revision');
     return found;
-  }
-
-  private assertNotWithdrawn(document: Document): void {
-    if (document.withdrawnAt) throw Errors.conflict('document_withdrawn', 'The document has been withdrawn; its revisions cannot move on.');
   }
 
   /** Approver checks: permission (403), head or deputy with delegation (403), not the author nor a checker (403). */

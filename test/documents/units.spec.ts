@@ -144,6 +144,55 @@ describe('content validator (pure rules)', () => {
     );
   });
 
+  it('one declaration per type: unknown members at any depth, null items, lists of lists and bad list items are named by path, in input order', () => {
+    const { errors } = v.shapeErrors('procedure', {
+      steps: [null, 5, [{ action: 'x' }], { action: 'Tiếp nhận', duration: { value: 1, unit: 'hours', per: 'day' }, formCodes: ['BM.01/QT-01', 'BM 02', 7] }],
+      zzz: 1,
+      purpose: 'x'.repeat(20_001),
+      records: 'none',
+    });
+    expect(errors).toEqual([
+      { field: 'content.steps[0]', message: 'must be an object' },
+      { field: 'content.steps[1]', message: 'must be an object' },
+      { field: 'content.steps[2]', message: 'must be an object' },
+      { field: 'content.zzz', message: 'is not a known property' },
+      { field: 'content.purpose', message: 'must be at most 20000 characters' },
+      { field: 'content.records', message: 'must be an array' },
+    ]);
+    const nested = v.shapeErrors('procedure', { steps: [{ duration: { value: 1, unit: 'hours', per: 'day' }, formCodes: ['BM.01/QT-01', 'BM 02', 7] }] });
+    expect(nested.errors).toEqual([
+      { field: 'content.steps[0].duration.per', message: 'is not a known property' },
+      { field: 'content.steps[0].formCodes[1]', message: 'must be a document code (letters, digits, ".", "-", "/")' },
+      { field: 'content.steps[0].formCodes[2]', message: 'must be a string' },
+    ]);
+    expect(v.shapeErrors('quality_policy', { text: 'Chính sách', description: 'x' }).errors).toEqual([{ field: 'content.description', message: 'is not a known property' }]);
+    expect(v.shapeErrors('form', { text: 'x' }).errors).toEqual([{ field: 'content.text', message: 'is not a known property' }]);
+    expect(v.shapeErrors('quality_objectives', { year: 1999, objectives: [{ no: 1.5 }] }).errors).toEqual([
+      { field: 'content.year', message: 'must be between 2000 and 2100' },
+      { field: 'content.objectives[0].no', message: 'must be an integer' },
+    ]);
+    expect(v.shapeErrors('procedure', 'text').errors).toEqual([{ field: 'content', message: 'must be an object' }]);
+  });
+
+  it('normalises on save: null members count as absent, legal document ids are stored in lower case', () => {
+    const id = 'AB8C3D2E-0000-4000-8000-00000000000A';
+    const { errors, content } = v.shapeErrors('procedure', { purpose: null, fee: 'Không', legalBases: [{ legalDocumentId: id, articles: null }], statutoryTimeLimit: { value: 5, unit: 'working_days' } });
+    expect(errors).toEqual([]);
+    expect(content).toEqual({ fee: 'Không', legalBases: [{ legalDocumentId: id.toLowerCase() }], statutoryTimeLimit: { value: 5, unit: 'working_days' } });
+    // The same legal document twice is refused (a rule the declaration cannot state).
+    expect(v.shapeErrors('procedure', { legalBases: [{ legalDocumentId: id }, { legalDocumentId: id.toLowerCase() }] }).errors).toEqual([
+      { field: 'content.legalBases[1].legalDocumentId', message: 'is already cited at legalBases[0]' },
+    ]);
+  });
+
+  it('a step or time limit without its value or unit is incomplete at submit', () => {
+    const content = { purpose: 'p', scope: 's', statutoryTimeLimit: { unit: 'working_days' }, steps: [{ no: 1, action: 'a', responsible: 'r', duration: { value: 2 } }] };
+    expect(v.completeness('procedure', content, []).map((f) => [f.rule, f.field])).toEqual([
+      ['procedure.step_duration_required', 'content.steps[0].duration'],
+      ['procedure.time_limit_incomplete', 'content.statutoryTimeLimit'],
+    ]);
+  });
+
   it('step-time rule: the steps may not exceed the statutory limit (8 h per working day); the message names both totals', () => {
     const content = { purpose: 'p', scope: 's', statutoryTimeLimit: { value: 2, unit: 'working_days' }, steps: [step(1, 1, 'working_days'), step(2, 9, 'hours')] };
     const failed = v.completeness('procedure', content, []);

@@ -1,5 +1,5 @@
 /**
- * Controlled-copy PDF renderer (issue 5): unit-level, no database. Every assertion reads the PDF
+ * Controlled-copy PDF renderer (src/rendering, docs/RENDERING.md): unit-level, no database. Every assertion reads the PDF
  * back with pdfjs-dist, as a reader's software would.
  */
 import fontkit from '@pdf-lib/fontkit';

@@ -1,5 +1,5 @@
 /**
- * Controlled-copy PDFs (issue 5) through the real stack: render requests committed with the
+ * Controlled-copy PDFs (src/renditions) through the real stack: render requests committed with the
  * changes that need them, the render queue (BullMQ worker), content-addressed storage, and the
  * HTTP side (202 then 200, ETag/304/Range, access, audit). PDFs are read back with pdfjs-dist.
  */

@@ -1,0 +1,136 @@
+/**
+ * Every problem code the API answers with: its HTTP status and its title in Vietnamese and
+ * English. This list is the one source: `DomainError` and the `Errors` helpers take a code from it
+ * (an unknown code does not compile, and a helper takes only codes of its status), `ProblemFilter`
+ * takes the status and the title from it, and the error responses of the OpenAPI document
+ * (`ApiProblems`, src/common/openapi.ts) are described from it. test/problem-codes.spec.ts checks
+ * that every code thrown in src/ is listed and every listed code is used or marked reserved.
+ *
+ * A new code: add it here (status, `vi`, `en`), throw it through `Errors`, name it in the
+ * operation's `@ApiProblems(...)`.
+ */
+export interface ProblemCodeSpec {
+  status: number;
+  /** Title in Vietnamese (the default language of `title`). */
+  vi: string;
+  /** Title in English (`Accept-Language: en`). */
+  en: string;
+  /** Listed but thrown nowhere in src/ yet: why it is kept. */
+  reserved?: string;
+}
+
+export const PROBLEM_CODES = {
+  // ---- 400: malformed request or invalid fields
+  validation_failed: { status: 400, vi: 'Dữ liệu không hợp lệ', en: 'Invalid fields' },
+  bad_request: { status: 400, vi: 'Yêu cầu không hợp lệ', en: 'Bad request' },
+  malformed_json: { status: 400, vi: 'Nội dung JSON sai cú pháp', en: 'Malformed JSON' },
+  malformed_multipart: { status: 400, vi: 'Dữ liệu tải lên sai định dạng multipart', en: 'Malformed multipart body' },
+  request_aborted: { status: 400, vi: 'Yêu cầu bị ngắt giữa chừng', en: 'Request aborted' },
+  invalid_value: { status: 400, vi: 'Giá trị sai định dạng', en: 'Invalid value' },
+  import_file_missing: { status: 400, vi: 'Thiếu tệp cần nhập', en: 'Import file missing' },
+  import_malformed: { status: 400, vi: 'Không đọc được tệp nhập', en: 'Malformed import file' },
+  import_empty: { status: 400, vi: 'Tệp nhập không có dòng dữ liệu', en: 'Empty import' },
+
+  // ---- 401: no, invalid or expired credentials
+  missing_token: { status: 401, vi: 'Chưa đăng nhập', en: 'Not signed in' },
+  invalid_token: { status: 401, vi: 'Phiên đăng nhập không hợp lệ hoặc đã hết hạn', en: 'Invalid or expired access token' },
+  session_revoked: { status: 401, vi: 'Phiên đăng nhập đã bị thu hồi', en: 'Session revoked' },
+  invalid_credentials: { status: 401, vi: 'Sai tên đăng nhập hoặc mật khẩu', en: 'Wrong username or password' },
+  invalid_password: { status: 401, vi: 'Mật khẩu xác nhận không đúng', en: 'Wrong password' },
+  invalid_refresh_token: { status: 401, vi: 'Mã làm mới phiên không hợp lệ', en: 'Invalid refresh token' },
+  refresh_token_reused: { status: 401, vi: 'Mã làm mới phiên đã được dùng; phiên bị thu hồi', en: 'Refresh token reused; session revoked' },
+
+  // ---- 403: related to the agency but not allowed
+  forbidden: { status: 403, vi: 'Không có quyền thực hiện', en: 'Not allowed' },
+  separation_of_duties: { status: 403, vi: 'Vi phạm nguyên tắc phân tách nhiệm vụ', en: 'Separation of duties' },
+  not_revision_author: { status: 403, vi: 'Chỉ người soạn thảo hoặc thư ký ISO được trình', en: "Not the revision's author" },
+  approver_required: { status: 403, vi: 'Cần người đứng đầu hoặc cấp phó được ủy quyền', en: 'Head of agency or delegated deputy required' },
+  delegation_required: { status: 403, vi: 'Cấp phó cần ủy quyền còn hiệu lực (KT.)', en: 'Active delegation required' },
+  legal_registry_read_only: { status: 403, vi: 'Chỉ quản trị hệ thống và Sở KH&CN cập nhật danh mục văn bản pháp luật', en: 'Legal registry is read-only for you' },
+
+  // ---- 404: not found, or not visible to you
+  not_found: { status: 404, vi: 'Không tìm thấy', en: 'Not found' },
+  route_not_found: { status: 404, vi: 'Không có đường dẫn này', en: 'No such route' },
+  no_effective_revision: { status: 404, vi: 'Tài liệu chưa có lần ban hành đang hiệu lực', en: 'No effective revision' },
+  source_file_missing: { status: 404, vi: 'Lần ban hành không có tệp gốc', en: 'No source file' },
+
+  // ---- 409: conflicts with the current state
+  duplicate: { status: 409, vi: 'Đã có bản ghi trùng giá trị duy nhất', en: 'Duplicate' },
+  reference_conflict: { status: 409, vi: 'Bản ghi đang được tham chiếu', en: 'Reference conflict' },
+  concurrent_update: { status: 409, vi: 'Xung đột với thay đổi đồng thời; hãy thử lại', en: 'Concurrent update' },
+  immutable_record: { status: 409, vi: 'Hồ sơ kiểm soát không được sửa đổi', en: 'Controlled record' },
+  agency_code_taken: { status: 409, vi: 'Mã cơ quan đã được dùng', en: 'Agency code taken' },
+  username_taken: { status: 409, vi: 'Tên đăng nhập đã được dùng', en: 'Username taken' },
+  delegation_revoked: { status: 409, vi: 'Ủy quyền đã bị thu hồi', en: 'Delegation revoked' },
+  document_code_taken: { status: 409, vi: 'Mã tài liệu đã được dùng trong cơ quan', en: 'Document code taken' },
+  quality_policy_exists: { status: 409, vi: 'Cơ quan đã có chính sách chất lượng', en: 'Quality policy exists' },
+  quality_objectives_exist: { status: 409, vi: 'Cơ quan đã có mục tiêu chất lượng của năm này', en: 'Quality objectives of the year exist' },
+  document_withdrawn: { status: 409, vi: 'Tài liệu đã bị thu hồi', en: 'Document withdrawn' },
+  document_identity_controlled: { status: 409, vi: 'Tên và mã TTHC đã thuộc nhận dạng kiểm soát của tài liệu', en: 'Document identity is controlled' },
+  revision_open: { status: 409, vi: 'Tài liệu đang có bản dự thảo chưa hoàn tất', en: 'An open revision exists' },
+  revision_not_draft: { status: 409, vi: 'Bản này không còn là dự thảo', en: 'Revision is not a draft' },
+  revision_not_in_review: { status: 409, vi: 'Bản này không ở bước kiểm tra', en: 'Revision is not in review' },
+  revision_not_pending_approval: { status: 409, vi: 'Bản này không ở bước chờ phê duyệt', en: 'Revision is not pending approval' },
+  revision_not_approved: { status: 409, vi: 'Bản này chưa được phê duyệt', en: 'Revision is not approved' },
+  revision_not_obsoletable: { status: 409, vi: 'Bản này không thể chuyển hết hiệu lực', en: 'Revision cannot be made obsolete' },
+  revision_state_conflict: { status: 409, vi: 'Trạng thái của bản không cho phép thao tác này', en: 'Revision state conflict' },
+  revision_in_workflow: { status: 409, vi: 'Có bản đang kiểm tra hoặc chờ phê duyệt', en: 'A revision is in the workflow' },
+  check_stale: { status: 409, vi: 'Nội dung đã đổi sau khi được kiểm tra', en: 'Check is stale' },
+  source_file_exists: { status: 409, vi: 'Bản này đã có tệp gốc', en: 'Source file exists' },
+  legal_number_taken: { status: 409, vi: 'Số ký hiệu văn bản đã có trong danh mục', en: 'Legal document number taken' },
+  legal_document_ended: { status: 409, vi: 'Văn bản pháp luật đã hết hiệu lực', en: 'Legal document no longer in force' },
+  legal_relation_exists: { status: 409, vi: 'Quan hệ giữa hai văn bản đã được ghi nhận', en: 'Legal relation exists' },
+  legal_change_exists: { status: 409, vi: 'Thay đổi này đã được ghi nhận', en: 'Legal change exists' },
+  legal_change_nothing_to_retry: { status: 409, vi: 'Không có mục lỗi để chạy lại', en: 'Nothing to retry' },
+
+  // ---- 412, 413, 415, 416, 428, 429
+  precondition_failed: { status: 412, vi: 'Dữ liệu đã thay đổi từ lần đọc trước (ETag)', en: 'Stale If-Match' },
+  payload_too_large: { status: 413, vi: 'Dữ liệu gửi lên quá lớn', en: 'Content too large' },
+  unsupported_media_type: { status: 415, vi: 'Loại tệp hoặc nội dung không được hỗ trợ', en: 'Unsupported media type' },
+  unsupported_encoding: { status: 415, vi: 'Bảng mã không được hỗ trợ; hãy gửi UTF-8', en: 'Unsupported encoding' },
+  range_not_satisfiable: { status: 416, vi: 'Khoảng byte nằm ngoài tệp', en: 'Range not satisfiable' },
+  precondition_required: { status: 428, vi: 'Cần tiêu đề If-Match với ETag hiện tại', en: 'If-Match required' },
+  too_many_requests: { status: 429, vi: 'Quá nhiều lần thử; hãy thử lại sau', en: 'Too many requests' },
+
+  // ---- 422: a business rule is violated
+  revision_incomplete: { status: 422, vi: 'Nội dung chưa đủ để trình', en: 'Revision incomplete' },
+  form_procedure_invalid: { status: 422, vi: 'Biểu mẫu phải thuộc một quy trình của cùng cơ quan', en: 'Invalid procedure for the form' },
+  agency_level_invalid: { status: 422, vi: 'Cấp cơ quan không phù hợp với cơ quan cấp trên', en: 'Invalid agency level' },
+  agency_cycle: { status: 422, vi: 'Cơ quan không thể trực thuộc chính nó', en: 'Agency cycle' },
+  delegation_invalid: { status: 422, vi: 'Ủy quyền không hợp lệ', en: 'Invalid delegation' },
+  user_inactive: { status: 422, vi: 'Tài khoản đã bị khóa', en: 'User inactive' },
+  cannot_deactivate_self: { status: 422, vi: 'Không thể tự khóa tài khoản của mình', en: 'Cannot deactivate yourself' },
+  legal_relation_invalid: { status: 422, vi: 'Quan hệ giữa hai văn bản không hợp lệ', en: 'Invalid legal relation' },
+  legal_relation_cycle: { status: 422, vi: 'Quan hệ văn bản tạo thành vòng', en: 'Legal relation cycle' },
+  legal_status_from_relations: { status: 422, vi: 'Tình trạng hiệu lực do các quan hệ văn bản quyết định', en: 'Status follows the relations' },
+  legal_import_invalid: { status: 422, vi: 'Tệp nhập có dòng không hợp lệ', en: 'Invalid import rows' },
+  history_too_long: { status: 422, vi: 'Lịch sử quá dài để xuất một lần', en: 'History too long' },
+  revisions_not_comparable: { status: 422, vi: 'Hai bản không thể so sánh', en: 'Revisions not comparable' },
+
+  // ---- 5xx
+  internal_error: { status: 500, vi: 'Lỗi hệ thống (đã ghi nhận)', en: 'Internal error' },
+  dependency_unavailable: { status: 503, vi: 'Dịch vụ phụ trợ tạm thời không sẵn sàng; chưa có gì thay đổi', en: 'Dependency unavailable' },
+  rendition_failed: { status: 503, vi: 'Chưa tạo được bản có kiểm soát; sẽ thử lại', en: 'Rendition failed' },
+} as const satisfies Record<string, ProblemCodeSpec>;
+
+export type ProblemCode = keyof typeof PROBLEM_CODES;
+
+/** The codes listed with HTTP status S (the `Errors` helpers take only these). */
+export type CodeWithStatus<S extends number> = { [C in ProblemCode]: (typeof PROBLEM_CODES)[C]['status'] extends S ? C : never }[ProblemCode];
+
+export const PROBLEM_CODE_NAMES = Object.keys(PROBLEM_CODES) as ProblemCode[];
+
+export function problemSpec(code: ProblemCode): ProblemCodeSpec {
+  return PROBLEM_CODES[code];
+}
+
+/** The stable `type` URI of a code's problems. */
+export function problemType(code: ProblemCode): string {
+  return `urn:e-iso:problem:${code}`;
+}
+
+export type ProblemLanguage = 'vi' | 'en';
+
+export function problemTitle(code: ProblemCode, language: ProblemLanguage = 'vi'): string {
+  return PROBLEM_CODES[code][language];
+}
