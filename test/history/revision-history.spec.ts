@@ -1,6 +1,6 @@
 import { binary } from '../support/http.js';
 /**
- * Revision history for auditors (issue 7): the revision list with state histories and sign-off
+ * Revision history for auditors: the revision list with state histories and sign-off
  * validity, the diff of two revisions, and a document's timeline as JSON, CSV and PDF.
  */
 import { randomBytes, randomInt } from 'node:crypto';
