@@ -135,7 +135,7 @@ describe('approval rights: one answer for the notice, the work list, the approva
     // The head, of course, as well.
     const other = await answersFor(c.head);
     expect(other.answers).toEqual(all(true));
-  });
+  }, 240_000);
 
   it('a head who checked the revision: a capacity, but excluded everywhere; the other head approves', async () => {
     const checkingHead = await f.user({ [c.agency.id]: ['iso_secretary', 'head'] }, { fullName: 'Bùi Kiêm Nhiệm' });
@@ -158,7 +158,7 @@ describe('approval rights: one answer for the notice, the work list, the approva
     expect(notices.map((n) => n.kind)).toContain('revision.to_approve');
     expect((await w.tasks(c.head, '?kind=approve')).body.items.map((i: { revisionId: string }) => i.revisionId)).toContain(r.revisionId);
     expect((await w.approve(c.head, r.revisionId)).status).toBe(200);
-  });
+  }, 120_000);
 
   it('ApprovalRights.capacity: 403 codes for new record types, exclusions by separation of duties', async () => {
     const principal = async (u: TestUser) => {
