@@ -101,8 +101,10 @@ async function generate(db: pg.Client, size: Size): Promise<{ oldId: string; new
      SELECT md5('lb-rev-' || n)::uuid, 0, $2::uuid, 'Điều 5' FROM generate_series(0, $1::int - 1) AS n`,
     [size.documents, oldId],
   );
-  // draft → approved → effective, as the workflow moves them (the frozen-revision triggers allow these steps).
-  await db.query(`UPDATE revisions SET state = 'approved', approved_at = now() - interval '1 day' WHERE state = 'draft'`);
+  // draft → in_review → pending_approval → approved → effective: the lifecycle's own moves (the revisions_guard trigger allows only these).
+  await db.query(`UPDATE revisions SET state = 'in_review' WHERE state = 'draft'`);
+  await db.query(`UPDATE revisions SET state = 'pending_approval' WHERE state = 'in_review'`);
+  await db.query(`UPDATE revisions SET state = 'approved', approved_at = now() - interval '1 day' WHERE state = 'pending_approval'`);
   await db.query(`UPDATE revisions SET state = 'effective', effective_at = now() - interval '1 day', number = 1 WHERE state = 'approved'`);
   await db.query('ANALYZE');
   process.stdout.write(`generated ${size.documents} citing procedures in ${size.agencies} agencies in ${Math.round(performance.now() - t0)} ms\n`);

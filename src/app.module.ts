@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { AccessModule } from './access/access.module.js';
 import { AgenciesModule } from './agencies/agencies.module.js';
+import { ApprovalModule } from './approval/approval.module.js';
 import { AuditCoreModule } from './audit/audit-core.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { ProblemFilter } from './common/problem.js';
@@ -28,7 +29,7 @@ export interface AppModuleOptions {
 }
 
 /** Feature modules, in one place. A new feature module is added here. */
-const FEATURES = [AccessModule, AuditCoreModule, IdentityModule, AgenciesModule, HealthModule, NotificationsModule, AuditModule, LegalModule, DocumentsModule, WorkflowModule, HistoryModule, RenditionsModule, PublicModule, LegalChangesModule];
+const FEATURES = [AccessModule, ApprovalModule, AuditCoreModule, IdentityModule, AgenciesModule, HealthModule, NotificationsModule, AuditModule, LegalModule, DocumentsModule, WorkflowModule, HistoryModule, RenditionsModule, PublicModule, LegalChangesModule];
 
 @Module({})
 export class AppModule {

@@ -197,15 +197,15 @@ describe('agencies, memberships, delegations and cross-agency isolation', () => 
       const res = await t.http.post(`/api/v1/agencies/${department.id}/delegations`).set(bearer(head.token)).send({ fromUserId: head.id, toUserId: deputy.id, validFrom: from, validTo: to });
       expect(res.status).toBe(201);
       expect(res.body).toMatchObject({ fromUserName: 'Lê Văn Giám Đốc', toUserName: 'Phạm Thị Phó', active: true });
-      const { AccessService } = await import('../src/access/access.service.js');
-      const access = t.app.get(AccessService);
-      expect(await access.activeDelegation(department.id, deputy.id)).toMatchObject({ fromUserId: head.id });
-      expect(await access.activeDelegation(department.id, deputy.id, new Date(Date.now() + 2 * 86_400_000))).toBeNull();
+      const { ApprovalRights } = await import('../src/approval/approval-rights.js');
+      const rights = t.app.get(ApprovalRights);
+      expect(await rights.capacityOf(deputy.id, department.id)).toEqual({ role: 'deputy', delegationId: res.body.id, onBehalfOf: { id: head.id, fullName: 'Lê Văn Giám Đốc', title: null } });
+      expect(await rights.capacityOf(deputy.id, department.id, new Date(Date.now() + 2 * 86_400_000))).toBeNull();
 
       const revoked = await t.http.delete(`/api/v1/agencies/${department.id}/delegations/${res.body.id}`).set(bearer(head.token));
       expect(revoked.status).toBe(200);
       expect(revoked.body.active).toBe(false);
-      expect(await access.activeDelegation(department.id, deputy.id)).toBeNull();
+      expect(await rights.capacityOf(deputy.id, department.id)).toBeNull();
     });
 
     it('refuses delegations to non-deputies, from non-heads, and backwards windows', async () => {

@@ -1,7 +1,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import type { Role } from '../src/access/roles.js';
-import { RevisionsService } from '../src/documents/revisions.service.js';
 import type { TestApp } from './support/app.js';
+import { makeEffective } from './support/lifecycle.js';
 import { bearer, Fixtures, TestAgency, TestUser, uniq } from './support/fixtures.js';
 
 export const API = '/api/v1';
@@ -78,7 +78,7 @@ export interface Proc {
   revisionId: string;
 }
 
-/** A procedure written by `author`, made effective (state moved as the workflow would, then RevisionsService.makeEffective). */
+/** A procedure written by `author`, made effective (test/support/lifecycle.ts makeEffective). */
 export async function effectiveProcedure(t: TestApp, author: TestUser, agencyId: string, legalBases: { legalDocumentId: string; articles?: string }[]): Promise<Proc> {
   const code = uniq('QT').toUpperCase();
   const res = await t.http
@@ -87,8 +87,7 @@ export async function effectiveProcedure(t: TestApp, author: TestUser, agencyId:
     .send({ agencyId, type: 'procedure', code, title: 'Quy trình cấp giấy phép hoạt động', content: procedureContent(legalBases) });
   if (res.status !== 201) throw new Error(`document failed: ${res.status} ${JSON.stringify(res.body)}`);
   const revisionId = res.body.openDraft.id as string;
-  await t.db.query(`UPDATE revisions SET state = 'approved', approved_at = now(), version = version + 1 WHERE id = $1 AND state = 'draft'`, [revisionId]);
-  await t.app.get(RevisionsService).makeEffective(revisionId);
+  await makeEffective(t, revisionId);
   return { id: res.body.id, code, agencyId, revisionId };
 }
 

@@ -3,10 +3,10 @@ import { LegalChange } from '../src/legal-changes/legal-change.entities.js';
 import { LegalChangeRunner } from '../src/legal-changes/legal-change-runner.js';
 import { LEGAL_CHANGE_BATCH_SIZE } from '../src/legal-changes/legal-change-queue.js';
 import { LegalChangeSweep } from '../src/legal-changes/legal-change-sweep.js';
-import { RevisionsService } from '../src/documents/revisions.service.js';
 import { Queues } from '../src/queue/job-queue.js';
 import { createTestApp, TestApp } from './support/app.js';
 import { bearer, Fixtures, TestAgency, TestUser } from './support/fixtures.js';
+import { makeEffective } from './support/lifecycle.js';
 import { TestRedis } from './support/services.js';
 import { activeFlags, AgencyCast, agencyCast, API, effectiveProcedure, finished, legalDocument, postChange, procedureContent, progress, revisionsOf, vnDate } from './legal-changes-helpers.js';
 
@@ -276,8 +276,8 @@ describe('legal changes: queued work survives Redis and worker failures', () => 
     expect(created.status).toBe(201);
     const broken = created.body.id as string;
     const revisionId = created.body.openDraft.id as string;
-    await t.db.query(`UPDATE revisions SET content = jsonb_set(content, '{steps,0,duration,unit}', '"weeks"'), state = 'approved', approved_at = now() WHERE id = $1`, [revisionId]);
-    await t.app.get(RevisionsService).makeEffective(revisionId);
+    await t.db.query(`UPDATE revisions SET content = jsonb_set(content, '{steps,0,duration,unit}', '"weeks"') WHERE id = $1`, [revisionId]);
+    await makeEffective(t, revisionId);
 
     const res = await postChange(t, admin, old.id, { kind: 'replaced', byLegalDocumentId: next.id, effectiveFrom: '2024-07-01' });
     const done = await finished(t, admin, res.body.changeId);

@@ -93,9 +93,10 @@ describe('legal fields', () => {
     expect(parseLegalFields({ ...valid, number: 'TCVN ISO 9001:2015', type: 'standard', issuedOn: '2015-12-31', effectiveFrom: '2016-01-01' }).errors).toEqual([]);
   });
 
-  it('accepts Vietnamese names and d/m/yyyy only when lenient (imports)', () => {
+  it('accepts a type by its code or Vietnamese name always; status names and d/m/yyyy only when lenient (imports)', () => {
     const vn = { ...valid, type: 'Quyết định', status: 'Còn hiệu lực', issuedOn: '05/03/2014', effectiveFrom: '20/4/2014' };
-    expect(parseLegalFields(vn).errors.map((e) => e.field).sort()).toEqual(['effectiveFrom', 'issuedOn', 'status', 'type']);
+    expect(parseLegalFields(vn).errors.map((e) => e.field).sort()).toEqual(['effectiveFrom', 'issuedOn', 'status']);
+    expect(parseLegalFields({ ...valid, type: 'Quyết định' })).toMatchObject({ errors: [], value: { type: 'decision' } });
     expect(parseLegalFields(vn, { lenient: true })).toMatchObject({ errors: [], value: { type: 'decision', status: 'in_force', issuedOn: '2014-03-05', effectiveFrom: '2014-04-20' } });
     expect(parseLegalType('thong tu lien tich')).toBe('joint_circular');
     expect(parseLegalType('NGHỊ ĐỊNH')).toBe('decree');

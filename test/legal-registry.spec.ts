@@ -92,6 +92,51 @@ describe('legal registry', () => {
     });
   });
 
+  describe('types: the code or the Vietnamese name, everywhere a type is taken', () => {
+    it('create, update, the list filter and the import accept "Quyết định" as well as "decision"; anything else is a 400 naming type', async () => {
+      const m = marker();
+      const byLabel = await t.http.post(`${api}/legal-documents`).set(bearer(supervisor.token)).send(doc({ type: 'Quyết định', title: `Quyết định ${m}` }));
+      expect(byLabel.status).toBe(201);
+      expect(byLabel.body).toMatchObject({ type: 'decision', typeLabel: 'Quyết định' });
+      // Case and accents do not matter, as in the import.
+      const plain = await create(supervisor.token, doc({ type: 'quyet dinh', title: `Quyết định khác ${m}` }));
+      expect(plain).toMatchObject({ type: 'decision' });
+      const circular = await create(supervisor.token, doc({ type: 'THÔNG TƯ', number: freshNumber(2014, 'TT'), title: `Thông tư ${m}` }));
+      expect(circular).toMatchObject({ type: 'circular' });
+
+      const updated = await t.http.patch(`${api}/legal-documents/${plain.id}`).set(bearer(supervisor.token)).send({ type: 'Chỉ thị' });
+      expect(updated.status).toBe(200);
+      expect(updated.body).toMatchObject({ type: 'directive', typeLabel: 'Chỉ thị' });
+      expect((await t.http.patch(`${api}/legal-documents/${plain.id}`).set(bearer(supervisor.token)).send({ type: 'decision' })).body.type).toBe('decision');
+
+      for (const type of ['decision', 'Quyết định', 'quyết định', 'QUYET DINH']) {
+        expect([type, (await search(drafter.token, { q: m, type })).items.map((i) => i.id).sort()]).toEqual([type, [byLabel.body.id, plain.id].sort()]);
+      }
+      expect((await search(drafter.token, { q: m, type: 'Thông tư' })).items.map((i) => i.id)).toEqual([circular.id]);
+
+      const badFilter = await t.http.get(`${api}/legal-documents`).query({ type: 'memo' }).set(bearer(drafter.token));
+      expect(badFilter.status).toBe(400);
+      expect(badFilter.body.errors).toEqual([{ field: 'type', message: expect.stringContaining('or its Vietnamese name') }]);
+      const badCreate = await t.http.post(`${api}/legal-documents`).set(bearer(supervisor.token)).send(doc({ type: 'Công văn hỏa tốc' }));
+      expect(badCreate.status).toBe(400);
+      expect(badCreate.body.errors).toEqual([{ field: 'type', message: expect.stringContaining('or its Vietnamese name') }]);
+      const badUpdate = await t.http.patch(`${api}/legal-documents/${plain.id}`).set(bearer(supervisor.token)).send({ type: 'memo' });
+      expect(badUpdate.status).toBe(400);
+      expect(badUpdate.body.errors.map((e: { field: string }) => e.field)).toEqual(['type']);
+
+      const imported = await t.http
+        .post(`${api}/legal-documents/import`)
+        .set(bearer(supervisor.token))
+        .send({ items: [doc({ type: 'Quyết định', title: `Nhập ${m}` }), doc({ type: 'decision', title: `Nhập mã ${m}` })] });
+      expect(imported.status).toBe(201);
+      expect((await search(drafter.token, { q: `nhap ${m}`, type: 'Quyết định' })).items).toHaveLength(2);
+
+      // The contract says so: the request schemas list the codes and the names.
+      const api_ = (await t.http.get('/api/docs-json')).body as { components: { schemas: Record<string, { properties: Record<string, { enum?: string[] }> }> } };
+      expect(api_.components.schemas.CreateLegalDocumentRequest.properties.type.enum).toEqual(expect.arrayContaining(['decision', 'Quyết định']));
+    });
+  });
+
   describe('permissions', () => {
     it('401 without a token', async () => {
       expect((await t.http.get(`${api}/legal-documents`)).status).toBe(401);

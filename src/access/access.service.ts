@@ -111,19 +111,4 @@ export class AccessService {
   async hasRole(p: Principal, agencyId: string, role: Role): Promise<boolean> {
     return (await this.grants(p)).some((g) => g.agencyId === agencyId && g.roles.includes(role));
   }
-
-  /** An active delegation letting `deputyId` approve in the agency at `at`, with the delegating head. */
-  async activeDelegation(agencyId: string, deputyId: string, at: Date = new Date()): Promise<{ id: string; fromUserId: string; fromName: string } | null> {
-    const rows = await this.db.query<{ id: string; from_user_id: string; full_name: string }[]>(
-      `SELECT d.id, d.from_user_id, u.full_name
-         FROM delegations d
-         JOIN users u ON u.id = d.from_user_id
-         JOIN memberships m ON m.agency_id = d.agency_id AND m.user_id = d.from_user_id AND 'head' = ANY(m.roles)
-        WHERE d.agency_id = $1 AND d.to_user_id = $2 AND d.revoked_at IS NULL
-          AND d.valid_from <= $3 AND d.valid_to > $3
-        ORDER BY d.valid_from DESC LIMIT 1`,
-      [agencyId, deputyId, at],
-    );
-    return rows.length ? { id: rows[0].id, fromUserId: rows[0].from_user_id, fromName: rows[0].full_name } : null;
-  }
 }

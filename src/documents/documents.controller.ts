@@ -134,7 +134,7 @@ export class DocumentsController {
   @ApiCreatedResponse({ type: RevisionView, headers: { ETag: { description: 'Send it back in If-Match when editing.', schema: { type: 'string' } } } })
   @ApiProblems(401, 403, 404, 'revision_open', 'document_withdrawn')
   async openDraft(@CurrentUser() p: Principal, @IdParam('id') id: string, @Body() body: OpenDraftRequest, @Res({ passthrough: true }) res: Response): Promise<RevisionView> {
-    const view = await this.revisions.openDraftFor(p, id, body);
+    const view = await this.documents.openDraft(p, id, body);
     res.setHeader('ETag', view.etag);
     res.setHeader('Location', `/api/v1/revisions/${view.id}`);
     return view;

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { IdentityModule } from '../identity/identity.module.js';
 import { RenditionsCoreModule } from '../renditions/renditions-core.module.js';
 import { ContentStore } from './content-store.js';
 import { ContentValidator } from './content-validator.js';
@@ -8,17 +9,20 @@ import { AgencyDocumentsController, DocumentsController } from './documents.cont
 import { DocumentsService } from './documents.service.js';
 import { ObjectMaintenance } from './object-maintenance.js';
 import { RevisionFilesService } from './revision-files.service.js';
+import { RevisionLifecycle } from './revision-lifecycle.js';
 import { RevisionTransitions } from './revision-transitions.service.js';
 import { RevisionsController } from './revisions.controller.js';
 import { RevisionsService } from './revisions.service.js';
 import { RevisionViews } from './views.js';
 
 /**
- * Controlled documents: the register, revisions, files in object storage, current versions.
- * Exports the services later features build on (workflow, renditions, legal changes, history).
+ * Controlled documents: the register, revisions, files in object storage, current versions, and
+ * the revision lifecycle (RevisionLifecycle: every state change of a revision and the withdrawal
+ * of a document). Exports the services later features build on (workflow, renditions, legal
+ * changes, history).
  */
 @Module({
-  imports: [RenditionsCoreModule],
+  imports: [RenditionsCoreModule, IdentityModule],
   controllers: [DocumentsController, AgencyDocumentsController, RevisionsController],
   providers: [
     DocumentAccess,
@@ -28,10 +32,11 @@ import { RevisionViews } from './views.js';
     DocumentFlags,
     ContentStore,
     RevisionsService,
+    RevisionLifecycle,
     DocumentsService,
     RevisionFilesService,
     ObjectMaintenance,
   ],
-  exports: [DocumentAccess, ContentValidator, RevisionViews, RevisionTransitions, DocumentFlags, ContentStore, RevisionsService, DocumentsService, RevisionFilesService],
+  exports: [DocumentAccess, ContentValidator, RevisionViews, RevisionTransitions, DocumentFlags, ContentStore, RevisionsService, RevisionLifecycle, DocumentsService, RevisionFilesService],
 })
 export class DocumentsModule {}

@@ -10,7 +10,18 @@ import { DocumentFlags } from './document-flags.service.js';
 import { assertNotWithdrawn } from './document-rules.js';
 import { Document, Revision } from './document.entities.js';
 import { DocumentType, OPEN_STATES, RevisionState, codeKey } from './document-types.js';
-import type { CreateDocumentRequest, CurrentRevisionView, DocumentDetailView, DocumentListItem, DocumentListQuery, DocumentPage, UpdateDocumentRequest } from './documents.dto.js';
+import type {
+  CreateDocumentRequest,
+  CurrentRevisionView,
+  DocumentDetailView,
+  DocumentListItem,
+  DocumentListQuery,
+  DocumentPage,
+  OpenDraftRequest,
+  RevisionView,
+  UpdateDocumentRequest,
+} from './documents.dto.js';
+import { RevisionLifecycle } from './revision-lifecycle.js';
 import { RevisionsService } from './revisions.service.js';
 import { RenditionRequests } from '../renditions/rendition-requests.js';
 import { RevisionViews, toDocumentView, toFlagView } from './views.js';
@@ -82,6 +93,7 @@ export class DocumentsService {
     private readonly audit: AuditService,
     private readonly access: DocumentAccess,
     private readonly revisions: RevisionsService,
+    private readonly lifecycle: RevisionLifecycle,
     private readonly views: RevisionViews,
     private readonly flags: DocumentFlags,
     private readonly renditions: RenditionRequests,
@@ -157,8 +169,20 @@ export class DocumentsService {
         agencyId: doc.agencyId,
         changes: diffFields(null, doc, ['type', 'code', 'title', 'procedureId', 'tthcCode', 'reviewIntervalMonths', 'year']),
       });
-      const draft = await this.revisions.createDraft(doc, { authorId: p.id, content: req.content, changeSummary: req.changeSummary }, null);
+      const draft = await this.lifecycle.create(doc, { authorId: p.id, content: req.content, changeSummary: req.changeSummary }, null, p);
       return { ...toDocumentView(doc), currentRevision: null, openDraft: await this.views.one(draft), flags: [] };
+    });
+  }
+
+  /** POST /documents/{id}/revisions: a new draft copied from the effective revision (409 `revision_open`, `document_withdrawn`). */
+  async openDraft(p: Principal, documentId: string, req: OpenDraftRequest): Promise<RevisionView> {
+    return this.db.transaction(async () => {
+      const doc = await this.findById(documentId);
+      if (!doc) throw Errors.notFound('Document');
+      await this.access.assertReadDocument(p, doc);
+      await this.access.assertWrite(p, doc.agencyId, 'Document');
+      const draft = await this.lifecycle.openDraft(doc.id, { authorId: p.id, content: req.content, changeSummary: req.changeSummary }, p);
+      return this.views.one(draft);
     });
   }
 

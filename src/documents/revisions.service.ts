@@ -8,12 +8,10 @@ import { RenditionRequests } from '../renditions/rendition-requests.js';
 import { etagListMatches } from '../storage/http-files.js';
 import { ContentValidator, FailedRule } from './content-validator.js';
 import { DocumentAccess } from './document-access.js';
-import { assertNotWithdrawn } from './document-rules.js';
 import { Document, Revision, RevisionFile } from './document.entities.js';
 import { OPEN_STATES } from './document-types.js';
-import type { OpenDraftRequest, RevisionSummaryView, RevisionView, UpdateRevisionRequest } from './documents.dto.js';
+import type { RevisionSummaryView, RevisionView, UpdateRevisionRequest } from './documents.dto.js';
 import { canonicalJson } from './revision-digest.js';
-import { RevisionTransitions, TransitionActor } from './revision-transitions.service.js';
 import { RevisionViews, digestOf, revisionEtag } from './views.js';
 
 export interface NewDraft {
@@ -26,11 +24,6 @@ export interface NewDraft {
 export interface ContentPatch {
   content?: Record<string, unknown>;
   changeSummary?: string | null;
-}
-
-export interface Lifecycle extends TransitionActor {
-  /** When it happens (default now). */
-  at?: Date;
 }
 
 const same = (a: unknown, b: unknown) => canonicalJson(a ?? null) === canonicalJson(b ?? null);
@@ -48,9 +41,10 @@ function revisionChanges(before: ContentPatch, after: ContentPatch): FieldChange
 }
 
 /**
- * Revisions of controlled documents: drafts (open, edit with If-Match), their files and citations,
- * and the lifecycle moves the workflow builds on (`makeEffective`, `makeObsolete`). Methods taking
- * a Principal check access; the others are for other services and check nothing but state.
+ * Revisions of controlled documents: finders and row locks, views, digests, completeness, and the
+ * content of drafts (edit with If-Match, citations). Their state never changes here: every move is
+ * RevisionLifecycle's (revision-lifecycle.ts). Methods taking a Principal check access; the others
+ * are for other services and check nothing but state.
  */
 @Injectable()
 export class RevisionsService {
@@ -59,7 +53,6 @@ export class RevisionsService {
     private readonly audit: AuditService,
     private readonly access: DocumentAccess,
     private readonly validator: ContentValidator,
-    private readonly transitions: RevisionTransitions,
     private readonly views: RevisionViews,
     private readonly renditions: RenditionRequests,
   ) {}
@@ -104,6 +97,11 @@ export class RevisionsService {
 
   effectiveOf(documentId: string): Promise<Revision | null> {
     return this.db.repo(Revision).findOneBy({ documentId, state: 'effective' });
+  }
+
+  /** The document's latest revision (by creation), whatever its state. */
+  latestOf(documentId: string): Promise<Revision | null> {
+    return this.db.repo(Revision).findOne({ where: { documentId }, order: { createdAt: 'DESC', id: 'DESC' } });
   }
 
   /** The open revision (draft, in_review, pending_approval or approved), if any. */
@@ -178,18 +176,6 @@ export class RevisionsService {
     return { items: await this.views.summaries(page.items), nextCursor: page.nextCursor };
   }
 
-  /** POST /documents/{id}/revisions: a draft copied from the effective revision. */
-  async openDraftFor(p: Principal, documentId: string, req: OpenDraftRequest): Promise<RevisionView> {
-    return this.db.transaction(async () => {
-      const doc = await this.findDocument(documentId);
-      if (!doc) throw Errors.notFound('Document');
-      await this.access.assertReadDocument(p, doc);
-      await this.access.assertWrite(p, doc.agencyId, 'Document');
-      const rev = await this.openDraftFrom(doc.id, { authorId: p.id, content: req.content, changeSummary: req.changeSummary });
-      return this.views.one(rev);
-    });
-  }
-
   /** PATCH /revisions/{id}: drafts only, with If-Match (428 missing, 412 stale). */
   async update(p: Principal, id: string, ifMatch: string | undefined, req: UpdateRevisionRequest): Promise<RevisionView> {
     return this.db.transaction(async () => {
@@ -208,35 +194,11 @@ export class RevisionsService {
   // ---------------------------------------------------------------- building blocks for other services
 
   /**
-   * Opens a new draft of a document: copies content, citations and file rows (not bytes) from the
-   * effective revision (or, without one, the latest revision). 409 `revision_open` when an open
-   * revision exists, 409 `document_withdrawn` for withdrawn documents. Runs in (or opens) a
-   * transaction and locks the document row.
+   * Inserts the row of a new draft of `doc` with its content (validated), citations and the file
+   * rows of `base` (no bytes copied). Only RevisionLifecycle.create calls this: it checks the move
+   * and records the creation (transition, audit event, rendition request).
    */
-  async openDraftFrom(documentId: string, draft: NewDraft): Promise<Revision> {
-    return this.db.transaction(async () => {
-      const doc = await this.lockDocument(documentId);
-      assertNotWithdrawn(doc);
-      const open = await this.openOf(doc.id);
-      if (open) {
-        throw Errors.conflict('revision_open', `The document already has an open revision (${open.state}); finish or return it first.`, {
-          openRevisionId: open.id,
-          openRevisionState: open.state,
-        });
-      }
-      const base =
-        (await this.effectiveOf(doc.id)) ??
-        (await this.db.repo(Revision).findOne({ where: { documentId: doc.id }, order: { createdAt: 'DESC', id: 'DESC' } }));
-      return this.createDraft(doc, draft, base);
-    });
-  }
-
-  /**
-   * Inserts a draft revision of `doc` (the caller holds the document lock and has checked that no
-   * revision is open): content validated, citations stored, files copied from `base`, the creation
-   * recorded as a transition and an audit event.
-   */
-  async createDraft(doc: Document, draft: NewDraft, base: Revision | null): Promise<Revision> {
+  async insertDraft(doc: Document, draft: NewDraft, base: Revision | null): Promise<{ revision: Revision; copiedFiles: number }> {
     const content =
       draft.content !== undefined
         ? await this.validator.validateForSave(doc.type, draft.content, { year: doc.year })
@@ -264,21 +226,7 @@ export class RevisionsService {
         )
       : [];
     await this.syncCitations(inserted, doc);
-    await this.transitions.record(inserted.id, null, 'draft');
-    await this.renditions.request(inserted.id);
-    await this.audit.record({
-      action: 'revision.created',
-      entityType: 'revision',
-      entityId: inserted.id,
-      agencyId: doc.agencyId,
-      changes: {
-        documentId: doc.id,
-        basedOnRevisionId: base?.id ?? null,
-        copiedFiles: copied.length,
-        changeSummary: inserted.changeSummary,
-      },
-    });
-    return (await this.findById(inserted.id))!;
+    return { revision: (await this.findById(inserted.id))!, copiedFiles: copied.length };
   }
 
   /**
@@ -322,70 +270,5 @@ export class RevisionsService {
          FROM jsonb_to_recordset($2::jsonb) AS c(position int, legal_document_id uuid, articles text)`,
       [revision.id, JSON.stringify(rows.map((r) => ({ position: r.position, legal_document_id: r.legalDocumentId, articles: r.articles })))],
     );
-  }
-
-  /**
-   * One lifecycle move of a frozen revision (the caller holds its lock): its state and the move's
-   * timestamp (and, taking effect, its number), the transition, a rendition for the new state and
-   * the `revision.<state>` audit event, all in the caller's transaction.
-   */
-  private async moveLifecycle(revision: Revision, to: 'effective' | 'superseded' | 'obsolete', at: Date, actor: TransitionActor, changes: Record<string, unknown>, number?: number): Promise<void> {
-    const stamp = { effective: 'effective_at', superseded: 'superseded_at', obsolete: 'obsolete_at' }[to];
-    const numbered = number !== undefined;
-    await this.db.query(`UPDATE revisions SET state = $2, ${stamp} = $3${numbered ? ', number = $4' : ''}, version = version + 1, updated_at = now() WHERE id = $1`, [
-      revision.id,
-      to,
-      at,
-      ...(numbered ? [number] : []),
-    ]);
-    await this.transitions.record(revision.id, revision.state, to, actor);
-    await this.renditions.request(revision.id);
-    await this.audit.record({
-      action: `revision.${to}`,
-      entityType: 'revision',
-      entityId: revision.id,
-      agencyId: revision.agencyId,
-      changes: { ...changes, state: { old: revision.state, new: to } },
-    });
-  }
-
-  /**
-   * approved → effective: the document's current effective revision (if any) becomes superseded,
-   * this one gets the next number (lần ban hành) and takes effect. For the workflow (approval
-   * with an effective date that has come) and its due-date sweep. 409 unless approved.
-   */
-  async makeEffective(revisionId: string, opts: Lifecycle = {}): Promise<{ revision: Revision; superseded: Revision | null }> {
-    return this.db.transaction(async () => {
-      const found = await this.findWithDocument(revisionId, { lock: true });
-      if (!found) throw Errors.notFound('Revision');
-      const { revision, document } = found;
-      if (revision.state !== 'approved') {
-        throw Errors.conflict('revision_not_approved', `Only an approved revision can take effect; this one is ${revision.state}.`, { state: revision.state });
-      }
-      assertNotWithdrawn(document);
-      const at = opts.at ?? new Date();
-      const current = await this.db.repo(Revision).findOne({ where: { documentId: document.id, state: 'effective' }, lock: { mode: 'pessimistic_write' } });
-      if (current) await this.moveLifecycle(current, 'superseded', at, opts, { documentId: document.id, number: current.number, supersededBy: revision.id });
-      const number = await this.nextNumber(document.id);
-      await this.moveLifecycle(revision, 'effective', at, opts, { documentId: document.id, number, supersedes: current?.id ?? null, effectiveAt: at.toISOString() }, number);
-      return { revision: (await this.findById(revision.id))!, superseded: current ? (await this.findById(current.id))! : null };
-    });
-  }
-
-  /**
-   * effective | approved → obsolete (withdrawal of the document, or an approved revision cancelled
-   * before its date). For the workflow; 409 from any other state.
-   */
-  async makeObsolete(revisionId: string, opts: Lifecycle = {}): Promise<Revision> {
-    return this.db.transaction(async () => {
-      const found = await this.findWithDocument(revisionId, { lock: true });
-      if (!found) throw Errors.notFound('Revision');
-      const { revision, document } = found;
-      if (revision.state !== 'effective' && revision.state !== 'approved') {
-        throw Errors.conflict('revision_not_obsoletable', `Only an effective or approved revision can be made obsolete; this one is ${revision.state}.`, { state: revision.state });
-      }
-      await this.moveLifecycle(revision, 'obsolete', opts.at ?? new Date(), opts, { documentId: document.id, number: revision.number, comment: opts.comment ?? null });
-      return (await this.findById(revision.id))!;
-    });
   }
 }

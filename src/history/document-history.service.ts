@@ -15,7 +15,7 @@ import { renderTablePdf } from '../rendering/index.js';
 import { documentTypeName } from '../rendering/pdf/vn-format.js';
 import { contentDisposition } from '../storage/http-files.js';
 import { csvRecord, UTF8_BOM } from './csv-writer.js';
-import { actionLabel, summarize, vietnamDateTime, vietnamDateTimeShort } from './history-entries.js';
+import { actionLabel, entryChangeSummary, summarize, vietnamDateTime, vietnamDateTimeShort } from './history-entries.js';
 import { CHAIN_HEAD_SQL, documentTimelineSql, TimelineFilter, TimelineRow } from './history-sql.js';
 import type { DocumentHistoryPage, DocumentHistoryQuery, HistoryDocumentView, HistoryEntryView, HistorySignOffView } from './history.dto.js';
 
@@ -46,6 +46,8 @@ interface Subject {
   lineage: string[];
   /** revision id → number (assigned, or the one an open revision will get). */
   numbers: Map<string, number | null>;
+  /** revision id → its change summary now (for entries whose event predates recording it). */
+  changeSummaries: Map<string, string | null>;
   revisionIds: string[];
 }
 
@@ -190,7 +192,10 @@ export class DocumentHistoryService {
     await this.documentAccess.assertReadDocument(p, document);
     await this.documentAccess.assertReadHistory(p, document.agencyId);
     await this.access.assert(p, 'audit.read', document.agencyId, 'Document');
-    const revs = await this.db.query<{ id: string; number: number | null; state: RevisionState }[]>('SELECT id, number, state FROM revisions WHERE document_id = $1', [document.id]);
+    const revs = await this.db.query<{ id: string; number: number | null; state: RevisionState; change_summary: string | null }[]>(
+      'SELECT id, number, state, change_summary FROM revisions WHERE document_id = $1',
+      [document.id],
+    );
     // An open revision will get the number after the highest one assigned.
     const next = Math.max(0, ...revs.map((r) => r.number ?? 0)) + 1;
     const numbers = new Map(revs.map((r) => [r.id, r.number ?? (OPEN_STATES.includes(r.state) ? next : null)]));
@@ -209,6 +214,7 @@ export class DocumentHistoryService {
       },
       lineage: agencies.slice(-2).map((a) => a.name),
       numbers,
+      changeSummaries: new Map(revs.map((r) => [r.id, r.change_summary])),
       revisionIds: revs.map((r) => r.id),
     };
   }
@@ -241,6 +247,7 @@ export class DocumentHistoryService {
     return rows.map((r) => {
       const revisionId = r.entity_type === 'revision' ? r.entity_id : null;
       const signOff = typeof r.changes?.signOffId === 'string' ? (signOffs.get(r.changes.signOffId) ?? null) : null;
+      const changeSummary = entryChangeSummary(r.action, r.changes, revisionId ? (s.changeSummaries.get(revisionId) ?? null) : null);
       return {
         id: r.id,
         seq: Number(r.seq),
@@ -252,7 +259,8 @@ export class DocumentHistoryService {
         entityId: r.entity_id,
         revisionId,
         revisionNumber: revisionId ? (s.numbers.get(revisionId) ?? null) : null,
-        summary: summarize(r.action, r.changes, signOff),
+        summary: summarize(r.action, r.changes, signOff, changeSummary),
+        changeSummary,
         details: r.changes,
         signOff,
         requestId: r.request_id,

@@ -80,8 +80,25 @@ function signOffText(s: HistorySignOffView | null): string | null {
   return `Ký ${s.meaning === 'drafted' ? 'soạn thảo' : s.meaning === 'checked' ? 'kiểm tra' : 'phê duyệt'}: ${who}${s.title ? ` (${s.title})` : ''}`;
 }
 
-/** What happened, in one Vietnamese line, from the event's action and recorded changes. */
-export function summarize(action: string, changes: Record<string, unknown> | null, signOff: HistorySignOffView | null = null): string {
+/** Events whose entry carries the revision's change summary (nội dung sửa đổi). */
+export const CHANGE_SUMMARY_ACTIONS: readonly string[] = ['revision.created', 'revision.submitted', 'revision.effective'];
+
+/**
+ * The change summary an entry shows: the one its event recorded (the lifecycle records it with the
+ * creation, the submission and the taking effect of a revision); for a taking effect recorded
+ * without it, the revision's own, which no longer changes once approved (`frozen`).
+ */
+export function entryChangeSummary(action: string, changes: Record<string, unknown> | null, frozen: string | null = null): string | null {
+  if (!CHANGE_SUMMARY_ACTIONS.includes(action)) return null;
+  if (changes && 'changeSummary' in changes) return str(changes.changeSummary);
+  return action === 'revision.effective' ? str(frozen) : null;
+}
+
+/**
+ * What happened, in one Vietnamese line, from the event's action and recorded changes, ending
+ * with the revision's change summary for the events that carry it (entryChangeSummary).
+ */
+export function summarize(action: string, changes: Record<string, unknown> | null, signOff: HistorySignOffView | null = null, changeSummary: string | null = entryChangeSummary(action, changes)): string {
   const c = changes ?? {};
   const parts: (string | null)[] = [];
   switch (action) {
@@ -107,7 +124,6 @@ export function summarize(action: string, changes: Record<string, unknown> | nul
       break;
     case 'revision.created':
       parts.push(c.basedOnRevisionId ? `Sao chép từ lần ban hành trước (${Number(c.copiedFiles ?? 0)} tệp)` : 'Bản dự thảo đầu tiên');
-      if (str(c.changeSummary)) parts.push(`Tóm tắt sửa đổi: ${c.changeSummary}`);
       break;
     case 'revision.updated': {
       const fields = Object.keys(c).filter((k) => k.startsWith('content.') || k === 'changeSummary');
@@ -131,14 +147,15 @@ export function summarize(action: string, changes: Record<string, unknown> | nul
       break;
     default:
       parts.push(stateChange(c), signOffText(signOff));
-      if (!stateChange(c) && !signOff) parts.push(compactJson(c));
+      if (!stateChange(c) && !signOff) parts.push(compactJson(c, ['documentId', 'changeSummary']));
   }
   if (action.startsWith('revision.') && str(c.comment)) parts.push(`Ý kiến: ${c.comment}`);
+  if (changeSummary) parts.push(`Nội dung sửa đổi: ${changeSummary}`);
   return parts.filter((p): p is string => !!p && p.trim() !== '').join('; ');
 }
 
-function compactJson(c: Record<string, unknown>): string | null {
-  const keys = Object.keys(c).filter((k) => k !== 'documentId');
+function compactJson(c: Record<string, unknown>, leaveOut: readonly string[]): string | null {
+  const keys = Object.keys(c).filter((k) => !leaveOut.includes(k));
   if (!keys.length) return null;
   return JSON.stringify(Object.fromEntries(keys.map((k) => [k, c[k]])));
 }

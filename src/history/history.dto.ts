@@ -219,6 +219,13 @@ export class HistoryEntryView {
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) revisionId: string | null;
   @ApiProperty({ nullable: true, type: Number, description: 'Lần ban hành of that revision (the number an open revision will get).' }) revisionNumber: number | null;
   @ApiProperty({ example: 'Trạng thái: Chờ phê duyệt → Đã phê duyệt, chưa có hiệu lực', description: 'What happened, in Vietnamese (as in the CSV and PDF).' }) summary: string;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: 'Bổ sung bước 3 theo Nghị định 61/2018/NĐ-CP',
+    description: "The revision's change summary (nội dung sửa đổi) on the entries of its creation, submission and taking effect (also at the end of `summary`); null on other entries.",
+  })
+  changeSummary: string | null;
   @ApiProperty({ type: 'object', additionalProperties: true, nullable: true, description: 'The audit event\'s recorded changes.' }) details: Record<string, unknown> | null;
   @ApiProperty({ type: HistorySignOffView, nullable: true, description: 'The sign-off recorded with this move (submitted, checked, approved).' }) signOff: HistorySignOffView | null;
   @ApiProperty({ nullable: true, type: String }) requestId: string | null;

@@ -7,6 +7,7 @@ import { Database } from '../database/database.js';
 import type { LegalBasis } from '../documents/revision-content.js';
 import { DocumentFlags } from '../documents/document-flags.service.js';
 import { Document, Revision } from '../documents/document.entities.js';
+import { RevisionLifecycle } from '../documents/revision-lifecycle.js';
 import { RevisionsService } from '../documents/revisions.service.js';
 import { LegalRegistryService } from '../legal/legal-registry.service.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
@@ -87,7 +88,7 @@ function legalBasesOf(content: Record<string, unknown>): LegalBasis[] {
  * Per document: the `legal_basis_changed` flag (source = the change, due date), a draft with the
  * rewritten `legalBases` (a new draft from the effective revision, or the open draft updated;
  * revisions in the workflow are left alone and reported as needing attention), the rendition
- * request (made by RevisionsService with the draft), one notice per agency to its ISO secretaries
+ * request (made by RevisionLifecycle with the draft), one notice per agency to its ISO secretaries
  * and drafters, the item's outcome, an audit event, and the change's counters.
  */
 @Injectable()
@@ -98,6 +99,7 @@ export class LegalChangeRunner {
     private readonly db: Database,
     private readonly audit: AuditService,
     private readonly revisions: RevisionsService,
+    private readonly lifecycle: RevisionLifecycle,
     private readonly flags: DocumentFlags,
     private readonly registry: LegalRegistryService,
     private readonly notifications: NotificationsService,
@@ -284,10 +286,11 @@ export class LegalChangeRunner {
       return { outcome: 'draft_updated', draftRevisionId: null, reasonCode: 'already_current', reason: 'Tài liệu không còn trích dẫn văn bản này; không cần cập nhật.', flag: false };
     }
     // The document is locked and has no open revision: a draft from its effective (else latest) revision.
-    const draft = await this.revisions.createDraft(
+    const draft = await this.lifecycle.create(
       document,
       { authorId: await this.draftAuthor(document, ctx.change), content: { ...base.content, legalBases: rw.legalBases }, changeSummary: mergeChangeSummary(null, this.sentences(ctx, rw)) },
       base,
+      null,
     );
     return this.outcomeOf(ctx, rw, 'draft_created', draft.id);
   }

@@ -6,7 +6,7 @@ import type { FieldError } from '../common/errors.js';
 import { nfc, stripControlChars } from '../common/text.js';
 import { LegalStatus } from './legal-document.entity.js';
 import { parseLegalNumber } from './legal-number.js';
-import { isLegalStatus, LEGAL_TYPES, LegalType, parseLegalStatus, parseLegalType } from './legal-types.js';
+import { isLegalStatus, LEGAL_TYPE_MESSAGE, LegalType, parseLegalStatus, parseLegalType } from './legal-types.js';
 
 export const LEGAL_ISSUER_MAX = 300;
 export const LEGAL_TITLE_MAX = 1000;
@@ -27,8 +27,8 @@ export const LEGAL_FIELD_NAMES: readonly LegalFieldName[] = ['number', 'type', '
 
 export interface ParseOptions {
   /**
-   * Imports: also accept Vietnamese type/status names ("Quyết định", "Còn hiệu lực") and dates
-   * written d/m/yyyy (as spreadsheets export them).
+   * Imports: also accept Vietnamese status names ("Còn hiệu lực") and dates written d/m/yyyy (as
+   * spreadsheets export them). The type is read by its code or Vietnamese name on every path.
    */
   lenient?: boolean;
   now?: Date;
@@ -107,8 +107,8 @@ export function parseLegalFields(input: Record<string, unknown>, opts: ParseOpti
   if (rawType === undefined || rawType === null || rawType === '') errors.push({ field: 'type', message: 'is required' });
   else if (typeof rawType !== 'string') errors.push({ field: 'type', message: 'must be a string' });
   else {
-    type = lenient ? parseLegalType(rawType) : (LEGAL_TYPES as string[]).includes(rawType) ? (rawType as LegalType) : null;
-    if (!type) errors.push({ field: 'type', message: `must be one of ${LEGAL_TYPES.join(', ')}${lenient ? ' (or its Vietnamese name)' : ''}` });
+    type = parseLegalType(rawType);
+    if (!type) errors.push({ field: 'type', message: LEGAL_TYPE_MESSAGE });
   }
   if (type && numberForm) {
     if (numberForm === 'standard' && type !== 'standard') errors.push({ field: 'type', message: 'must be standard for a TCVN number' });

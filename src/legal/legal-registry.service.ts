@@ -29,6 +29,7 @@ import {
   LEGAL_TYPE_LABELS,
   LegalRelationKind,
   LegalType,
+  parseLegalType,
   RELATION_KINDS_WITHOUT_SOURCE,
   STATUS_BY_RELATION,
   TERMINAL_RELATION_KINDS,
@@ -188,7 +189,7 @@ export class LegalRegistryService {
     const after = dateCursor(q.cursor);
     const qb = this.db.repo(LegalDocument).createQueryBuilder('d');
     if (q.status) qb.andWhere('d.status = :status', { status: q.status });
-    if (q.type) qb.andWhere('d.type = :type', { type: q.type });
+    if (q.type) qb.andWhere('d.type = :type', { type: parseLegalType(q.type) });
     // Every word must occur in the number or title, ignoring accents and case (trigram index).
     const words = q.q ? foldVietnamese(q.q).split(/\s+/).filter(Boolean).slice(0, 12) : [];
     words.forEach((w, i) => qb.andWhere(`search_fold(d.number || ' ' || d.title) LIKE :w${i}`, { [`w${i}`]: `%${escapeLike(w)}%` }));

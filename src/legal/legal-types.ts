@@ -71,11 +71,21 @@ const TYPE_ALIASES = new Map<string, LegalType>([
   ['tcvn', 'standard'],
 ]);
 
-/** A type code from its code or Vietnamese name, ignoring case and accents ("Quyết định", "quyet dinh", "decision"). */
+/**
+ * A type code from its code or Vietnamese name, ignoring case and accents ("Quyết định", "quyet
+ * dinh", "decision"). Every path that takes a legal document's type reads it with this: create,
+ * update, the list filter and the import.
+ */
 export function parseLegalType(input: string): LegalType | null {
   const key = foldVietnamese(input).replace(/[\s_]+/g, ' ').trim();
   return TYPE_ALIASES.get(key) ?? TYPE_ALIASES.get(key.replace(/ /g, '_')) ?? null;
 }
+
+/** What a request may send as a type (the OpenAPI enum): the codes and their Vietnamese names. */
+export const LEGAL_TYPE_INPUTS: readonly string[] = [...LEGAL_TYPES, ...Object.values(LEGAL_TYPE_LABELS)];
+
+/** The field error of a type that is neither a code nor a Vietnamese name. */
+export const LEGAL_TYPE_MESSAGE = `must be one of ${LEGAL_TYPES.join(', ')} (or its Vietnamese name, e.g. "Quyết định")`;
 
 const STATUS_ALIASES = new Map<string, LegalStatus>([
   ...(Object.entries(LEGAL_STATUS_LABELS) as [LegalStatus, string][]).flatMap(([code, label]): [string, LegalStatus][] => [

@@ -1,13 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateBy } from 'class-validator';
 import { PageQuery } from '../common/pagination.js';
 import { LEGAL_STATUSES } from './legal-document.entity.js';
 import { LEGAL_ISSUER_MAX, LEGAL_TITLE_MAX } from './legal-fields.js';
 import { LEGAL_NUMBER_MAX_LENGTH } from './legal-number.js';
-import { LEGAL_RELATION_KINDS, LEGAL_STATUS_LABELS, LEGAL_TYPE_LABELS, LEGAL_TYPES } from './legal-types.js';
+import { LEGAL_RELATION_KINDS, LEGAL_STATUS_LABELS, LEGAL_TYPE_INPUTS, LEGAL_TYPE_LABELS, LEGAL_TYPE_MESSAGE, LEGAL_TYPES, parseLegalType } from './legal-types.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const TYPE_DOC = `Type code. Vietnamese names: ${Object.entries(LEGAL_TYPE_LABELS).map(([c, l]) => `${c} = ${l}`).join('; ')}.`;
+const TYPE_DOC = `Type code, or its Vietnamese name (any case, with or without accents): ${Object.entries(LEGAL_TYPE_LABELS).map(([c, l]) => `${c} = ${l}`).join('; ')}.`;
+
+/** A legal document type given by its code or Vietnamese name (legal-types.ts parseLegalType). */
+function IsLegalType(): PropertyDecorator {
+  return ValidateBy({ name: 'isLegalType', validator: { validate: (v: unknown) => typeof v === 'string' && parseLegalType(v) !== null, defaultMessage: () => `type ${LEGAL_TYPE_MESSAGE}` } });
+}
 const STATUS_DOC = `Status. ${Object.entries(LEGAL_STATUS_LABELS).map(([c, l]) => `${c} = ${l}`).join('; ')}.`;
 const NUMBER_DOC =
   'Số, ký hiệu: <number>/<year>/<symbol> (19/2014/QĐ-TTg, 15/2012/QH13), <number>/<symbol> (101/QĐ-BKHCN) or a TCVN standard ' +
@@ -19,7 +24,7 @@ export class CreateLegalDocumentRequest {
   @MaxLength(LEGAL_NUMBER_MAX_LENGTH + 20)
   number: string;
 
-  @ApiProperty({ enum: LEGAL_TYPES, example: 'decision', description: TYPE_DOC })
+  @ApiProperty({ enum: LEGAL_TYPE_INPUTS, example: 'decision', description: TYPE_DOC })
   @IsString()
   type: string;
 
@@ -58,7 +63,7 @@ export class UpdateLegalDocumentRequest {
   @MaxLength(LEGAL_NUMBER_MAX_LENGTH + 20)
   number?: string;
 
-  @ApiPropertyOptional({ enum: LEGAL_TYPES }) @IsOptional() @IsString() type?: string;
+  @ApiPropertyOptional({ enum: LEGAL_TYPE_INPUTS, description: TYPE_DOC }) @IsOptional() @IsString() type?: string;
   @ApiPropertyOptional({ maxLength: LEGAL_ISSUER_MAX }) @IsOptional() @IsString() issuer?: string;
   @ApiPropertyOptional({ maxLength: LEGAL_TITLE_MAX }) @IsOptional() @IsString() title?: string;
 
@@ -92,7 +97,7 @@ export class LegalDocumentListQuery extends PageQuery {
   q?: string;
 
   @ApiPropertyOptional({ enum: LEGAL_STATUSES }) @IsOptional() @IsIn(LEGAL_STATUSES) status?: string;
-  @ApiPropertyOptional({ enum: LEGAL_TYPES }) @IsOptional() @IsIn(LEGAL_TYPES) type?: string;
+  @ApiPropertyOptional({ enum: LEGAL_TYPE_INPUTS, description: TYPE_DOC }) @IsOptional() @IsLegalType() type?: string;
 }
 
 export class LegalDocumentView {

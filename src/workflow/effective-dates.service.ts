@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Database } from '../database/database.js';
 import { DocumentFlags } from '../documents/document-flags.service.js';
 import { Document, Revision } from '../documents/document.entities.js';
+import { RevisionLifecycle } from '../documents/revision-lifecycle.js';
 import { RevisionsService } from '../documents/revisions.service.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
 import { JobQueue } from '../queue/job-queue.js';
@@ -9,6 +10,13 @@ import { OnJob } from '../queue/job-registry.js';
 import { WorkflowNotices } from './workflow-notices.js';
 
 export type TakeEffectOutcome = 'effective' | 'already_effective' | 'not_due' | 'not_approved' | 'withdrawn' | 'missing';
+
+/** What a refused `take_effect` means for the job: nothing to do, for this reason. */
+const REFUSAL_OUTCOMES: Record<string, TakeEffectOutcome> = {
+  revision_not_approved: 'not_approved',
+  document_withdrawn: 'withdrawn',
+  revision_not_due: 'not_due',
+};
 
 /** The identity of the delayed job that makes an approved revision effective on its date. */
 export function effectiveJobId(revisionId: string): string {
@@ -24,10 +32,10 @@ const FLAGS_RESOLVED_BY_NEW_REVISION = ['legal_basis_changed', 'review_overdue']
 /**
  * Effective dates: approved revisions take effect at their `effective_from`, through a delayed
  * job per revision and a periodic sweep that catches whatever the job missed (Redis or worker
- * restarts). Taking effect is one transaction (RevisionsService.makeEffective: the previous
- * effective revision is superseded; the partial unique index allows only one effective revision
- * per document), which also clears the document's review and legal-change flags and tells the
- * author. Both paths are idempotent.
+ * restarts). Taking effect is one transaction (RevisionLifecycle's `take_effect` move: the
+ * previous effective revision is superseded; the partial unique index allows only one effective
+ * revision per document), which also clears the document's review and legal-change flags and
+ * tells the author. Both paths are idempotent.
  */
 @Injectable()
 export class EffectiveDates {
@@ -36,6 +44,7 @@ export class EffectiveDates {
   constructor(
     private readonly db: Database,
     private readonly revisions: RevisionsService,
+    private readonly lifecycle: RevisionLifecycle,
     private readonly flags: DocumentFlags,
     private readonly notifications: NotificationsService,
     private readonly jobs: JobQueue,
@@ -57,12 +66,15 @@ export class EffectiveDates {
       if (!found) return 'missing';
       const { revision, document } = found;
       if (revision.state === 'effective') return 'already_effective';
-      if (revision.state !== 'approved') return 'not_approved';
-      if (document.withdrawnAt) return 'withdrawn';
-      const at = opts.at ?? new Date();
-      if (revision.effectiveFrom && revision.effectiveFrom.getTime() > at.getTime()) return 'not_due';
-      const { revision: effective } = await this.revisions.makeEffective(revision.id, { at });
-      await this.afterTakingEffect(document, effective, at);
+      const move = { revision, document, actor: null, at: opts.at ?? new Date() };
+      const refusal = await this.lifecycle.refusal('take_effect', move);
+      if (refusal) {
+        const outcome = REFUSAL_OUTCOMES[refusal.code];
+        if (!outcome) throw refusal;
+        return outcome;
+      }
+      const effective = await this.lifecycle.transition('take_effect', move);
+      await this.afterTakingEffect(document, effective, move.at);
       return 'effective';
     });
   }

@@ -4,7 +4,7 @@ import { Revision } from '../documents/document.entities.js';
 import { RevisionsService } from '../documents/revisions.service.js';
 import { CAPACITY_ON_BEHALF, SignOff, SignOffMeaning, SigningRole } from './sign-off.entity.js';
 import { loadSignOffRecords, signOffInvalidity, SignOffView, toSignOffView } from './sign-off.view.js';
-import type { ApproverCapacity, Signer } from './workflow-people.js';
+import type { ApproverCapacity, Signer } from '../approval/approval-rights.js';
 
 export interface NewSignOff {
   revision: Revision;

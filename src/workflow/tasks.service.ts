@@ -3,6 +3,7 @@ import { AccessService } from '../access/access.service.js';
 import { Principal } from '../access/principal.js';
 import type { Role } from '../access/roles.js';
 import { Cursor, pageLimit, toPage } from '../common/pagination.js';
+import { mayApproveSql } from '../approval/approval-rights.js';
 import { Database } from '../database/database.js';
 import { TASK_KINDS, TaskKind, TaskPage, TaskQuery, TaskView } from './workflow.dto.js';
 
@@ -53,8 +54,9 @@ function flagTasks(kind: TaskKind, flagKind: string, agencies: string): string {
 /**
  * GET /me/tasks: what waits for the caller across their agencies, in one query —
  * `check` (revisions in review where the caller is ISO secretary and not the author),
- * `approve` (pending approval where the caller is head, or deputy with an active delegation now;
- * not revisions they wrote or checked), `returned` (their drafts whose last move was a return),
+ * `approve` (pending approval where the caller may approve now — the SQL functions `may_approve`
+ * and `revision_approval_exclusions` that ApprovalRights and the sign-off trigger use: head, or
+ * deputy under an active delegation; not revisions they wrote or checked), `returned` (their drafts whose last move was a return),
  * `review_due` and `legal_change` (active flags in agencies where they are ISO secretary; legal
  * changes also for drafters). Oldest first.
  */
@@ -83,32 +85,27 @@ export class TasksService {
         SELECT 'approve', ${REVISION_COLUMNS}, NULL, NULL, NULL, 'approve:' || r.id
           FROM revisions r JOIN documents d ON d.id = r.document_id AND d.withdrawn_at IS NULL
           ${LAST_TRANSITION}
-         WHERE r.state = 'pending_approval' AND r.author_id <> $1
-           AND (r.agency_id = ANY($3::uuid[])
-                OR (r.agency_id = ANY($4::uuid[]) AND EXISTS (
-                      SELECT 1 FROM delegations dl
-                        JOIN memberships hm ON hm.agency_id = dl.agency_id AND hm.user_id = dl.from_user_id AND 'head' = ANY(hm.roles)
-                       WHERE dl.agency_id = r.agency_id AND dl.to_user_id = $1 AND dl.revoked_at IS NULL
-                         AND dl.valid_from <= now() AND dl.valid_to > now())))
-           AND NOT EXISTS (SELECT 1 FROM sign_offs s WHERE s.revision_id = r.id AND s.user_id = $1 AND s.meaning = 'checked')
+         WHERE r.state = 'pending_approval' AND r.agency_id = ANY($3::uuid[])
+           AND ${mayApproveSql('r.agency_id', '$1', 'now()')}
+           AND NOT EXISTS (SELECT 1 FROM revision_approval_exclusions(r.id) x WHERE x.user_id = $1)
         UNION ALL
         SELECT 'returned', ${REVISION_COLUMNS}, lt.comment, NULL, NULL, 'returned:' || r.id
           FROM revisions r JOIN documents d ON d.id = r.document_id AND d.withdrawn_at IS NULL
           ${LAST_TRANSITION}
-         WHERE $5 AND r.state = 'draft' AND r.author_id = $1 AND ($6::uuid IS NULL OR r.agency_id = $6)
+         WHERE $4 AND r.state = 'draft' AND r.author_id = $1 AND ($5::uuid IS NULL OR r.agency_id = $5)
            AND lt.to_state = 'draft' AND lt.from_state IN ('in_review', 'pending_approval')
-        UNION ALL ${flagTasks('review_due', 'review_overdue', '$7')}
-        UNION ALL ${flagTasks('legal_change', 'legal_basis_changed', '$8')}
+        UNION ALL ${flagTasks('review_due', 'review_overdue', '$6')}
+        UNION ALL ${flagTasks('legal_change', 'legal_basis_changed', '$7')}
       )
       SELECT *, to_char(since AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS since_key FROM items
-       WHERE ($9::timestamptz IS NULL OR (since, key) > ($9::timestamptz, $10::text))
+       WHERE ($8::timestamptz IS NULL OR (since, key) > ($8::timestamptz, $9::text))
        ORDER BY since, key
        LIMIT ${limit + 1}`,
       [
         p.id,
         pick('check', agencies('iso_secretary')),
-        pick('approve', agencies('head')),
-        pick('approve', agencies('deputy')),
+        // Only agencies where the caller holds an approving role need asking may_approve.
+        pick('approve', agencies('head', 'deputy')),
         kinds.has('returned'),
         q.agencyId ?? null,
         pick('review_due', agencies('iso_secretary')),

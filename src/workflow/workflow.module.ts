@@ -1,7 +1,5 @@
 import { Module } from '@nestjs/common';
 import { DocumentsModule } from '../documents/documents.module.js';
-import { IdentityModule } from '../identity/identity.module.js';
-import { RenditionsCoreModule } from '../renditions/renditions-core.module.js';
 import { EffectiveDates } from './effective-dates.service.js';
 import { PeriodicReview } from './periodic-review.service.js';
 import { SignOffs } from './sign-offs.service.js';
@@ -12,14 +10,15 @@ import { WorkflowPeople } from './workflow-people.js';
 import { WorkflowService } from './workflow.service.js';
 
 /**
- * The approval workflow: submit, check, approve (with re-authentication and sign-offs), return,
- * effective dates (delayed job + sweep), withdrawal, periodic review and the work lists. Every
- * move requests the revision's new controlled copy (RenditionRequests) in its transaction.
- * Exports what later features build on: SignOffs (signatures with validity), EffectiveDates,
- * WorkflowPeople.
+ * The approval workflow, the people side of the revision lifecycle: submit, check, approve (with
+ * re-authentication and sign-offs), return, effective dates (delayed job + sweep), withdrawal,
+ * periodic review, the work lists and the notices. The moves themselves (checks, state, stamps,
+ * transition, audit, rendition request) are RevisionLifecycle's (src/documents); who may approve
+ * is ApprovalRights' (src/approval). Exports what later features build on: SignOffs (signatures
+ * with validity), EffectiveDates, WorkflowPeople.
  */
 @Module({
-  imports: [DocumentsModule, IdentityModule, RenditionsCoreModule],
+  imports: [DocumentsModule],
   controllers: [RevisionWorkflowController, DocumentWithdrawalController, TasksController],
   providers: [WorkflowPeople, SignOffs, EffectiveDates, WorkflowService, WithdrawalService, PeriodicReview, TasksService],
   exports: [WorkflowPeople, SignOffs, EffectiveDates, WorkflowService],

@@ -2,7 +2,6 @@ import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import type { Role } from '../../src/access/roles.js';
-import { RevisionsService } from '../../src/documents/revisions.service.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { bearer, Fixtures, TestAgency, TestUser, uniq } from '../support/fixtures.js';
 
@@ -59,14 +58,7 @@ export async function createDocument(t: TestApp, user: TestUser, body: Record<st
   return { id: res.body.id, draftId: res.body.openDraft.id, etag: res.body.openDraft.etag, body: res.body };
 }
 
-/**
- * Moves a draft through approval as the workflow will (state set by SQL while it is not frozen),
- * then takes effect through the service method the workflow calls.
- */
-export async function makeEffective(t: TestApp, revisionId: string): Promise<void> {
-  await t.db.query(`UPDATE revisions SET state = 'approved', approved_at = now(), version = version + 1 WHERE id = $1 AND state = 'draft'`, [revisionId]);
-  await t.app.get(RevisionsService).makeEffective(revisionId);
-}
+export { makeEffective } from '../support/lifecycle.js';
 
 export async function uploadFile(t: TestApp, user: TestUser, revisionId: string, filename: string, bytes: Buffer, role?: 'source' | 'attachment') {
   const req = t.http.post(`${API}/revisions/${revisionId}/files${role ? `?role=${role}` : ''}`).set(bearer(user.token));

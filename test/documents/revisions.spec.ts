@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { RevisionLifecycle } from '../../src/documents/revision-lifecycle.js';
 import { RevisionsService } from '../../src/documents/revisions.service.js';
 import type { TestApp } from '../support/app.js';
 import { bearer, type Fixtures } from '../support/fixtures.js';
@@ -163,7 +164,7 @@ describe('documents: revisions', () => {
     await refused(`UPDATE revisions SET state = 'effective' WHERE id = $1`, [d.draftId]);
     // At most one effective and one open revision per document, in the database too.
     await expect(
-      t.db.query(`INSERT INTO revisions (document_id, agency_id, state, author_id) VALUES ($1, $2, 'draft', $3), ($1, $2, 'in_review', $3)`, [d.id, c.agency.id, c.drafter.id]),
+      t.db.query(`INSERT INTO revisions (document_id, agency_id, state, author_id) VALUES ($1, $2, 'draft', $3), ($1, $2, 'draft', $3)`, [d.id, c.agency.id, c.drafter.id]),
     ).rejects.toThrow(/revisions_one_open/);
     const transitions = await t.db.query<{ from_state: string | null; to_state: string }[]>(
       'SELECT from_state, to_state FROM revision_transitions WHERE revision_id = $1 ORDER BY at, id',
@@ -240,10 +241,10 @@ describe('documents: revisions', () => {
     expect(await svc.completeness(again.revision, again.document)).toEqual([]);
   });
 
-  it('makeEffective assigns numbers in order and refuses revisions that are not approved', async () => {
+  it('taking effect assigns numbers in order and refuses revisions that are not approved', async () => {
     const d = await createDocument(t, c.drafter, { agencyId: c.agency.id, type: 'other', code: code('TL'), title: 'Tài liệu' });
-    const svc = t.app.get(RevisionsService);
-    await expect(svc.makeEffective(d.draftId)).rejects.toMatchObject({ status: 409, code: 'revision_not_approved' });
+    const lifecycle = t.app.get(RevisionLifecycle);
+    await expect(lifecycle.transitionById('take_effect', d.draftId, { actor: null })).rejects.toMatchObject({ status: 409, code: 'revision_not_approved' });
     await makeEffective(t, d.draftId);
     const r2 = await t.http.post(`${API}/documents/${d.id}/revisions`).set(bearer(c.drafter.token)).send({});
     const r2view = await t.http.get(`${API}/revisions/${r2.body.id}`).set(bearer(c.drafter.token));
@@ -258,7 +259,7 @@ describe('documents: revisions', () => {
       ['revision.superseded', d.draftId],
       ['revision.effective', r2.body.id],
     ]);
-    const obsolete = await svc.makeObsolete(r2.body.id, { comment: 'Thu hồi' });
+    const obsolete = await lifecycle.transitionById('obsolete', r2.body.id, { actor: null, comment: 'Thu hồi' });
     expect(obsolete.state).toBe('obsolete');
     const cur = await t.http.get(`${API}/documents/${d.id}/current`).set(bearer(c.drafter.token));
     expect(cur.status).toBe(404);

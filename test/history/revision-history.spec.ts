@@ -1,6 +1,6 @@
 import { binary } from '../support/http.js';
 /**
- * Revision history for auditors (src/history): the revision list with state histories and sign-off
+ * Revision history for auditors: the revision list with state histories and sign-off
  * validity, the diff of two revisions, and a document's timeline as JSON, CSV and PDF.
  */
 import { randomBytes, randomInt } from 'node:crypto';
@@ -317,6 +317,7 @@ describe('revision history', () => {
       summary: string;
       details: Record<string, unknown> | null;
       signOff: { meaning: string; fullName: string } | null;
+      changeSummary: string | null;
       requestId: string | null;
       clientAddress: string | null;
     }
@@ -412,6 +413,43 @@ describe('revision history', () => {
       expect(parseCsv((csv.body as Buffer).toString('utf8')).find((r) => r[5] === 'document.flag_raised')![2]).toBe('Hệ thống');
       const page = await t.http.get(`${API}/documents/${d.id}/history?limit=1`).set(bearer(c.auditor.token));
       expect(page.body.document).toMatchObject({ id: d.id, code: d.code, agencyName: 'Sở Khoa học và Công nghệ', withdrawnAt: expect.any(String) });
+    });
+
+    it("carries a revision's change summary (nội dung sửa đổi) on its creation, submission and taking effect, in JSON, CSV and PDF", async () => {
+      const d = await newProcedure(t, c);
+      await toEffective(w, c, d.revisionId);
+      const opened = 'Cập nhật theo Nghị định 61';
+      const final = 'Bổ sung bước 3 "thẩm định", sửa thời hạn bước 2';
+      const r2 = await newDraft(t, c.drafter, d.id, opened);
+      await patch(c.drafter, r2.id, { changeSummary: final });
+      await toEffective(w, c, r2.id);
+
+      const items = await allEntries(c.auditor, d.id);
+      const carrying = ['revision.created', 'revision.submitted', 'revision.effective'];
+      const ofR2 = items.filter((e) => e.revisionId === r2.id && carrying.includes(e.action));
+      // Each entry shows the summary as it was recorded at that moment.
+      expect(ofR2.map((e) => [e.action, e.changeSummary])).toEqual([
+        ['revision.created', opened],
+        ['revision.submitted', final],
+        ['revision.effective', final],
+      ]);
+      for (const e of ofR2) expect(e.summary).toContain(`Nội dung sửa đổi: ${e.changeSummary}`);
+      expect(items.filter((e) => !carrying.includes(e.action)).every((e) => e.changeSummary === null)).toBe(true);
+      // Revision 1 was a first draft without a summary.
+      expect(items.filter((e) => e.revisionId === d.revisionId && carrying.includes(e.action)).map((e) => e.changeSummary)).toEqual([null, null, null]);
+
+      const csv = await t.http.get(`${API}/documents/${d.id}/history?format=csv`).set(bearer(c.auditor.token)).buffer(true).parse(binary);
+      expect(csv.status).toBe(200);
+      const rows = parseCsv((csv.body as Buffer).toString('utf8')).slice(1);
+      const csvOfR2 = rows.filter((r) => r[6] === '2' && carrying.includes(r[5]));
+      expect(csvOfR2.map((r) => r[5])).toEqual(carrying);
+      expect(csvOfR2.map((r) => r[7].endsWith(`Nội dung sửa đổi: ${r[5] === 'revision.created' ? opened : final}`))).toEqual([true, true, true]);
+
+      const pdfRes = await t.http.get(`${API}/documents/${d.id}/history?format=pdf`).set(bearer(c.auditor.token)).buffer(true).parse(binary);
+      expect(pdfRes.status).toBe(200);
+      const text = (await readPdf(new Uint8Array(pdfRes.body))).pages.map((p) => p.text).join(' ').replace(/\s+/g, '');
+      for (const summary of [opened, final]) expect(text).toContain(`Nộidungsửađổi:${summary}`.replace(/\s+/g, ''));
+      expect(text.split(`Nộidungsửađổi:${final}`.replace(/\s+/g, '')).length - 1).toBe(2);
     });
 
     it('CSV: UTF-8 with BOM, a header row, RFC 4180 quoting, Vietnamese text and a UTF-8 file name', async () => {
