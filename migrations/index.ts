@@ -12,6 +12,7 @@ import { DocumentHistory1795300710000 } from './1795300710000-DocumentHistory.js
 import { OutboxNamespace1795300900000 } from './1795300900000-OutboxNamespace.js';
 import { FlagResolution1795300910000 } from './1795300910000-FlagResolution.js';
 import { RecordGuards1795301600000 } from './1795301600000-RecordGuards.js';
+import { RecordPapers1795301610000 } from './1795301610000-RecordPapers.js';
 
 /** Every migration, in order. A new migration file is added here too (the app and CLI load this list). */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   OutboxNamespace1795300900000,
   FlagResolution1795300910000,
   RecordGuards1795301600000,
+  RecordPapers1795301610000,
 ];

@@ -17,6 +17,7 @@ import { LegalChangesModule } from './legal-changes/legal-changes.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 import { PublicModule } from './public/public.module.js';
 import { QueueModule } from './queue/queue.module.js';
+import { RecordPapersModule } from './record-papers/record-papers.module.js';
 import { RedisModule } from './redis/redis.module.js';
 import { RenditionsModule } from './renditions/renditions.module.js';
 import { StorageModule } from './storage/storage.module.js';
@@ -25,10 +26,14 @@ import { WorkflowModule } from './workflow/workflow.module.js';
 export interface AppModuleOptions {
   /** Run the queue workers (and job schedulers) in this process. */
   workers: boolean;
+  /** More modules (tests register test-only providers, e.g. a record paper kind, this way). */
+  modules?: ModuleImport[];
 }
 
+type ModuleImport = NonNullable<DynamicModule['imports']>[number];
+
 /** Feature modules, in one place. Each feature issue adds its module here. */
-const FEATURES = [AccessModule, AuditCoreModule, IdentityModule, AgenciesModule, HealthModule, NotificationsModule, AuditModule, LegalModule, DocumentsModule, WorkflowModule, HistoryModule, RenditionsModule, PublicModule, LegalChangesModule];
+const FEATURES = [AccessModule, AuditCoreModule, IdentityModule, AgenciesModule, HealthModule, NotificationsModule, AuditModule, LegalModule, DocumentsModule, WorkflowModule, HistoryModule, RenditionsModule, PublicModule, LegalChangesModule, RecordPapersModule];
 
 @Module({})
 export class AppModule {
@@ -42,6 +47,7 @@ export class AppModule {
         StorageModule,
         QueueModule.forRoot(config, { workers: opts.workers }),
         ...FEATURES,
+        ...(opts.modules ?? []),
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],
     };

@@ -43,6 +43,10 @@ export const JOBS = {
   'render.revision': { queue: 'render', attempts: 5, removeOnComplete: true },
   /** Queues again render requests still pending whose job was lost (src/renditions). */
   'render.resend-lost': { queue: 'maintenance', attempts: 2, everyMs: 5 * 60_000 },
+  /** Renders a quality record's PDF (jobId paper_<kind>_<entityId>_<digest>_<layout>[_r<round>]; src/record-papers). */
+  'render.record-paper': { queue: 'render', attempts: 5, removeOnComplete: true },
+  /** Queues again record paper requests still pending whose job was lost (src/record-papers). */
+  'render.record-paper-resend-lost': { queue: 'maintenance', attempts: 2, everyMs: 5 * 60_000 },
 } satisfies Record<string, JobSpec>;
 
 export type JobName = keyof typeof JOBS;
