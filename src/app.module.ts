@@ -21,6 +21,7 @@ import { RecordPapersModule } from './record-papers/record-papers.module.js';
 import { RedisModule } from './redis/redis.module.js';
 import { RenditionsModule } from './renditions/renditions.module.js';
 import { StorageModule } from './storage/storage.module.js';
+import { TasksModule } from './tasks/tasks.module.js';
 import { WorkflowModule } from './workflow/workflow.module.js';
 
 export interface AppModuleOptions {
@@ -33,7 +34,7 @@ export interface AppModuleOptions {
 type ModuleImport = NonNullable<DynamicModule['imports']>[number];
 
 /** Feature modules, in one place. Each feature issue adds its module here. */
-const FEATURES = [AccessModule, AuditCoreModule, IdentityModule, AgenciesModule, HealthModule, NotificationsModule, AuditModule, LegalModule, DocumentsModule, WorkflowModule, HistoryModule, RenditionsModule, PublicModule, LegalChangesModule, RecordPapersModule];
+const FEATURES = [AccessModule, AuditCoreModule, IdentityModule, AgenciesModule, HealthModule, NotificationsModule, AuditModule, LegalModule, DocumentsModule, WorkflowModule, HistoryModule, RenditionsModule, PublicModule, LegalChangesModule, RecordPapersModule, TasksModule];
 
 @Module({})
 export class AppModule {
