@@ -1,5 +1,6 @@
-import { Injectable, Logger, OnModuleInit, Type } from '@nestjs/common';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, Reflector } from '@nestjs/core';
+import { providersMarked } from '../common/discovery.js';
 import { PAPER_KIND_PATTERN, RECORD_PAPER_KIND, RecordPaperProvider } from './record-paper-kind.js';
 
 /** The providers of every paper kind, found at start-up (classes marked @RecordPaperKind). */
@@ -14,12 +15,7 @@ export class RecordPaperKinds implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    for (const wrapper of this.discovery.getProviders()) {
-      const { metatype, instance } = wrapper;
-      if (!metatype || !instance || typeof metatype !== 'function' || !wrapper.isDependencyTreeStatic()) continue;
-      const kind = this.reflector.get<string | undefined>(RECORD_PAPER_KIND, metatype as Type);
-      if (!kind) continue;
-      const name = (metatype as Type).name;
+    for (const { name, instance, value: kind } of providersMarked<string>(this.discovery, this.reflector, RECORD_PAPER_KIND)) {
       if (!PAPER_KIND_PATTERN.test(kind) || kind.length > 64) throw new Error(`@RecordPaperKind('${kind}') on ${name}: a kind is like internal_audit.report`);
       if (typeof (instance as RecordPaperProvider).build !== 'function') throw new Error(`@RecordPaperKind('${kind}') on ${name}: the class has no build(entityId)`);
       if (this.providers.has(kind)) throw new Error(`Record paper kind '${kind}' has two providers`);

@@ -1,9 +1,10 @@
-import { Injectable, Logger, OnModuleInit, Type } from '@nestjs/common';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, Reflector } from '@nestjs/core';
 import { AccessService } from '../access/access.service.js';
 import type { Grant, Principal } from '../access/principal.js';
 import type { Role } from '../access/roles.js';
 import { compareCodeUnits } from '../common/canonical-json.js';
+import { providersMarked } from '../common/discovery.js';
 import { Errors } from '../common/errors.js';
 import { Cursor, pageLimit, toPage } from '../common/pagination.js';
 import { isTaskKind, TASK_KIND_NAMES, TaskKind } from './task-kinds.js';
@@ -66,14 +67,7 @@ export class TaskBoard implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    const found: { name: string; source: TaskSource }[] = [];
-    for (const wrapper of this.discovery.getProviders()) {
-      const { metatype, instance } = wrapper;
-      if (!metatype || !instance || typeof metatype !== 'function' || !wrapper.isDependencyTreeStatic()) continue;
-      if (!this.reflector.get<boolean | undefined>(TASK_SOURCE, metatype as Type)) continue;
-      found.push({ name: (metatype as Type).name, source: instance as TaskSource });
-    }
-    this.register(found);
+    this.register(providersMarked<boolean>(this.discovery, this.reflector, TASK_SOURCE).map(({ name, instance }) => ({ name, source: instance as TaskSource })));
   }
 
   /** Checks and takes the sources (also for unit tests). */

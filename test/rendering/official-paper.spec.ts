@@ -14,23 +14,9 @@ import {
 } from '../../src/rendering/index.js';
 import { romanNumeral } from '../../src/rendering/pdf/render-official-paper.js';
 import { sampleAuditRecordPaper, sampleReportPaper } from '../../src/rendering/sample-papers.js';
-import { PdfPageText, PdfReadBack, readPdf } from './pdf-text.js';
+import { pageLabels as labels, PdfReadBack, readPdf, vietnameseAlphabet, watermarks } from './pdf-text.js';
 
-/** Every Vietnamese letter (vowels with the five tones, đ), lower and upper case, NFC. */
-function vietnameseAlphabet(): string {
-  let s = '';
-  for (const v of 'aăâeêioôơuưy') {
-    s += v;
-    for (const tone of ['\u0300', '\u0301', '\u0303', '\u0309', '\u0323']) s += (v + tone).normalize('NFC');
-  }
-  s += 'đ';
-  return s + s.toUpperCase();
-}
-
-const PAGE_LABEL = /(?:^| )Trang (\d+\/\d+)(?= |$)/g;
-const labels = (pages: PdfPageText[]) => pages.map((p) => [...p.text.matchAll(PAGE_LABEL)].map((m) => m[1]));
 const all = (pdf: PdfReadBack) => pdf.pages.map((p) => p.text).join(' ');
-const watermarks = (pdf: PdfReadBack) => pdf.pages.map((p) => p.items.filter((i) => i.rotated).map((i) => i.str));
 
 async function render(model: OfficialPaperModel) {
   const result = await renderOfficialPaperPdf(model);
