@@ -31,7 +31,7 @@ describe('tasks: one list over every module, with counts', () => {
       toCheck.push(d.revisionId);
     }
     ids = { toCheck, reviewed: { documentId: reviewed.id, revisionId: reviewed.revisionId }, legal: { documentId: legal.id, revisionId: legal.revisionId } };
-  });
+  }, 180_000);
   afterAll(() => t.close());
 
   const counts = (u: TestUser, query = '') => t.http.get(`${API}/me/tasks/counts${query}`).set(bearer(u.token));
