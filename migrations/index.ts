@@ -13,6 +13,8 @@ import { OutboxNamespace1795300900000 } from './1795300900000-OutboxNamespace.js
 import { FlagResolution1795300910000 } from './1795300910000-FlagResolution.js';
 import { ApprovalRights1795301000000 } from './1795301000000-ApprovalRights.js';
 import { RevisionLifecycleGuard1795301010000 } from './1795301010000-RevisionLifecycleGuard.js';
+import { RecordGuards1795301600000 } from './1795301600000-RecordGuards.js';
+import { RecordPapers1795301610000 } from './1795301610000-RecordPapers.js';
 
 /** Every migration, in order. A new migration file is added here too (the app and CLI load this list). */
 export const MIGRATIONS = [
@@ -31,4 +33,6 @@ export const MIGRATIONS = [
   FlagResolution1795300910000,
   ApprovalRights1795301000000,
   RevisionLifecycleGuard1795301010000,
+  RecordGuards1795301600000,
+  RecordPapers1795301610000,
 ];

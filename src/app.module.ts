@@ -18,18 +18,24 @@ import { LegalChangesModule } from './legal-changes/legal-changes.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 import { PublicModule } from './public/public.module.js';
 import { QueueModule } from './queue/queue.module.js';
+import { RecordPapersModule } from './record-papers/record-papers.module.js';
 import { RedisModule } from './redis/redis.module.js';
 import { RenditionsModule } from './renditions/renditions.module.js';
 import { StorageModule } from './storage/storage.module.js';
+import { TasksModule } from './tasks/tasks.module.js';
 import { WorkflowModule } from './workflow/workflow.module.js';
 
 export interface AppModuleOptions {
   /** Run the queue workers (and job schedulers) in this process. */
   workers: boolean;
+  /** More modules (tests register test-only providers, e.g. a record paper kind, this way). */
+  modules?: ModuleImport[];
 }
 
+type ModuleImport = NonNullable<DynamicModule['imports']>[number];
+
 /** Feature modules, in one place. A new feature module is added here. */
-const FEATURES = [AccessModule, ApprovalModule, AuditCoreModule, IdentityModule, AgenciesModule, HealthModule, NotificationsModule, AuditModule, LegalModule, DocumentsModule, WorkflowModule, HistoryModule, RenditionsModule, PublicModule, LegalChangesModule];
+const FEATURES = [AccessModule, ApprovalModule, AuditCoreModule, IdentityModule, AgenciesModule, HealthModule, NotificationsModule, AuditModule, LegalModule, DocumentsModule, WorkflowModule, HistoryModule, RenditionsModule, PublicModule, LegalChangesModule, RecordPapersModule, TasksModule];
 
 @Module({})
 export class AppModule {
@@ -43,6 +49,7 @@ export class AppModule {
         StorageModule,
         QueueModule.forRoot(config, { workers: opts.workers }),
         ...FEATURES,
+        ...(opts.modules ?? []),
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],
     };

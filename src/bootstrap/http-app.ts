@@ -2,7 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
-import { AppModule } from '../app.module.js';
+import { AppModule, type AppModuleOptions } from '../app.module.js';
 import { Errors } from '../common/errors.js';
 import { appLogger } from '../common/logger.js';
 import { problemErrorMiddleware, sendProblem } from '../common/problem.js';
@@ -47,7 +47,7 @@ function requireJsonBodies(req: Request, res: Response, next: NextFunction): voi
 }
 
 /** Creates the HTTP app with every cross-cutting concern configured; the caller listens. */
-export async function createHttpApp(config: AppConfig, opts: { workers: boolean }): Promise<NestExpressApplication> {
+export async function createHttpApp(config: AppConfig, opts: AppModuleOptions): Promise<NestExpressApplication> {
   appLogger.setLevel(config.logLevel);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, opts), {
     bodyParser: false,

@@ -114,6 +114,7 @@ export const PROBLEM_CODES = {
   internal_error: { status: 500, vi: 'Lỗi hệ thống (đã ghi nhận)', en: 'Internal error' },
   dependency_unavailable: { status: 503, vi: 'Dịch vụ phụ trợ tạm thời không sẵn sàng; chưa có gì thay đổi', en: 'Dependency unavailable' },
   rendition_failed: { status: 503, vi: 'Chưa tạo được bản có kiểm soát; sẽ thử lại', en: 'Rendition failed' },
+  record_paper_failed: { status: 503, vi: 'Chưa tạo được bản PDF của hồ sơ; sẽ thử lại', en: 'Record PDF failed' },
 } as const satisfies Record<string, ProblemCodeSpec>;
 
 export type ProblemCode = keyof typeof PROBLEM_CODES;

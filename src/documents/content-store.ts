@@ -117,7 +117,7 @@ export class ContentStore {
 
   /**
    * Registry rows no file refers to, older than `minAgeMs`, with their objects. Objects of
-   * renditions are not even candidates (their foreign key would refuse the delete anyway, but a
+   * renditions and record papers are not even candidates (their foreign key would refuse the delete anyway, but a
    * batch of them would hold up the sweep).
    */
   async sweepUnreferencedRows(opts: { minAgeMs?: number; limit?: number } = {}): Promise<SweepResult> {
@@ -129,6 +129,7 @@ export class ContentStore {
         WHERE s.created_at < now() - make_interval(secs => $1::float8 / 1000)
           AND NOT EXISTS (SELECT 1 FROM revision_files f WHERE f.sha256 = s.sha256)
           AND NOT EXISTS (SELECT 1 FROM renditions r WHERE r.sha256 = s.sha256)
+          AND NOT EXISTS (SELECT 1 FROM record_papers p WHERE p.sha256 = s.sha256)
         ORDER BY s.created_at LIMIT $2`,
       [minAgeMs, limit],
     );

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { canonicalJson, compareCodeUnits } from '../common/canonical-json.js';
 
 /** What a revision's digest covers: everything a signature on it vouches for. */
 export interface RevisionDigestInput {
@@ -7,26 +8,10 @@ export interface RevisionDigestInput {
   files: { role: string; sha256: string; filename: string }[];
 }
 
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
+/** Re-exported: callers of the revision digest use the same serialisation. */
+export { canonicalJson };
 
-/**
- * JSON with object keys sorted (recursively, by UTF-16 code units), arrays in order, no spaces,
- * `undefined` members dropped: the same value always serialises to the same bytes.
- */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') {
-    if (typeof value === 'number' && !Number.isFinite(value)) throw new Error('canonicalJson: non-finite number');
-    return JSON.stringify(value ?? null);
-  }
-  if (value instanceof Date) return JSON.stringify(value.toISOString());
-  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => compare(a, b));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-}
+const compare = compareCodeUnits;
 
 /** The canonical serialisation the digest is computed over (exposed for verification and tests). */
 export function revisionDigestPayload(input: RevisionDigestInput): string {

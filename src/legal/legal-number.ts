@@ -7,7 +7,8 @@
  * Two spellings are the same document when their keys are equal: NFC, case folded, accents removed
  * (đ → d), whitespace removed. The database computes the same key (legal_number_key()).
  */
-import { foldVietnamese, nfc } from '../common/text.js';
+import { normalizeNumberSpelling, SYMBOL_PATTERN } from '../common/decree30.js';
+import { foldVietnamese } from '../common/text.js';
 
 export type LegalNumberForm = 'act' | 'standard';
 
@@ -26,21 +27,12 @@ export type LegalNumberResult = { ok: true; value: ParsedLegalNumber } | { ok: f
 export const LEGAL_NUMBER_MAX_LENGTH = 100;
 export const LEGAL_NUMBER_MIN_YEAR = 1945;
 
-const DASHES = /[\u2010-\u2015\u2212\uFE58\uFE63\uFF0D]/g;
-const SLASHES = /[\u2044\u2215\uFF0F]/g;
-/** "Số: 19/2014/QĐ-TTg", "số 15/2012/QH13": the word is not part of the number. */
-const SO_PREFIX = /^s[oố]\s*[:.]?\s*(?=\d)/iu;
-const LETTER = String.raw`\p{Script=Latin}`;
-const ALNUM = String.raw`[\p{Script=Latin}\d]`;
-const INNER = String.raw`[\p{Script=Latin}\d&.]*`;
-/** A symbol: a first segment starting with a letter ("QĐ", "QH13"), then up to 5 "-SEGMENT"s ("-TTg", "-BNV-BTC"). */
-const SYMBOL = `${LETTER}(?:${INNER}${ALNUM})?(?:-${ALNUM}(?:${INNER}${ALNUM})?){0,5}`;
-const ACT = new RegExp(String.raw`^(\d{1,5}[a-zA-Z]?)\/(?:(\d{4})\/)?(${SYMBOL})$`, 'u');
+const ACT = new RegExp(String.raw`^(\d{1,5}[a-zA-Z]?)\/(?:(\d{4})\/)?(${SYMBOL_PATTERN})$`, 'u');
 const STANDARD = /^TCVN(?: ISO(?:\/IEC)?)? \d+(?:[.-]\d+)*(?::(\d{4}))?$/;
 
 /** Collapses the spellings of one number to its display form (without validating it). */
 export function canonicalLegalNumber(input: string): string {
-  const s = nfc(input).replace(DASHES, '-').replace(SLASHES, '/').trim().replace(SO_PREFIX, '');
+  const s = normalizeNumberSpelling(input);
   if (/^tcvn/i.test(s)) {
     return s.replace(/\s+/g, ' ').replace(/\s*([:/.-])\s*/g, '$1').toUpperCase();
   }

@@ -49,6 +49,17 @@ export interface JobPayloads {
     round: number;
   };
   'render.resend-lost': NoPayload;
+  'render.record-paper': {
+    /** The paper kind (`@RecordPaperKind`), e.g. `internal_audit.report`. */
+    kind: string;
+    entityId: string;
+    /** Digest of the printed model the job renders. */
+    digest: string;
+    layoutVersion: number;
+    /** 0, then +1 each time a failed or moot request is asked again (a new job id). */
+    round: number;
+  };
+  'render.record-paper-resend-lost': NoPayload;
 }
 
 export const JOBS = {
@@ -76,6 +87,10 @@ export const JOBS = {
   'render.revision': { queue: 'render', attempts: 5, removeOnComplete: true },
   /** Queues again render requests still pending whose job was lost (src/renditions). */
   'render.resend-lost': { queue: 'maintenance', attempts: 2, everyMs: 5 * 60_000 },
+  /** Renders a quality record's PDF (jobId paper_<kind>_<entityId>_<digest>_<layout>[_r<round>]; src/record-papers). */
+  'render.record-paper': { queue: 'render', attempts: 5, removeOnComplete: true },
+  /** Queues again record paper requests still pending whose job was lost (src/record-papers). */
+  'render.record-paper-resend-lost': { queue: 'maintenance', attempts: 2, everyMs: 5 * 60_000 },
 } satisfies { [N in keyof JobPayloads]: JobSpec };
 
 export type JobName = keyof JobPayloads;

@@ -1,10 +1,12 @@
 /**
- * Rendering: controlled-copy PDFs of revisions and reusable PDF layout (see docs/RENDERING.md).
- * Pure library: no database, no Nest providers; the render job builds a RenditionModel and calls
- * renderRevisionPdf.
+ * Rendering: controlled-copy PDFs of revisions, official papers and records (Decree 30), and reusable
+ * PDF layout (see docs/RENDERING.md). Pure library: no database, no Nest providers; the render jobs
+ * build a RenditionModel or an OfficialPaperModel and call renderRevisionPdf / renderOfficialPaperPdf.
  */
 export * from './rendition-model.js';
+export * from './official-paper-model.js';
 export { renderRevisionPdf } from './pdf/render-revision.js';
+export { renderOfficialPaperPdf } from './pdf/render-official-paper.js';
 export { renderTablePdf } from './pdf/table-pdf.js';
 export type { TablePdfOptions, TablePdfResult } from './pdf/table-pdf.js';
 export { FlowLayout, A4, DEFAULT_MARGINS } from './pdf/layout.js';

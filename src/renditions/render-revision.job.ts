@@ -1,11 +1,11 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
+import { jobErrorText } from '../common/queued-files.js';
 import { AppConfig } from '../config/app-config.js';
 import { Database } from '../database/database.js';
 import { ContentStore, type LocalContent } from '../documents/content-store.js';
+import { storeGenerated } from '../documents/generated-content.js';
 import { isFinalAttempt, OnJob } from '../queue/job-registry.js';
 import { LAYOUT_VERSION, renderRevisionPdf } from '../rendering/index.js';
 import { RenditionModelBuilder, type RevisionSnapshot } from './rendition-model.builder.js';
@@ -22,10 +22,6 @@ interface Recorded {
   renditionId: string;
 }
 
-function errorText(err: unknown): string {
-  const m = err instanceof Error ? err.message : String(err);
-  return m.split('\n')[0].slice(0, 1000) || 'unknown error';
-}
 
 /**
  * The `render.revision` job: renders the controlled copy of one revision in one state with the
@@ -107,25 +103,11 @@ export class RenderRevisionJob {
     const { model, warnings: found } = await this.builder.build(s);
     const result = await renderRevisionPdf(model);
     const warnings = [...found, ...result.warnings];
-    const sha256 = createHash('sha256').update(result.bytes).digest('hex');
     // Its own spool directory (uploads spool under DATA_DIR/tmp).
-    const dir = join(this.config.dataDir, 'rendition-tmp');
-    await mkdir(dir, { recursive: true });
-    const content: LocalContent = { path: join(dir, `rendition-${randomUUID()}.pdf`), size: result.bytes.byteLength, sha256, mediaType: 'application/pdf' };
-    try {
-      await writeFile(content.path, result.bytes);
-      const put = await this.store.put(content);
-      try {
-        const recorded = await this.record(s, content, put, result.pageCount, warnings);
-        this.logger.log({ msg: 'rendition stored', revisionId: s.revision.id, state: s.revision.state, pages: result.pageCount, bytes: content.size, warnings: warnings.length });
-        return recorded;
-      } catch (err) {
-        if (put.created) await this.store.discardIfUnregistered(sha256);
-        throw err;
-      }
-    } finally {
-      await rm(content.path, { force: true });
-    }
+    const file = { bytes: result.bytes, mediaType: 'application/pdf', dir: join(this.config.dataDir, 'rendition-tmp'), prefix: 'rendition', suffix: '.pdf' };
+    const recorded = await storeGenerated(this.store, file, (content, put) => this.record(s, content, put, result.pageCount, warnings));
+    this.logger.log({ msg: 'rendition stored', revisionId: s.revision.id, state: s.revision.state, pages: result.pageCount, bytes: result.bytes.byteLength, warnings: warnings.length });
+    return recorded;
   }
 
   private record(s: RevisionSnapshot, content: LocalContent, put: { key: string; created: boolean }, pageCount: number, warnings: string[]): Promise<Recorded> {
@@ -170,7 +152,7 @@ export class RenderRevisionJob {
   }
 
   private async recordFailure(data: RenderJobData, err: unknown, final: boolean): Promise<void> {
-    const message = errorText(err);
+    const message = jobErrorText(err);
     this.logger.warn({ msg: final ? 'rendition failed for good' : 'rendition failed, will retry', revisionId: data.revisionId, state: data.state, err: message });
     await this.db.query(
       `UPDATE rendition_requests SET attempts = attempts + 1, last_error = $5, status = CASE WHEN $6 THEN 'failed' ELSE status END, updated_at = now()

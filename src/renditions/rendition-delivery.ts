@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AuditService } from '../audit/audit.service.js';
-import { DomainError } from '../common/errors.js';
+import { decideOnRead, PENDING_RETRY_AFTER_SECONDS, renderFailed, sendPending } from '../common/queued-files.js';
 import { Database } from '../database/database.js';
 import type { RevisionState } from '../documents/document-types.js';
 import { LAYOUT_VERSION, watermarkFor } from '../rendering/index.js';
@@ -11,13 +11,6 @@ import { contentObjectKey } from '../storage/object-keys.js';
 import { ObjectStorage } from '../storage/object-storage.js';
 import { Rendition } from './rendition.entities.js';
 import { RenditionRequests, type RenditionRequestRow } from './rendition-requests.js';
-
-/** Retry-After of a 202 while the rendition is being made. */
-export const PENDING_RETRY_AFTER_SECONDS = 2;
-/** After every attempt failed, the next GET asks again once this long has passed (503 until then). */
-export const FAILED_COOL_DOWN_MS = 10 * 60_000;
-/** A pending request with no job in the outbox for this long is asked again by a GET. */
-const LOST_ON_READ_MS = 15_000;
 
 /** The body of a 202 while a rendition is pending. */
 export class RenditionPendingView {
@@ -79,34 +72,19 @@ export class RenditionDelivery {
     const ready = await this.find(revision.id, revision.state, digest);
     if (ready) return { kind: 'ready', rendition: ready };
     const request = await this.requests.find(revision.id, revision.state);
-    if (request?.status === 'failed') {
-      const waited = Date.now() - new Date(request.updatedAt).getTime();
-      if (waited < FAILED_COOL_DOWN_MS) return { kind: 'failed', request, retryAfterSeconds: Math.ceil((FAILED_COOL_DOWN_MS - waited) / 1000) };
-    }
-    if (!request || request.status !== 'pending' || this.lost(request)) {
+    const next = decideOnRead(request);
+    if (next.kind === 'failed') return { kind: 'failed', request: request!, retryAfterSeconds: next.retryAfterSeconds };
+    if (next.kind === 'request') {
       await this.requests.request(revision.id);
       return { kind: 'pending', request: await this.requests.find(revision.id, revision.state) };
     }
     return { kind: 'pending', request };
   }
 
-  private lost(request: RenditionRequestRow): boolean {
-    return !request.queued && Date.now() - new Date(request.updatedAt).getTime() > LOST_ON_READ_MS;
-  }
-
   /** Answers a GET for the controlled copy of `s.revision` (see the class comment). */
   async respond(req: Request, res: Response, s: RenditionSubject): Promise<void> {
     const a = await this.availability(s.revision, s.digest);
-    if (a.kind === 'failed') {
-      throw new DomainError(
-        'rendition_failed',
-        `The controlled copy could not be rendered (${a.request.attempts} attempts): ${(a.request.lastError ?? 'unknown error').replace(/[.\s]+$/, '')}. It is tried again on a request after ${a.retryAfterSeconds} s.`,
-        {
-          headers: { 'Retry-After': String(a.retryAfterSeconds) },
-          extra: { error: a.request.lastError, attempts: a.request.attempts, failedAt: new Date(a.request.updatedAt).toISOString() },
-        },
-      );
-    }
+    if (a.kind === 'failed') throw renderFailed('rendition_failed', 'The controlled copy', a.request, a.retryAfterSeconds);
     if (a.kind === 'pending') {
       const body: RenditionPendingView = {
         status: 'pending',
@@ -118,9 +96,7 @@ export class RenditionDelivery {
         error: a.request?.lastError ?? null,
         retryAfterSeconds: PENDING_RETRY_AFTER_SECONDS,
       };
-      res.status(202).setHeader('Retry-After', String(PENDING_RETRY_AFTER_SECONDS));
-      res.setHeader('Cache-Control', 'no-store');
-      res.json(body);
+      sendPending(res, body);
       return;
     }
     await this.serve(req, res, s, a.rendition);

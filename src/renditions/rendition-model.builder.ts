@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { AgenciesService } from '../agencies/agencies.service.js';
+import { onBehalfOf } from '../common/decree30.js';
 import { AppConfig } from '../config/app-config.js';
 import { Database } from '../database/database.js';
 import { Document, Revision, RevisionFile } from '../documents/document.entities.js';
@@ -51,8 +52,7 @@ const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 /** "Giám đốc" → "KT. GIÁM ĐỐC" (Decree 30 signing capacity of a deputy). */
 function capacityOf(s: SignOffView): string | null {
   if (s.capacity !== 'KT.') return null;
-  const head = s.onBehalfOfTitle?.trim() || 'Thủ trưởng cơ quan';
-  return `KT. ${head.toLocaleUpperCase('vi')}`;
+  return onBehalfOf(s.onBehalfOfTitle?.trim() || 'Thủ trưởng cơ quan');
 }
 
 /**

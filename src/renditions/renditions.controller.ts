@@ -1,38 +1,20 @@
-import { applyDecorators, Controller, Get, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Principal } from '../access/principal.js';
 import { ApiProblems, Operation } from '../common/openapi.js';
 import { IdParam } from '../common/params.js';
+import { QueuedPdfResponses } from '../common/queued-files.js';
 import { CurrentUser } from '../identity/auth.decorators.js';
 import { RenditionPendingView } from './rendition-delivery.js';
 import { RenditionsService } from './renditions.service.js';
 
-const PDF_HEADERS = {
-  ETag: { description: 'The SHA-256 of the PDF, quoted.', schema: { type: 'string' } },
-  'Content-Disposition': {
-    description: 'attachment; "<code> - Lần <n> - <stamp>.pdf" with an ASCII filename and the UTF-8 name in filename* (RFC 5987).',
-    schema: { type: 'string' },
-  },
-  'Accept-Ranges': { description: 'bytes', schema: { type: 'string' } },
-  'Content-Length': { schema: { type: 'integer' } },
-};
-
 /** The controlled-copy PDF of a revision, rendered by the render queue (never in the request). */
-const RENDITION_RESPONSES = applyDecorators(
-  ApiProduces('application/pdf', 'application/json'),
-  ApiOkResponse({ description: 'The controlled copy (streamed).', content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } }, headers: PDF_HEADERS }),
-  ApiResponse({
-    status: 202,
-    description: 'Being rendered (or queued now): ask again after Retry-After seconds.',
-    type: RenditionPendingView,
-    headers: { 'Retry-After': { description: 'Seconds', schema: { type: 'integer' } } },
-  }),
-  ApiResponse({ status: 206, description: 'One byte range (Range: bytes=a-b).', content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } }, headers: PDF_HEADERS }),
-  ApiResponse({ status: 304, description: 'If-None-Match matched the ETag.' }),
-  ApiHeader({ name: 'Range', required: false, description: 'bytes=start-end (one range).' }),
-  ApiHeader({ name: 'If-None-Match', required: false }),
-);
+const RENDITION_RESPONSES = QueuedPdfResponses({
+  pendingType: RenditionPendingView,
+  filename: '"<code> - Lần <n> - <stamp>.pdf"',
+  ok: 'The controlled copy (streamed).',
+});
 
 @ApiTags('revisions')
 @ApiBearerAuth()

@@ -1,11 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { AccessService } from '../access/access.service.js';
-import { Principal } from '../access/principal.js';
-import type { Role } from '../access/roles.js';
-import { Cursor, pageLimit, toPage } from '../common/pagination.js';
 import { mayApproveSql } from '../approval/approval-rights.js';
 import { Database } from '../database/database.js';
-import { TASK_KINDS, TaskKind, TaskPage, TaskQuery, TaskView } from './workflow.dto.js';
+import type { TaskKind } from '../tasks/task-kinds.js';
+import { TaskItem, TaskPageRequest, TaskScope, TaskSource, TaskSourceProvider } from '../tasks/task-source.js';
+import { countTasks, keysetTasks } from '../tasks/task-sql.js';
 
 interface TaskRow {
   kind: TaskKind;
@@ -52,31 +50,38 @@ function flagTasks(kind: TaskKind, flagKind: string, agencies: string): string {
 }
 
 /**
- * GET /me/tasks: what waits for the caller across their agencies, in one query —
+ * The documents' and workflow's tasks in GET /me/tasks (a TaskSource) —
  * `check` (revisions in review where the caller is ISO secretary and not the author),
  * `approve` (pending approval where the caller may approve now — the SQL functions `may_approve`
  * and `revision_approval_exclusions` that ApprovalRights and the sign-off trigger use: head, or
  * deputy under an active delegation; not revisions they wrote or checked), `returned` (their drafts whose last move was a return),
  * `review_due` and `legal_change` (active flags in agencies where they are ISO secretary; legal
- * changes also for drafters). Oldest first.
+ * changes also for drafters). One query of the items; the task board adds order, keyset and limit.
  */
 @Injectable()
-export class TasksService {
-  constructor(
-    private readonly db: Database,
-    private readonly access: AccessService,
-  ) {}
+@TaskSourceProvider()
+export class WorkflowTasks implements TaskSource {
+  readonly kinds: readonly TaskKind[] = ['check', 'approve', 'returned', 'review_due', 'legal_change'];
 
-  async list(p: Principal, q: TaskQuery): Promise<TaskPage> {
-    const grants = await this.access.grants(p);
-    const kinds = new Set<TaskKind>(q.kind ? [q.kind] : TASK_KINDS);
-    const agencies = (...roles: Role[]) =>
-      grants.filter((g) => g.roles.some((r) => roles.includes(r)) && (!q.agencyId || g.agencyId === q.agencyId)).map((g) => g.agencyId);
+  constructor(private readonly db: Database) {}
+
+  async list(q: TaskPageRequest): Promise<TaskItem[]> {
+    const { sql, params } = this.items(q);
+    return (await keysetTasks<TaskRow>(this.db, sql, params, q)).map(toTaskItem);
+  }
+
+  count(q: TaskScope): Promise<Partial<Record<TaskKind, number>>> {
+    const { sql, params } = this.items(q);
+    return countTasks(this.db, sql, params);
+  }
+
+  private items(q: TaskScope): { sql: string; params: unknown[] } {
+    const p = q.principal;
+    const kinds = q.kinds;
+    const agencies = q.agenciesWith;
     const pick = (kind: TaskKind, ids: string[]) => (kinds.has(kind) ? ids : []);
-    const limit = pageLimit(q);
-    const after = Cursor.decode(q.cursor, 2);
-    const rows = await this.db.query<TaskRow[]>(
-      `WITH items AS (
+    return {
+      sql: `
         SELECT 'check'::text AS kind, ${REVISION_COLUMNS}, NULL::text AS comment, NULL::text AS reason, NULL::uuid AS flag_id, 'check:' || r.id AS key
           FROM revisions r JOIN documents d ON d.id = r.document_id AND d.withdrawn_at IS NULL
           ${LAST_TRANSITION}
@@ -96,12 +101,8 @@ export class TasksService {
            AND lt.to_state = 'draft' AND lt.from_state IN ('in_review', 'pending_approval')
         UNION ALL ${flagTasks('review_due', 'review_overdue', '$6')}
         UNION ALL ${flagTasks('legal_change', 'legal_basis_changed', '$7')}
-      )
-      SELECT *, to_char(since AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS since_key FROM items
-       WHERE ($8::timestamptz IS NULL OR (since, key) > ($8::timestamptz, $9::text))
-       ORDER BY since, key
-       LIMIT ${limit + 1}`,
-      [
+`,
+      params: [
         p.id,
         pick('check', agencies('iso_secretary')),
         // Only agencies where the caller holds an approving role need asking may_approve.
@@ -110,18 +111,22 @@ export class TasksService {
         q.agencyId ?? null,
         pick('review_due', agencies('iso_secretary')),
         pick('legal_change', agencies('iso_secretary', 'drafter')),
-        after ? String(after[0]) : null,
-        after ? String(after[1]) : null,
       ],
-    );
-    return toPage(rows, limit, (r) => [r.since_key, r.key], toTaskView);
+    };
   }
 }
 
-function toTaskView(r: TaskRow): TaskView {
+function toTaskItem(r: TaskRow): TaskItem {
+  return { view: toTaskView(r), sinceKey: r.since_key, key: r.key };
+}
+
+function toTaskView(r: TaskRow): TaskItem['view'] {
   return {
     kind: r.kind,
     agencyId: r.agency_id,
+    // Flags are about the document, the other tasks about a revision.
+    entityType: r.flag_id ? 'document' : 'revision',
+    entityId: r.flag_id ? r.document_id : r.revision_id!,
     documentId: r.document_id,
     code: r.code,
     title: r.title,

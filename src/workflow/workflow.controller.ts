@@ -1,19 +1,16 @@
-import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Principal } from '../access/principal.js';
 import { ApiProblems, Operation, SESSION_CODES } from '../common/openapi.js';
 import { IdParam } from '../common/params.js';
 import { DocumentDetailView, RevisionView } from '../documents/documents.dto.js';
 import { CurrentUser } from '../identity/auth.decorators.js';
-import { TasksService } from './tasks.service.js';
 import { WithdrawalService } from './withdrawal.service.js';
 import {
   ApproveRevisionRequest,
   ReturnRevisionRequest,
   ReviewRevisionRequest,
   SignOffList,
-  TaskPage,
-  TaskQuery,
   WithdrawDocumentRequest,
 } from './workflow.dto.js';
 import { WorkflowService } from './workflow.service.js';
@@ -114,26 +111,5 @@ export class DocumentWithdrawalController {
   @ApiProblems(...SESSION_CODES, 'invalid_password', 404, 'approver_required', 'delegation_required', 'revision_in_workflow', 'document_withdrawn', 429)
   withdraw(@CurrentUser() p: Principal, @IdParam('id') id: string, @Body() body: WithdrawDocumentRequest): Promise<DocumentDetailView> {
     return this.withdrawal.withdraw(p, id, body);
-  }
-}
-
-@ApiTags('workflow')
-@ApiBearerAuth()
-@Controller('me/tasks')
-export class TasksController {
-  constructor(private readonly tasks: TasksService) {}
-
-  @Get()
-  @Operation(
-    'listMyTasks',
-    'What waits for you: checks, approvals, returned drafts, overdue reviews, legal changes',
-    'Across all your agencies, oldest first. check: revisions in review (ISO secretary, not the author); approve: pending approval (head, or deputy with an ' +
-      'active delegation; not ones you wrote or checked); returned: your drafts returned with a comment; review_due: periodic review overdue (ISO secretary); ' +
-      'legal_change: a cited legal document changed (ISO secretary, drafter).',
-  )
-  @ApiOkResponse({ type: TaskPage })
-  @ApiProblems(401)
-  list(@CurrentUser() p: Principal, @Query() q: TaskQuery): Promise<TaskPage> {
-    return this.tasks.list(p, q);
   }
 }

@@ -1,6 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
-import { PageQuery } from '../common/pagination.js';
+import { IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 import { REVISION_STATES } from '../documents/document-types.js';
 import { PASSWORD_MAX } from '../identity/passwords.js';
 import { SignOffView } from './sign-off.view.js';
@@ -69,46 +68,4 @@ export class SignOffList {
   @ApiProperty({ enum: REVISION_STATES }) state: string;
   @ApiProperty({ description: "The revision's current digest; sign-offs with another digest are stale." }) digest: string;
   @ApiProperty({ type: [SignOffView], description: 'Oldest first.' }) items: SignOffView[];
-}
-
-export const TASK_KINDS = ['check', 'approve', 'returned', 'review_due', 'legal_change'] as const;
-export type TaskKind = (typeof TASK_KINDS)[number];
-
-export class TaskQuery extends PageQuery {
-  @ApiPropertyOptional({ enum: TASK_KINDS })
-  @IsOptional()
-  @IsIn(TASK_KINDS)
-  kind?: TaskKind;
-
-  @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
-  @IsUUID()
-  agencyId?: string;
-}
-
-export class TaskView {
-  @ApiProperty({
-    enum: TASK_KINDS,
-    description:
-      'check: a revision to check; approve: a revision to approve; returned: your draft was returned; review_due: periodic review overdue; legal_change: a cited legal document changed.',
-  })
-  kind: TaskKind;
-  @ApiProperty({ format: 'uuid' }) agencyId: string;
-  @ApiProperty({ format: 'uuid' }) documentId: string;
-  @ApiProperty({ example: 'QT-01' }) code: string;
-  @ApiProperty() title: string;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'The revision to act on (for flags: the open revision, else the effective one).' })
-  revisionId: string | null;
-  @ApiProperty({ enum: REVISION_STATES, nullable: true, type: String }) state: string | null;
-  @ApiProperty({ nullable: true, type: Number, description: 'Lần ban hành (the number an open revision will get).' }) number: number | null;
-  @ApiProperty({ format: 'date-time', description: 'Waiting since.' }) since: string;
-  @ApiProperty({ format: 'date', nullable: true, type: String }) dueOn: string | null;
-  @ApiProperty({ nullable: true, type: String, description: 'returned: the comment of the return.' }) comment: string | null;
-  @ApiProperty({ nullable: true, type: String, description: 'Flags: why it was raised.' }) reason: string | null;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'Flags: the flag.' }) flagId: string | null;
-}
-
-export class TaskPage {
-  @ApiProperty({ type: [TaskView], description: 'Oldest first.' }) items: TaskView[];
-  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
 }

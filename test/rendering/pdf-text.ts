@@ -51,3 +51,28 @@ export async function readPdf(bytes: Uint8Array): Promise<PdfReadBack> {
     await pdf.destroy();
   }
 }
+
+/** Every Vietnamese letter (vowels with the five tones, đ), lower and upper case, NFC. */
+export function vietnameseAlphabet(): string {
+  let s = '';
+  for (const v of 'aăâeêioôơuưy') {
+    s += v;
+    for (const tone of ['\u0300', '\u0301', '\u0303', '\u0309', '\u0323']) s += (v + tone).normalize('NFC');
+  }
+  s += 'đ';
+  return s + s.toUpperCase();
+}
+
+/** "Trang X/Y" on a page (as a word of its own). */
+export const PAGE_LABEL = /(?:^| )Trang (\d+\/\d+)(?= |$)/g;
+
+/** The "Trang X/Y" labels of each page. */
+export function pageLabels(pdf: PdfReadBack | PdfPageText[]): string[][] {
+  const pages = Array.isArray(pdf) ? pdf : pdf.pages;
+  return pages.map((p) => [...p.text.matchAll(PAGE_LABEL)].map((m) => m[1]));
+}
+
+/** The diagonal watermark(s) of each page. */
+export function watermarks(pdf: PdfReadBack): string[][] {
+  return pdf.pages.map((p) => p.items.filter((i) => i.rotated).map((i) => i.str));
+}

@@ -22,18 +22,7 @@ import {
   sampleQualityObjectivesModel,
   sampleQualityPolicyModel,
 } from '../../src/rendering/sample-models.js';
-import { PdfPageText, readPdf } from './pdf-text.js';
-
-/** Every Vietnamese letter (vowels with the five tones, đ), lower and upper case, NFC. */
-function vietnameseAlphabet(): string {
-  let s = '';
-  for (const v of 'aăâeêioôơuưy') {
-    s += v;
-    for (const tone of ['\u0300', '\u0301', '\u0303', '\u0309', '\u0323']) s += (v + tone).normalize('NFC');
-  }
-  s += 'đ';
-  return s + s.toUpperCase();
-}
+import { PAGE_LABEL, PdfPageText, readPdf, vietnameseAlphabet } from './pdf-text.js';
 
 async function sourcePdf(pages: number, o: { rotate?: number } = {}): Promise<Uint8Array> {
   const doc = await PDFDocument.create();
@@ -45,8 +34,6 @@ async function sourcePdf(pages: number, o: { rotate?: number } = {}): Promise<Ui
   }
   return doc.save();
 }
-
-const PAGE_LABEL = /(?:^| )Trang (\d+\/\d+)(?= |$)/g;
 
 function expectEveryPageHeader(pages: PdfPageText[], expected: string[]): void {
   pages.forEach((page, i) => {

@@ -3,6 +3,8 @@ import { WORKERS } from '../../src/queue/processors.js';
 import type { TestApp } from '../support/app.js';
 import { bearer, TestUser } from '../support/fixtures.js';
 import { readPdf, PdfReadBack } from '../rendering/pdf-text.js';
+
+export { pageLabels, watermarks } from '../rendering/pdf-text.js';
 import { binary } from '../support/http.js';
 
 export const API = '/api/v1';
@@ -62,16 +64,4 @@ export async function sourcePdf(pages: number, tag: string): Promise<Buffer> {
     page.drawText(`Source page ${i}/${pages} ${tag}`, { x: 72, y: 760, size: 16, font });
   }
   return Buffer.from(await doc.save());
-}
-
-const PAGE_LABEL = /(?:^| )Trang (\d+\/\d+)(?= |$)/g;
-
-/** The "Trang X/Y" labels of each page. */
-export function pageLabels(pdf: PdfReadBack): string[][] {
-  return pdf.pages.map((p) => [...p.text.matchAll(PAGE_LABEL)].map((m) => m[1]));
-}
-
-/** The diagonal watermark(s) of each page. */
-export function watermarks(pdf: PdfReadBack): string[][] {
-  return pdf.pages.map((p) => p.items.filter((i) => i.rotated).map((i) => i.str));
 }

@@ -1,5 +1,6 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
+import type { AppModuleOptions } from '../../src/app.module.js';
 import { createHttpApp } from '../../src/bootstrap/http-app.js';
 import { appLogger, LogLevel } from '../../src/common/logger.js';
 import { AppConfig, loadConfig } from '../../src/config/app-config.js';
@@ -63,10 +64,10 @@ export function prepareTestDatabase(): Promise<void> {
 }
 
 /** The real app (real PostgreSQL, Redis and S3), configured through the real config loader. */
-export async function createTestApp(env: Record<string, string | undefined> = {}, opts: { workers?: boolean } = {}): Promise<TestApp> {
+export async function createTestApp(env: Record<string, string | undefined> = {}, opts: { workers?: boolean; modules?: AppModuleOptions['modules'] } = {}): Promise<TestApp> {
   await prepareTestDatabase();
   const config = loadConfig(testEnv(env));
-  const app = await createHttpApp(config, { workers: opts.workers ?? config.runWorkers });
+  const app = await createHttpApp(config, { workers: opts.workers ?? config.runWorkers, modules: opts.modules });
   return {
     app,
     config,

@@ -1,6 +1,7 @@
 /**
  * The renderer's fonts: DejaVu Sans regular and bold (npm package `dejavu-fonts-ttf`), which cover
- * every Vietnamese letter with precomposed glyphs. They are embedded as subsets (only the glyphs
+ * every Vietnamese letter with precomposed glyphs, and on request (official papers: the place-and-date
+ * line, "Nơi nhận") their oblique styles. They are embedded as subsets (only the glyphs
  * used) with a ToUnicode map, so text extraction returns the exact NFC text.
  *
  * Text is cleaned before it reaches pdf-lib: NFC (decomposed marks would be drawn unpositioned,
@@ -18,29 +19,33 @@ const require = createRequire(import.meta.url);
 export const FONT_FILES = {
   regular: 'dejavu-fonts-ttf/ttf/DejaVuSans.ttf',
   bold: 'dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf',
+  italic: 'dejavu-fonts-ttf/ttf/DejaVuSans-Oblique.ttf',
+  boldItalic: 'dejavu-fonts-ttf/ttf/DejaVuSans-BoldOblique.ttf',
 } as const;
 
 /**
  * Fixed BaseFont names with a subset tag. pdf-lib would otherwise name the font with a random
  * suffix; fixed names keep the output deterministic and tell viewers the font is a subset.
  */
-const SUBSET_NAMES = { regular: 'EISOAA+DejaVuSans', bold: 'EISOAB+DejaVuSans-Bold' } as const;
+const SUBSET_NAMES = {
+  regular: 'EISOAA+DejaVuSans',
+  bold: 'EISOAB+DejaVuSans-Bold',
+  italic: 'EISOAC+DejaVuSans-Oblique',
+  boldItalic: 'EISOAD+DejaVuSans-BoldOblique',
+} as const;
 
-export interface FontBytes {
-  regular: Uint8Array;
-  bold: Uint8Array;
-}
+export type FontStyle = keyof typeof FONT_FILES;
+
+export type FontBytes = Record<FontStyle, Uint8Array>;
 
 let fontBytes: Promise<FontBytes> | undefined;
 
 /** Reads the TTF files once per process. */
 export function loadFontBytes(): Promise<FontBytes> {
   fontBytes ??= (async () => {
-    const [regular, bold] = await Promise.all([
-      readFile(require.resolve(FONT_FILES.regular)),
-      readFile(require.resolve(FONT_FILES.bold)),
-    ]);
-    return { regular: new Uint8Array(regular), bold: new Uint8Array(bold) };
+    const styles = Object.keys(FONT_FILES) as FontStyle[];
+    const files = await Promise.all(styles.map((style) => readFile(require.resolve(FONT_FILES[style]))));
+    return Object.fromEntries(styles.map((style, i) => [style, new Uint8Array(files[i])])) as FontBytes;
   })().catch((err: unknown) => {
     fontBytes = undefined;
     throw err;
@@ -51,6 +56,9 @@ export function loadFontBytes(): Promise<FontBytes> {
 export interface FontSet {
   regular: PDFFont;
   bold: PDFFont;
+  /** Present when embedded with `{ italic: true }`; italic runs are drawn upright without them. */
+  italic?: PDFFont;
+  boldItalic?: PDFFont;
 }
 
 /**
@@ -69,13 +77,15 @@ const plainFontkit = {
   },
 } as unknown as Parameters<PDFDocument['registerFontkit']>[0];
 
-/** Embeds the subset fonts into a document. */
-export async function embedFonts(doc: PDFDocument): Promise<FontSet> {
+/** Embeds the subset fonts into a document: regular and bold, and with `italic` their oblique styles. */
+export async function embedFonts(doc: PDFDocument, o: { italic?: boolean } = {}): Promise<FontSet> {
   const bytes = await loadFontBytes();
   doc.registerFontkit(plainFontkit);
-  const regular = await doc.embedFont(bytes.regular, { subset: true, customName: SUBSET_NAMES.regular });
-  const bold = await doc.embedFont(bytes.bold, { subset: true, customName: SUBSET_NAMES.bold });
-  return { regular, bold };
+  const embed = (style: FontStyle) => doc.embedFont(bytes[style], { subset: true, customName: SUBSET_NAMES[style] });
+  const regular = await embed('regular');
+  const bold = await embed('bold');
+  if (!o.italic) return { regular, bold };
+  return { regular, bold, italic: await embed('italic'), boldItalic: await embed('boldItalic') };
 }
 
 // eslint-disable-next-line no-control-regex
@@ -118,15 +128,30 @@ export class TextCleaner {
   }
 
   private supports(ch: string): boolean {
-    supportedCodePoints ??= intersect(this.fonts.regular.getCharacterSet(), this.fonts.bold.getCharacterSet());
-    return supportedCodePoints.has(ch.codePointAt(0)!);
+    this.supported ??= supportedBy(this.fonts);
+    return this.supported.has(ch.codePointAt(0)!);
   }
+
+  private supported: Set<number> | undefined;
 }
 
-/** Code points both fonts have glyphs for (the same files in every document: computed once). */
-let supportedCodePoints: Set<number> | undefined;
+/**
+ * Code points every font of the set has glyphs for: the same files in every document, so computed
+ * once per kind of set (upright only, or with the oblique styles, which lack some non-Latin scripts).
+ */
+const supportedCodePoints = new Map<string, Set<number>>();
 
-function intersect(a: number[], b: number[]): Set<number> {
-  const inB = new Set(b);
-  return new Set(a.filter((cp) => inB.has(cp)));
+function supportedBy(fonts: FontSet): Set<number> {
+  const members = [fonts.regular, fonts.bold, fonts.italic, fonts.boldItalic].filter((f): f is PDFFont => f !== undefined);
+  const key = String(members.length);
+  let set = supportedCodePoints.get(key);
+  if (!set) {
+    set = new Set(members[0].getCharacterSet());
+    for (const f of members.slice(1)) {
+      const has = new Set(f.getCharacterSet());
+      for (const cp of set) if (!has.has(cp)) set.delete(cp);
+    }
+    supportedCodePoints.set(key, set);
+  }
+  return set;
 }

@@ -41,11 +41,15 @@ export interface FlowLayoutOptions {
   margins?: Partial<Margins>;
   /** Body text size in points (default 11). */
   fontSize?: number;
+  /** Embed the oblique fonts too, for italic runs (only when `painter` is not given). */
+  italic?: boolean;
 }
 
 export interface ParagraphOptions {
   size?: number;
   bold?: boolean;
+  /** Italic (needs the oblique fonts embedded: FlowLayout.create({ italic: true })). */
+  italic?: boolean;
   align?: Align;
   /** Left indent in points. */
   indent?: number;
@@ -129,7 +133,7 @@ export class FlowLayout {
     const doc = o.doc ?? (await PDFDocument.create({ updateMetadata: false }));
     let painter = o.painter;
     if (!painter) {
-      const fonts = await embedFonts(doc);
+      const fonts = await embedFonts(doc, { italic: o.italic });
       painter = new TextPainter(fonts, new TextCleaner(fonts));
     }
     return new FlowLayout(doc, painter, o);
@@ -182,7 +186,7 @@ export class FlowLayout {
     const first = o.firstLineIndent ?? 0;
     const lh = lineHeightOf(size);
     const width = this.contentWidth - indent;
-    const lines = this.wrapWithFirstIndent(text, size, width, first, o.bold);
+    const lines = this.wrapWithFirstIndent(text, size, width, first, o.bold, o.italic);
     if (lines.length === 0) return;
     if (o.spaceBefore && !this.atPageTop) this.spacer(o.spaceBefore);
     // Keep the first lines (and what must follow) together.
@@ -309,20 +313,20 @@ export class FlowLayout {
     this.cursor -= height;
   }
 
-  private wrapWithFirstIndent(text: RichText, size: number, width: number, first: number, bold?: boolean): TextLine[] {
-    if (first === 0) return this.painter.wrap(text, size, width, bold);
+  private wrapWithFirstIndent(text: RichText, size: number, width: number, first: number, bold?: boolean, italic?: boolean): TextLine[] {
+    if (first === 0) return this.painter.wrap(text, size, width, bold, italic);
     // Wrap at the narrower/wider first-line width, then re-wrap the rest at the full width.
-    const all = this.painter.wrap(text, size, width - first, bold);
+    const all = this.painter.wrap(text, size, width - first, bold, italic);
     if (all.length <= 1) return all;
     const firstLine = all[0];
     const restText = all.slice(1).map((l) => l.words.map((w) => w.segments.map((s) => s.text).join('')).join(' ')).join(' ');
     const restRuns = all.slice(1).flatMap((l, li) =>
       l.words.flatMap((w, wi) => [
         ...(li > 0 || wi > 0 ? [{ text: ' ' }] : []),
-        ...w.segments.map((s) => ({ text: s.text, bold: s.bold })),
+        ...w.segments.map((s) => (s.italic ? { text: s.text, bold: s.bold, italic: true } : { text: s.text, bold: s.bold })),
       ]),
     );
-    return restText.length === 0 ? [firstLine] : [firstLine, ...this.painter.wrap(restRuns, size, width, bold)];
+    return restText.length === 0 ? [firstLine] : [firstLine, ...this.painter.wrap(restRuns, size, width, bold, italic)];
   }
 
   private layoutRow(cells: LaidOutCell[]): LaidOutRow {

@@ -13,8 +13,10 @@ import type {
   RenditionSignOff,
   SignOffMeaning,
 } from '../rendition-model.js';
+import { decree30Header } from './decree30-header.js';
 import { FlowLayout } from './layout.js';
-import { BLACK, lineHeightOf, Run } from './text.js';
+import { signatureGrid } from './signatures.js';
+import { Run } from './text.js';
 import {
   documentTypeName,
   formatDateLong,
@@ -45,7 +47,7 @@ export function typeHeading(model: RenditionModel): string {
 // Cover page
 
 export function coverPage(layout: FlowLayout, model: RenditionModel): void {
-  decree30Header(layout, model);
+  decree30Header(layout, { agencyLines: agencyBlockLines(model) });
   layout.spacer(70);
   layout.paragraph(typeHeading(model), { size: 20, bold: true, align: 'center', spaceAfter: 8 });
   layout.paragraph(model.document.title, { size: 15, bold: true, align: 'center', spaceAfter: 24 });
@@ -64,53 +66,22 @@ export function coverPage(layout: FlowLayout, model: RenditionModel): void {
   signOffGrid(layout, model.signOffs);
 }
 
-/** Agency block (left) and national motto (right), both centred in their column. */
-function decree30Header(layout: FlowLayout, model: RenditionModel): void {
-  const frame = layout.currentFrame();
-  const p = layout.painter;
-  const width = layout.contentWidth;
-  const leftW = width * 0.46;
-  const rightW = width - leftW;
-  const x0 = layout.margins.left;
-  const top = layout.y;
-  const size = 10;
-  const lh = lineHeightOf(size);
-
-  const lines = agencyBlockLines(model);
-  const runs: Run[] = lines.map((text, i) => ({ text: (i > 0 ? '\n' : '') + text, bold: i === lines.length - 1 }));
-  const agency = p.wrap(runs, size, leftW - 6);
-  const agencyBottom = p.drawLines(frame, agency, { x: x0, top, width: leftW - 6, size, align: 'center' });
-  const ruleW = Math.min(leftW * 0.4, 80);
-  frame.line(x0 + (leftW - 6 - ruleW) / 2, agencyBottom - 3, x0 + (leftW - 6 + ruleW) / 2, agencyBottom - 3, 0.6, BLACK);
-
-  const motto = p.wrap([{ text: 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n', bold: true }, { text: 'Độc lập - Tự do - Hạnh phúc', bold: true }], size, rightW);
-  const mottoBottom = p.drawLines(frame, motto, { x: x0 + leftW, top, width: rightW, size, align: 'center' });
-  const lastW = motto.length > 0 ? motto[motto.length - 1].width : 0;
-  frame.line(x0 + leftW + (rightW - lastW) / 2, mottoBottom - 3, x0 + leftW + (rightW + lastW) / 2, mottoBottom - 3, 0.6, BLACK);
-
-  layout.advance(Math.max(agency.length, motto.length) * lh + 6);
-}
-
 const MEANINGS: SignOffMeaning[] = ['drafted', 'checked', 'approved'];
 
 /** Soạn thảo | Kiểm tra | Phê duyệt, with name, position (and "KT." capacity), signature, date. */
 export function signOffGrid(layout: FlowLayout, signOffs: RenditionSignOff[]): void {
   const by = (m: SignOffMeaning) => signOffs.filter((s) => s.meaning === m);
   const cell = (m: SignOffMeaning, f: (s: RenditionSignOff) => string) => by(m).map(f).join('\n');
-  layout.table({
-    columns: [
-      { header: '', width: 1.1 },
-      ...MEANINGS.map((m) => ({ header: SIGN_OFF_HEADINGS[m], width: 2, align: 'center' as const })),
-    ],
-    rows: [
-      [{ text: 'Họ và tên', bold: true }, ...MEANINGS.map((m) => ({ text: cell(m, (s) => s.fullName), bold: true }))],
-      [{ text: 'Chức vụ', bold: true }, ...MEANINGS.map((m) => cell(m, (s) => [s.capacity, s.title].filter(Boolean).join('\n')))],
-      [{ text: 'Chữ ký', bold: true }, ...MEANINGS.map((m) => cell(m, (s) => (s.valid ? 'Đã ký điện tử' : 'Chữ ký không còn hiệu lực')))],
-      [{ text: 'Ngày ký', bold: true }, ...MEANINGS.map((m) => cell(m, (s) => formatDateShort(s.signedAt)))],
-    ],
-    size: 9.5,
-    padding: 5,
-  });
+  signatureGrid(
+    layout,
+    MEANINGS.map((m) => ({
+      heading: SIGN_OFF_HEADINGS[m],
+      name: cell(m, (s) => s.fullName),
+      position: cell(m, (s) => [s.capacity, s.title].filter(Boolean).join('\n')),
+      signature: cell(m, (s) => (s.valid ? 'Đã ký điện tử' : 'Chữ ký không còn hiệu lực')),
+      date: cell(m, (s) => formatDateShort(s.signedAt)),
+    })),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------

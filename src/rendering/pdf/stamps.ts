@@ -14,11 +14,16 @@ export interface PageStamp {
   /** e.g. "QUY TRÌNH". */
   typeName: string;
   title: string;
-  code: string;
+  /**
+   * The right cell's lines above "Trang X/Y" (records: code, date...). Default, for revisions:
+   * "Mã hiệu" (code), "Lần ban hành" (revision), "Ngày hiệu lực" (effective).
+   */
+  meta?: string[];
+  code?: string;
   /** e.g. "02". */
-  revision: string;
+  revision?: string;
   /** Short effective date, or "—". */
-  effective: string;
+  effective?: string;
   watermark: string;
   /** Footer text on generated pages (e.g. the digest). */
   footer?: string;
@@ -39,12 +44,8 @@ export function pageLabel(pageNumber: number, pageCount: number): string {
 }
 
 export function metaLines(stamp: PageStamp, pageNumber: number, pageCount: number): string[] {
-  return [
-    `Mã hiệu: ${stamp.code}`,
-    `Lần ban hành: ${stamp.revision}`,
-    `Ngày hiệu lực: ${stamp.effective}`,
-    pageLabel(pageNumber, pageCount),
-  ];
+  const head = stamp.meta ?? [`Mã hiệu: ${stamp.code ?? ''}`, `Lần ban hành: ${stamp.revision ?? ''}`, `Ngày hiệu lực: ${stamp.effective ?? '—'}`];
+  return [...head, pageLabel(pageNumber, pageCount)];
 }
 
 /** The three-cell header box (agency | type and title | code, revision, date, page). */

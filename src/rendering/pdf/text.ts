@@ -1,6 +1,6 @@
 /**
  * Measuring, wrapping and drawing text with the embedded fonts. Rich text is a list of runs
- * (regular or bold); wrapping is greedy on spaces, and a word wider than the line is broken between
+ * (regular or bold, upright or italic — italic needs the oblique fonts embedded); wrapping is greedy on spaces, and a word wider than the line is broken between
  * characters. Widths are cached per (font, size, word): fontkit shaping is the costly part.
  */
 import { Color, PDFFont, rgb } from 'pdf-lib';
@@ -12,6 +12,8 @@ export type Align = 'left' | 'center' | 'right';
 export interface Run {
   text: string;
   bold?: boolean;
+  /** Drawn with the oblique font when the painter's font set has it (embedFonts with `italic`). */
+  italic?: boolean;
 }
 
 /** Plain text (one regular run) or runs. `\n` starts a new line. */
@@ -23,12 +25,20 @@ export const BLACK = rgb(0, 0, 0);
 interface Segment {
   text: string;
   bold: boolean;
+  italic?: boolean;
   width: number;
 }
 
 interface Word {
   segments: Segment[];
   width: number;
+}
+
+/** One character of a word being broken, with its style. */
+interface Char {
+  ch: string;
+  bold: boolean;
+  italic?: boolean;
 }
 
 /** One wrapped line: words separated by one space each. */
@@ -53,16 +63,17 @@ export class TextPainter {
     readonly cleaner: TextCleaner,
   ) {}
 
-  font(bold: boolean | undefined): PDFFont {
+  font(bold: boolean | undefined, italic?: boolean): PDFFont {
+    if (italic && this.fonts.italic) return bold ? this.fonts.boldItalic! : this.fonts.italic;
     return bold ? this.fonts.bold : this.fonts.regular;
   }
 
   /** Width of cleaned text in points. */
-  measure(text: string, size: number, bold = false): number {
-    const key = `${bold ? 'b' : 'r'}${size}|${text}`;
+  measure(text: string, size: number, bold = false, italic = false): number {
+    const key = `${bold ? 'b' : 'r'}${italic ? 'i' : ''}${size}|${text}`;
     let w = this.widths.get(key);
     if (w === undefined) {
-      w = this.font(bold).widthOfTextAtSize(text, size);
+      w = this.font(bold, italic).widthOfTextAtSize(text, size);
       if (this.widths.size > 50_000) this.widths.clear();
       this.widths.set(key, w);
     }
@@ -70,8 +81,8 @@ export class TextPainter {
   }
 
   /** Wraps rich text into lines no wider than `width`. Empty text gives no lines. */
-  wrap(text: RichText, size: number, width: number, bold = false): TextLine[] {
-    const runs = typeof text === 'string' ? [{ text, bold }] : text.map((r) => ({ text: r.text, bold: r.bold ?? bold }));
+  wrap(text: RichText, size: number, width: number, bold = false, italic = false): TextLine[] {
+    const runs: Run[] = typeof text === 'string' ? [{ text, bold, italic }] : text.map((r) => ({ text: r.text, bold: r.bold ?? bold, italic: r.italic ?? italic }));
     const lines: TextLine[] = [];
     for (const hardLine of this.splitHardLines(runs)) {
       const words = this.words(hardLine, size);
@@ -138,10 +149,11 @@ export class TextPainter {
     // Consecutive segments in the same font become one text-showing operation.
     let pending = '';
     let pendingBold = false;
+    let pendingItalic = false;
     let pendingX = x;
     const flush = () => {
       if (pending.length > 0) {
-        frame.text(pending, { x: pendingX, y: o.baseline, size: o.size, font: this.font(pendingBold), color: o.color ?? BLACK });
+        frame.text(pending, { x: pendingX, y: o.baseline, size: o.size, font: this.font(pendingBold, pendingItalic), color: o.color ?? BLACK });
       }
       pending = '';
     };
@@ -151,10 +163,11 @@ export class TextPainter {
         x += space;
       }
       for (const seg of word.segments) {
-        if (pending.length > 0 && seg.bold !== pendingBold) flush();
+        if (pending.length > 0 && (seg.bold !== pendingBold || Boolean(seg.italic) !== pendingItalic)) flush();
         if (pending.length === 0) {
           pendingX = x;
           pendingBold = seg.bold;
+          pendingItalic = Boolean(seg.italic);
         }
         pending += seg.text;
         x += seg.width;
@@ -169,7 +182,7 @@ export class TextPainter {
       const parts = this.cleaner.clean(run.text).split('\n');
       parts.forEach((part, i) => {
         if (i > 0) out.push([]);
-        if (part.length > 0) out[out.length - 1].push({ text: part, bold: run.bold });
+        if (part.length > 0) out[out.length - 1].push({ text: part, bold: run.bold, italic: run.italic });
       });
     }
     return out;
@@ -185,6 +198,7 @@ export class TextPainter {
     };
     for (const run of runs) {
       const bold = run.bold ?? false;
+      const italic = run.italic ?? false;
       const pieces = run.text.split(/( +)/);
       for (const piece of pieces) {
         if (piece.length === 0) continue;
@@ -192,7 +206,7 @@ export class TextPainter {
           endWord();
           continue;
         }
-        current.push({ text: piece, bold, width: this.measure(piece, size, bold) });
+        current.push(italic ? { text: piece, bold, italic, width: this.measure(piece, size, bold, true) } : { text: piece, bold, width: this.measure(piece, size, bold) });
       }
     }
     endWord();
@@ -232,8 +246,8 @@ export class TextPainter {
   }
 
   private breakWord(word: Word, size: number, width: number): [Word, Word | undefined] {
-    const chars: { ch: string; bold: boolean }[] = [];
-    for (const seg of word.segments) for (const ch of seg.text) chars.push({ ch, bold: seg.bold });
+    const chars: Char[] = [];
+    for (const seg of word.segments) for (const ch of seg.text) chars.push({ ch, bold: seg.bold, italic: seg.italic });
     // Binary search for the longest prefix that fits (at least one character).
     let lo = 1;
     let hi = chars.length;
@@ -247,18 +261,18 @@ export class TextPainter {
     return [head, rest.length > 0 ? this.toWord(rest, size) : undefined];
   }
 
-  private widthOf(chars: { ch: string; bold: boolean }[], size: number): number {
+  private widthOf(chars: Char[], size: number): number {
     return this.toWord(chars, size).width;
   }
 
-  private toWord(chars: { ch: string; bold: boolean }[], size: number): Word {
+  private toWord(chars: Char[], size: number): Word {
     const segments: Segment[] = [];
     for (const c of chars) {
       const last = segments[segments.length - 1];
-      if (last && last.bold === c.bold) last.text += c.ch;
-      else segments.push({ text: c.ch, bold: c.bold, width: 0 });
+      if (last && last.bold === c.bold && last.italic === c.italic) last.text += c.ch;
+      else segments.push(c.italic ? { text: c.ch, bold: c.bold, italic: true, width: 0 } : { text: c.ch, bold: c.bold, width: 0 });
     }
-    for (const s of segments) s.width = this.measure(s.text, size, s.bold);
+    for (const s of segments) s.width = this.measure(s.text, size, s.bold, Boolean(s.italic));
     return { segments, width: segments.reduce((a, s) => a + s.width, 0) };
   }
 }

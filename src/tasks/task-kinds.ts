@@ -1,0 +1,21 @@
+/**
+ * Every kind of task of GET /me/tasks with what it means (printed in the OpenAPI document). Each kind
+ * is yielded by exactly one TaskSource: the start-up check refuses a source kind missing here, a kind
+ * here without a source, and a kind claimed twice. A module that adds tasks adds its kinds here.
+ */
+export const TASK_KINDS = {
+  check: 'a revision to check (ISO secretary, not its author)',
+  approve: 'a revision to approve (head, or deputy with an active delegation; not its author or checker)',
+  returned: 'your draft was returned with a comment',
+  review_due: "a document's periodic review is overdue (ISO secretary)",
+  legal_change: 'a cited legal document changed (ISO secretary, drafter)',
+} as const satisfies Record<string, string>;
+
+export type TaskKind = keyof typeof TASK_KINDS;
+
+/** The kinds in catalogue order (the order of GET /me/tasks/counts). */
+export const TASK_KIND_NAMES = Object.keys(TASK_KINDS) as TaskKind[];
+
+export function isTaskKind(s: string): s is TaskKind {
+  return Object.prototype.hasOwnProperty.call(TASK_KINDS, s);
+}
