@@ -110,7 +110,7 @@ async function main(): Promise<void> {
     MAX_UPLOAD_SIZE: `${Math.max(1024, sizeMiB * 2)}mb`,
     REDIS_PREFIX: `eiso_bench_storage_${process.pid}`,
   });
-  const direct = new S3ObjectStorage(s3.endpoint, { endpoint: s3.endpoint, accessKey: 'S3RVER', secretKey: 'S3RVER', bucket: BUCKET, region: 'us-east-1', embeddedPort: 0 });
+  const direct = new S3ObjectStorage(s3.endpoint, { accessKey: 'S3RVER', secretKey: 'S3RVER', bucket: BUCKET, region: 'us-east-1' });
   try {
     const root = await new Client(api.url).login('admin', BENCH_ADMIN_PASSWORD);
     const agency = await root.ok<{ id: string }>('POST', '/agencies', { code: `BENCH-S-${process.pid}`, name: 'Sở Bench', level: 'province' });
