@@ -2,7 +2,6 @@ import { AppConfig } from '../config/app-config.js';
 import { appLogger } from '../common/logger.js';
 import { ensureDatabaseExists, runMigrations } from '../database/prepare-database.js';
 import { EmbeddedS3, embeddedS3Directory, startEmbeddedS3 } from '../storage/embedded-s3.js';
-import { createObjectStorage } from '../storage/storage.module.js';
 
 export interface PreparedRuntime {
   /** The configuration with the S3 endpoint resolved (embedded server when the s3 driver was asked for without one). */
@@ -13,8 +12,9 @@ export interface PreparedRuntime {
 
 /**
  * Everything that must be true before the app starts: the database exists and is migrated, and
- * object storage is ready (the local store's directory, or the S3 bucket). An embedded S3 server
- * (s3rver, a test server) is started only when STORAGE_DRIVER=s3 is asked for without S3_ENDPOINT.
+ * an embedded S3 server (s3rver, a test server) runs if STORAGE_DRIVER=s3 is asked for without
+ * S3_ENDPOINT. The storage driver prepares itself when the app starts (the local store's
+ * directory, or the bucket: src/storage/storage.module.ts).
  */
 export async function prepareRuntime(config: AppConfig, opts: { role: 'api' | 'worker' }): Promise<PreparedRuntime> {
   await ensureDatabaseExists(config.databaseUrl);
@@ -34,12 +34,8 @@ export async function prepareRuntime(config: AppConfig, opts: { role: 'api' | 'w
       appLogger.write('info', 'STORAGE_DRIVER=s3 without S3_ENDPOINT: using the embedded S3 server of the API process on this machine', { endpoint });
     }
   }
-  const resolved: AppConfig = { ...config, s3: { ...config.s3, endpoint } };
-  const storage = createObjectStorage(resolved);
-  await storage.prepare();
-  appLogger.write('info', 'object storage ready', { driver: storage.driver, location: storage.location });
   return {
-    config: resolved,
+    config: { ...config, s3: { ...config.s3, endpoint } },
     embeddedS3,
     async close() {
       await embeddedS3?.close();

@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { appLogger } from '../common/logger.js';
 import { AppConfig } from '../config/app-config.js';
 import { LocalObjectStorage, localStorageRoot } from './local-object-storage.js';
 import { ObjectStorage } from './object-storage.js';
@@ -12,9 +13,17 @@ export function createObjectStorage(config: AppConfig): ObjectStorage {
   return new S3ObjectStorage(config.s3.endpoint, config.s3);
 }
 
+/** The configured driver, ready (the store's directory or the bucket created when missing). */
+async function readyObjectStorage(config: AppConfig): Promise<ObjectStorage> {
+  const storage = createObjectStorage(config);
+  await storage.prepare();
+  appLogger.write('info', 'object storage ready', { driver: storage.driver, location: storage.location });
+  return storage;
+}
+
 @Global()
 @Module({
-  providers: [{ provide: ObjectStorage, inject: [AppConfig], useFactory: createObjectStorage }, SpoolSweeper],
+  providers: [{ provide: ObjectStorage, inject: [AppConfig], useFactory: readyObjectStorage }, SpoolSweeper],
   exports: [ObjectStorage, SpoolSweeper],
 })
 export class StorageModule {}
