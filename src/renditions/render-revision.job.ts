@@ -5,6 +5,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { AppConfig } from '../config/app-config.js';
 import { Database } from '../database/database.js';
+import { RENDITION_SPOOL_PREFIX, renditionSpoolDirectory } from '../storage/upload-spool.js';
 import { ContentStore, type LocalContent } from '../documents/content-store.js';
 import { isFinalAttempt, OnJob } from '../queue/job-registry.js';
 import { LAYOUT_VERSION, renderRevisionPdf } from '../rendering/index.js';
@@ -108,10 +109,10 @@ export class RenderRevisionJob {
     const result = await renderRevisionPdf(model);
     const warnings = [...found, ...result.warnings];
     const sha256 = createHash('sha256').update(result.bytes).digest('hex');
-    // Its own spool directory (uploads spool under DATA_DIR/tmp).
-    const dir = join(this.config.dataDir, 'rendition-tmp');
+    // Its own spool directory (uploads spool under DATA_DIR/tmp); the spool sweeper removes what a killed worker left.
+    const dir = renditionSpoolDirectory(this.config.dataDir);
     await mkdir(dir, { recursive: true });
-    const content: LocalContent = { path: join(dir, `rendition-${randomUUID()}.pdf`), size: result.bytes.byteLength, sha256, mediaType: 'application/pdf' };
+    const content: LocalContent = { path: join(dir, `${RENDITION_SPOOL_PREFIX}${randomUUID()}.pdf`), size: result.bytes.byteLength, sha256, mediaType: 'application/pdf' };
     try {
       await writeFile(content.path, result.bytes);
       const put = await this.store.put(content);

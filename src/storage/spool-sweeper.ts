@@ -2,7 +2,7 @@ import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
-import { SPOOL_FILE_PREFIX, spoolDirectory } from './upload-spool.js';
+import { RENDITION_SPOOL_PREFIX, renditionSpoolDirectory, SPOOL_FILE_PREFIX, spoolDirectory } from './upload-spool.js';
 
 /**
  * Spool files untouched this long are left by a process that died mid-upload (`kill -9`): an
@@ -11,8 +11,8 @@ import { SPOOL_FILE_PREFIX, spoolDirectory } from './upload-spool.js';
 export const SPOOL_MIN_AGE_MS = 3600_000;
 const SWEEP_EVERY_MS = 15 * 60_000;
 
-/** Removes `upload-*` files in `dir` last modified before `olderThan`; returns how many. */
-export async function sweepSpoolFiles(dir: string, olderThan: Date): Promise<number> {
+/** Removes files named `prefix*` in `dir` last modified before `olderThan`; returns how many. */
+export async function sweepSpoolFiles(dir: string, prefix: string, olderThan: Date): Promise<number> {
   let names: string[];
   try {
     names = await readdir(dir);
@@ -20,7 +20,7 @@ export async function sweepSpoolFiles(dir: string, olderThan: Date): Promise<num
     return 0; // no spool folder yet
   }
   let removed = 0;
-  for (const name of names.filter((n) => n.startsWith(SPOOL_FILE_PREFIX))) {
+  for (const name of names.filter((n) => n.startsWith(prefix))) {
     const path = join(dir, name);
     try {
       if ((await stat(path)).mtime >= olderThan) continue;
@@ -34,7 +34,7 @@ export async function sweepSpoolFiles(dir: string, olderThan: Date): Promise<num
 }
 
 /**
- * The upload spool (`DATA_DIR/tmp`) of this machine: swept at start-up and every 15 minutes
+ * The spools of this machine (uploads in `DATA_DIR/tmp`, rendered PDFs in `DATA_DIR/rendition-tmp`): swept at start-up and every 15 minutes
  * (timers off in tests, which call `sweep`). Per process, not a queued job: the spool is local to
  * the machine that received the upload.
  */
@@ -59,8 +59,11 @@ export class SpoolSweeper implements OnApplicationBootstrap, OnModuleDestroy {
 
   async sweep(minAgeMs = SPOOL_MIN_AGE_MS): Promise<number> {
     try {
-      const removed = await sweepSpoolFiles(spoolDirectory(this.config.dataDir), new Date(Date.now() - minAgeMs));
-      if (removed) this.logger.log({ msg: 'removed spool files left by interrupted uploads', removed });
+      const olderThan = new Date(Date.now() - minAgeMs);
+      const removed =
+        (await sweepSpoolFiles(spoolDirectory(this.config.dataDir), SPOOL_FILE_PREFIX, olderThan)) +
+        (await sweepSpoolFiles(renditionSpoolDirectory(this.config.dataDir), RENDITION_SPOOL_PREFIX, olderThan));
+      if (removed) this.logger.log({ msg: 'removed spool files left by interrupted uploads or renders', removed });
       return removed;
     } catch (err) {
       this.logger.warn({ msg: 'sweeping the upload spool failed', err: (err as Error).message });

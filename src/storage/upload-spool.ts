@@ -12,6 +12,8 @@ import type { ObjectStorage, StagedUpload } from './object-storage.js';
 
 /** Names of spool files (`DATA_DIR/tmp/upload-<uuid>`); the spool sweeper removes stale ones. */
 export const SPOOL_FILE_PREFIX = 'upload-';
+/** Rendered PDFs on their way into the store (renditions/render-revision.job.ts), in their own folder. */
+export const RENDITION_SPOOL_PREFIX = 'rendition-';
 /** Files predicted at least this large are staged in storage while they arrive (smaller ones: one PUT after). */
 export const STAGE_MIN_BYTES = 8 * 1024 * 1024;
 /** Only the first bytes of a body are searched for where the file part's data starts. */
@@ -21,6 +23,11 @@ const CHUNK = 256 * 1024;
 /** The upload spool of this machine. */
 export function spoolDirectory(dataDir: string): string {
   return join(dataDir, 'tmp');
+}
+
+/** The spool of rendered PDFs. */
+export function renditionSpoolDirectory(dataDir: string): string {
+  return join(dataDir, 'rendition-tmp');
 }
 
 /** The one file part of a multipart upload, spooled to a temporary file with its digest. */

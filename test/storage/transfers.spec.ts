@@ -197,6 +197,9 @@ describe('transfers with the local driver: the spooled file is linked into place
     const old = new Date(Date.now() - 2 * 3600_000);
     utimesSync(join(dataDir, 'tmp', 'upload-killed'), old, old);
     writeFileSync(join(dataDir, 'tmp', 'upload-in-progress'), 'arriving');
+    mkdirSync(join(dataDir, 'rendition-tmp'), { recursive: true });
+    writeFileSync(join(dataDir, 'rendition-tmp', 'rendition-killed.pdf'), '%PDF-1.7 half');
+    utimesSync(join(dataDir, 'rendition-tmp', 'rendition-killed.pdf'), old, old);
     t = await createTestApp({ S3_ENDPOINT: undefined, STORAGE_DRIVER: 'local', DATA_DIR: dataDir });
     // Another process of the same machine (a separate worker, a second API) shares DATA_DIR.
     second = await createTestApp({ S3_ENDPOINT: undefined, STORAGE_DRIVER: 'local', DATA_DIR: dataDir });
@@ -208,9 +211,10 @@ describe('transfers with the local driver: the spooled file is linked into place
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('sweeps spool files left by killed uploads at start-up, and stale ones on its timer, never fresh ones', async () => {
+  it('sweeps spool files left by killed uploads and renders at start-up, and stale ones on its timer, never fresh ones', async () => {
     const tmp = join(dataDir, 'tmp');
     expect(existsSync(join(tmp, 'upload-killed'))).toBe(false);
+    expect(existsSync(join(dataDir, 'rendition-tmp', 'rendition-killed.pdf'))).toBe(false);
     expect(existsSync(join(tmp, 'upload-in-progress'))).toBe(true);
     const sweeper = t.app.get(SpoolSweeper);
     expect(await sweeper.sweep()).toBe(0);
