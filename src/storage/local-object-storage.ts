@@ -76,9 +76,9 @@ export class LocalObjectStorage extends ObjectStorage {
     return join(this.root, TMP, `put-${randomUUID()}`);
   }
 
-  /** Flushes a directory entry (a rename or link) to disk. */
-  private async syncDir(dir: string): Promise<void> {
-    const fh = await open(dir, 'r');
+  /** Flushes a file's bytes, or a directory's entries (a rename or link), to disk. */
+  private async sync(path: string): Promise<void> {
+    const fh = await open(path, 'r');
     try {
       await fh.sync();
     } finally {
@@ -91,7 +91,7 @@ export class LocalObjectStorage extends ObjectStorage {
     const target = this.pathOf(key);
     await mkdir(dirname(target), { recursive: true });
     await rename(tmp, target);
-    await this.syncDir(dirname(target));
+    await this.sync(dirname(target));
   }
 
   private async write(key: string, fill: (tmp: string) => Promise<void>): Promise<void> {
@@ -112,12 +112,7 @@ export class LocalObjectStorage extends ObjectStorage {
       if (opts.adopt) {
         try {
           // The caller's file becomes the object (a second name for its bytes): flushed, then linked.
-          const fh = await open(path, 'r');
-          try {
-            await fh.sync();
-          } finally {
-            await fh.close();
-          }
+          await this.sync(path);
           await link(path, tmp);
           return;
         } catch (err) {
@@ -126,17 +121,8 @@ export class LocalObjectStorage extends ObjectStorage {
         }
       }
       await copyFile(path, tmp);
-      await this.syncFile(tmp);
+      await this.sync(tmp);
     });
-  }
-
-  private async syncFile(path: string): Promise<void> {
-    const fh = await open(path, 'r+');
-    try {
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
   }
 
   async putBytes(key: string, bytes: Uint8Array, _contentType: string): Promise<void> {
