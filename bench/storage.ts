@@ -1,25 +1,33 @@
 /**
- * Object storage throughput: uploads and downloads of one large file through the API
- * (multipart → temp file + SHA-256 → S3, and S3 → response) against the same operations directly
- * on the same S3 server (one streaming PUT with the hash precomputed, one streaming GET). The S3
- * server (s3rver) and the API each run in their own process; this process is the client. Also
- * prints the API process's peak RSS during the transfers. Prints figures; never passes or fails.
+ * Object storage throughput, for both drivers side by side: uploads and downloads of one large
+ * file through the API against the same operations directly on the same store.
  *
- *   npm run bench:storage                       # 200 MB, 3 runs
- *   npm run bench:storage -- --size=500 --runs=2
+ * - s3: the API stages the multipart body in S3 while hashing it, then copies it to its content
+ *   key; direct: one streaming PUT with the hash precomputed, one streaming GET. The S3 server
+ *   (s3rver) runs in its own process.
+ * - local: the API spools and hashes the body, then links the file into DATA_DIR/storage; direct:
+ *   one streamed write into the store (flushed, renamed), one streamed read of the object.
+ *
+ * The API runs in its own process; this process is the client. Also prints the API process's peak
+ * RSS during the transfers and the machine's load. Prints figures; never passes or fails.
+ *
+ *   npm run bench:storage                       # 200 MiB, 3 runs, both drivers
+ *   npm run bench:storage -- --size=500 --runs=2 --driver=local
  *
  * The API uses its own database (eiso_bench_storage on DATABASE_URL's server, recreated each run).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
+import { LocalObjectStorage, localStorageRoot } from '../src/storage/local-object-storage.js';
+import type { ObjectStorage } from '../src/storage/object-storage.js';
 import { S3ObjectStorage } from '../src/storage/s3-object-storage.js';
-import { BENCH_ADMIN_PASSWORD, benchDatabaseUrl, Client, numArg, rssOf, startApi } from './api-process.js';
+import { arg, BENCH_ADMIN_PASSWORD, benchDatabaseUrl, Client, numArg, rssOf, startApi } from './api-process.js';
 import { startS3 } from './support/processes.js';
 
 const DB = 'eiso_bench_storage';
@@ -86,56 +94,67 @@ function downloadThroughApi(base: string, token: string, path: string): Promise<
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-async function main(): Promise<void> {
-  const sizeMiB = numArg('size', 200);
-  const runs = numArg('runs', 3);
-  const size = sizeMiB * MiB;
-  const work = mkdtempSync(join(tmpdir(), 'eiso-bench-storage-'));
-  const dbUrl = benchDatabaseUrl(DB);
+type Driver = 's3' | 'local';
+
+interface Figures {
+  apiUp: number;
+  directUp: number;
+  apiDown: number;
+  directDown: number;
+  rssBefore: number;
+  rssPeak: number;
+}
+
+async function recreateDatabase(dbUrl: string): Promise<void> {
   const admin = new URL(dbUrl);
   admin.pathname = '/postgres';
   const c = new pg.Client({ connectionString: admin.toString() });
   await c.connect();
   await c.query(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
   await c.end();
+}
 
-  const s3 = await startS3(join(work, 's3'));
-  const api = await startApi({
+/** One driver: the API in its own process, and the same store opened directly by this process. */
+async function measure(driver: Driver, work: string, size: number, runs: number): Promise<Figures> {
+  const dbUrl = benchDatabaseUrl(DB);
+  await recreateDatabase(dbUrl);
+  const dataDir = join(work, `data-${driver}`);
+  const s3 = driver === 's3' ? await startS3(join(work, 's3')) : null;
+  const env: Record<string, string> = {
     DATABASE_URL: dbUrl,
-    DATA_DIR: join(work, 'data'),
-    S3_ENDPOINT: s3.endpoint,
-    S3_ACCESS_KEY: 'S3RVER',
-    S3_SECRET_KEY: 'S3RVER',
-    S3_BUCKET: BUCKET,
-    MAX_UPLOAD_SIZE: `${Math.max(1024, sizeMiB * 2)}mb`,
-    REDIS_PREFIX: `eiso_bench_storage_${process.pid}`,
-  });
-  const direct = new S3ObjectStorage(s3.endpoint, { endpoint: s3.endpoint, accessKey: 'S3RVER', secretKey: 'S3RVER', bucket: BUCKET, region: 'us-east-1', embeddedPort: 0 });
+    DATA_DIR: dataDir,
+    MAX_UPLOAD_SIZE: `${Math.max(1024, (size / MiB) * 2)}mb`,
+    REDIS_PREFIX: `eiso_bench_storage_${process.pid}_${driver}`,
+    ...(s3 ? { S3_ENDPOINT: s3.endpoint, S3_ACCESS_KEY: 'S3RVER', S3_SECRET_KEY: 'S3RVER', S3_BUCKET: BUCKET } : { STORAGE_DRIVER: 'local' }),
+  };
+  const api = await startApi(env);
+  const direct: ObjectStorage = s3
+    ? new S3ObjectStorage(s3.endpoint, { accessKey: 'S3RVER', secretKey: 'S3RVER', bucket: BUCKET, region: 'us-east-1' })
+    : new LocalObjectStorage(localStorageRoot(dataDir));
   try {
     const root = await new Client(api.url).login('admin', BENCH_ADMIN_PASSWORD);
-    const agency = await root.ok<{ id: string }>('POST', '/agencies', { code: `BENCH-S-${process.pid}`, name: 'Sở Bench', level: 'province' });
-    const u = await root.ok<{ id: string }>('POST', '/users', { username: `bench-drafter-${process.pid}`, fullName: 'Bench', password: 'bench-password-123' });
+    const tag = `${process.pid}-${driver}`;
+    const agency = await root.ok<{ id: string }>('POST', '/agencies', { code: `BENCH-S-${tag}`, name: 'Sở Bench', level: 'province' });
+    const u = await root.ok<{ id: string }>('POST', '/users', { username: `bench-drafter-${tag}`, fullName: 'Bench', password: 'bench-password-123' });
     await root.ok('PUT', `/agencies/${agency.id}/members/${u.id}`, { roles: ['drafter'] });
-    const drafter = await new Client(api.url).login(`bench-drafter-${process.pid}`, 'bench-password-123');
+    const drafter = await new Client(api.url).login(`bench-drafter-${tag}`, 'bench-password-123');
     const doc = await drafter.ok<{ openDraft: { id: string } }>('POST', '/documents', { agencyId: agency.id, type: 'manual', code: 'ST-01', title: 'Sổ tay chất lượng' });
     const revisionId = doc.openDraft.id;
 
-    const rows: Record<string, number[]> = { hash: [], apiUp: [], apiDown: [], s3Up: [], s3Down: [] };
-    const apiBaseline = rssOf(api.pid);
-    let apiPeak = apiBaseline;
+    const rows: Record<'apiUp' | 'apiDown' | 'directUp' | 'directDown', number[]> = { apiUp: [], apiDown: [], directUp: [], directDown: [] };
+    const rssBefore = rssOf(api.pid);
+    let rssPeak = rssBefore;
     for (let i = 0; i < runs; i++) {
-      const file = join(work, `file-${i}.pdf`);
+      const file = join(work, `file-${driver}-${i}.pdf`);
       await writeFile(file, size);
       const actual = statSync(file).size;
-      let t0 = performance.now();
       const sha256 = createHash('sha256');
       for await (const chunk of createReadStream(file, { highWaterMark: MiB })) sha256.update(chunk as Buffer);
       const hash = sha256.digest('hex');
-      rows.hash.push(performance.now() - t0);
 
       // Through the API (a fresh file each run, so no run is deduplicated).
-      const sampler = setInterval(() => (apiPeak = Math.max(apiPeak, rssOf(api.pid))), 25);
-      t0 = performance.now();
+      const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, rssOf(api.pid))), 25);
+      let t0 = performance.now();
       const up = await uploadThroughApi(api.url, drafter.token, revisionId, file, actual);
       rows.apiUp.push(performance.now() - t0);
       if (up.status !== 201) throw new Error(`upload failed: ${up.status} ${up.body}`);
@@ -146,30 +165,52 @@ async function main(): Promise<void> {
       clearInterval(sampler);
       if (got !== actual) throw new Error(`downloaded ${got} of ${actual} bytes`);
 
-      // Directly against the same S3 server.
+      // Directly against the same store.
       const key = `bench/direct-${i}-${hash}`;
       t0 = performance.now();
-      await direct.putFile(key, file, { size: actual, sha256: hash, contentType: 'application/pdf' });
-      rows.s3Up.push(performance.now() - t0);
+      if (direct instanceof LocalObjectStorage) await direct.putStream(key, createReadStream(file, { highWaterMark: MiB }));
+      else await direct.putFile(key, file, { size: actual, sha256: hash, contentType: 'application/pdf' });
+      rows.directUp.push(performance.now() - t0);
       t0 = performance.now();
       await drain(await direct.get(key));
-      rows.s3Down.push(performance.now() - t0);
+      rows.directDown.push(performance.now() - t0);
       await direct.remove(key);
       rmSync(file);
     }
-    const rate = (ms: number) => `${((size / MiB) / (ms / 1000)).toFixed(1).padStart(7)} MiB/s  (${(ms / 1000).toFixed(2)} s)`;
-    process.stdout.write(`\nobject storage: ${sizeMiB} MiB file, ${runs} runs, median\n`);
-    process.stdout.write(`  SHA-256 of the file (local disk)      ${rate(median(rows.hash))}\n`);
-    process.stdout.write(`  upload   through the API              ${rate(median(rows.apiUp))}\n`);
-    process.stdout.write(`  upload   directly to S3 (one PUT)     ${rate(median(rows.s3Up))}\n`);
-    process.stdout.write(`  download through the API              ${rate(median(rows.apiDown))}\n`);
-    process.stdout.write(`  download directly from S3 (one GET)   ${rate(median(rows.s3Down))}\n`);
-    process.stdout.write(`  API process RSS: ${(apiBaseline / MiB).toFixed(0)} MiB before, peak ${(apiPeak / MiB).toFixed(0)} MiB during the transfers\n`);
+    return { apiUp: median(rows.apiUp), directUp: median(rows.directUp), apiDown: median(rows.apiDown), directDown: median(rows.directDown), rssBefore, rssPeak };
   } finally {
     await api.stop();
-    s3.stop();
+    s3?.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  const sizeMiB = numArg('size', 200);
+  const runs = numArg('runs', 3);
+  const only = arg('driver');
+  const drivers: Driver[] = only === 's3' || only === 'local' ? [only] : ['s3', 'local'];
+  const size = sizeMiB * MiB;
+  const work = mkdtempSync(join(tmpdir(), 'eiso-bench-storage-'));
+  const loadBefore = loadavg()[0];
+  const figures = new Map<Driver, Figures>();
+  try {
+    for (const d of drivers) figures.set(d, await measure(d, work, size, runs));
+  } finally {
     rmSync(work, { recursive: true, force: true });
   }
+  const rate = (ms: number) => `${(sizeMiB / (ms / 1000)).toFixed(1)} MiB/s (${(ms / 1000).toFixed(2)} s)`;
+  const cols = drivers.map((d) => (d === 's3' ? 's3 (s3rver)' : 'local (DATA_DIR)'));
+  const line = (label: string, cell: (f: Figures) => string) => `  ${label.padEnd(34)}${drivers.map((d) => cell(figures.get(d)!).padStart(26)).join('')}\n`;
+  let out = `\nobject storage: ${sizeMiB} MiB file, ${runs} runs, median; load average ${loadBefore.toFixed(2)} before, ${loadavg()[0].toFixed(2)} after (2 cores)\n`;
+  out += `  ${''.padEnd(34)}${cols.map((c) => c.padStart(26)).join('')}\n`;
+  out += line('upload   through the API', (f) => rate(f.apiUp));
+  out += line('upload   directly (one PUT/write)', (f) => rate(f.directUp));
+  out += line('  ratio (target >= 0.90)', (f) => `${(f.directUp / f.apiUp).toFixed(2)}x`);
+  out += line('download through the API', (f) => rate(f.apiDown));
+  out += line('download directly (one GET/read)', (f) => rate(f.directDown));
+  out += line('  ratio (target >= 0.95)', (f) => `${(f.directDown / f.apiDown).toFixed(2)}x`);
+  out += line('API RSS before / peak', (f) => `${(f.rssBefore / MiB).toFixed(0)} / ${(f.rssPeak / MiB).toFixed(0)} MiB`);
+  process.stdout.write(out);
 }
 
 main().catch((err) => {

@@ -11,6 +11,7 @@ describe('configuration', () => {
     expect(c.databaseUrl).toBe('postgres://postgres@127.0.0.1:5432/eiso');
     expect(c.redisUrl).toBe('redis://127.0.0.1:6379');
     expect(c.s3.endpoint).toBeNull();
+    expect(c.storage.driver).toBe('local');
     expect(c.runWorkers).toBe(true);
     expect(c.limits.jsonBodyBytes).toBe(1024 * 1024);
   });
@@ -37,6 +38,16 @@ describe('configuration', () => {
     const message = (err as Error).message;
     expect(message).not.toContain('hunter2');
     expect(message).not.toContain('short-secret');
+  });
+
+  it('stores objects in local files unless an S3 endpoint is configured or the s3 driver is asked for', () => {
+    const s3 = { S3_ENDPOINT: 'http://minio:9000', S3_ACCESS_KEY: 'ak', S3_SECRET_KEY: 'sk' };
+    expect(loadConfig({ ...base, ...s3 }).storage.driver).toBe('s3');
+    expect(loadConfig({ ...base, ...s3, STORAGE_DRIVER: 'local' }).storage.driver).toBe('local');
+    const embedded = loadConfig({ ...base, STORAGE_DRIVER: 's3' });
+    expect(embedded.storage.driver).toBe('s3');
+    expect(embedded.s3.endpoint).toBeNull();
+    expect(() => loadConfig({ ...base, STORAGE_DRIVER: 'disk' })).toThrow(/STORAGE_DRIVER: must be one of local, s3/);
   });
 
   it('requires JWT_SECRET in production', () => {

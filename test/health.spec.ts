@@ -10,7 +10,7 @@ describe('health and metrics', () => {
       await t.http.get('/health/live').expect(200, { status: 'ok' });
       const ok = await t.http.get('/health/ready');
       expect(ok.status).toBe(200);
-      expect(ok.body.info).toMatchObject({ database: { status: 'up' }, redis: { status: 'up' }, storage: { status: 'up' } });
+      expect(ok.body.info).toMatchObject({ database: { status: 'up' }, redis: { status: 'up' }, storage: { status: 'up', driver: 's3' } });
       // Also under the API base path.
       expect((await t.http.get('/api/v1/health/ready')).status).toBe(200);
 

@@ -1,4 +1,4 @@
-import { CsvReader, CsvRecord, CsvSyntaxError } from '../src/legal/csv.js';
+import { CsvRecord, CsvSyntaxError, readCsvRecords } from '../src/legal/csv.js';
 import { parseDate, parseLegalFields } from '../src/legal/legal-fields.js';
 import { canonicalLegalNumber, legalNumberKey, parseLegalNumber } from '../src/legal/legal-number.js';
 import { parseLegalStatus, parseLegalType } from '../src/legal/legal-types.js';
@@ -114,18 +114,16 @@ describe('legal fields', () => {
   });
 });
 
-describe('CSV reader', () => {
-  function parse(chunks: string[]): CsvRecord[] {
+describe('CSV reader (csv-parse)', () => {
+  async function parse(chunks: string[]): Promise<CsvRecord[]> {
     const out: CsvRecord[] = [];
-    const r = new CsvReader((rec) => out.push(rec));
-    chunks.forEach((c) => r.push(c));
-    r.end();
+    for await (const rec of readCsvRecords(chunks)) out.push(rec);
     return out;
   }
 
-  it('reads quoted fields with delimiters, quotes and line breaks, any line ending, split anywhere', () => {
+  it('reads quoted fields with delimiters, quotes and line breaks, any line ending, split anywhere', async () => {
     const text = '\uFEFFa,b,c\r\n1,"x, ""y""\r\nz",3\n\n4,5,6\r7,8,9';
-    const whole = parse([text]);
+    const whole = await parse([text]);
     expect(whole).toEqual([
       { fields: ['a', 'b', 'c'], line: 1 },
       { fields: ['1', 'x, "y"\r\nz', '3'], line: 2 },
@@ -133,20 +131,25 @@ describe('CSV reader', () => {
       { fields: ['7', '8', '9'], line: 6 },
     ]);
     // Every split point gives the same records, and so does one character per chunk.
-    for (let i = 1; i < text.length; i++) expect(parse([text.slice(0, i), text.slice(i)])).toEqual(whole);
-    expect(parse([...text])).toEqual(whole);
+    for (let i = 1; i < text.length; i++) expect(await parse([text.slice(0, i), text.slice(i)])).toEqual(whole);
+    expect(await parse([...text])).toEqual(whole);
+    expect(await parse(['a\r\n\r\nb\r\n'])).toEqual([
+      { fields: ['a'], line: 1 },
+      { fields: ['b'], line: 3 },
+    ]);
   });
 
-  it('detects ";" and tab delimiters from the header', () => {
-    expect(parse(['a;b\n"1;2";3\n'])).toEqual([
+  it('detects ";" and tab delimiters from the header', async () => {
+    expect(await parse(['a;b\n"1;2";3\n'])).toEqual([
       { fields: ['a', 'b'], line: 1 },
       { fields: ['1;2', '3'], line: 2 },
     ]);
-    expect(parse(['a\tb\n1\t2'])[1].fields).toEqual(['1', '2']);
+    expect((await parse(['a\tb\n1\t2']))[1].fields).toEqual(['1', '2']);
+    expect((await parse(['a;', 'b\n1;2']))[1].fields).toEqual(['1', '2']);
   });
 
-  it('rejects unclosed quotes and text after a closing quote', () => {
-    expect(() => parse(['a,b\n"1,2\n'])).toThrow(CsvSyntaxError);
-    expect(() => parse(['a,b\n"1"x,2\n'])).toThrow(/line 2/);
+  it('rejects unclosed quotes and text after a closing quote, naming the line', async () => {
+    await expect(parse(['a,b\n"1,2\n'])).rejects.toBeInstanceOf(CsvSyntaxError);
+    await expect(parse(['a,b\n"1"x,2\n'])).rejects.toThrow(/line 2/);
   });
 });

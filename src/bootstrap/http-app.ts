@@ -1,5 +1,7 @@
+import { createServer } from 'node:http';
+import type { NestApplicationOptions } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import { AppModule, type AppModuleOptions } from '../app.module.js';
@@ -10,6 +12,7 @@ import { requestContextMiddleware } from '../common/request-id.middleware.js';
 import { createValidationPipe, NormalizeTextPipe } from '../common/validation.js';
 import type { AppConfig } from '../config/app-config.js';
 import { MetricsService } from '../health/metrics.service.js';
+import { SOCKET_HIGH_WATER_MARK } from '../storage/http-files.js';
 import { API_PREFIX, createOpenApiDocument, ROOT_ROUTES } from './openapi.js';
 
 /**
@@ -46,10 +49,21 @@ function requireJsonBodies(req: Request, res: Response, next: NextFunction): voi
   next();
 }
 
+/**
+ * Express under Nest, with a larger buffer on each connection (both directions): a download's
+ * chunks are handed to the socket without a pause per chunk, an upload is read in larger steps.
+ */
+class TransferExpressAdapter extends ExpressAdapter {
+  override initHttpServer(options: NestApplicationOptions): void {
+    super.initHttpServer(options);
+    if (!options?.httpsOptions) this.httpServer = createServer({ highWaterMark: SOCKET_HIGH_WATER_MARK }, this.getInstance());
+  }
+}
+
 /** Creates the HTTP app with every cross-cutting concern configured; the caller listens. */
 export async function createHttpApp(config: AppConfig, opts: AppModuleOptions): Promise<NestExpressApplication> {
   appLogger.setLevel(config.logLevel);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, opts), {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, opts), new TransferExpressAdapter(), {
     bodyParser: false,
     logger: appLogger,
     abortOnError: false,

@@ -20,8 +20,15 @@ export interface AppConfig {
   redisUrl: string;
   /** Prefix of every Redis key this instance writes (queues, throttles): lets tests and tenants share a server. */
   redisPrefix: string;
+  storage: {
+    /**
+     * `local`: files under `${dataDir}/storage` (LocalObjectStorage), the default without
+     * S3_ENDPOINT; `s3`: an S3 server (S3ObjectStorage).
+     */
+    driver: 'local' | 's3';
+  };
   s3: {
-    /** Absent: an embedded S3 server (s3rver) is started on loopback, storing under `${dataDir}/s3`. */
+    /** With the s3 driver and no endpoint: an embedded S3 server (s3rver) on loopback, storing under `${dataDir}/s3` (development only). */
     endpoint: string | null;
     accessKey: string;
     secretKey: string;
@@ -172,6 +179,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     if (!s3AccessKey) r.problems.push({ variable: 'S3_ACCESS_KEY', message: 'is required when S3_ENDPOINT is set' });
     if (!s3SecretKey) r.problems.push({ variable: 'S3_SECRET_KEY', message: 'is required when S3_ENDPOINT is set' });
   }
+  const storageDriver = r.oneOf('STORAGE_DRIVER', s3Endpoint ? 's3' : 'local', ['local', 's3'] as const);
   const bucket = r.string('S3_BUCKET', 'eiso');
   if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) {
     r.problems.push({ variable: 'S3_BUCKET', message: 'must be a valid S3 bucket name (3-63 lowercase letters, digits, dots, hyphens)' });
@@ -200,6 +208,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     databaseUrl: r.url('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/eiso', ['postgres:', 'postgresql:'])!,
     redisUrl: r.url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:'])!,
     redisPrefix: r.string('REDIS_PREFIX', 'eiso'),
+    storage: { driver: storageDriver },
     s3: {
       endpoint: s3Endpoint,
       accessKey: s3AccessKey ?? 'S3RVER',
@@ -266,7 +275,10 @@ export function describeConfig(c: AppConfig): Record<string, unknown> {
     database: redact(c.databaseUrl),
     redis: redact(c.redisUrl),
     redisPrefix: c.redisPrefix,
-    s3: c.s3.endpoint ? { endpoint: c.s3.endpoint, bucket: c.s3.bucket } : { embedded: true, bucket: c.s3.bucket },
+    storage:
+      c.storage.driver === 'local'
+        ? { driver: 'local' }
+        : { driver: 's3', ...(c.s3.endpoint ? { endpoint: c.s3.endpoint } : { embedded: true }), bucket: c.s3.bucket },
     dataDir: c.dataDir,
     runWorkers: c.runWorkers,
     smtp: c.smtp.url ? redact(c.smtp.url) : null,

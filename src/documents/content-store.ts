@@ -11,6 +11,8 @@ export interface LocalContent {
   size: number;
   sha256: string;
   mediaType: string;
+  /** Storage already holds these bytes under this temporary key (a staged upload): copied, not sent again. */
+  stagedKey?: string | null;
 }
 
 /** Whether this request wrote the object to S3 (so it may remove it again if its record fails). */
@@ -25,7 +27,12 @@ export const ORPHAN_MIN_AGE_MS = 3600_000;
 export interface SweepResult {
   rowsRemoved: number;
   objectsRemoved: number;
+  /** Leftovers of interrupted writes (staged uploads, temporary files of the local store). */
+  incompleteRemoved?: number;
 }
+
+/** The first-level shards of the content keys (`objects/sha256/00/` … `ff/`), listed one by one. */
+const CONTENT_SHARDS = Array.from({ length: 256 }, (_, i) => `${CONTENT_PREFIX}${i.toString(16).padStart(2, '0')}/`);
 
 export interface ScrubResult {
   checked: number;
@@ -57,13 +64,22 @@ export class ContentStore {
     return this.db.lock(`stored-object:${sha256}`);
   }
 
-  /** Uploads the file unless an object with these bytes is already stored (dedup). Outside any transaction. */
+  /**
+   * Stores the file unless an object with these bytes is already stored (dedup). Outside any
+   * transaction. The file is handed over (the local store links it into place, no copy); bytes
+   * already staged in S3 are copied there server side, not sent again.
+   */
   async put(file: LocalContent): Promise<PutOutcome> {
     const key = contentObjectKey(file.sha256);
     const existing = await this.storage.stat(key);
     if (existing && existing.size === file.size) return { key, created: false };
-    await this.storage.putFile(key, file.path, { size: file.size, sha256: file.sha256, contentType: file.mediaType });
+    if (file.stagedKey) await this.storage.copy(file.stagedKey, key, file.mediaType);
+    else await this.putLocal(key, file);
     return { key, created: true };
+  }
+
+  private putLocal(key: string, file: LocalContent): Promise<void> {
+    return this.storage.putFile(key, file.path, { size: file.size, sha256: file.sha256, contentType: file.mediaType }, { adopt: true });
   }
 
   /**
@@ -80,7 +96,7 @@ export class ContentStore {
       file.mediaType,
     ]);
     if (!(await this.storage.stat(put.key))) {
-      await this.storage.putFile(put.key, file.path, { size: file.size, sha256: file.sha256, contentType: file.mediaType });
+      await this.putLocal(put.key, file);
       put.created = true;
     }
   }
@@ -103,15 +119,17 @@ export class ContentStore {
 
   /**
    * Removes what nothing refers to, older than `minAgeMs`: registry rows no file or rendition
-   * references (and their objects), then objects under the content prefix the registry does not know (left by a
-   * crash between upload and record). Any table with a foreign key to stored_objects protects its
-   * objects: the delete fails for them and they are kept.
+   * references (and their objects), then objects under the content prefix the registry does not
+   * know (left by a crash, or by a database going away, between upload and record), then what
+   * interrupted writes left in storage. Any table with a foreign key to stored_objects protects
+   * its objects: the delete fails for them and they are kept.
    */
   async sweepOrphans(opts: { minAgeMs?: number; limit?: number } = {}): Promise<SweepResult> {
     const rows = await this.sweepUnreferencedRows(opts);
     const objects = await this.sweepUnregisteredObjects(opts);
-    const result = { rowsRemoved: rows.rowsRemoved, objectsRemoved: rows.objectsRemoved + objects.objectsRemoved };
-    if (result.objectsRemoved) this.logger.log({ msg: 'swept unreferenced objects', ...result });
+    const incompleteRemoved = await this.storage.sweepIncomplete(new Date(Date.now() - (opts.minAgeMs ?? ORPHAN_MIN_AGE_MS)));
+    const result = { rowsRemoved: rows.rowsRemoved, objectsRemoved: rows.objectsRemoved + objects.objectsRemoved, incompleteRemoved };
+    if (result.objectsRemoved || incompleteRemoved) this.logger.log({ msg: 'swept unreferenced objects', ...result });
     return result;
   }
 
@@ -165,7 +183,11 @@ export class ContentStore {
     return result;
   }
 
-  /** Objects under the content prefix the registry does not know, last modified more than `minAgeMs` ago. */
+  /**
+   * Objects under the content prefix the registry does not know, last modified more than
+   * `minAgeMs` ago. Listed shard by shard (`objects/sha256/00/` … `ff/`): each listing stays small,
+   * and the sweep never depends on a server's paging of one huge listing.
+   */
   async sweepUnregisteredObjects(opts: { minAgeMs?: number; limit?: number } = {}): Promise<SweepResult> {
     const minAgeMs = opts.minAgeMs ?? ORPHAN_MIN_AGE_MS;
     const limit = opts.limit ?? 1000;
@@ -187,12 +209,14 @@ export class ContentStore {
       }
       batch = [];
     };
-    for await (const obj of this.storage.list(CONTENT_PREFIX)) {
-      const sha256 = sha256OfContentKey(obj.key);
-      if (!sha256 || obj.lastModified.getTime() > cutoff) continue;
-      batch.push(sha256);
-      if (batch.length >= 500) await flush();
-      if (result.objectsRemoved >= limit) break;
+    shards: for (const shard of CONTENT_SHARDS) {
+      for await (const obj of this.storage.list(shard)) {
+        const sha256 = sha256OfContentKey(obj.key);
+        if (!sha256 || obj.lastModified.getTime() > cutoff) continue;
+        batch.push(sha256);
+        if (batch.length >= 500) await flush();
+        if (result.objectsRemoved >= limit) break shards;
+      }
     }
     if (batch.length) await flush();
     return result;

@@ -6,9 +6,9 @@ import type { ContentStore, LocalContent, PutOutcome } from './content-store.js'
 export interface GeneratedFile {
   bytes: Uint8Array;
   mediaType: string;
-  /** Spool directory (the streaming PUT sends a file), e.g. DATA_DIR/rendition-tmp. */
+  /** Spool directory (the streaming PUT sends a file), renditionSpoolDirectory(DATA_DIR). */
   dir: string;
-  /** Spool file name before the random part, e.g. "rendition". */
+  /** Spool file name before the random part, e.g. RENDITION_SPOOL_PREFIX (src/storage/upload-spool.ts; the spool sweeper knows it). */
   prefix: string;
   /** e.g. ".pdf". */
   suffix?: string;
@@ -24,7 +24,7 @@ export interface GeneratedFile {
 export async function storeGenerated<T>(store: ContentStore, file: GeneratedFile, record: (content: LocalContent, put: PutOutcome) => Promise<T>): Promise<T> {
   const sha256 = createHash('sha256').update(file.bytes).digest('hex');
   await mkdir(file.dir, { recursive: true });
-  const content: LocalContent = { path: join(file.dir, `${file.prefix}-${randomUUID()}${file.suffix ?? ''}`), size: file.bytes.byteLength, sha256, mediaType: file.mediaType };
+  const content: LocalContent = { path: join(file.dir, `${file.prefix}${randomUUID()}${file.suffix ?? ''}`), size: file.bytes.byteLength, sha256, mediaType: file.mediaType };
   try {
     await writeFile(content.path, file.bytes);
     const put = await store.put(content);

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { Principal } from '../access/principal.js';
@@ -11,7 +10,7 @@ import { RenditionRequests } from '../renditions/rendition-requests.js';
 import { serveObject, sanitizeFilename } from '../storage/http-files.js';
 import { sniffFile } from '../storage/media-sniffer.js';
 import { ObjectStorage } from '../storage/object-storage.js';
-import { spoolMultipartFile, tooLargeAndCut } from '../storage/upload-spool.js';
+import { spoolDirectory, spoolMultipartFile, tooLargeAndCut } from '../storage/upload-spool.js';
 import { ContentStore, LocalContent, PutOutcome } from './content-store.js';
 import { DocumentAccess } from './document-access.js';
 import { Document, Revision, RevisionFile } from './document.entities.js';
@@ -63,9 +62,11 @@ export class RevisionFilesService {
 
   /**
    * POST /revisions/{id}/files. Checks come before the body is read (413 on Content-Length, 404,
-   * 403, 409); the body streams to a temporary file while hashing; the type is sniffed (415); the
-   * bytes go to S3 unless already there; the record is written in one transaction with its audit
-   * event. If the record fails, an object this request created is removed again.
+   * 403, 409); the body streams to a temporary file while hashing (and, with S3, to a staged
+   * object at the same time); the type is sniffed (415); the bytes enter the store unless already
+   * there (local: the spooled file is linked into place; S3: the staged object is copied to its
+   * content key); the record is written in one transaction with its audit event. If the record
+   * fails, an object this request created is removed again.
    */
   async upload(p: Principal, revisionId: string, role: FileRole, req: Request): Promise<UploadedFileView> {
     const max = this.config.limits.uploadBytes;
@@ -78,12 +79,12 @@ export class RevisionFilesService {
     await this.access.assertWrite(p, revision.agencyId, 'Revision', { hidden: revision.state !== 'effective' });
     await this.assertDraftWithRoom(revision, role);
 
-    const spooled = await spoolMultipartFile(req, { tmpDir: join(this.config.dataDir, 'tmp'), maxFileBytes: max });
+    const spooled = await spoolMultipartFile(req, { tmpDir: spoolDirectory(this.config.dataDir), maxFileBytes: max, storage: this.storage });
     try {
       if (spooled.size === 0) throw Errors.validation([{ field: 'file', message: 'is empty' }]);
       const sniffed = await sniffFile(spooled.path);
       if (!sniffed) throw Errors.unsupportedMediaType(`The file is not a ${ACCEPTED} file (its type is decided by its content, not its name).`);
-      const content: LocalContent = { path: spooled.path, size: spooled.size, sha256: spooled.sha256, mediaType: sniffed.mediaType };
+      const content: LocalContent = { path: spooled.path, size: spooled.size, sha256: spooled.sha256, mediaType: sniffed.mediaType, stagedKey: spooled.stagedKey };
       const filename = sanitizeFilename(spooled.clientFilename, `file.${sniffed.kind}`);
       const put = await this.store.put(content);
       try {

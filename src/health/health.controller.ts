@@ -32,15 +32,28 @@ export class HealthController {
   }
 
   @Get('health/ready')
-  @Operation('healthReady', 'Readiness: PostgreSQL, Redis and object storage, each reported', '503 when any dependency is down; the body still lists each one.')
-  @ApiOkResponse({ schema: { example: { status: 'ok', info: { database: { status: 'up' }, redis: { status: 'up' }, storage: { status: 'up' } }, error: {}, details: {} } } })
+  @Operation(
+    'healthReady',
+    'Readiness: PostgreSQL, Redis and object storage, each reported',
+    '503 when any dependency is down; the body still lists each one. `storage.driver` names the object store in use (`local` files or `s3`).',
+  )
+  @ApiOkResponse({
+    schema: { example: { status: 'ok', info: { database: { status: 'up' }, redis: { status: 'up' }, storage: { status: 'up', driver: 'local' } }, error: {}, details: {} } },
+  })
   @ApiResponse({ status: 503, description: 'A dependency is down', schema: { example: { status: 'error', error: { redis: { status: 'down', message: 'connect ECONNREFUSED' } } } } })
   async ready(@Res({ passthrough: true }) res: Response): Promise<unknown> {
     try {
       return await this.health.check([
         () => this.indicators.check('database').attempt(async () => void (await this.db.dataSource.query('SELECT 1'))).withTimeout(TIMEOUT_MS),
         () => this.indicators.check('redis').attempt(() => this.redis.ping()).withTimeout(TIMEOUT_MS),
-        () => this.indicators.check('storage').attempt(() => this.storage.ping()).withTimeout(TIMEOUT_MS),
+        () =>
+          this.indicators
+            .check('storage')
+            .attempt(async () => {
+              await this.storage.ping();
+              return { driver: this.storage.driver };
+            })
+            .withTimeout(TIMEOUT_MS),
       ]);
     } catch (err) {
       if (err instanceof ServiceUnavailableException) {

@@ -1,7 +1,9 @@
+import { diffArrays } from 'diff';
+
 /**
- * A small line diff (Myers' O(ND) greedy algorithm, "An O(ND) Difference Algorithm and Its
- * Variations", 1986) for the text fields of revisions: purpose, scope, the quality policy text,
- * the objectives' texts. Pure; no dependencies.
+ * The line diff of the text fields of revisions (purpose, scope, the quality policy text, the
+ * objectives' texts): the edit script comes from the `diff` package (Myers' O(ND) algorithm); the
+ * hunks with their unified-diff numbering are built here.
  *
  * The common head and tail are cut first; the remaining edit distance is bounded
  * (`maxEdits`, default 2,000 edits): beyond it the middle is reported as removed-then-added and
@@ -48,65 +50,17 @@ export function splitLines(text: string | null | undefined): string[] {
 }
 
 /**
- * The shortest edit script turning `a` into `b` as one op per line, in order (equal lines once).
- * Returns null when more than `maxEdits` edits would be needed.
+ * The shortest edit script turning `a` into `b` as one op per line, in order (equal lines once),
+ * from the `diff` package (Myers' algorithm). Returns null when more than `maxEdits` edits would
+ * be needed.
  */
 export function myersOps(a: readonly number[], b: readonly number[], maxEdits: number): LineOp[] | null {
-  const n = a.length;
-  const m = b.length;
-  const max = n + m;
-  if (max === 0) return [];
-  const limit = Math.min(max, maxEdits);
-  const offset = limit + 1;
-  const v = new Int32Array(2 * limit + 3);
-  v[offset + 1] = 0;
-  // trace[d] = v[k] for k in [-d, d] as it was before step d (what step d read).
-  const trace: Int32Array[] = [];
-  let found = -1;
-  for (let d = 0; d <= limit && found < 0; d++) {
-    trace.push(v.slice(offset - d, offset + d + 1));
-    for (let k = -d; k <= d; k += 2) {
-      let x = k === -d || (k !== d && v[offset + k - 1] < v[offset + k + 1]) ? v[offset + k + 1] : v[offset + k - 1] + 1;
-      let y = x - k;
-      while (x < n && y < m && a[x] === b[y]) {
-        x++;
-        y++;
-      }
-      v[offset + k] = x;
-      if (x >= n && y >= m) {
-        found = d;
-        break;
-      }
-    }
-  }
-  if (found < 0) return null;
-
-  // Walk back from (n, m) through the snapshots.
+  if (a.length + b.length === 0) return [];
+  const changes = diffArrays([...a], [...b], { maxEditLength: maxEdits });
+  if (!changes) return null;
   const ops: LineOp[] = [];
-  let x = n;
-  let y = m;
-  for (let d = found; d > 0; d--) {
-    const prev = trace[d];
-    const at = (k: number) => prev[k + d];
-    const k = x - y;
-    const prevK = k === -d || (k !== d && at(k - 1) < at(k + 1)) ? k + 1 : k - 1;
-    const prevX = at(prevK);
-    const prevY = prevX - prevK;
-    while (x > prevX && y > prevY) {
-      ops.push('equal');
-      x--;
-      y--;
-    }
-    ops.push(x === prevX ? 'added' : 'removed');
-    x = prevX;
-    y = prevY;
-  }
-  while (x > 0 && y > 0) {
-    ops.push('equal');
-    x--;
-    y--;
-  }
-  return ops.reverse();
+  for (const c of changes) ops.push(...Array<LineOp>(c.count ?? c.value.length).fill(c.added ? 'added' : c.removed ? 'removed' : 'equal'));
+  return ops;
 }
 
 /** Diffs two texts line by line into unified hunks. Identical texts give no hunks. */

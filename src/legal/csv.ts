@@ -1,9 +1,12 @@
 /**
- * A streaming RFC 4180 CSV reader: feed it text chunks as they arrive, it hands out records.
- * Quoted fields may hold delimiters, quotes ("") and line breaks; CRLF, LF and CR end records;
- * a leading UTF-8 BOM is dropped. The delimiter (",", ";" or tab, as Vietnamese-locale
- * spreadsheets export) is taken from the header line.
+ * Streaming CSV records through `csv-parse` (RFC 4180: quoted fields may hold delimiters, quotes
+ * ("") and line breaks; CRLF, LF and CR end records; a leading UTF-8 BOM is dropped; blank lines
+ * are no records). The delimiter ("," ";" or tab, as Vietnamese-locale spreadsheets export) is
+ * detected from the header line. Each record carries the line where it starts.
  */
+import { Readable } from 'node:stream';
+import { CsvError, parse } from 'csv-parse';
+
 export interface CsvRecord {
   fields: string[];
   /** 1-based line of the input where the record starts. */
@@ -19,140 +22,10 @@ export class CsvSyntaxError extends Error {
   }
 }
 
-const enum State {
-  FieldStart,
-  Unquoted,
-  Quoted,
-  QuoteInQuoted,
-}
-
-export class CsvReader {
-  private delimiter: string | null = null;
-  private pending = '';
-  private state = State.FieldStart;
-  private field = '';
-  private fields: string[] = [];
-  private line = 1;
-  private recordLine = 1;
-  private afterCR = false;
-  private quotedCR = false;
-  private started = false;
-
-  constructor(private readonly onRecord: (r: CsvRecord) => void) {}
-
-  /** Feeds decoded text. */
-  push(text: string): void {
-    if (!this.started) {
-      if (text.startsWith('\uFEFF')) text = text.slice(1);
-      if (text.length) this.started = true;
-    }
-    if (this.delimiter === null) {
-      // Only the new text is searched: a long first line arriving in many chunks stays linear.
-      const end = text.search(/[\r\n]/);
-      this.pending += text;
-      if (end < 0) return;
-      this.delimiter = detectDelimiter(this.pending.slice(0, this.pending.length - text.length + end));
-      text = this.pending;
-      this.pending = '';
-    }
-    this.scan(text);
-  }
-
-  /** Ends the input: flushes the last record. */
-  end(): void {
-    if (this.delimiter === null) {
-      this.delimiter = detectDelimiter(this.pending);
-      const text = this.pending;
-      this.pending = '';
-      this.scan(text);
-    }
-    if (this.state === State.Quoted) throw new CsvSyntaxError(this.recordLine, 'a quoted field is not closed');
-    if (this.state !== State.FieldStart || this.fields.length) this.endRecord();
-  }
-
-  private scan(text: string): void {
-    const d = this.delimiter!;
-    for (let i = 0; i < text.length; i++) {
-      const c = text[i];
-      if (this.afterCR) {
-        this.afterCR = false;
-        if (c === '\n') continue;
-      }
-      switch (this.state) {
-        case State.FieldStart:
-        case State.Unquoted: {
-          if (this.state === State.FieldStart) {
-            if (c === '"') {
-              this.state = State.Quoted;
-              break;
-            }
-            this.state = State.Unquoted;
-          }
-          if (c === d) this.endField();
-          else if (c === '\n' || c === '\r') this.endLine(c);
-          else {
-            // Copy the run of ordinary characters at once.
-            let j = i + 1;
-            while (j < text.length && text[j] !== d && text[j] !== '\n' && text[j] !== '\r') j++;
-            this.field += text.slice(i, j);
-            i = j - 1;
-          }
-          break;
-        }
-        case State.Quoted: {
-          const wasCR = this.quotedCR;
-          this.quotedCR = false;
-          if (c === '"') this.state = State.QuoteInQuoted;
-          else if (c === '\r' || c === '\n') {
-            // A line break inside the field: CRLF counts once, even split across chunks.
-            if (c === '\r' || !wasCR) this.line++;
-            this.quotedCR = c === '\r';
-            this.field += c;
-          } else {
-            // Copy the run of ordinary characters at once.
-            let j = i + 1;
-            while (j < text.length && text[j] !== '"' && text[j] !== '\n' && text[j] !== '\r') j++;
-            this.field += text.slice(i, j);
-            i = j - 1;
-          }
-          break;
-        }
-        case State.QuoteInQuoted:
-          if (c === '"') {
-            this.field += '"';
-            this.state = State.Quoted;
-          } else if (c === d) this.endField();
-          else if (c === '\n' || c === '\r') this.endLine(c);
-          else throw new CsvSyntaxError(this.recordLine, 'unexpected text after a closing quote (write a quote inside a quoted field as "")');
-          break;
-      }
-    }
-  }
-
-  private endField(): void {
-    this.fields.push(this.field);
-    this.field = '';
-    this.state = State.FieldStart;
-  }
-
-  private endLine(c: string): void {
-    this.endRecord();
-    this.line++;
-    this.recordLine = this.line;
-    if (c === '\r') this.afterCR = true;
-  }
-
-  private endRecord(): void {
-    this.fields.push(this.field);
-    const fields = this.fields;
-    this.field = '';
-    this.fields = [];
-    this.state = State.FieldStart;
-    // Blank lines are not records.
-    if (fields.length === 1 && fields[0] === '') return;
-    this.onRecord({ fields, line: this.recordLine });
-  }
-}
+const MESSAGES: Record<string, string> = {
+  CSV_QUOTE_NOT_CLOSED: 'a quoted field is not closed',
+  CSV_INVALID_CLOSING_QUOTE: 'unexpected text after a closing quote (write a quote inside a quoted field as "")',
+};
 
 function detectDelimiter(header: string): string {
   const count = (ch: string) => header.split(ch).length - 1;
@@ -163,4 +36,64 @@ function detectDelimiter(header: string): string {
   ];
   candidates.sort((a, b) => b[1] - a[1]);
   return candidates[0][1] > 0 ? candidates[0][0] : ',';
+}
+
+const LINE_BREAKS = /\r\n|\r|\n/g;
+
+/**
+ * The records of decoded CSV text arriving in chunks. Errors of `text` (too large, not UTF-8)
+ * pass through; malformed CSV is a CsvSyntaxError naming the line.
+ */
+export async function* readCsvRecords(text: AsyncIterable<string> | Iterable<string>): AsyncGenerator<CsvRecord> {
+  const source = (text as AsyncIterable<string>)[Symbol.asyncIterator]?.() ?? (text as Iterable<string>)[Symbol.iterator]();
+  // The header line decides the delimiter; only new text is searched for its end (long lines stay linear).
+  let head = '';
+  let headerEnd = -1;
+  let ended = false;
+  while (headerEnd < 0) {
+    const next = await source.next();
+    if (next.done) {
+      ended = true;
+      break;
+    }
+    const at = next.value.search(/[\r\n]/);
+    if (at >= 0) headerEnd = head.length + at;
+    head += next.value;
+  }
+  const delimiter = detectDelimiter(head.slice(0, headerEnd < 0 ? head.length : headerEnd).replace(/^\uFEFF/, ''));
+  async function* rest(): AsyncGenerator<string> {
+    if (head) yield head;
+    if (ended) return;
+    for (;;) {
+      const next = await source.next();
+      if (next.done) return;
+      yield next.value;
+    }
+  }
+  // Blank lines come out as [''] records (skipped here) so that every line break is in some record's raw text.
+  const parser = parse({ delimiter, bom: true, record_delimiter: ['\r\n', '\n', '\r'], relax_column_count: true, skip_empty_lines: false, raw: true });
+  const input = Readable.from(rest(), { objectMode: false });
+  input.on('error', (err) => parser.destroy(err));
+  input.pipe(parser);
+  let line = 1;
+  try {
+    for await (const { record, raw } of parser as AsyncIterable<{ record: string[]; raw: string }>) {
+      const start = line;
+      line += raw.match(LINE_BREAKS)?.length ?? 0;
+      if (record.length === 1 && record[0] === '') continue;
+      yield { fields: record, line: start };
+    }
+  } catch (err) {
+    if (err instanceof CsvError) throw new CsvSyntaxError((err as CsvError & { lines?: number }).lines ?? line, MESSAGES[err.code] ?? err.message);
+    throw err;
+  } finally {
+    input.destroy();
+  }
+}
+
+/** All records of a CSV text (tests, small inputs). */
+export async function parseCsvText(text: string): Promise<CsvRecord[]> {
+  const out: CsvRecord[] = [];
+  for await (const r of readCsvRecords([text])) out.push(r);
+  return out;
 }

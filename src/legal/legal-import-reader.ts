@@ -9,7 +9,7 @@ import busboy from 'busboy';
 import type { Request } from 'express';
 import { DomainError, Errors, FieldError } from '../common/errors.js';
 import { foldVietnamese } from '../common/text.js';
-import { CsvReader, CsvRecord, CsvSyntaxError } from './csv.js';
+import { CsvRecord, CsvSyntaxError, readCsvRecords } from './csv.js';
 import { LEGAL_FIELD_NAMES, LegalFieldName } from './legal-fields.js';
 
 /** Largest import body (CSV, or JSON in a multipart file): about 100,000 typical rows. */
@@ -140,44 +140,32 @@ function csvRecords(raw: CsvRecord[]): ImportRecord[] {
   });
 }
 
-/** Feeds a byte stream through a UTF-8 decoder into the CSV reader. Stops counting (but drains) after an error. */
-function readCsv(stream: Readable): Promise<CsvRecord[]> {
-  return new Promise((resolve, reject) => {
-    const records: CsvRecord[] = [];
-    const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-    const reader = new CsvReader((r) => {
-      if (records.length > IMPORT_MAX_ROWS) throw tooLarge();
+/**
+ * Decodes a byte stream as strict UTF-8 into the CSV reader. After an error the rest of the body
+ * is drained (not destroyed), so that the client reads the answer.
+ */
+async function readCsv(stream: Readable): Promise<CsvRecord[]> {
+  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+  let bytes = 0;
+  async function* text(): AsyncGenerator<string> {
+    for await (const chunk of stream.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
+      bytes += chunk.length;
+      if (bytes > IMPORT_MAX_BYTES) throw tooLarge();
+      yield decoder.decode(chunk, { stream: true });
+    }
+    yield decoder.decode();
+  }
+  const records: CsvRecord[] = [];
+  try {
+    for await (const r of readCsvRecords(text())) {
+      if (records.length >= IMPORT_MAX_ROWS + 1) throw tooLarge();
       records.push(r);
-    });
-    let bytes = 0;
-    let failed = false;
-    const fail = (err: unknown) => {
-      if (failed) return;
-      failed = true;
-      reject(translate(err));
-    };
-    stream.on('data', (chunk: Buffer) => {
-      if (failed) return;
-      try {
-        bytes += chunk.length;
-        if (bytes > IMPORT_MAX_BYTES) throw tooLarge();
-        reader.push(decoder.decode(chunk, { stream: true }));
-      } catch (err) {
-        fail(err);
-      }
-    });
-    stream.on('end', () => {
-      if (failed) return;
-      try {
-        reader.push(decoder.decode());
-        reader.end();
-        resolve(records);
-      } catch (err) {
-        fail(err);
-      }
-    });
-    stream.on('error', fail);
-  });
+    }
+    return records;
+  } catch (err) {
+    stream.resume();
+    throw translate(err);
+  }
 }
 
 function translate(err: unknown): unknown {

@@ -6,6 +6,7 @@ import { AppConfig } from '../config/app-config.js';
 import { Database } from '../database/database.js';
 import { ContentStore } from '../documents/content-store.js';
 import { storeGenerated } from '../documents/generated-content.js';
+import { PAPER_SPOOL_PREFIX, renditionSpoolDirectory } from '../storage/upload-spool.js';
 import { isFinalAttempt, OnJob } from '../queue/job-registry.js';
 import { PAPER_LAYOUT_VERSION, renderOfficialPaperPdf } from '../rendering/index.js';
 import { RecordPapers, type BuiltPaper, type RecordPaperJobData } from './record-papers.service.js';
@@ -76,7 +77,7 @@ export class RenderRecordPaperJob {
 
   private async renderAndRecord(data: RecordPaperJobData, id: string, built: BuiltPaper): Promise<PaperOutcome> {
     const result = await renderOfficialPaperPdf(built.paper.model);
-    const file = { bytes: result.bytes, mediaType: 'application/pdf', dir: join(this.config.dataDir, 'rendition-tmp'), prefix: 'paper', suffix: '.pdf' };
+    const file = { bytes: result.bytes, mediaType: 'application/pdf', dir: renditionSpoolDirectory(this.config.dataDir), prefix: PAPER_SPOOL_PREFIX, suffix: '.pdf' };
     const settled = await storeGenerated(this.store, file, (content, put) =>
       this.db.transaction(async () => {
         await this.store.register(content, put);

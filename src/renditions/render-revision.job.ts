@@ -4,6 +4,7 @@ import type { Job } from 'bullmq';
 import { jobErrorText } from '../common/queued-files.js';
 import { AppConfig } from '../config/app-config.js';
 import { Database } from '../database/database.js';
+import { RENDITION_SPOOL_PREFIX, renditionSpoolDirectory } from '../storage/upload-spool.js';
 import { ContentStore, type LocalContent } from '../documents/content-store.js';
 import { storeGenerated } from '../documents/generated-content.js';
 import { isFinalAttempt, OnJob } from '../queue/job-registry.js';
@@ -103,8 +104,8 @@ export class RenderRevisionJob {
     const { model, warnings: found } = await this.builder.build(s);
     const result = await renderRevisionPdf(model);
     const warnings = [...found, ...result.warnings];
-    // Its own spool directory (uploads spool under DATA_DIR/tmp).
-    const file = { bytes: result.bytes, mediaType: 'application/pdf', dir: join(this.config.dataDir, 'rendition-tmp'), prefix: 'rendition', suffix: '.pdf' };
+    // Its own spool directory (uploads spool under DATA_DIR/tmp); the spool sweeper removes what a killed worker left.
+    const file = { bytes: result.bytes, mediaType: 'application/pdf', dir: renditionSpoolDirectory(this.config.dataDir), prefix: RENDITION_SPOOL_PREFIX, suffix: '.pdf' };
     const recorded = await storeGenerated(this.store, file, (content, put) => this.record(s, content, put, result.pageCount, warnings));
     this.logger.log({ msg: 'rendition stored', revisionId: s.revision.id, state: s.revision.state, pages: result.pageCount, bytes: result.bytes.byteLength, warnings: warnings.length });
     return recorded;

@@ -6,6 +6,11 @@ import { stripControlChars } from '../common/text.js';
 import { ByteRange, ObjectStorage } from './object-storage.js';
 
 const MAX_FILENAME = 255;
+/**
+ * Bytes a connection buffers before a write waits for the socket (Node's default is 16 KiB, less
+ * than one chunk of a download): set on the HTTP server (bootstrap/http-app.ts).
+ */
+export const SOCKET_HIGH_WATER_MARK = 256 * 1024;
 
 /**
  * A stored filename: NFC, the last path component only, no control or bidi characters, no
@@ -103,7 +108,7 @@ export interface ServeOptions {
 }
 
 /**
- * Streams an object from S3 to the response with `ETag` (the SHA-256), `If-None-Match` → 304,
+ * Streams an object from storage to the response with `ETag` (the SHA-256), `If-None-Match` → 304,
  * `Content-Length`, `Accept-Ranges` and one byte `Range` → 206 (416 when unsatisfiable;
  * `If-Range` honoured). Storage errors before the first byte become problem responses (503);
  * after it, the connection is cut.
@@ -146,6 +151,7 @@ export async function serveObject(req: Request, res: Response, storage: ObjectSt
     return;
   }
   try {
+    // Chunks go from storage to the socket as they are (back-pressure both ways, nothing done per chunk).
     await pipeline(body, res);
   } catch (err) {
     // The client went away, or storage failed mid-stream: the connection is already cut.

@@ -1,10 +1,11 @@
 import { open, FileHandle } from 'node:fs/promises';
-import { inflateRawSync } from 'node:zlib';
+import { fileTypeFromFile } from 'file-type';
 
 /**
- * Decides a file's type from its bytes (magic numbers and container structure), never from its
- * name: PDF, PNG, JPEG; DOCX/XLSX (OOXML zip parts), ODT/ODS (OpenDocument `mimetype` entry),
- * DOC/XLS (OLE2 compound file with a WordDocument / Workbook stream). Anything else: null.
+ * Decides a file's type from its bytes, never from its name. `file-type` recognises PDF, PNG,
+ * JPEG, DOCX/XLSX (OOXML) and ODT/ODS (OpenDocument); for an OLE2 compound file it only says
+ * "cfb", so legacy DOC/XLS are told apart here by their WordDocument / Workbook stream. Anything
+ * else: null.
  */
 export const ACCEPTED_MEDIA_TYPES = {
   pdf: 'application/pdf',
@@ -25,16 +26,8 @@ export interface SniffResult {
   mediaType: string;
 }
 
-const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 const OLE2 = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
-const ZIP_LOCAL = 0x04034b50;
-const ZIP_CENTRAL = 0x02014b50;
-const ZIP_EOCD = 0x06054b50;
-const ZIP64_LOCATOR = 0x07064b50;
-const ZIP64_EOCD = 0x06064b50;
 /** Bounds on what the sniffer reads from hostile input. */
-const MAX_CENTRAL_DIRECTORY = 16 * 1024 * 1024;
-const MAX_ZIP_ENTRIES = 100_000;
 const MAX_CFB_SECTORS_WALKED = 100_000;
 
 function result(kind: SniffedKind): SniffResult {
@@ -57,113 +50,29 @@ class Reader {
   }
 }
 
+/** What file-type names each accepted kind (an Illustrator file is a PDF with private data). */
+const FILE_TYPE_KINDS: Record<string, SniffedKind> = { pdf: 'pdf', ai: 'pdf', png: 'png', jpg: 'jpeg', docx: 'docx', xlsx: 'xlsx', odt: 'odt', ods: 'ods' };
+
 export async function sniffFile(path: string): Promise<SniffResult | null> {
+  const found = await fileTypeFromFile(path);
+  if (!found) return null;
+  if (found.ext === 'cfb') return sniffCompound(path);
+  const kind = FILE_TYPE_KINDS[found.ext];
+  return kind ? result(kind) : null;
+}
+
+async function sniffCompound(path: string): Promise<SniffResult | null> {
   const fh = await open(path, 'r');
   try {
     const { size } = await fh.stat();
-    return await sniff(new Reader(fh, size));
+    const r = new Reader(fh, size);
+    const head = await r.read(0, 512);
+    return head.length >= 512 && head.subarray(0, 8).equals(OLE2) ? await sniffCompoundFile(r) : null;
   } finally {
     await fh.close();
   }
 }
 
-async function sniff(r: Reader): Promise<SniffResult | null> {
-  const head = await r.read(0, 512);
-  if (head.length < 4) return null;
-  if (head.subarray(0, 8).equals(PNG)) return result('png');
-  if (head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return result('jpeg');
-  if (head.toString('latin1', 0, 5) === '%PDF-') return result('pdf');
-  if (head.readUInt32LE(0) === ZIP_LOCAL) return sniffZip(r);
-  if (head.length >= 512 && head.subarray(0, 8).equals(OLE2)) return sniffCompoundFile(r);
-  return null;
-}
-
-// ---- ZIP containers (OOXML, OpenDocument) ----
-
-interface ZipEntry {
-  name: string;
-  method: number;
-  compressedSize: number;
-  localOffset: number;
-}
-
-async function zipEntries(r: Reader): Promise<ZipEntry[] | null> {
-  const tailLen = Math.min(r.size, 65_535 + 22);
-  const tailStart = r.size - tailLen;
-  const tail = await r.read(tailStart, tailLen);
-  let eocd = -1;
-  for (let i = tail.length - 22; i >= 0; i--) {
-    if (tail.readUInt32LE(i) === ZIP_EOCD) {
-      eocd = i;
-      break;
-    }
-  }
-  if (eocd < 0) return null;
-  let count = tail.readUInt16LE(eocd + 10);
-  let cdSize = tail.readUInt32LE(eocd + 12);
-  let cdOffset = tail.readUInt32LE(eocd + 16);
-  if (cdOffset === 0xffffffff || cdSize === 0xffffffff || count === 0xffff) {
-    const loc = eocd - 20;
-    if (loc < 0 || tail.readUInt32LE(loc) !== ZIP64_LOCATOR) return null;
-    const rec = await r.read(Number(tail.readBigUInt64LE(loc + 8)), 56);
-    if (rec.length < 56 || rec.readUInt32LE(0) !== ZIP64_EOCD) return null;
-    count = Number(rec.readBigUInt64LE(32));
-    cdSize = Number(rec.readBigUInt64LE(40));
-    cdOffset = Number(rec.readBigUInt64LE(48));
-  }
-  if (cdSize > MAX_CENTRAL_DIRECTORY || count > MAX_ZIP_ENTRIES || cdOffset + cdSize > r.size) return null;
-  const cd = await r.read(cdOffset, cdSize);
-  const entries: ZipEntry[] = [];
-  let p = 0;
-  while (p + 46 <= cd.length && entries.length < count) {
-    if (cd.readUInt32LE(p) !== ZIP_CENTRAL) return null;
-    const nameLen = cd.readUInt16LE(p + 28);
-    const extraLen = cd.readUInt16LE(p + 30);
-    const commentLen = cd.readUInt16LE(p + 32);
-    entries.push({
-      name: cd.toString('utf8', p + 46, p + 46 + nameLen),
-      method: cd.readUInt16LE(p + 10),
-      compressedSize: cd.readUInt32LE(p + 20),
-      localOffset: cd.readUInt32LE(p + 42),
-    });
-    p += 46 + nameLen + extraLen + commentLen;
-  }
-  return entries;
-}
-
-/** The (small) content of an entry, stored or deflated. */
-async function zipEntryText(r: Reader, e: ZipEntry, max = 256): Promise<string | null> {
-  if (e.compressedSize > 4096) return null;
-  const local = await r.read(e.localOffset, 30);
-  if (local.length < 30 || local.readUInt32LE(0) !== ZIP_LOCAL) return null;
-  const dataStart = e.localOffset + 30 + local.readUInt16LE(26) + local.readUInt16LE(28);
-  const raw = await r.read(dataStart, e.compressedSize);
-  try {
-    const bytes = e.method === 0 ? raw : e.method === 8 ? inflateRawSync(raw, { maxOutputLength: max }) : null;
-    return bytes ? bytes.toString('latin1').trim() : null;
-  } catch {
-    return null;
-  }
-}
-
-async function sniffZip(r: Reader): Promise<SniffResult | null> {
-  const entries = await zipEntries(r);
-  if (!entries) return null;
-  const names = new Set(entries.map((e) => e.name));
-  const mimetype = entries.find((e) => e.name === 'mimetype');
-  if (mimetype && names.has('content.xml')) {
-    const text = await zipEntryText(r, mimetype);
-    if (text === ACCEPTED_MEDIA_TYPES.odt) return result('odt');
-    if (text === ACCEPTED_MEDIA_TYPES.ods) return result('ods');
-    return null;
-  }
-  if (names.has('[Content_Types].xml')) {
-    const under = (prefix: string) => entries.some((e) => e.name.startsWith(prefix));
-    if (under('word/')) return result('docx');
-    if (under('xl/')) return result('xlsx');
-  }
-  return null;
-}
 
 // ---- OLE2 compound files (legacy .doc / .xls) ----
 

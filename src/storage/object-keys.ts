@@ -18,3 +18,6 @@ export function sha256OfContentKey(key: string): string | null {
   const hash = key.slice(key.lastIndexOf('/') + 1);
   return isSha256Hex(hash) && contentObjectKey(hash) === key ? hash : null;
 }
+
+/** Keys of uploads being staged in S3 before they are copied to their content key (swept when left over). */
+export const STAGING_PREFIX = 'uploads/';

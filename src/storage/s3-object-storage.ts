@@ -1,25 +1,45 @@
+import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import type { Readable } from 'node:stream';
+import type { IncomingMessage } from 'node:http';
+import { PassThrough, type Readable } from 'node:stream';
 import * as Minio from 'minio';
 import type { AppConfig } from '../config/app-config.js';
-import { ByteRange, ListedObject, ObjectInfo, ObjectStorage } from './object-storage.js';
+import { STAGING_PREFIX } from './object-keys.js';
+import { ByteRange, ListedObject, ObjectInfo, ObjectNotFoundError, ObjectStorage, StagedUpload } from './object-storage.js';
+
+/** Buffer of a staged upload between the incoming request and the PUT. */
+const STAGE_BUFFER = 1024 * 1024;
 
 function isNotFound(err: unknown): boolean {
   const code = (err as { code?: string })?.code;
   return code === 'NotFound' || code === 'NoSuchKey' || code === 'NoSuchObject';
 }
 
-/** ObjectStorage over any S3-compatible server, through the `minio` client. */
+function drainResponse(res: IncomingMessage): Promise<void> {
+  res.resume();
+  return new Promise<void>((resolve, reject) => res.on('end', resolve).on('error', reject));
+}
+
+/**
+ * ObjectStorage over any S3-compatible server, through the `minio` client. Every object is one
+ * PUT (s3rver, the test server, cannot list multipart uploads); listings page with ListObjects
+ * markers (s3rver's ListObjectsV2 continuation token uses DES, which Node 20's OpenSSL refuses).
+ */
 export class S3ObjectStorage extends ObjectStorage {
+  readonly driver = 's3' as const;
+  readonly location: string;
   private readonly client: Minio.Client;
   /** Uploads stream a file body; a retry could not replay it, so this client never retries. */
   private readonly uploadClient: Minio.Client;
+  /** Staged uploads: bytes whose hash is not known yet, so the payload is not signed. */
+  private readonly streamClient: Minio.Client;
   private readonly sha256Signed: boolean;
   readonly bucket: string;
   private readonly region: string;
 
-  constructor(endpoint: string, s3: AppConfig['s3']) {
+  constructor(endpoint: string, s3: Pick<AppConfig['s3'], 'accessKey' | 'secretKey' | 'bucket' | 'region'>) {
     super();
+    this.location = `${endpoint.replace(/\/+$/, '')}/${s3.bucket}`;
     const url = new URL(endpoint);
     const useSSL = url.protocol === 'https:';
     const opts: Minio.ClientOptions = {
@@ -35,12 +55,14 @@ export class S3ObjectStorage extends ObjectStorage {
     };
     this.client = new Minio.Client(opts);
     this.uploadClient = new Minio.Client({ ...opts, retryOptions: { disableRetry: true } });
+    this.streamClient = new Minio.Client({ ...opts, retryOptions: { disableRetry: true } });
+    (this.streamClient as unknown as { enableSHA256: boolean }).enableSHA256 = false;
     this.sha256Signed = !useSSL;
     this.bucket = s3.bucket;
     this.region = s3.region;
   }
 
-  async ensureBucket(): Promise<void> {
+  async prepare(): Promise<void> {
     if (!(await this.client.bucketExists(this.bucket))) {
       try {
         await this.client.makeBucket(this.bucket, this.region);
@@ -68,8 +90,7 @@ export class S3ObjectStorage extends ObjectStorage {
       [200],
       this.region,
     );
-    res.resume();
-    await new Promise<void>((resolve, reject) => res.on('end', resolve).on('error', reject));
+    await drainResponse(res);
   }
 
   async putBytes(key: string, bytes: Uint8Array, contentType: string): Promise<void> {
@@ -78,8 +99,13 @@ export class S3ObjectStorage extends ObjectStorage {
   }
 
   async get(key: string, range?: ByteRange): Promise<Readable> {
-    if (range) return this.client.getPartialObject(this.bucket, key, range.start, range.end - range.start + 1);
-    return this.client.getObject(this.bucket, key);
+    try {
+      if (range) return await this.client.getPartialObject(this.bucket, key, range.start, range.end - range.start + 1);
+      return await this.client.getObject(this.bucket, key);
+    } catch (err) {
+      if (isNotFound(err)) throw new ObjectNotFoundError(key);
+      throw err;
+    }
   }
 
   async stat(key: string): Promise<ObjectInfo | null> {
@@ -97,9 +123,56 @@ export class S3ObjectStorage extends ObjectStorage {
   }
 
   async *list(prefix: string): AsyncIterable<ListedObject> {
-    const stream = this.client.listObjectsV2(this.bucket, prefix, true);
+    // ListObjects (v1) pages by marker (the last key of the previous page).
+    const stream = this.client.listObjects(this.bucket, prefix, true);
     for await (const item of stream as AsyncIterable<Minio.BucketItem>) {
       if (item.name) yield { key: item.name, size: item.size, lastModified: item.lastModified ?? new Date(0) };
     }
+  }
+
+  async copy(from: string, to: string, contentType: string): Promise<void> {
+    try {
+      await this.client.copyObject(
+        new Minio.CopySourceOptions({ Bucket: this.bucket, Object: from }),
+        new Minio.CopyDestinationOptions({ Bucket: this.bucket, Object: to, MetadataDirective: 'REPLACE', Headers: { 'Content-Type': contentType } }),
+      );
+    } catch (err) {
+      if (isNotFound(err)) throw new ObjectNotFoundError(from);
+      throw err;
+    }
+  }
+
+  async sweepIncomplete(olderThan: Date): Promise<number> {
+    let removed = 0;
+    for await (const obj of this.list(STAGING_PREFIX)) {
+      if (obj.lastModified >= olderThan) continue;
+      await this.remove(obj.key);
+      removed++;
+    }
+    return removed;
+  }
+
+  /** One PUT of `size` bytes to `uploads/<uuid>` fed from `sink` as the bytes arrive. */
+  override stageUpload(size: number): StagedUpload {
+    const key = `${STAGING_PREFIX}${randomUUID()}`;
+    const sink = new PassThrough({ highWaterMark: STAGE_BUFFER });
+    const done = this.streamClient
+      .makeRequestStreamAsync(
+        { method: 'PUT', bucketName: this.bucket, objectName: key, headers: { 'Content-Length': String(size), 'Content-Type': 'application/octet-stream' } },
+        sink,
+        '',
+        [200],
+        this.region,
+      )
+      .then(drainResponse);
+    // The caller may never await it (an aborted stage): its failure is only what `done` reports.
+    done.catch(() => undefined);
+    return {
+      key,
+      size,
+      sink,
+      done,
+      abort: () => sink.destroy(new Error('staged upload aborted')),
+    };
   }
 }

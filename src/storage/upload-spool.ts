@@ -7,6 +7,30 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import busboy from 'busboy';
 import { DomainError, Errors } from '../common/errors.js';
+import { appLogger } from '../common/logger.js';
+import type { ObjectStorage, StagedUpload } from './object-storage.js';
+
+/** Names of spool files (`DATA_DIR/tmp/upload-<uuid>`); the spool sweeper removes stale ones. */
+export const SPOOL_FILE_PREFIX = 'upload-';
+/** Rendered PDFs on their way into the store (renditions/render-revision.job.ts), in their own folder. */
+export const RENDITION_SPOOL_PREFIX = 'rendition-';
+/** Record papers on their way into the store (record-papers/render-record-paper.job.ts), in the same folder. */
+export const PAPER_SPOOL_PREFIX = 'paper-';
+/** Files predicted at least this large are staged in storage while they arrive (smaller ones: one PUT after). */
+export const STAGE_MIN_BYTES = 8 * 1024 * 1024;
+/** Only the first bytes of a body are searched for where the file part's data starts. */
+const MAX_PREAMBLE = 64 * 1024;
+const CHUNK = 256 * 1024;
+
+/** The upload spool of this machine. */
+export function spoolDirectory(dataDir: string): string {
+  return join(dataDir, 'tmp');
+}
+
+/** The spool of rendered PDFs (renditions and record papers). */
+export function renditionSpoolDirectory(dataDir: string): string {
+  return join(dataDir, 'rendition-tmp');
+}
 
 /** The one file part of a multipart upload, spooled to a temporary file with its digest. */
 export interface SpooledFile {
@@ -14,12 +38,14 @@ export interface SpooledFile {
   size: number;
   /** Hex SHA-256 of the bytes, computed while they streamed in. */
   sha256: string;
+  /** Key under which storage already holds exactly these bytes (a staged upload), or null. */
+  stagedKey: string | null;
   /** The filename the client sent (decoded, not yet sanitised). */
   clientFilename: string;
   /** The Content-Type the client claimed for the part (informational only). */
   clientType: string;
   fields: Record<string, string>;
-  /** Deletes the temporary file (always call it, in a finally). */
+  /** Deletes the temporary file and any staged object (always call it, in a finally). */
   dispose(): Promise<void>;
 }
 
@@ -29,6 +55,115 @@ export interface SpoolOptions {
   maxFileBytes: number;
   /** Name of the file field (default `file`). */
   field?: string;
+  /**
+   * Where the file will be stored: when the driver stages uploads (S3) and the file's size can be
+   * predicted from Content-Length, its bytes go to storage while they arrive (`stagedKey`).
+   */
+  storage?: ObjectStorage;
+}
+
+/**
+ * Where the data of the first part with a filename starts in a multipart body, from its first
+ * bytes; null while unknown. Only a prediction: the parsing is busboy's.
+ */
+export function fileDataOffset(head: Buffer, boundary: string): number | null {
+  const delimiter = Buffer.from(`--${boundary}`, 'latin1');
+  let at = head.indexOf(delimiter);
+  while (at >= 0) {
+    const headersStart = at + delimiter.length + 2;
+    const end = head.indexOf('\r\n\r\n', headersStart, 'latin1');
+    if (end < 0) return null;
+    if (/;\s*filename\*?=/i.test(head.toString('latin1', headersStart, end))) return end + 4;
+    const next = head.indexOf(Buffer.concat([Buffer.from('\r\n'), delimiter]), end + 4);
+    at = next < 0 ? -1 : next + 2;
+  }
+  return null;
+}
+
+function boundaryOf(contentType: string): string | null {
+  const m = /;\s*boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(contentType);
+  return m ? (m[1] ?? m[2]) : null;
+}
+
+/**
+ * Predicts the file's size from Content-Length, assuming the file is the last part and the body
+ * ends as every client ends it (`\r\n--boundary--\r\n`). The staged PUT declares this size; a
+ * file that turns out longer or shorter cancels the stage (the bytes are then stored after).
+ */
+class SizePredictor {
+  private head: Buffer = Buffer.alloc(0);
+  private offset: number | null = null;
+  private done = false;
+
+  constructor(
+    private readonly boundary: string | null,
+    private readonly contentLength: number,
+  ) {
+    if (!boundary || !Number.isFinite(contentLength) || contentLength <= 0) this.done = true;
+  }
+
+  get watching(): boolean {
+    return !this.done;
+  }
+
+  observe(chunk: Buffer): void {
+    if (this.done) return;
+    this.head = Buffer.concat([this.head, chunk.subarray(0, MAX_PREAMBLE - this.head.length)]);
+    this.offset = fileDataOffset(this.head, this.boundary!);
+    if (this.offset !== null || this.head.length >= MAX_PREAMBLE) {
+      this.done = true;
+      this.head = Buffer.alloc(0);
+    }
+  }
+
+  /** The predicted file size, or null. */
+  get size(): number | null {
+    if (this.offset === null) return null;
+    const size = this.contentLength - this.offset - (this.boundary!.length + 8);
+    return size > 0 ? size : null;
+  }
+}
+
+function waitWritable(sink: NodeJS.WritableStream & { destroyed?: boolean }): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      sink.off('drain', done);
+      sink.off('close', done);
+      resolve();
+    };
+    sink.once('drain', done);
+    sink.once('close', done);
+  });
+}
+
+/** A staged upload being fed; cancelled as soon as the bytes do not match its declared size. */
+class Stage {
+  active = true;
+  constructor(readonly upload: StagedUpload) {}
+
+  cancel(): void {
+    if (!this.active) return;
+    this.active = false;
+    this.upload.abort();
+  }
+
+  /** Whether the staged object holds exactly the file (the PUT completed with `size` bytes). */
+  async finish(size: number): Promise<boolean> {
+    if (!this.active) return false;
+    if (size !== this.upload.size) {
+      this.cancel();
+      return false;
+    }
+    this.upload.sink.end();
+    try {
+      await this.upload.done;
+      return true;
+    } catch (err) {
+      this.active = false;
+      appLogger.write('debug', 'staged upload failed; the file is stored after it arrived', { key: this.upload.key, err: (err as Error).message });
+      return false;
+    }
+  }
 }
 
 /** Marks an error after which the rest of the request body must not be read (413 over-run). */
@@ -54,16 +189,22 @@ export async function spoolMultipartFile(req: IncomingMessage, opts: SpoolOption
   // Aborted while the request was being checked: its 'close' has already been emitted.
   if (!req.complete && req.destroyed) throw Errors.badRequest('request_aborted', 'The client aborted the upload.');
   await mkdir(opts.tmpDir, { recursive: true });
-  const path = join(opts.tmpDir, `upload-${randomUUID()}`);
-  const dispose = () => rm(path, { force: true });
+  const path = join(opts.tmpDir, `${SPOOL_FILE_PREFIX}${randomUUID()}`);
+  let stage: Stage | null = null;
+  const dispose = async () => {
+    await rm(path, { force: true });
+    // The staged object served its purpose (copied to its content key) or is not wanted.
+    if (stage) await opts.storage!.remove(stage.upload.key).catch(() => undefined);
+  };
+  const predictor = new SizePredictor(opts.storage ? boundaryOf(type) : null, Number(req.headers['content-length']));
 
   let bb: busboy.Busboy;
   try {
     bb = busboy({
       headers: req.headers,
       defParamCharset: 'utf8',
-      highWaterMark: 256 * 1024,
-      fileHwm: 256 * 1024,
+      highWaterMark: CHUNK,
+      fileHwm: CHUNK,
       limits: { fileSize: opts.maxFileBytes, files: 1, fields: 20, parts: 25, fieldSize: 64 * 1024, headerPairs: 100 },
     });
   } catch {
@@ -72,7 +213,7 @@ export async function spoolMultipartFile(req: IncomingMessage, opts: SpoolOption
 
   return new Promise<SpooledFile>((resolve, reject) => {
     let settled = false;
-    let written: Promise<{ size: number; sha256: string }> | null = null;
+    let written: Promise<{ size: number; sha256: string; stagedKey: string | null }> | null = null;
     let counter: Transform | null = null;
     let meta = { clientFilename: '', clientType: '' };
     const fields: Record<string, string> = {};
@@ -83,6 +224,7 @@ export async function spoolMultipartFile(req: IncomingMessage, opts: SpoolOption
       req.unpipe(bb);
       // A file still streaming (over the limit, or its client gone) would never end: stop its writer.
       counter?.destroy(err instanceof Error ? err : undefined);
+      stage?.cancel();
       // The temporary file goes only once its writer has closed (else it could be re-created).
       void Promise.resolve(written)
         .catch(() => undefined)
@@ -105,14 +247,29 @@ export async function spoolMultipartFile(req: IncomingMessage, opts: SpoolOption
       meta = { clientFilename: info.filename ?? '', clientType: info.mimeType ?? '' };
       const hash = createHash('sha256');
       let size = 0;
+      const predicted = predictor.size;
+      const staged = predicted !== null && predicted >= STAGE_MIN_BYTES && predicted <= opts.maxFileBytes ? opts.storage!.stageUpload(predicted) : null;
+      const current = staged ? (stage = new Stage(staged)) : null;
+      // Hashes and counts each chunk and, when staging, hands it to storage too (back-pressure from both).
       counter = new Transform({
+        highWaterMark: CHUNK,
         transform(chunk: Buffer, _enc, cb) {
           hash.update(chunk);
           size += chunk.length;
+          if (current?.active) {
+            if (size > current.upload.size || current.upload.sink.destroyed) current.cancel();
+            else if (!current.upload.sink.write(chunk)) {
+              void waitWritable(current.upload.sink).then(() => cb(null, chunk));
+              return;
+            }
+          }
           cb(null, chunk);
         },
       });
-      written = pipeline(stream, counter, createWriteStream(path, { flags: 'wx', mode: 0o600, highWaterMark: 256 * 1024 })).then(() => ({ size, sha256: hash.digest('hex') }));
+      written = pipeline(stream, counter, createWriteStream(path, { flags: 'wx', mode: 0o600, highWaterMark: CHUNK })).then(async () => {
+        const stagedKey = current && (await current.finish(size)) ? current.upload.key : null;
+        return { size, sha256: hash.digest('hex'), stagedKey };
+      });
       written.catch(fail);
       stream.once('limit', () => fail(tooLargeAndCut(opts.maxFileBytes)));
     });
@@ -130,10 +287,10 @@ export async function spoolMultipartFile(req: IncomingMessage, opts: SpoolOption
         return;
       }
       written.then(
-        ({ size, sha256 }) => {
+        ({ size, sha256, stagedKey }) => {
           if (settled) return;
           settled = true;
-          resolve({ path, size, sha256, ...meta, fields, dispose });
+          resolve({ path, size, sha256, stagedKey, ...meta, fields, dispose });
         },
         fail,
       );
@@ -142,6 +299,14 @@ export async function spoolMultipartFile(req: IncomingMessage, opts: SpoolOption
       if (!req.complete) fail(Errors.badRequest('request_aborted', 'The client aborted the upload.'));
     });
     req.on('error', () => fail(Errors.badRequest('request_aborted', 'The upload was interrupted.')));
+    if (predictor.watching) {
+      // Registered before the pipe, so it sees each chunk before busboy parses it.
+      const watch = (chunk: Buffer) => {
+        predictor.observe(chunk);
+        if (!predictor.watching) req.off('data', watch);
+      };
+      req.on('data', watch);
+    }
     req.pipe(bb);
   });
 }

@@ -10,7 +10,7 @@ import { ObjectStorage } from '../../src/storage/object-storage.js';
 import { createTestApp, TestApp } from '../support/app.js';
 import { bearer, Fixtures } from '../support/fixtures.js';
 import { API, binary, Cast, cast, code, createDocument, listen, makeEffective, repeatedChunks, streamUpload, uploadFile } from './helpers.js';
-import { compoundFile, docx, exe, odf, pdf, png, xlsx } from './samples.js';
+import { compoundFile, docx, exe, jpeg, odf, pdf, png, xlsx } from './samples.js';
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
@@ -100,6 +100,8 @@ describe('documents: files in object storage', () => {
     ['doc', compoundFile('WordDocument'), 'Cũ.doc', 'application/msword'],
     ['xls', compoundFile('Workbook'), 'Cũ.xls', 'application/vnd.ms-excel'],
     ['png (named .pdf)', png(), 'ảnh.pdf', 'image/png'],
+    ['jpeg', jpeg(), 'ảnh chụp.jpg', 'image/jpeg'],
+    ['pdf (named .docx)', pdf(), 'quy trình.docx', 'application/pdf'],
   ])('accepts %s, typed by its bytes', async (_kind, bytes, name, mediaType) => {
     const d = await draft();
     const res = await uploadFile(t, c.drafter, d.draftId, name, bytes, 'attachment');

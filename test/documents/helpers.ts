@@ -90,13 +90,18 @@ export function streamUpload(opts: {
   chunks: AsyncIterable<Buffer> | Iterable<Buffer>;
   fileSize?: number;
   declaredLength?: number;
+  /** Text fields sent after the file part. */
+  fieldsAfter?: Record<string, string>;
 }): Promise<RawResponse> {
   const boundary = `----eiso${Date.now().toString(16)}`;
   const head = Buffer.from(
     `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${opts.filename}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
     'utf8',
   );
-  const tail = Buffer.from(`\r\n--${boundary}--\r\n`, 'utf8');
+  const after = Object.entries(opts.fieldsAfter ?? {})
+    .map(([name, value]) => `\r\n--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}`)
+    .join('');
+  const tail = Buffer.from(`${after}\r\n--${boundary}--\r\n`, 'utf8');
   const headers: Record<string, string> = { Authorization: `Bearer ${opts.token}`, 'Content-Type': `multipart/form-data; boundary=${boundary}` };
   if (opts.declaredLength !== undefined) headers['Content-Length'] = String(opts.declaredLength);
   else if (opts.fileSize !== undefined) headers['Content-Length'] = String(head.length + opts.fileSize + tail.length);

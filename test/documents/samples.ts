@@ -52,11 +52,18 @@ export function zip(entries: ZipInput[]): Buffer {
   return Buffer.concat([...locals, cd, eocd]);
 }
 
-const CONTENT_TYPES = '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>';
+/** `[Content_Types].xml` as Office writes it: the main part's content type names the kind of document. */
+function contentTypes(mainPart: string, mainType: string): string {
+  return (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">' +
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>' +
+    `<Override PartName="${mainPart}" ContentType="${mainType}"/></Types>`
+  );
+}
 
 export function docx(text = 'Biểu mẫu'): Buffer {
   return zip([
-    { name: '[Content_Types].xml', data: CONTENT_TYPES, deflate: true },
+    { name: '[Content_Types].xml', data: contentTypes('/word/document.xml', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml'), deflate: true },
     { name: '_rels/.rels', data: '<Relationships/>', deflate: true },
     { name: 'word/document.xml', data: `<w:document><w:body><w:p><w:r><w:t>${text}</w:t></w:r></w:p></w:body></w:document>`, deflate: true },
   ]);
@@ -64,14 +71,14 @@ export function docx(text = 'Biểu mẫu'): Buffer {
 
 export function xlsx(): Buffer {
   return zip([
-    { name: '[Content_Types].xml', data: CONTENT_TYPES, deflate: true },
+    { name: '[Content_Types].xml', data: contentTypes('/xl/workbook.xml', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml'), deflate: true },
     { name: 'xl/workbook.xml', data: '<workbook/>', deflate: true },
   ]);
 }
 
 export function pptx(): Buffer {
   return zip([
-    { name: '[Content_Types].xml', data: CONTENT_TYPES, deflate: true },
+    { name: '[Content_Types].xml', data: contentTypes('/ppt/presentation.xml', 'application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml'), deflate: true },
     { name: 'ppt/presentation.xml', data: '<p:presentation/>', deflate: true },
   ]);
 }

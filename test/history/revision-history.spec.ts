@@ -5,7 +5,7 @@ import { binary } from '../support/http.js';
  */
 import { randomBytes, randomInt } from 'node:crypto';
 import { DocumentFlags } from '../../src/documents/document-flags.service.js';
-import { CsvReader } from '../../src/legal/csv.js';
+import { parseCsvText } from '../../src/legal/csv.js';
 import { PDF_MAX_ENTRIES } from '../../src/history/document-history.service.js';
 import { readPdf } from '../rendering/pdf-text.js';
 import { docx, pdf } from '../documents/samples.js';
@@ -19,12 +19,8 @@ function filenameStar(disposition: string): string {
   return m ? decodeURIComponent(m[1]) : '';
 }
 
-function parseCsv(text: string): string[][] {
-  const records: string[][] = [];
-  const reader = new CsvReader((r) => records.push(r.fields));
-  reader.push(text);
-  reader.end();
-  return records;
+async function parseCsv(text: string): Promise<string[][]> {
+  return (await parseCsvText(text)).map((r) => r.fields);
 }
 
 /** A comment that needs every kind of CSV quoting, in Vietnamese. */
@@ -410,7 +406,7 @@ describe('revision history', () => {
       expect(tail[2].summary).toBe('Quá hạn xem xét định kỳ; Tài liệu đã bị thu hồi.');
       expect(tail[3].summary).toBe('Lý do: Thủ tục hành chính bị bãi bỏ');
       const csv = await t.http.get(`${API}/documents/${d.id}/history?format=csv`).set(bearer(c.auditor.token)).buffer(true).parse(binary);
-      expect(parseCsv((csv.body as Buffer).toString('utf8')).find((r) => r[5] === 'document.flag_raised')![2]).toBe('Hệ thống');
+      expect((await parseCsv((csv.body as Buffer).toString('utf8'))).find((r) => r[5] === 'document.flag_raised')![2]).toBe('Hệ thống');
       const page = await t.http.get(`${API}/documents/${d.id}/history?limit=1`).set(bearer(c.auditor.token));
       expect(page.body.document).toMatchObject({ id: d.id, code: d.code, agencyName: 'Sở Khoa học và Công nghệ', withdrawnAt: expect.any(String) });
     });
@@ -440,7 +436,7 @@ describe('revision history', () => {
 
       const csv = await t.http.get(`${API}/documents/${d.id}/history?format=csv`).set(bearer(c.auditor.token)).buffer(true).parse(binary);
       expect(csv.status).toBe(200);
-      const rows = parseCsv((csv.body as Buffer).toString('utf8')).slice(1);
+      const rows = (await parseCsv((csv.body as Buffer).toString('utf8'))).slice(1);
       const csvOfR2 = rows.filter((r) => r[6] === '2' && carrying.includes(r[5]));
       expect(csvOfR2.map((r) => r[5])).toEqual(carrying);
       expect(csvOfR2.map((r) => r[7].endsWith(`Nội dung sửa đổi: ${r[5] === 'revision.created' ? opened : final}`))).toEqual([true, true, true]);
@@ -463,7 +459,7 @@ describe('revision history', () => {
       expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
       const text = bytes.toString('utf8');
       expect(text).toContain('\r\n');
-      const records = parseCsv(text);
+      const records = await parseCsv(text);
       expect(records[0]).toEqual([
         'Thời điểm (giờ Việt Nam)',
         'Thời điểm (UTC, ISO 8601)',
@@ -528,7 +524,7 @@ describe('revision history', () => {
       );
       const csv = await t.http.get(`${API}/documents/${d.id}/history?format=csv`).set(bearer(c.auditor.token)).buffer(true).parse(binary);
       expect(csv.status).toBe(200);
-      const rows = parseCsv((csv.body as Buffer).toString('utf8')).slice(1);
+      const rows = (await parseCsv((csv.body as Buffer).toString('utf8'))).slice(1);
       expect(rows).toHaveLength(PDF_MAX_ENTRIES + 1 + 2);
       expect(rows.filter((r) => r[5] === 'file.downloaded').map((r) => r[7])).toEqual(
         Array.from({ length: PDF_MAX_ENTRIES + 1 }, (_, i) => `"Mẫu ${i + 1}.pdf" (tệp đính kèm); bản gốc`),

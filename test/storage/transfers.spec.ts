@@ -1,0 +1,280 @@
+/**
+ * Uploads enter the store without a second full pass: with S3 the bytes are staged under a
+ * temporary key while they arrive and copied to their content key; with the local driver the
+ * spooled file is linked into place. Also: what interrupted uploads leave behind is swept, and
+ * the orphan sweep pages past 1,000 objects on s3rver.
+ */
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ContentStore } from '../../src/documents/content-store.js';
+import { EmbeddedS3 } from '../../src/storage/embedded-s3.js';
+import { LocalObjectStorage } from '../../src/storage/local-object-storage.js';
+import { contentObjectKey, STAGING_PREFIX } from '../../src/storage/object-keys.js';
+import { ObjectStorage } from '../../src/storage/object-storage.js';
+import { SpoolSweeper } from '../../src/storage/spool-sweeper.js';
+import { fileDataOffset, STAGE_MIN_BYTES } from '../../src/storage/upload-spool.js';
+import { createTestApp, TestApp } from '../support/app.js';
+import { bearer, Fixtures } from '../support/fixtures.js';
+import { binary } from '../support/http.js';
+import { startPrivateS3 } from '../support/services.js';
+import { API, cast, Cast, code, createDocument, listen, repeatedChunks, streamUpload, uploadFile } from '../documents/helpers.js';
+import { docx, pdf } from '../documents/samples.js';
+
+const SIZE = STAGE_MIN_BYTES + 1024 * 1024 + 7;
+const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+function digestOf(chunks: Iterable<Buffer>): string {
+  const h = createHash('sha256');
+  for (const c of chunks) h.update(c);
+  return h.digest('hex');
+}
+
+async function keys(storage: ObjectStorage, prefix: string): Promise<string[]> {
+  const out: string[] = [];
+  for await (const o of storage.list(prefix)) out.push(o.key);
+  return out;
+}
+
+/** Records which way each upload entered the store. */
+function observe(storage: ObjectStorage): { staged: string[]; copies: string[]; puts: string[] } {
+  const seen = { staged: [] as string[], copies: [] as string[], puts: [] as string[] };
+  const stage = storage.stageUpload.bind(storage);
+  const copy = storage.copy.bind(storage);
+  const putFile = storage.putFile.bind(storage);
+  storage.stageUpload = (size) => {
+    const s = stage(size);
+    if (s) seen.staged.push(s.key);
+    return s;
+  };
+  storage.copy = (from, to, type) => (seen.copies.push(from), copy(from, to, type));
+  storage.putFile = (key, path, meta, opts) => (seen.puts.push(key), putFile(key, path, meta, opts));
+  return seen;
+}
+
+describe('multipart: where the file data starts', () => {
+  it('finds the first part with a filename, after other fields', () => {
+    const b = 'XyZ';
+    const body = Buffer.from(`--${b}\r\nContent-Disposition: form-data; name="note"\r\n\r\nghi chú\r\n--${b}\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\n\r\n%PDF`);
+    expect(body.subarray(fileDataOffset(body, b)!).toString()).toBe('%PDF');
+    expect(fileDataOffset(body.subarray(0, 40), b)).toBeNull();
+  });
+});
+
+describe('transfers with S3: staged while arriving, then copied to the content key', () => {
+  let s3: EmbeddedS3;
+  let t: TestApp;
+  let c: Cast;
+  let dataDir: string;
+  let storage: ObjectStorage;
+  let seen: ReturnType<typeof observe>;
+  let port: number;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'eiso-transfers-s3-'));
+    s3 = await startPrivateS3(dataDir);
+    t = await createTestApp({ S3_ENDPOINT: s3.endpoint, DATA_DIR: dataDir });
+    c = await cast(new Fixtures(t));
+    storage = t.app.get(ObjectStorage);
+    seen = observe(storage);
+    port = await listen(t);
+  });
+  afterAll(async () => {
+    await t.close();
+    await s3.close().catch(() => undefined);
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const spool = () => (existsSync(join(dataDir, 'tmp')) ? readdirSync(join(dataDir, 'tmp')) : []);
+  const upload = (draftId: string, prefix: Buffer, extra: { fieldsAfter?: Record<string, string> } = {}) =>
+    streamUpload({ port, path: `${API}/revisions/${draftId}/files`, token: c.drafter.token, filename: 'Hồ sơ lớn.pdf', chunks: repeatedChunks(prefix, SIZE), fileSize: SIZE, ...extra });
+
+  it('a large file is staged while it arrives and copied to its content key: no second PUT', async () => {
+    const d = await createDocument(t, c.drafter, { agencyId: c.agency.id, type: 'other', code: code('TL'), title: 'Hồ sơ lớn' });
+    const prefix = Buffer.from(`%PDF-1.7\n% ${randomUUID()}\n`);
+    const before = { staged: seen.staged.length, copies: seen.copies.length };
+    const res = await upload(d.draftId, prefix);
+    expect(res.status).toBe(201);
+    const expected = digestOf(repeatedChunks(prefix, SIZE));
+    expect(res.body).toMatchObject({ size: SIZE, sha256: expected, mediaType: 'application/pdf' });
+    expect(seen.staged.length).toBe(before.staged + 1);
+    expect(seen.copies.slice(before.copies)).toEqual([seen.staged[seen.staged.length - 1]]);
+    expect(seen.puts).not.toContain(contentObjectKey(expected)); // (renditions of the draft are put as usual)
+    expect((await storage.stat(contentObjectKey(expected)))?.size).toBe(SIZE);
+    expect(await keys(storage, STAGING_PREFIX)).toEqual([]);
+    expect(spool()).toEqual([]);
+    const dl = await t.http.get(`${API}/revisions/${d.draftId}/files/${res.body.id}`).set(bearer(c.drafter.token)).buffer(true).parse(binary);
+    expect(sha256(dl.body)).toBe(expected);
+
+    // The same bytes again: deduplicated, the staged copy removed.
+    const again = await upload(d.draftId, prefix);
+    expect(again.status).toBe(201);
+    expect(again.body.sha256).toBe(expected);
+    expect(await keys(storage, STAGING_PREFIX)).toEqual([]);
+  }, 120_000);
+
+  it('a body the size prediction does not fit (a field after the file) is stored after it arrived, correctly', async () => {
+    const d = await createDocument(t, c.drafter, { agencyId: c.agency.id, type: 'other', code: code('TL'), title: 'Hồ sơ lớn' });
+    const prefix = Buffer.from(`%PDF-1.7\n% ${randomUUID()}\n`);
+    const before = { copies: seen.copies.length, puts: seen.puts.length };
+    const res = await upload(d.draftId, prefix, { fieldsAfter: { note: 'ghi chú sau tệp' } });
+    expect(res.status).toBe(201);
+    const expected = digestOf(repeatedChunks(prefix, SIZE));
+    expect(res.body).toMatchObject({ size: SIZE, sha256: expected });
+    expect(seen.copies.length).toBe(before.copies);
+    expect(seen.puts.slice(before.puts)).toContain(contentObjectKey(expected));
+    expect((await storage.stat(contentObjectKey(expected)))?.size).toBe(SIZE);
+    expect(await keys(storage, STAGING_PREFIX)).toEqual([]);
+  }, 120_000);
+
+  it('a large file of a refused type (415) or an aborted upload leaves nothing staged or spooled', async () => {
+    const d = await createDocument(t, c.drafter, { agencyId: c.agency.id, type: 'other', code: code('TL'), title: 'Hồ sơ lớn' });
+    const refused = await upload(d.draftId, Buffer.from('MZ this is no document'));
+    expect(refused.status).toBe(415);
+    expect(await t.db.query('SELECT 1 FROM revision_files WHERE revision_id = $1', [d.draftId])).toHaveLength(0);
+
+    // The client goes away half-way.
+    await new Promise<void>((resolve) => {
+      const boundary = 'eisoAbort';
+      const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\n\r\n%PDF-1.7\n`);
+      const req = httpRequest({
+        host: '127.0.0.1',
+        port,
+        path: `${API}/revisions/${d.draftId}/files`,
+        method: 'POST',
+        headers: { Authorization: `Bearer ${c.drafter.token}`, 'Content-Type': `multipart/form-data; boundary=${boundary}`, 'Content-Length': String(head.length + SIZE + boundary.length + 8) },
+      });
+      req.on('error', () => resolve());
+      req.write(head);
+      req.write(Buffer.alloc(4 * 1024 * 1024, 0x41), () => setTimeout(() => (req.destroy(), resolve()), 300));
+    });
+    for (let i = 0; i < 40 && ((await keys(storage, STAGING_PREFIX)).length || spool().length); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(await keys(storage, STAGING_PREFIX)).toEqual([]);
+    expect(spool()).toEqual([]);
+  }, 120_000);
+
+  it('the orphan sweep finds unregistered objects past 1,000 in one shard on s3rver (no continuation token)', async () => {
+    const store = t.app.get(ContentStore);
+    const shard = randomBytes(1).toString('hex');
+    const stray = Array.from({ length: 1010 }, () => contentObjectKey(shard + randomBytes(31).toString('hex')));
+    for (let i = 0; i < stray.length; i += 50) await Promise.all(stray.slice(i, i + 50).map((k) => storage.putBytes(k, Buffer.from('%PDF-1.7 mồ côi'), 'application/pdf')));
+    // A registered object in the same shard survives.
+    const d = await createDocument(t, c.drafter, { agencyId: c.agency.id, type: 'other', code: code('TL'), title: 'Giữ lại' });
+    const kept = await uploadFile(t, c.drafter, d.draftId, 'giữ.docx', docx(randomUUID()));
+    expect(kept.status).toBe(201);
+    const result = await store.sweepUnregisteredObjects({ minAgeMs: 0, limit: 10_000 });
+    expect(result.objectsRemoved).toBeGreaterThanOrEqual(1010);
+    expect((await keys(storage, `objects/sha256/${shard}/`)).filter((k) => stray.includes(k))).toEqual([]);
+    expect(await storage.stat(contentObjectKey(kept.body.sha256))).not.toBeNull();
+  }, 300_000);
+
+  it('staged uploads left by a crash are removed by the orphan sweep once old', async () => {
+    const left = storage.stageUpload(4)!;
+    left.sink.end(Buffer.from('half'));
+    await left.done;
+    const store = t.app.get(ContentStore);
+    expect((await store.sweepOrphans()).incompleteRemoved).toBe(0);
+    expect(await storage.stat(left.key)).not.toBeNull();
+    expect((await store.sweepOrphans({ minAgeMs: -60_000 })).incompleteRemoved).toBe(1);
+    expect(await storage.stat(left.key)).toBeNull();
+  }, 120_000);
+});
+
+describe('transfers with the local driver: the spooled file is linked into place', () => {
+  let t: TestApp;
+  let second: TestApp;
+  let c: Cast;
+  let dataDir: string;
+  let storage: LocalObjectStorage;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'eiso-transfers-local-'));
+    // A spool file left by an API killed mid-upload two hours ago, and one of an upload in progress.
+    mkdirSync(join(dataDir, 'tmp'), { recursive: true });
+    writeFileSync(join(dataDir, 'tmp', 'upload-killed'), 'half an upload');
+    const old = new Date(Date.now() - 2 * 3600_000);
+    utimesSync(join(dataDir, 'tmp', 'upload-killed'), old, old);
+    writeFileSync(join(dataDir, 'tmp', 'upload-in-progress'), 'arriving');
+    mkdirSync(join(dataDir, 'rendition-tmp'), { recursive: true });
+    writeFileSync(join(dataDir, 'rendition-tmp', 'rendition-killed.pdf'), '%PDF-1.7 half');
+    utimesSync(join(dataDir, 'rendition-tmp', 'rendition-killed.pdf'), old, old);
+    t = await createTestApp({ S3_ENDPOINT: undefined, STORAGE_DRIVER: 'local', DATA_DIR: dataDir });
+    // Another process of the same machine (a separate worker, a second API) shares DATA_DIR.
+    second = await createTestApp({ S3_ENDPOINT: undefined, STORAGE_DRIVER: 'local', DATA_DIR: dataDir });
+    c = await cast(new Fixtures(t));
+    storage = t.app.get(ObjectStorage) as LocalObjectStorage;
+  });
+  afterAll(async () => {
+    await Promise.all([t.close(), second.close()]);
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('sweeps spool files left by killed uploads and renders at start-up, and stale ones on its timer, never fresh ones', async () => {
+    const tmp = join(dataDir, 'tmp');
+    expect(existsSync(join(tmp, 'upload-killed'))).toBe(false);
+    expect(existsSync(join(dataDir, 'rendition-tmp', 'rendition-killed.pdf'))).toBe(false);
+    expect(existsSync(join(tmp, 'upload-in-progress'))).toBe(true);
+    const sweeper = t.app.get(SpoolSweeper);
+    expect(await sweeper.sweep()).toBe(0);
+    const old = new Date(Date.now() - 2 * 3600_000);
+    utimesSync(join(tmp, 'upload-in-progress'), old, old);
+    writeFileSync(join(tmp, 'not-a-spool-file'), 'x');
+    utimesSync(join(tmp, 'not-a-spool-file'), old, old);
+    expect(await sweeper.sweep()).toBe(1);
+    expect(readdirSync(tmp)).toEqual(['not-a-spool-file']);
+    rmSync(join(tmp, 'not-a-spool-file'));
+  });
+
+  it('reports the local driver in /health/ready', async () => {
+    const ready = await t.http.get('/health/ready');
+    expect(ready.status).toBe(200);
+    expect(ready.body.info.storage).toMatchObject({ status: 'up', driver: 'local' });
+    expect(storage.root).toBe(join(dataDir, 'storage'));
+  });
+
+  it('stores uploads as files named by their hash, one copy of the bytes, served by every process', async () => {
+    const d = await createDocument(t, c.drafter, { agencyId: c.agency.id, type: 'other', code: code('TL'), title: 'Tài liệu cục bộ' });
+    const bytes = docx(randomUUID());
+    const up = await uploadFile(t, c.drafter, d.draftId, 'Biểu mẫu.docx', bytes, 'source');
+    expect(up.status).toBe(201);
+    const file = join(dataDir, 'storage', contentObjectKey(sha256(bytes)));
+    expect(statSync(file).size).toBe(bytes.length);
+    expect(statSync(file).nlink).toBe(1); // the spool's name is gone, the bytes were not copied
+    expect(readdirSync(join(dataDir, 'tmp'))).toEqual([]);
+    for (const app of [t, second]) {
+      const dl = await app.http.get(`${API}/revisions/${d.draftId}/files/${up.body.id}`).set(bearer(c.drafter.token)).buffer(true).parse(binary);
+      expect(dl.status).toBe(200);
+      expect(Buffer.compare(dl.body, bytes)).toBe(0);
+      const part = await app.http.get(`${API}/revisions/${d.draftId}/files/${up.body.id}`).set(bearer(c.drafter.token)).set('Range', 'bytes=4-9').buffer(true).parse(binary);
+      expect(part.status).toBe(206);
+      expect(Buffer.compare(part.body, bytes.subarray(4, 10))).toBe(0);
+    }
+  });
+
+  it('streams a large upload in and out', async () => {
+    const d = await createDocument(t, c.drafter, { agencyId: c.agency.id, type: 'other', code: code('TL'), title: 'Tài liệu lớn' });
+    const prefix = Buffer.from(`%PDF-1.7\n% ${randomUUID()}\n`);
+    const port = await listen(t);
+    const res = await streamUpload({ port, path: `${API}/revisions/${d.draftId}/files`, token: c.drafter.token, filename: 'lớn.pdf', chunks: repeatedChunks(prefix, SIZE), fileSize: SIZE });
+    expect(res.status).toBe(201);
+    const expected = digestOf(repeatedChunks(prefix, SIZE));
+    expect(res.body.sha256).toBe(expected);
+    const dl = await second.http.get(`${API}/revisions/${d.draftId}/files/${res.body.id}`).set(bearer(c.drafter.token)).buffer(true).parse(binary);
+    expect(sha256(dl.body)).toBe(expected);
+  }, 120_000);
+
+  it('the orphan sweep removes unregistered files of the local store and keeps registered ones', async () => {
+    const store = t.app.get(ContentStore);
+    const stray = pdf(randomUUID());
+    await storage.putBytes(contentObjectKey(sha256(stray)), stray, 'application/pdf');
+    const d = await createDocument(t, c.drafter, { agencyId: c.agency.id, type: 'other', code: code('TL'), title: 'Giữ' });
+    const kept = await uploadFile(t, c.drafter, d.draftId, 'giữ.pdf', pdf(randomUUID()));
+    await store.sweepUnregisteredObjects();
+    expect(await storage.stat(contentObjectKey(sha256(stray)))).not.toBeNull();
+    await store.sweepUnregisteredObjects({ minAgeMs: 0 });
+    expect(await storage.stat(contentObjectKey(sha256(stray)))).toBeNull();
+    expect(await storage.stat(contentObjectKey(kept.body.sha256))).not.toBeNull();
+  });
+});
