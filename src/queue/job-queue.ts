@@ -2,6 +2,7 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBoo
 import { ModuleRef } from '@nestjs/core';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { JobsOptions, Queue } from 'bullmq';
+import { withDependencyTimeout } from '../common/dependency-errors.js';
 import { AppConfig } from '../config/app-config.js';
 import { Database } from '../database/database.js';
 import { JobOutboxEntry } from './job-outbox.entity.js';
@@ -16,21 +17,9 @@ export interface EnqueueOptions {
 
 const REDIS_TIMEOUT_MS = 3000;
 
-/** Rejects when Redis has not answered within `ms` (BullMQ would otherwise wait for a reconnect). */
+/** Rejects (DependencyTimeoutError) when Redis has not answered within `ms` (BullMQ would otherwise wait for a reconnect). */
 export function withTimeout<T>(p: Promise<T>, ms = REDIS_TIMEOUT_MS): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`Redis did not answer within ${ms} ms`)), ms);
-    p.then(
-      (v) => {
-        clearTimeout(t);
-        resolve(v);
-      },
-      (e) => {
-        clearTimeout(t);
-        reject(e);
-      },
-    );
-  });
+  return withDependencyTimeout(p, ms, 'redis', 'Redis');
 }
 
 /**
