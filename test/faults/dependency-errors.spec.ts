@@ -54,7 +54,7 @@ describe('dependency errors: classified by SQLSTATE, class and socket code', () 
 
   it("TypeORM's released query runner and not-connected errors; pg's own connection errors", () => {
     expect(dependencyFailure(new QueryRunnerAlreadyReleasedError())).toMatchObject({ dependency: 'database' });
-    expect(dependencyFailure(new CannotExecuteNotConnectedError('default'))).toMatchObject({ dependency: 'database' });
+    expect(dependencyFailure(new CannotExecuteNotConnectedError())).toMatchObject({ dependency: 'database' });
     expect(isDependencyDown(new QueryFailedError('SELECT 1', [], new Error('Connection terminated unexpectedly')))).toBe(true);
     expect(isDependencyDown(new Error('timeout exceeded when trying to connect'))).toBe(true);
     expect(isDependencyDown(new Error('Client has encountered a connection error and is not queryable'))).toBe(true);
