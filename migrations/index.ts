@@ -11,6 +11,7 @@ import { LegalChanges1795300600000 } from './1795300600000-LegalChanges.js';
 import { DocumentHistory1795300710000 } from './1795300710000-DocumentHistory.js';
 import { OutboxNamespace1795300900000 } from './1795300900000-OutboxNamespace.js';
 import { FlagResolution1795300910000 } from './1795300910000-FlagResolution.js';
+import { RetryPolicy1795301400000 } from './1795301400000-RetryPolicy.js';
 
 /** Every migration, in order. A new migration file is added here too (the app and CLI load this list). */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   DocumentHistory1795300710000,
   OutboxNamespace1795300900000,
   FlagResolution1795300910000,
+  RetryPolicy1795301400000,
 ];

@@ -11,11 +11,6 @@ export type JobHandlerFn = (data: any, job: Job) => Promise<unknown>;
 /** Marks a provider method as the handler of a job listed in JOBS. */
 export const OnJob = (name: JobName): MethodDecorator => SetMetadata(JOB_HANDLER, name);
 
-/** True when this run is the job's last attempt (a handler records a final failure then). */
-export function isFinalAttempt(job: Job): boolean {
-  return job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-}
-
 /**
  * Finds every @OnJob handler at start-up and refuses to start when a job in JOBS has none, or
  * two providers claim the same job.
