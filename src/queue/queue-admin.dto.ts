@@ -35,7 +35,7 @@ export class QueueView {
   @ApiProperty({ enum: QUEUES }) name: string;
   @ApiProperty({ type: JobCountsView, nullable: true, description: 'Null when Redis cannot be reached' }) counts: JobCountsView | null;
   @ApiProperty({ type: [FailedJobView], description: 'The most recent jobs that failed for good' }) recentFailures: FailedJobView[];
-  @ApiProperty({ type: [OutageRetryView], description: 'Delayed jobs waiting for a dependency to come back (the first 100 delayed jobs are looked at)' })
+  @ApiProperty({ type: [OutageRetryView], description: 'Jobs waiting for a dependency to come back (among the first 100 delayed and waiting jobs)' })
   waitingForDependency: OutageRetryView[];
 }
 
