@@ -15,9 +15,10 @@ import { jobSpec, JobSpec } from './jobs.js';
  *   exponential back-off from `backoffMs`: a genuine error fails in about half a minute.
  * - An outage longer than `outageRetryMs` then counts like any other error.
  *
- * The plan of a failure depends only on the job's counters, its progress and the start of this run
- * (`processedOn`), so a handler asking "is this failure final?" (to record its domain outcome) gets
- * the same answer as the worker that then delays or fails the job.
+ * Whether a failure is an outage retry, an error retry or final depends only on the job's
+ * counters, its progress and the start of this run (`processedOn`), so a handler asking "is this
+ * failure final?" (to record its domain outcome) gets the same answer as the worker that then
+ * delays or fails the job.
  */
 
 export const DEFAULT_ATTEMPTS = 5;
@@ -105,7 +106,10 @@ function jitter(job: JobRun, retry: number): number {
 
 /** What happens to a job after `err`: retried as an outage, retried as an error, or failed for good. */
 export function planFailure(job: JobRun, err: unknown, policy: RetryPolicy = policyOf(job)): FailurePlan {
+  // Decisions (outage or error, final or not) are taken at the start of this run, so that every
+  // call during the run agrees; the next attempt is timed from the failure itself.
   const now = job.processedOn ?? Date.now();
+  const failedAt = Math.max(now, Date.now());
   const attempts = job.opts?.attempts ?? policy.attempts;
   const down = dependencyFailure(err);
   if (down && policy.outageRetryMs > 0) {
@@ -116,7 +120,7 @@ export function planFailure(job: JobRun, err: unknown, policy: RetryPolicy = pol
     if (now < givesUpAt) {
       const retries = continues ? prev.retries + 1 : 1;
       const delay = Math.min(policy.outageMaxDelayMs, policy.backoffMs * 2 ** Math.min(retries - 1, 30)) * jitter(job, retries);
-      const next = Math.min(now + Math.round(delay), givesUpAt);
+      const next = Math.max(failedAt, Math.min(failedAt + Math.round(delay), givesUpAt));
       return {
         kind: 'outage',
         final: false,
@@ -127,7 +131,7 @@ export function planFailure(job: JobRun, err: unknown, policy: RetryPolicy = pol
           since: new Date(since).toISOString(),
           retries,
           lastError: errorText(err),
-          lastAt: new Date(now).toISOString(),
+          lastAt: new Date(failedAt).toISOString(),
           nextAttemptAt: new Date(next).toISOString(),
           givesUpAt: new Date(givesUpAt).toISOString(),
         },
@@ -139,7 +143,7 @@ export function planFailure(job: JobRun, err: unknown, policy: RetryPolicy = pol
   return {
     kind: 'error',
     final,
-    nextAttemptAt: final ? null : new Date(now + policy.backoffMs * 2 ** job.attemptsMade),
+    nextAttemptAt: final ? null : new Date(failedAt + policy.backoffMs * 2 ** job.attemptsMade),
     givesUpAt: null,
     outage: null,
   };

@@ -1,12 +1,34 @@
 import { createReadStream } from 'node:fs';
+import * as http from 'node:http';
+import * as https from 'node:https';
 import type { Readable } from 'node:stream';
 import * as Minio from 'minio';
+import { DependencyTimeoutError } from '../common/dependency-errors.js';
 import type { AppConfig } from '../config/app-config.js';
 import { ByteRange, ListedObject, ObjectInfo, ObjectStorage } from './object-storage.js';
 
 function isNotFound(err: unknown): boolean {
   const code = (err as { code?: string })?.code;
   return code === 'NotFound' || code === 'NoSuchKey' || code === 'NoSuchObject';
+}
+
+/**
+ * A request to S3 that has sent nothing back (not even its response headers) for this long fails
+ * with a DependencyTimeoutError: a hung server (or one stopped with SIGSTOP, whose kernel still
+ * accepts connections) must not hold a request — and the transaction and locks it may hold — forever.
+ * Only the wait for the answer is timed: a response body a slow client reads is not cut.
+ */
+export const S3_REQUEST_TIMEOUT_MS = 30_000;
+
+function timedTransport(useSSL: boolean, timeoutMs: number): Minio.ClientOptions['transport'] {
+  const base = useSSL ? https : http;
+  const request = (opts: http.RequestOptions, cb?: (res: http.IncomingMessage) => void): http.ClientRequest => {
+    const req = base.request(opts, cb);
+    req.setTimeout(timeoutMs, () => req.destroy(new DependencyTimeoutError('storage', `S3 did not answer within ${timeoutMs} ms`)));
+    req.once('response', () => req.setTimeout(0));
+    return req;
+  };
+  return { request } as unknown as Minio.ClientOptions['transport'];
 }
 
 /** ObjectStorage over any S3-compatible server, through the `minio` client. */
@@ -18,11 +40,12 @@ export class S3ObjectStorage extends ObjectStorage {
   readonly bucket: string;
   private readonly region: string;
 
-  constructor(endpoint: string, s3: AppConfig['s3']) {
+  constructor(endpoint: string, s3: AppConfig['s3'], requestTimeoutMs = S3_REQUEST_TIMEOUT_MS) {
     super();
     const url = new URL(endpoint);
     const useSSL = url.protocol === 'https:';
     const opts: Minio.ClientOptions = {
+      transport: timedTransport(useSSL, requestTimeoutMs),
       endPoint: url.hostname,
       port: url.port ? Number(url.port) : useSSL ? 443 : 80,
       useSSL,

@@ -6,6 +6,7 @@
  * is not. The HTTP side maps them to 503 with Retry-After (test/faults/postgres-restart.spec.ts).
  */
 import { createServer, Server } from 'node:http';
+import { createServer as createNetServer, Socket } from 'node:net';
 import pg from 'pg';
 import { Redis } from 'ioredis';
 import * as Minio from 'minio';
@@ -14,6 +15,7 @@ import { ConnectionClosedError } from 'bullmq';
 import { dependencyFailure, DependencyTimeoutError, isDependencyDown, withDependencyTimeout } from '../../src/common/dependency-errors.js';
 import { Errors } from '../../src/common/errors.js';
 import { toProblem } from '../../src/common/problem.js';
+import { S3ObjectStorage } from '../../src/storage/s3-object-storage.js';
 import { appLogger } from '../../src/common/logger.js';
 import { freePort } from '../support/services.js';
 
@@ -119,6 +121,36 @@ describe('dependency errors: classified by SQLSTATE, class and socket code', () 
       expect(dependencyFailure(await caught(() => failing.getObject('eiso-bucket', 'k')))).toMatchObject({ dependency: 'storage' });
     } finally {
       await new Promise((r) => server.close(r));
+    }
+  });
+
+  it('a hung S3 (connections accepted, never answered) fails as a storage timeout; a slow body after the answer is not cut', async () => {
+    const sockets = new Set<Socket>();
+    const hung = createNetServer((sock) => sockets.add(sock));
+    await new Promise<void>((r) => hung.listen(0, '127.0.0.1', r));
+    const slow: Server = createServer((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': '4', 'x-amz-request-id': 'r1' });
+      res.write('ab');
+      setTimeout(() => res.end('cd'), 700);
+    });
+    await new Promise<void>((r) => slow.listen(0, '127.0.0.1', r));
+    const storage = (port: number) =>
+      new S3ObjectStorage(`http://127.0.0.1:${port}`, { endpoint: null, accessKey: 'S3RVER', secretKey: 'S3RVER', bucket: 'eiso-bucket', region: 'us-east-1', embeddedPort: 0 }, 300);
+    try {
+      const started = Date.now();
+      const err = await caught(() => storage((hung.address() as { port: number }).port).stat('content/ab/cd'));
+      expect(Date.now() - started).toBeLessThan(5000);
+      expect(err).toBeInstanceOf(DependencyTimeoutError);
+      expect(dependencyFailure(err)).toEqual({ dependency: 'storage', reason: 'timeout' });
+      const body = await storage((slow.address() as { port: number }).port).get('content/ab/cd');
+      const chunks: Buffer[] = [];
+      for await (const c of body) chunks.push(c as Buffer);
+      expect(Buffer.concat(chunks).toString()).toBe('abcd');
+    } finally {
+      for (const sock of sockets) sock.destroy();
+      await new Promise((r) => hung.close(r));
+      slow.closeAllConnections();
+      await new Promise((r) => slow.close(r));
     }
   });
 

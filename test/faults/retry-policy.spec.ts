@@ -10,7 +10,8 @@ import { bindRetryPolicy, DEFAULT_OUTAGE_RETRY_MS, isFinalFailure, JobRun, Outag
 
 const refused = () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9000'), { code: 'ECONNREFUSED' });
 const bug = () => new TypeError("Cannot read properties of undefined (reading 'id')");
-const T0 = Date.parse('2026-03-05T01:00:00Z');
+// Runs start in the future here, so that the failure time (never before the start) is the start.
+const T0 = Math.ceil(Date.now() / 1000) * 1000 + 86_400_000;
 
 function run(over: Partial<JobRun> & { outage?: OutageState | null } = {}): JobRun {
   const { outage, ...rest } = over;
