@@ -78,7 +78,7 @@ export function ciFaults(durationMs: number): FaultStep[] {
 export function benchFaults(durationMs: number): FaultStep[] {
   const half = (offset: number, scale: number): FaultStep[] => [
     { at: offset + 0.05 * scale, kind: 'redis-kill', holdMs: 5000 },
-    { at: offset + 0.12 * scale, kind: 's3-freeze', holdMs: 30_000 },
+    { at: offset + 0.12 * scale, kind: 's3-freeze', holdMs: 40_000 },
     { at: offset + 0.32 * scale, kind: 'pg-restart', holdMs: 3000 },
     { at: offset + 0.42 * scale, kind: 'worker-kill', holdMs: 3000 },
     { at: offset + 0.52 * scale, kind: 's3-kill', holdMs: 40_000 },
@@ -270,6 +270,7 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
   const logs = { api: join(workDir, 'api.log'), worker: join(workDir, 'worker.log') };
   const cleanup: (() => Promise<unknown>)[] = [];
   let db: pg.Client | null = null;
+  let keep = opts.keep ?? false;
   try {
     // -------------------------------------------------------------- processes
     const [postgres, redis, s3] = await Promise.all([PrivatePostgres.start({ maxConnections: 200 }), PrivateRedis.start(), PrivateS3.start(join(workDir, 's3'), BUCKET)]);
@@ -398,8 +399,8 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
         n++;
         const dirty = docs.find((d) => d.dirty);
         if (dirty) {
-          await refresh(me, dirty);
-          await sleep(200);
+          // While the API is away (killed, restarting) or a dependency is down, come back a little later.
+          await sleep((await refresh(me, dirty)) ? 100 : 1000);
           continue;
         }
         const drafts = docs.filter((d) => d.draft?.state === 'draft');
@@ -638,6 +639,7 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
     }
 
     const sorted = [...latencies].sort((a, b) => a - b);
+    if (invariants.some((i) => !i.ok)) keep = true;
     return {
       durationMs: loadMs,
       users: opts.users,
@@ -662,10 +664,14 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
       workDir,
       logs,
     };
+  } catch (err) {
+    keep = true;
+    throw err;
   } finally {
     await db?.end().catch(() => undefined);
     for (const c of cleanup.reverse()) await c().catch(() => undefined);
-    if (!opts.keep) rmSync(workDir, { recursive: true, force: true });
+    // Kept when asked, or when something failed (the logs say what happened).
+    if (!keep) rmSync(workDir, { recursive: true, force: true });
   }
 }
 

@@ -57,7 +57,9 @@ abstract class QueueWorker extends WorkerHost implements OnApplicationBootstrap,
           throw new DelayedError();
         }
         if (plan.final) {
-          this.log.error({ msg: 'job failed for good', job: job.name, jobId: job.id, attempts: job.attemptsMade + 1, err });
+          // A periodic job failing while a dependency is down is retried by its next run: not a bug.
+          const level = isDependencyDown(err) && jobSpec(job.name)?.everyMs ? 'warn' : 'error';
+          this.log[level]({ msg: 'job failed for good', job: job.name, jobId: job.id, attempts: job.attemptsMade + 1, err });
           await this.relay.settled(this.queueName, job.id!).catch(() => undefined);
         } else {
           this.log.warn({ msg: 'job failed, will retry', job: job.name, jobId: job.id, attempt: job.attemptsMade + 1, err: (err as Error).message });

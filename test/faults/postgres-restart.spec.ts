@@ -5,6 +5,7 @@
  * crashed (`-m immediate`) and started again. Every answer is a success or a 503 with Retry-After —
  * never a 500 — and every write that was acknowledged is there afterwards.
  */
+import type pg from 'pg';
 import { ensureDatabaseExists, runMigrations } from '../../src/database/prepare-database.js';
 import { createTestApp, TestApp } from '../support/app.js';
 import { bearer, Fixtures, TestUser } from '../support/fixtures.js';
@@ -131,4 +132,23 @@ describe('faults: PostgreSQL restarting under load', () => {
       expect([draft.purpose, ...draft.unanswered]).toContain(rev.body.content.purpose);
     }
   }, 120_000);
+
+  it('a pooled connection whose session is terminated while no one holds it does not end the process', async () => {
+    // Checked out of the pool and not (yet) owned by a TypeORM query runner: the moment in which a
+    // restart's FATAL used to be an 'error' event nobody listened to (the worker died on it).
+    const pool = (t.db.dataSource.driver as unknown as { master: pg.Pool }).master;
+    const client = await pool.connect();
+    let released = false;
+    try {
+      expect(client.listenerCount('error')).toBeGreaterThan(0);
+      const [{ pid }] = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows;
+      await t.db.query('SELECT pg_terminate_backend($1)', [pid]);
+      await sleep(500);
+      client.release(new Error('terminated'));
+      released = true;
+    } finally {
+      if (!released) client.release();
+    }
+    expect((await t.http.get(`${API}/me`).set(bearer(drafter.token))).status).toBe(200);
+  });
 });
