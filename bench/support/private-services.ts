@@ -194,10 +194,48 @@ export class PrivatePostgres {
   }
 }
 
-/** A private redis-server (no persistence: a restart loses every key, as a crash of an in-memory Redis does). */
-export class PrivateRedis {
+/** One child process at a time (started again after it was killed): its pid, and a kill that waits for the exit. */
+class Child {
   private proc: ChildProcess | null = null;
   private unhook: () => void = () => undefined;
+
+  get pid(): number | null {
+    return this.proc?.pid ?? null;
+  }
+
+  get running(): boolean {
+    return this.proc !== null && this.proc.exitCode === null && this.proc.signalCode === null;
+  }
+
+  /** Tracks a new process (killed when this process exits). */
+  track<T extends ChildProcess>(child: T): T {
+    this.proc = child;
+    this.unhook = onExit(() => child.kill('SIGKILL'));
+    return child;
+  }
+
+  signal(sig: NodeJS.Signals): void {
+    if (this.proc?.pid) process.kill(this.proc.pid, sig);
+  }
+
+  /** Sends `sig` (a stopped process is continued first, so that SIGTERM reaches it) and waits for the exit. */
+  async kill(sig: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    const p = this.proc;
+    if (!p) return;
+    this.proc = null;
+    this.unhook();
+    if (p.exitCode !== null || p.signalCode !== null) return;
+    await new Promise<void>((resolve) => {
+      p.once('exit', () => resolve());
+      p.kill('SIGCONT');
+      p.kill(sig);
+    });
+  }
+}
+
+/** A private redis-server (no persistence: a restart loses every key, as a crash of an in-memory Redis does). */
+export class PrivateRedis {
+  private readonly child = new Child();
   private constructor(readonly port: number) {}
 
   static async start(): Promise<PrivateRedis> {
@@ -211,35 +249,24 @@ export class PrivateRedis {
   }
 
   get pid(): number | null {
-    return this.proc?.pid ?? null;
+    return this.child.pid;
   }
 
   /** Starts it (again) on its port. */
   async resume(): Promise<void> {
-    const p = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-    this.proc = p;
-    this.unhook = onExit(() => p.kill('SIGKILL'));
+    this.child.track(spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' }));
     await waitFor(() => canConnect(this.port), 10_000, 'redis-server');
   }
 
   /** kill -9; its data is gone. */
-  async stop(): Promise<void> {
-    const p = this.proc;
-    if (!p) return;
-    this.proc = null;
-    this.unhook();
-    if (p.exitCode !== null || p.signalCode !== null) return;
-    await new Promise<void>((resolve) => {
-      p.once('exit', () => resolve());
-      p.kill('SIGKILL');
-    });
+  stop(): Promise<void> {
+    return this.child.kill('SIGKILL');
   }
 }
 
 /** An s3rver in its own process (bench/s3-server.ts) on a fixed port: it can be stopped (SIGSTOP) or killed and started again with its data. */
 export class PrivateS3 {
-  private proc: ChildProcess | null = null;
-  private unhook: () => void = () => undefined;
+  private readonly child = new Child();
   private constructor(
     readonly dir: string,
     readonly port: number,
@@ -258,13 +285,11 @@ export class PrivateS3 {
   }
 
   get pid(): number | null {
-    return this.proc?.pid ?? null;
+    return this.child.pid;
   }
 
   async resume(): Promise<void> {
-    const child = fork(distFile('bench/s3-server.js'), [this.dir, this.bucket, String(this.port)], { stdio: 'ignore' });
-    this.proc = child;
-    this.unhook = onExit(() => child.kill('SIGKILL'));
+    const child = this.child.track(fork(distFile('bench/s3-server.js'), [this.dir, this.bucket, String(this.port)], { stdio: 'ignore' }));
     await new Promise<void>((resolve, reject) => {
       child.once('message', () => resolve());
       child.once('exit', (code) => reject(new Error(`s3rver exited (${code})`)));
@@ -273,32 +298,22 @@ export class PrivateS3 {
 
   /** SIGSTOP: connections are accepted by the kernel but never answered, as with a hung server. */
   freeze(): void {
-    if (this.proc?.pid) process.kill(this.proc.pid, 'SIGSTOP');
+    this.child.signal('SIGSTOP');
   }
 
   thaw(): void {
-    if (this.proc?.pid) process.kill(this.proc.pid, 'SIGCONT');
+    this.child.signal('SIGCONT');
   }
 
   /** kill -9 (its files stay on disk for the next start). */
-  async kill(): Promise<void> {
-    const p = this.proc;
-    if (!p) return;
-    this.proc = null;
-    this.unhook();
-    if (p.exitCode !== null || p.signalCode !== null) return;
-    await new Promise<void>((resolve) => {
-      p.once('exit', () => resolve());
-      p.kill('SIGCONT');
-      p.kill('SIGKILL');
-    });
+  kill(): Promise<void> {
+    return this.child.kill('SIGKILL');
   }
 }
 
 /** A node process of the project (the API or the worker) with its output in a log file, restartable with the same environment. */
 export class AppProcess {
-  private proc: ChildProcess | null = null;
-  private unhook: () => void = () => undefined;
+  private readonly child = new Child();
   /** Times it was started. */
   starts = 0;
 
@@ -311,20 +326,18 @@ export class AppProcess {
   ) {}
 
   get pid(): number | null {
-    return this.proc?.pid ?? null;
+    return this.child.pid;
   }
 
   get running(): boolean {
-    return this.proc !== null && this.proc.exitCode === null && this.proc.signalCode === null;
+    return this.child.running;
   }
 
   async start(timeoutMs = 120_000): Promise<void> {
     const fd = openSync(this.logFile, 'a');
-    const child = spawn(process.execPath, [this.script], { env: this.env, stdio: ['ignore', fd, fd], cwd: repoRoot() });
+    const child = this.child.track(spawn(process.execPath, [this.script], { env: this.env, stdio: ['ignore', fd, fd], cwd: repoRoot() }));
     closeSync(fd);
-    this.proc = child;
     this.starts++;
-    this.unhook = onExit(() => child.kill('SIGKILL'));
     const end = Date.now() + timeoutMs;
     while (!(await this.ready())) {
       if (child.exitCode !== null) throw new Error(`${this.name} exited with code ${child.exitCode} (log: ${this.logFile})`);
@@ -334,15 +347,7 @@ export class AppProcess {
   }
 
   /** kill -9, or SIGTERM (a graceful stop). */
-  async stop(signal: 'SIGKILL' | 'SIGTERM' = 'SIGTERM'): Promise<void> {
-    const p = this.proc;
-    if (!p) return;
-    this.proc = null;
-    this.unhook();
-    if (p.exitCode !== null || p.signalCode !== null) return;
-    await new Promise<void>((resolve) => {
-      p.once('exit', () => resolve());
-      p.kill(signal);
-    });
+  stop(signal: 'SIGKILL' | 'SIGTERM' = 'SIGTERM'): Promise<void> {
+    return this.child.kill(signal);
   }
 }

@@ -31,6 +31,7 @@ import { loadConfig } from '../../src/config/app-config.js';
 import { Database } from '../../src/database/database.js';
 import { ContentStore } from '../../src/documents/content-store.js';
 import { ObjectStorage } from '../../src/storage/object-storage.js';
+import { citingProcedure } from './procedure.js';
 import { AppProcess, distFile, freePort, PrivatePostgres, PrivateRedis, PrivateS3, waitFor } from './private-services.js';
 
 // ---------------------------------------------------------------- configuration
@@ -357,18 +358,7 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
     const oldLegal = await legal('19/2014/QĐ-TTg', 'Quyết định về việc áp dụng Hệ thống quản lý chất lượng theo TCVN ISO 9001:2008', '2014-03-05');
     const newLegal = await legal('19/2024/QĐ-TTg', 'Quyết định về việc áp dụng Hệ thống quản lý chất lượng theo TCVN ISO 9001:2015', '2024-03-05');
 
-    const content = (purpose: string) => ({
-      purpose,
-      scope: 'Áp dụng tại các phòng chuyên môn.',
-      definitions: [],
-      legalBases: [{ legalDocumentId: oldLegal, articles: 'Điều 5' }],
-      dossier: [{ name: 'Đơn đề nghị' }],
-      steps: [
-        { no: 1, action: 'Tiếp nhận hồ sơ', responsible: 'Bộ phận một cửa', duration: { value: 1, unit: 'working_days' } },
-        { no: 2, action: 'Thẩm định hồ sơ', responsible: 'Phòng chuyên môn', duration: { value: 3, unit: 'working_days' } },
-      ],
-      records: [{ name: 'Hồ sơ đề nghị', keeper: 'Văn phòng', retention: '05 năm' }],
-    });
+    const content = (purpose: string) => citingProcedure(oldLegal, purpose);
 
     // -------------------------------------------------------------- virtual users
     const acked: Acked = { documents: new Map(), saves: new Map(), uploads: [], approvals: new Map(), newDrafts: new Set(), legalChange: null };
@@ -505,56 +495,26 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
 
     // -------------------------------------------------------------- faults
     const timeline: FaultRecord[] = [];
+    /** Each fault: whose pid, how it goes down, how it comes back. */
+    const FAULTS: Record<FaultKind, { pid: () => number | null; down: () => unknown; up: () => Promise<void> }> = {
+      'redis-kill': { pid: () => redis.pid, down: () => redis.stop(), up: () => redis.resume() },
+      's3-freeze': { pid: () => s3.pid, down: () => s3.freeze(), up: async () => s3.thaw() },
+      's3-kill': { pid: () => s3.pid, down: () => s3.kill(), up: () => s3.resume() },
+      'pg-restart': { pid: () => postgres.pid, down: () => postgres.stop('fast'), up: () => postgres.start() },
+      'pg-crash': { pid: () => postgres.pid, down: () => postgres.kill(), up: () => postgres.start() },
+      'api-kill': { pid: () => api.pid, down: () => api.stop('SIGKILL'), up: () => api.start() },
+      'worker-kill': { pid: () => worker.pid, down: () => worker.stop('SIGKILL'), up: () => startWorker() },
+    };
     async function injectFaults(): Promise<void> {
       for (const f of [...opts.faults].sort((a, b) => a.at - b.at)) {
         const wait = t0 + f.at - Date.now();
         if (wait > 0) await sleep(wait);
         const start = (Date.now() - t0) / 1000;
-        let pid: number | null = null;
-        switch (f.kind) {
-          case 'redis-kill':
-            pid = redis.pid;
-            await redis.stop();
-            await sleep(f.holdMs);
-            await redis.resume();
-            break;
-          case 's3-freeze':
-            pid = s3.pid;
-            s3.freeze();
-            await sleep(f.holdMs);
-            s3.thaw();
-            break;
-          case 's3-kill':
-            pid = s3.pid;
-            await s3.kill();
-            await sleep(f.holdMs);
-            await s3.resume();
-            break;
-          case 'pg-restart':
-            pid = postgres.pid;
-            await postgres.stop('fast');
-            await sleep(f.holdMs);
-            await postgres.start();
-            break;
-          case 'pg-crash':
-            pid = postgres.pid;
-            await postgres.kill();
-            await sleep(f.holdMs);
-            await postgres.start();
-            break;
-          case 'api-kill':
-            pid = api.pid;
-            await api.stop('SIGKILL');
-            await sleep(f.holdMs);
-            await api.start();
-            break;
-          case 'worker-kill':
-            pid = worker.pid;
-            await worker.stop('SIGKILL');
-            await sleep(f.holdMs);
-            await startWorker();
-            break;
-        }
+        const op = FAULTS[f.kind];
+        const pid = op.pid();
+        await op.down();
+        await sleep(f.holdMs);
+        await op.up();
         const end = (Date.now() - t0) / 1000;
         timeline.push({ kind: f.kind, start, end, pid });
         log(`fault ${f.kind} (pid ${pid}) from ${start.toFixed(1)} s to ${end.toFixed(1)} s`);

@@ -6,10 +6,9 @@
  * never a 500 — and every write that was acknowledged is there afterwards.
  */
 import type pg from 'pg';
-import { ensureDatabaseExists, runMigrations } from '../../src/database/prepare-database.js';
 import { createTestApp, TestApp } from '../support/app.js';
 import { bearer, Fixtures, TestUser } from '../support/fixtures.js';
-import { PrivatePostgres } from '../support/services.js';
+import { PrivatePostgres, privateDatabase } from '../support/services.js';
 import { code, procedureContent } from '../workflow/helpers.js';
 
 const API = '/api/v1';
@@ -29,10 +28,8 @@ describe('faults: PostgreSQL restarting under load', () => {
   let agencyId: string;
 
   beforeAll(async () => {
-    pg = await PrivatePostgres.start();
-    const url = pg.url('eiso_fault_restart');
-    await ensureDatabaseExists(url);
-    await runMigrations({ databaseUrl: url, nodeEnv: 'test' });
+    let url: string;
+    ({ pg, url } = await privateDatabase('eiso_fault_restart'));
     t = await createTestApp({ DATABASE_URL: url });
     const f = new Fixtures(t);
     const agency = await f.agency({ level: 'province' });

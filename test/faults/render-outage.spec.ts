@@ -17,13 +17,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Job } from 'bullmq';
-import { ensureDatabaseExists, runMigrations } from '../../src/database/prepare-database.js';
 import { OutboxRelay, Queues } from '../../src/queue/job-queue.js';
 import { LAYOUT_VERSION, WATERMARK_CONTROLLED } from '../../src/rendering/index.js';
 import { RenditionRequests } from '../../src/renditions/rendition-requests.js';
 import { createTestApp, TestApp } from '../support/app.js';
 import { bearer, Fixtures } from '../support/fixtures.js';
-import { PrivatePostgres, PrivateS3 } from '../support/services.js';
+import { PrivatePostgres, PrivateS3, privateDatabase } from '../support/services.js';
 import { newProcedure, toPendingApproval, workflow, Workflow, WorkflowCast, workflowCast } from '../workflow/helpers.js';
 import { getRendition, renderWorker, waitForPdf, watermarks } from '../renditions/helpers.js';
 
@@ -40,10 +39,8 @@ describe('faults: renders through a storage outage with the database down at the
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'eiso-render-outage-'));
-    [pg, s3] = await Promise.all([PrivatePostgres.start(), PrivateS3.start(join(dir, 's3'), 'eiso-outage')]);
-    const url = pg.url('eiso_fault_render');
-    await ensureDatabaseExists(url);
-    await runMigrations({ databaseUrl: url, nodeEnv: 'test' });
+    let url: string;
+    [{ pg, url }, s3] = await Promise.all([privateDatabase('eiso_fault_render'), PrivateS3.start(join(dir, 's3'), 'eiso-outage')]);
     t = await createTestApp({
       DATABASE_URL: url,
       S3_ENDPOINT: s3.endpoint,
