@@ -472,6 +472,7 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
             latencies.push((Date.now() - w.since) / 1000);
             watching.delete(id);
           }
+          if (r.status === 0) break; // the API is away: the next round
         }
         await sleep(1000);
       }
