@@ -25,6 +25,7 @@ import { LEGAL_CHANGE_BATCH_SIZE } from '../src/legal-changes/legal-change-queue
 import { QUEUES } from '../src/queue/jobs.js';
 import { arg, benchDatabaseUrl, BENCH_ADMIN_PASSWORD, Client, numArg, rssOf, startApi } from './api-process.js';
 import { insertAgencyTree } from './support/agency-tree.js';
+import { citingProcedure } from './support/procedure.js';
 
 const DB = 'eiso_bench_legal';
 
@@ -44,19 +45,7 @@ async function recreate(url: string): Promise<void> {
   await runMigrations({ databaseUrl: url, nodeEnv: 'development' });
 }
 
-const CONTENT = (legalId: string) =>
-  JSON.stringify({
-    purpose: 'Quy định trình tự tiếp nhận và giải quyết hồ sơ.',
-    scope: 'Áp dụng tại cơ quan.',
-    definitions: [],
-    legalBases: [{ legalDocumentId: legalId, articles: 'Điều 5' }],
-    dossier: [{ name: 'Đơn đề nghị' }],
-    steps: [
-      { no: 1, action: 'Tiếp nhận hồ sơ', responsible: 'Bộ phận một cửa', duration: { value: 1, unit: 'working_days' } },
-      { no: 2, action: 'Thẩm định hồ sơ', responsible: 'Phòng chuyên môn', duration: { value: 3, unit: 'working_days' } },
-    ],
-    records: [{ name: 'Hồ sơ đề nghị', keeper: 'Văn phòng', retention: '05 năm' }],
-  });
+const CONTENT = (legalId: string) => JSON.stringify(citingProcedure(legalId));
 
 /** Agencies, their drafter and ISO secretary, two legal documents, and the citing procedures (effective, revision 1). */
 async function generate(db: pg.Client, size: Size): Promise<{ oldId: string; newId: string }> {

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { QueryFailedError } from 'typeorm';
+import { Dependency, dependencyFailure } from './dependency-errors.js';
 import { DomainError, FieldError } from './errors.js';
 import { PROBLEM_CODES, problemTitle, problemType, type ProblemCode, type ProblemLanguage } from './problem-codes.js';
 import { appLogger } from './logger.js';
@@ -35,17 +36,13 @@ const HTTP_EXCEPTION_CODES: Partial<Record<number, ProblemCode>> = {
   503: 'dependency_unavailable',
 };
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE', 'EAI_AGAIN']);
+/** Re-exported: the classifier lives in dependency-errors.ts (the queue uses it too). */
+export { isDependencyDown } from './dependency-errors.js';
 
-/** True for errors that mean a dependency (PostgreSQL, Redis, S3) could not be reached. */
-export function isDependencyDown(err: unknown): boolean {
-  if (!err || typeof err !== 'object') return false;
-  const e = err as { code?: string; message?: string; cause?: unknown; errors?: unknown[] };
-  if (e.code && NETWORK_CODES.has(e.code)) return true;
-  if (typeof e.message === 'string' && /Connection is closed|connect ECONNREFUSED|Connection terminated|timeout exceeded when trying to connect|the database system is (starting|shutting) up|Stream isn't writeable/i.test(e.message)) return true;
-  if (Array.isArray(e.errors) && e.errors.some(isDependencyDown)) return true;
-  return e.cause !== undefined && e.cause !== err && isDependencyDown(e.cause);
-}
+/** Seconds a client is told to wait when a dependency is down. */
+export const DEPENDENCY_RETRY_AFTER_SECONDS = 5;
+
+const DEPENDENCY_NAMES: Record<Dependency, string> = { database: 'The database', redis: 'The queue and cache server (Redis)', storage: 'The file storage', network: 'A dependency' };
 
 interface Mapped {
   code: ProblemCode;
@@ -105,8 +102,13 @@ function mapError(err: unknown): Mapped {
         break;
     }
   }
-  if (isDependencyDown(err)) {
-    return { code: 'dependency_unavailable', detail: 'A dependency is unavailable; nothing was changed. Try again shortly.', headers: { 'Retry-After': '5' } };
+  const down = dependencyFailure(err);
+  if (down) {
+    return {
+      code: 'dependency_unavailable',
+      detail: `${DEPENDENCY_NAMES[down.dependency]} is unavailable. Try again shortly (a change that was cut off is either complete or not made at all).`,
+      headers: { 'Retry-After': String(DEPENDENCY_RETRY_AFTER_SECONDS) },
+    };
   }
   return { code: 'internal_error', detail: 'An unexpected error occurred. It has been logged with the request id.' };
 }

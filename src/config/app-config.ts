@@ -42,6 +42,8 @@ export interface AppConfig {
   runWorkers: boolean;
   /** Jobs each queue's worker runs at once. */
   workerConcurrency: number;
+  /** How long queued work waits out a dependency outage before failures count as attempts (src/queue/retry-policy.ts). */
+  jobOutageRetryMs: number;
   limits: {
     jsonBodyBytes: number;
     uploadBytes: number;
@@ -227,6 +229,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     dataDir,
     runWorkers: r.bool('RUN_WORKERS', true),
     workerConcurrency: r.int('WORKER_CONCURRENCY', 4, 1, 64),
+    jobOutageRetryMs: r.int('JOB_OUTAGE_RETRY_SECONDS', 3600, 0, 7 * 24 * 3600) * 1000,
     limits: {
       jsonBodyBytes: r.bytes('JSON_BODY_LIMIT', 1024 * 1024, 64 * 1024 * 1024),
       uploadBytes: r.bytes('MAX_UPLOAD_SIZE', 1024 * 1024 * 1024, 5 * 1024 * 1024 * 1024),

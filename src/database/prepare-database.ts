@@ -12,6 +12,8 @@ export async function ensureDatabaseExists(databaseUrl: string): Promise<void> {
   const admin = new URL(databaseUrl);
   admin.pathname = '/postgres';
   const client = new pg.Client({ connectionString: admin.toString(), connectionTimeoutMillis: 5000 });
+  // A connection lost while no query runs is reported by the next query; not an 'error' event that ends the process.
+  client.on('error', () => undefined);
   await client.connect();
   try {
     const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);

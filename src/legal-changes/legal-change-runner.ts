@@ -11,7 +11,9 @@ import { RevisionLifecycle } from '../documents/revision-lifecycle.js';
 import { RevisionsService } from '../documents/revisions.service.js';
 import { LegalRegistryService } from '../legal/legal-registry.service.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
-import { isFinalAttempt, OnJob } from '../queue/job-registry.js';
+import { isDependencyDown } from '../common/dependency-errors.js';
+import { OnJob } from '../queue/job-registry.js';
+import { planFailure, type JobRun } from '../queue/retry-policy.js';
 import type { JobPayload } from '../queue/jobs.js';
 import { toCalendarDate, formatDateShort } from '../rendering/pdf/vn-format.js';
 import {
@@ -168,10 +170,11 @@ export class LegalChangeRunner {
   /**
    * Regenerates the batch's pending documents. A document that fails for a reason no retry can fix
    * (its state or content: a 4xx domain error) is failed at once; other failures make the job fail
-   * so BullMQ retries it with backoff (documents done are skipped), and on the last attempt (or a
-   * direct call without `job`) they are recorded as failed with their reason.
+   * so the queue retries it (documents done are skipped) — without spending an attempt when every
+   * one of them was a dependency outage (retry-policy.ts) — and when that failure is the job's last
+   * (or on a direct call without `job`) they are recorded as failed with their reason.
    */
-  async runBatch(changeId: string, batchNo: number, job?: Pick<Job, 'attemptsMade' | 'opts'>): Promise<BatchResult> {
+  async runBatch(changeId: string, batchNo: number, job?: JobRun): Promise<BatchResult> {
     const result: BatchResult = { finished: 0, failed: 0, retrying: 0 };
     const change = await this.db.repo(LegalChange).findOneBy({ id: changeId });
     if (!change) return result;
@@ -181,28 +184,37 @@ export class LegalChangeRunner {
     );
     if (!pending.length) return result;
     const ctx = await this.context(change);
-    const final = !job || isFinalAttempt(job as Job);
-    let firstError: string | null = null;
+    const retry: { documentId: string; err: unknown }[] = [];
     for (const { document_id: documentId } of pending) {
       try {
         if (await this.processDocument(ctx, documentId)) result.finished++;
       } catch (err) {
-        if (isPermanent(err) || final) {
-          if (await this.recordFailure(change.id, documentId, err)) {
-            result.finished++;
-            result.failed++;
-          }
-        } else {
-          result.retrying++;
-          firstError ??= errorText(err);
-          await this.noteAttempt(change.id, documentId, err);
+        if (!isPermanent(err)) retry.push({ documentId, err });
+        else if (await this.recordFailure(change.id, documentId, err)) {
+          result.finished++;
+          result.failed++;
         }
       }
     }
-    if (result.retrying) {
-      throw new Error(`${result.retrying} of ${pending.length} documents of batch ${batchNo} failed and will be retried (first: ${firstError})`);
+    if (!retry.length) return result;
+    // The job's error is an outage when every document failed for one; the queue's plan for that
+    // error says whether this is the last try, so what is recorded matches what the queue does.
+    const outage = retry.every((r) => isDependencyDown(r.err));
+    const error = new Error(`${retry.length} of ${pending.length} documents of batch ${batchNo} failed and will be retried (first: ${errorText(retry[0].err)})`, {
+      cause: outage ? retry[0].err : undefined,
+    });
+    if (!job || planFailure(job, error).final) {
+      for (const r of retry) {
+        if (await this.recordFailure(change.id, r.documentId, r.err)) {
+          result.finished++;
+          result.failed++;
+        }
+      }
+      return result;
     }
-    return result;
+    for (const r of retry) await this.noteAttempt(change.id, r.documentId, r.err);
+    result.retrying = retry.length;
+    throw error;
   }
 
   /** What the change means for citations (registry currentBasis), its summary sentence and the due date. */

@@ -5,7 +5,8 @@ import { Errors } from '../common/errors.js';
 import { Cursor, Page, pageLimit, toPage } from '../common/pagination.js';
 import { Database } from '../database/database.js';
 import { JobQueue } from '../queue/job-queue.js';
-import { isFinalAttempt, OnJob } from '../queue/job-registry.js';
+import { OnJob } from '../queue/job-registry.js';
+import { isFinalFailure } from '../queue/retry-policy.js';
 import type { JobPayload } from '../queue/jobs.js';
 import { Mailer } from './mailer.js';
 import { Notification } from './notification.entity.js';
@@ -118,7 +119,7 @@ export class NotificationsService {
       await this.db.query(`UPDATE notifications SET email_status = 'sent', email_sent_at = now(), email_error = NULL WHERE id = $1`, [data.notificationId]);
     } catch (err) {
       const message = String((err as Error).message ?? err).slice(0, 500);
-      const final = isFinalAttempt(job);
+      const final = isFinalFailure(job, err);
       await this.db.query(`UPDATE notifications SET email_status = $2, email_error = $3 WHERE id = $1`, [data.notificationId, final ? 'failed' : 'pending', message]);
       if (final) this.logger.warn({ msg: 'notification e-mail failed for good', notificationId: data.notificationId, err: message });
       throw err;

@@ -4,7 +4,7 @@ import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeor
  * The journal of queued work. A row is written in the same transaction as the change that needs
  * the job (so a job is never sent for a change that rolled back, and never lost when Redis is
  * down), put on the queue by the OutboxRelay, and deleted when the job completes or finally
- * fails. The relay re-sends rows whose job Redis no longer knows (Redis restarted empty).
+ * fails (the worker settles it). The relay re-sends rows whose job Redis no longer knows (Redis restarted empty).
  */
 @Entity('job_outbox')
 export class JobOutboxEntry {
@@ -35,6 +35,10 @@ export class JobOutboxEntry {
 
   @Column({ name: 'last_error', type: 'text', nullable: true })
   lastError: string | null;
+
+  /** Times the relay ran the job again after it failed for good unsettled (see OutboxRelay.reconcile). */
+  @Column({ type: 'int', default: 0 })
+  resends: number;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

@@ -2,9 +2,11 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBoo
 import { ModuleRef } from '@nestjs/core';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { JobsOptions, Queue } from 'bullmq';
+import { withDependencyTimeout } from '../common/dependency-errors.js';
 import { AppConfig } from '../config/app-config.js';
 import { Database } from '../database/database.js';
 import { JobOutboxEntry } from './job-outbox.entity.js';
+import { retryPolicy } from './retry-policy.js';
 import { JOBS, JobName, JobPayload, jobSpec, JobSpec, QUEUES, QueueName, safeJobId } from './jobs.js';
 
 export interface EnqueueOptions {
@@ -15,22 +17,12 @@ export interface EnqueueOptions {
 }
 
 const REDIS_TIMEOUT_MS = 3000;
+/** How often the relay runs a job again that failed for good without settling (see reconcile). */
+export const MAX_RESENDS = 3;
 
-/** Rejects when Redis has not answered within `ms` (BullMQ would otherwise wait for a reconnect). */
+/** Rejects (DependencyTimeoutError) when Redis has not answered within `ms` (BullMQ would otherwise wait for a reconnect). */
 export function withTimeout<T>(p: Promise<T>, ms = REDIS_TIMEOUT_MS): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`Redis did not answer within ${ms} ms`)), ms);
-    p.then(
-      (v) => {
-        clearTimeout(t);
-        resolve(v);
-      },
-      (e) => {
-        clearTimeout(t);
-        reject(e);
-      },
-    );
-  });
+  return withDependencyTimeout(p, ms, 'redis', 'Redis');
 }
 
 /**
@@ -73,10 +65,12 @@ export class Queues implements OnModuleInit {
 }
 
 export function jobOptions(spec: JobSpec, jobId: string, runAt?: Date | null): JobsOptions {
+  const policy = retryPolicy(spec);
   return {
     jobId,
-    attempts: spec.attempts ?? 5,
-    backoff: { type: 'exponential', delay: 2000 },
+    // Attempts and back-off of genuine errors; outages are delayed by the worker (retry-policy.ts).
+    attempts: policy.attempts,
+    backoff: { type: 'exponential', delay: policy.backoffMs },
     delay: runAt ? Math.max(0, runAt.getTime() - Date.now()) : undefined,
     removeOnComplete: spec.removeOnComplete ? true : { age: 24 * 3600, count: 5000 },
     removeOnFail: { age: 14 * 24 * 3600 },
@@ -160,7 +154,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
         const spec = jobSpec(row.name);
         try {
           if (!spec) throw new Error(`unknown job ${row.name}`);
-          await withTimeout(this.queues.get(spec.queue).add(row.name, row.data, jobOptions(spec, row.jobId, row.runAt)));
+          await this.send(spec, row);
           await this.db.query('UPDATE job_outbox SET dispatched_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = $1', [row.id]);
           sent++;
         } catch (err) {
@@ -174,13 +168,33 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   /**
-   * Checks rows sent more than `graceMs` ago (and due that long ago) against Redis: re-sends the
-   * jobs Redis lost, removes rows of jobs that finished.
+   * Puts an outbox row's job on its queue. The row is the database asking for the work, and the
+   * database is the truth: a job of the same id that BullMQ holds as failed (it failed for good
+   * earlier) would make BullMQ ignore the add, so it is removed first and the job runs again. A
+   * job of that id that is waiting, running or completed is the same unit of work: the add is a no-op.
+   */
+  private async send(spec: JobSpec, row: Pick<JobOutboxEntry, 'name' | 'jobId' | 'data' | 'runAt'>): Promise<void> {
+    const queue = this.queues.get(spec.queue);
+    if ((await withTimeout(queue.getJobState(row.jobId))) === 'failed') {
+      this.logger.warn({ msg: 'job asked for again after it had failed for good: running it again', job: row.name, jobId: row.jobId });
+      await withTimeout(queue.remove(row.jobId));
+    }
+    await withTimeout(queue.add(row.name, row.data, jobOptions(spec, row.jobId, row.runAt)));
+  }
+
+  /**
+   * Checks rows sent more than `graceMs` ago (and due that long ago) against Redis:
+   * - a job Redis lost (restarted empty) is sent again;
+   * - a completed job's row is removed (its worker could not reach the database to do it);
+   * - a job that failed for good with its row still there failed without the database hearing of
+   *   it (the worker could not settle it, or it stalled out when its worker was killed), so its
+   *   handler may not have recorded its outcome either: it is run again, up to MAX_RESENDS times,
+   *   then its row is dropped and the failure logged (it stays in BullMQ's failed set for operators).
    */
   async reconcile(graceMs = 60_000): Promise<void> {
     await this.db.transaction(async () => {
       const rows = await this.db.query<JobOutboxEntry[]>(
-        `SELECT id, queue, name, job_id AS "jobId", data, run_at AS "runAt"
+        `SELECT id, queue, name, job_id AS "jobId", data, run_at AS "runAt", resends
            FROM job_outbox
           WHERE dispatched_at < now() - make_interval(secs => $1::float8 / 1000)
             AND (run_at IS NULL OR run_at < now() - make_interval(secs => $1::float8 / 1000))
@@ -192,16 +206,27 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
         const spec = jobSpec(row.name);
         if (!spec) continue;
         const queue = this.queues.get(spec.queue);
-        const job = await withTimeout(queue.getJob(row.jobId));
-        if (!job) {
+        const state = await withTimeout(queue.getJobState(row.jobId));
+        if (state === 'unknown') {
           this.logger.warn({ msg: 'job lost by Redis, sending again', job: row.name, jobId: row.jobId });
-          await withTimeout(queue.add(row.name, row.data, jobOptions(spec, row.jobId, row.runAt)));
+          await this.send(spec, row);
           await this.db.query('UPDATE job_outbox SET dispatched_at = now(), attempts = attempts + 1 WHERE id = $1', [row.id]);
-          continue;
+        } else if (state === 'completed') {
+          await this.db.query('DELETE FROM job_outbox WHERE id = $1', [row.id]);
+        } else if (state === 'failed' && row.resends < MAX_RESENDS) {
+          const job = await withTimeout(queue.getJob(row.jobId));
+          this.logger.warn({ msg: 'job failed for good without settling: running it again', job: row.name, jobId: row.jobId, resend: row.resends + 1, err: job?.failedReason });
+          await this.send(spec, row);
+          await this.db.query('UPDATE job_outbox SET dispatched_at = now(), attempts = attempts + 1, resends = resends + 1, last_error = $2 WHERE id = $1', [
+            row.id,
+            job?.failedReason?.slice(0, 500) ?? null,
+          ]);
+        } else if (state === 'failed') {
+          this.logger.error({ msg: 'job failed for good again after being re-sent: giving up', job: row.name, jobId: row.jobId, resends: row.resends });
+          await this.db.query('DELETE FROM job_outbox WHERE id = $1', [row.id]);
+        } else {
+          await this.db.query('UPDATE job_outbox SET dispatched_at = now() WHERE id = $1', [row.id]);
         }
-        const state = await withTimeout(job.getState());
-        if (state === 'completed' || state === 'failed') await this.db.query('DELETE FROM job_outbox WHERE id = $1', [row.id]);
-        else await this.db.query('UPDATE job_outbox SET dispatched_at = now() WHERE id = $1', [row.id]);
       }
     });
   }

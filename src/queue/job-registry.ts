@@ -22,11 +22,6 @@ export function OnJob<N extends JobName>(name: N) {
   };
 }
 
-/** True when this run is the job's last attempt (a handler records a final failure then). */
-export function isFinalAttempt(job: Job): boolean {
-  return job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-}
-
 /**
  * Finds every @OnJob handler at start-up and refuses to start when a job in JOBS has none, or
  * two providers claim the same job.

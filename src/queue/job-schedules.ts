@@ -3,9 +3,12 @@ import { AppConfig } from '../config/app-config.js';
 import { Queues, jobOptions } from './job-queue.js';
 import { JOBS, JobSpec } from './jobs.js';
 
+/** How often the schedulers are registered again (a Redis restarted empty has none: its sweeps would not run meanwhile). */
+const REREGISTER_MS = 60_000;
+
 /**
  * Registers the periodic jobs (JOBS entries with `everyMs`) as BullMQ job schedulers, at start-up
- * and again every few minutes: a Redis that restarted empty gets them back without a redeploy.
+ * and again every minute: a Redis that restarted empty gets them back without a redeploy.
  * Only processes that run workers do this.
  */
 @Injectable()
@@ -21,7 +24,7 @@ export class JobSchedules implements OnApplicationBootstrap, OnApplicationShutdo
   onApplicationBootstrap(): void {
     if (!this.config.schedulesEnabled) return;
     void this.ensure();
-    this.timer = setInterval(() => void this.ensure(), 5 * 60_000);
+    this.timer = setInterval(() => void this.ensure(), REREGISTER_MS);
     this.timer.unref();
   }
 

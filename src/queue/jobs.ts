@@ -12,8 +12,17 @@ export type QueueName = (typeof QUEUES)[number];
 
 export interface JobSpec {
   queue: QueueName;
-  /** Attempts before the job is failed for good (default 5). */
+  /** Attempts before the job is failed for good (default 5), spent by errors other than dependency outages. */
   attempts?: number;
+  /** First retry delay (default 2 s), doubling for each attempt and each outage retry. */
+  backoffMs?: number;
+  /**
+   * How long a dependency outage (PostgreSQL, Redis, S3, SMTP down) is retried without spending
+   * attempts (default 1 h; 0 for periodic jobs, whose next run is the retry). See retry-policy.ts.
+   */
+  outageRetryMs?: number;
+  /** Longest delay between two outage retries (default 60 s). */
+  outageMaxDelayMs?: number;
   /** Repeat every N ms as a scheduled job (registered at start-up by the worker). */
   everyMs?: number;
   /**

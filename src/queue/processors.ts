@@ -1,11 +1,13 @@
 import { BeforeApplicationShutdown, Inject, Logger, OnApplicationBootstrap, Type } from '@nestjs/common';
 import { Processor, WorkerHost } from '@nestjs/bullmq';
-import type { Job } from 'bullmq';
+import { DelayedError, type Job } from 'bullmq';
 import { AppConfig } from '../config/app-config.js';
 import { RequestContexts } from '../common/request-context.js';
-import { JobRegistry, isFinalAttempt } from './job-registry.js';
+import { JobRegistry } from './job-registry.js';
+import { bindRetryPolicy, outageOf, planFailure, retryPolicy } from './retry-policy.js';
+import { isDependencyDown } from '../common/dependency-errors.js';
 import { OutboxRelay, quietErrors } from './job-queue.js';
-import { QUEUES, QueueName } from './jobs.js';
+import { jobSpec, QUEUES, QueueName } from './jobs.js';
 
 /**
  * The worker side of one queue: runs the registered handler of each job, then clears the job's
@@ -37,20 +39,34 @@ abstract class QueueWorker extends WorkerHost implements OnApplicationBootstrap,
     await this.worker.close();
   }
 
-  async process(job: Job): Promise<unknown> {
+  async process(job: Job, token?: string): Promise<unknown> {
     const ctx = { requestId: `job:${job.queueName}:${job.id}`, clientIp: null, userAgent: null, actorId: null, actorName: null };
+    bindRetryPolicy(job, retryPolicy(jobSpec(job.name), { outageRetryMs: this.config.jobOutageRetryMs }));
     return RequestContexts.run(ctx, async () => {
       try {
         const result = await this.registry.dispatch(job);
         await this.relay.settled(this.queueName, job.id!).catch(() => undefined);
         return result;
       } catch (err) {
-        if (isFinalAttempt(job)) {
-          this.log.error({ msg: 'job failed for good', job: job.name, jobId: job.id, attempts: job.attemptsMade + 1, err });
+        const plan = planFailure(job, err);
+        if (plan.kind === 'outage' && plan.outage && token) {
+          // A dependency is down: wait for it without spending an attempt (retry-policy.ts).
+          await job.updateProgress({ outage: plan.outage });
+          await job.moveToDelayed(plan.nextAttemptAt!.getTime(), token);
+          this.log.warn({ msg: 'job waits for a dependency', job: job.name, jobId: job.id, dependency: plan.outage.dependency, retry: plan.outage.retries, nextAttemptAt: plan.outage.nextAttemptAt, err: plan.outage.lastError });
+          throw new DelayedError();
+        }
+        if (plan.final) {
+          // A periodic job failing while a dependency is down is retried by its next run: not a bug.
+          const level = isDependencyDown(err) && jobSpec(job.name)?.everyMs ? 'warn' : 'error';
+          this.log[level]({ msg: 'job failed for good', job: job.name, jobId: job.id, attempts: job.attemptsMade + 1, err });
           await this.relay.settled(this.queueName, job.id!).catch(() => undefined);
         } else {
           this.log.warn({ msg: 'job failed, will retry', job: job.name, jobId: job.id, attempt: job.attemptsMade + 1, err: (err as Error).message });
         }
+        // A genuine error after an outage: the job no longer waits for a dependency. (An outage past
+        // its budget keeps its state, so that the budget is not started again.)
+        if (outageOf(job.progress) && !isDependencyDown(err)) await job.updateProgress({}).catch(() => undefined);
         throw err;
       }
     });

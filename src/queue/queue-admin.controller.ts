@@ -8,7 +8,8 @@ import { Database } from '../database/database.js';
 import { CurrentUser } from '../identity/auth.decorators.js';
 import { Queues, withTimeout } from './job-queue.js';
 import { QUEUES, QueueName } from './jobs.js';
-import { FailedJobView, QueuesStatusView, QueueView, RetryFailedQuery, RetryFailedResult } from './queue-admin.dto.js';
+import { FailedJobView, OutageRetryView, QueuesStatusView, QueueView, RetryFailedQuery, RetryFailedResult } from './queue-admin.dto.js';
+import { outageOf } from './retry-policy.js';
 
 function assertAdmin(p: Principal): void {
   if (!p.isAdmin) throw Errors.forbidden('Only the system administrator manages the job queues.');
@@ -35,7 +36,7 @@ export class QueueAdminController {
     const queues = await Promise.all(
       this.queues.all().map(async ([name, q]): Promise<QueueView> => {
         try {
-          const [c, failed] = await withTimeout(Promise.all([q.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed'), q.getFailed(0, 9)]));
+          const [c, failed, delayed] = await withTimeout(Promise.all([q.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed'), q.getFailed(0, 9), q.getJobs(['delayed', 'wait'], 0, 99)]));
           return {
             name,
             counts: { waiting: c.waiting ?? 0, active: c.active ?? 0, delayed: c.delayed ?? 0, failed: c.failed ?? 0, completed: c.completed ?? 0 },
@@ -49,9 +50,13 @@ export class QueueAdminController {
                 failedAt: j.finishedOn ? new Date(j.finishedOn).toISOString() : null,
               }),
             ),
+            waitingForDependency: delayed.flatMap((j): OutageRetryView[] => {
+              const o = outageOf(j.progress);
+              return o ? [{ name: j.name, jobId: j.id ?? '', dependency: o.dependency, since: o.since, retries: o.retries, lastError: o.lastError, nextAttemptAt: o.nextAttemptAt, givesUpAt: o.givesUpAt }] : [];
+            }),
           };
         } catch {
-          return { name, counts: null, recentFailures: [] };
+          return { name, counts: null, recentFailures: [], waitingForDependency: [] };
         }
       }),
     );

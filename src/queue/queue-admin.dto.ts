@@ -20,10 +20,23 @@ export class FailedJobView {
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) failedAt: string | null;
 }
 
+export class OutageRetryView {
+  @ApiProperty({ example: 'render.revision' }) name: string;
+  @ApiProperty() jobId: string;
+  @ApiProperty({ enum: ['database', 'redis', 'storage', 'network'], description: 'The dependency the job waits for' }) dependency: string;
+  @ApiProperty({ format: 'date-time', description: 'First failure of this outage' }) since: string;
+  @ApiProperty({ description: 'Outage retries so far (no attempt is spent on them)' }) retries: number;
+  @ApiProperty() lastError: string;
+  @ApiProperty({ format: 'date-time' }) nextAttemptAt: string;
+  @ApiProperty({ format: 'date-time', description: 'If the dependency is still down then, failures count as attempts again' }) givesUpAt: string;
+}
+
 export class QueueView {
   @ApiProperty({ enum: QUEUES }) name: string;
   @ApiProperty({ type: JobCountsView, nullable: true, description: 'Null when Redis cannot be reached' }) counts: JobCountsView | null;
   @ApiProperty({ type: [FailedJobView], description: 'The most recent jobs that failed for good' }) recentFailures: FailedJobView[];
+  @ApiProperty({ type: [OutageRetryView], description: 'Jobs waiting for a dependency to come back (among the first 100 delayed and waiting jobs)' })
+  waitingForDependency: OutageRetryView[];
 }
 
 export class OutboxView {

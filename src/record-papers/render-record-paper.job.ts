@@ -1,13 +1,13 @@
 import { join } from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { Job } from 'bullmq';
 import { jobErrorText } from '../common/queued-files.js';
 import { AppConfig } from '../config/app-config.js';
 import { Database } from '../database/database.js';
 import { ContentStore } from '../documents/content-store.js';
 import { storeGenerated } from '../documents/generated-content.js';
 import { PAPER_SPOOL_PREFIX, renditionSpoolDirectory } from '../storage/upload-spool.js';
-import { isFinalAttempt, OnJob } from '../queue/job-registry.js';
+import { OnJob } from '../queue/job-registry.js';
+import { isFinalFailure, type JobRun } from '../queue/retry-policy.js';
 import { PAPER_LAYOUT_VERSION, renderOfficialPaperPdf } from '../rendering/index.js';
 import { RecordPapers, type BuiltPaper, type RecordPaperJobData } from './record-papers.service.js';
 
@@ -37,11 +37,11 @@ export class RenderRecordPaperJob {
   ) {}
 
   @OnJob('render.record-paper')
-  async handle(data: RecordPaperJobData, job?: Job): Promise<PaperOutcome> {
+  async handle(data: RecordPaperJobData, job?: JobRun): Promise<PaperOutcome> {
     try {
       return await this.run(data);
     } catch (err) {
-      await this.recordFailure(data, err, job ? isFinalAttempt(job) : false).catch((e) =>
+      await this.recordFailure(data, err, job ? isFinalFailure(job, err) : false).catch((e) =>
         this.logger.warn({ msg: 'could not record a record paper failure', kind: data.kind, entityId: data.entityId, err: (e as Error).message }),
       );
       throw err;

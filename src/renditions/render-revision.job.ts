@@ -1,13 +1,13 @@
 import { join } from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { Job } from 'bullmq';
 import { jobErrorText } from '../common/queued-files.js';
 import { AppConfig } from '../config/app-config.js';
 import { Database } from '../database/database.js';
 import { RENDITION_SPOOL_PREFIX, renditionSpoolDirectory } from '../storage/upload-spool.js';
 import { ContentStore, type LocalContent } from '../documents/content-store.js';
 import { storeGenerated } from '../documents/generated-content.js';
-import { isFinalAttempt, OnJob } from '../queue/job-registry.js';
+import { OnJob } from '../queue/job-registry.js';
+import { FailurePlan, planFailure, type JobRun } from '../queue/retry-policy.js';
 import { LAYOUT_VERSION, renderRevisionPdf } from '../rendering/index.js';
 import { RenditionModelBuilder, type RevisionSnapshot } from './rendition-model.builder.js';
 import { RenditionRequests, type RenderJobData } from './rendition-requests.js';
@@ -47,11 +47,11 @@ export class RenderRevisionJob {
   ) {}
 
   @OnJob('render.revision')
-  async handle(data: RenderJobData, job?: Job): Promise<RenderOutcome> {
+  async handle(data: RenderJobData, job?: JobRun): Promise<RenderOutcome> {
     try {
       return await this.run(data);
     } catch (err) {
-      await this.recordFailure(data, err, job ? isFinalAttempt(job) : false).catch((e) =>
+      await this.recordFailure(data, err, job ? planFailure(job, err) : null).catch((e) =>
         this.logger.warn({ msg: 'could not record a render failure', revisionId: data.revisionId, err: (e as Error).message }),
       );
       throw err;
@@ -136,7 +136,8 @@ export class RenderRevisionJob {
     return this.db.transaction(async () => {
       await this.db.query('SELECT 1 FROM revisions WHERE id = $1 FOR KEY SHARE', [data.revisionId]);
       const { affected } = await this.db.execute(
-        `UPDATE rendition_requests SET status = 'ready', rendition_id = $5, digest = $6, attempts = 0, last_error = NULL, updated_at = now()
+        `UPDATE rendition_requests SET status = 'ready', rendition_id = $5, digest = $6, attempts = 0, last_error = NULL,
+                retry_reason = NULL, retry_dependency = NULL, next_attempt_at = NULL, gives_up_at = NULL, updated_at = now()
           WHERE revision_id = $1 AND state = $2 AND layout_version = $3 AND generation = $4`,
         [data.revisionId, data.state, data.layoutVersion, generation, renditionId, digest],
       );
@@ -152,13 +153,31 @@ export class RenderRevisionJob {
     );
   }
 
-  private async recordFailure(data: RenderJobData, err: unknown, final: boolean): Promise<void> {
+  /**
+   * The failure on the request: attempts, last error, how it is retried (a dependency outage: no
+   * attempt spent, until `gives_up_at`; an error: the next attempt), `failed` when it was the last.
+   * Without a job (a direct call) it is recorded as a retried error.
+   */
+  private async recordFailure(data: RenderJobData, err: unknown, plan: FailurePlan | null): Promise<void> {
     const message = jobErrorText(err);
-    this.logger.warn({ msg: final ? 'rendition failed for good' : 'rendition failed, will retry', revisionId: data.revisionId, state: data.state, err: message });
+    const final = plan?.final ?? false;
+    this.logger.warn({ msg: final ? 'rendition failed for good' : 'rendition failed, will retry', revisionId: data.revisionId, state: data.state, retry: plan?.kind, err: message });
     await this.db.query(
-      `UPDATE rendition_requests SET attempts = attempts + 1, last_error = $5, status = CASE WHEN $6 THEN 'failed' ELSE status END, updated_at = now()
+      `UPDATE rendition_requests SET attempts = attempts + 1, last_error = $5, status = CASE WHEN $6 THEN 'failed' ELSE status END,
+              retry_reason = CASE WHEN $6 THEN NULL ELSE $7 END, retry_dependency = $8, next_attempt_at = $9, gives_up_at = $10, updated_at = now()
         WHERE revision_id = $1 AND state = $2 AND layout_version = $3 AND round = $4 AND status IN ('pending', 'failed')`,
-      [data.revisionId, data.state, data.layoutVersion, data.round, message, final],
+      [
+        data.revisionId,
+        data.state,
+        data.layoutVersion,
+        data.round,
+        message,
+        final,
+        plan?.kind === 'outage' ? 'dependency_unavailable' : 'error',
+        plan?.outage?.dependency ?? null,
+        plan?.nextAttemptAt ?? null,
+        plan?.givesUpAt ?? null,
+      ],
     );
   }
 }

@@ -11,6 +11,7 @@ import { contentObjectKey } from '../storage/object-keys.js';
 import { ObjectStorage } from '../storage/object-storage.js';
 import { Rendition } from './rendition.entities.js';
 import { RenditionRequests, type RenditionRequestRow } from './rendition-requests.js';
+import { RenditionRetryView, retryView } from './rendition-status.view.js';
 
 /** The body of a 202 while a rendition is pending. */
 export class RenditionPendingView {
@@ -21,6 +22,8 @@ export class RenditionPendingView {
   @ApiProperty({ description: 'The revision digest being rendered.' }) digest: string;
   @ApiProperty({ description: 'Failed attempts so far (retried with backoff).' }) attempts: number;
   @ApiProperty({ nullable: true, type: String, description: 'The last error while it is being retried.' }) error: string | null;
+  @ApiProperty({ type: RenditionRetryView, nullable: true, description: 'While a failed render is retried: why (a dependency outage, or an error) and when.' })
+  retry: RenditionRetryView | null;
   @ApiProperty({ description: 'Same as the Retry-After header.' }) retryAfterSeconds: number;
 }
 
@@ -94,6 +97,7 @@ export class RenditionDelivery {
         digest: s.digest,
         attempts: a.request?.attempts ?? 0,
         error: a.request?.lastError ?? null,
+        retry: retryView(a.request),
         retryAfterSeconds: PENDING_RETRY_AFTER_SECONDS,
       };
       sendPending(res, body);

@@ -15,6 +15,14 @@ export function renderJobId(revisionId: string, state: RevisionState, round: num
   return round > 0 ? `${base}_r${round}` : base;
 }
 
+/** SQL: the request `q`'s job is still in the outbox (queued, running, or waiting for a retry). */
+const JOB_IN_OUTBOX = `EXISTS (SELECT 1 FROM job_outbox o WHERE o.queue = 'render' AND o.job_id = q.job_id)`;
+
+/** SQL SET items: a request that is not pending starts without the retry state of an earlier failure. */
+const CLEAR_RETRY_UNLESS_PENDING = ['retry_reason', 'retry_dependency', 'next_attempt_at', 'gives_up_at']
+  .map((c) => `${c} = CASE WHEN q.status = 'pending' THEN q.${c} END`)
+  .join(', ');
+
 /** A pending request whose job left neither the outbox nor a rendition for this long is re-sent. */
 export const LOST_REQUEST_AFTER_MS = 2 * 60_000;
 
@@ -44,53 +52,68 @@ export class RenditionRequests {
     await this.db.transaction(async () => {
       const [rev] = await this.db.query<{ state: RevisionState; agency_id: string }[]>('SELECT state, agency_id FROM revisions WHERE id = $1', [revisionId]);
       if (!rev) return;
+      // A new round (new job id) when the request failed, or is pending but its job has left the
+      // outbox: that job finished, failed for good or was lost, and BullMQ would ignore its id.
       const [row] = await this.db.query<{ round: number; job_id: string }[]>(
         `INSERT INTO rendition_requests AS q (revision_id, state, layout_version, agency_id, status, job_id)
          VALUES ($1, $2, $3, $4, 'pending', $5)
          ON CONFLICT (revision_id, state, layout_version) DO UPDATE SET
            generation = q.generation + 1,
-           round = q.round + CASE WHEN q.status = 'failed' THEN 1 ELSE 0 END,
+           round = q.round + CASE WHEN q.status = 'failed' OR (q.status = 'pending' AND NOT ${JOB_IN_OUTBOX}) THEN 1 ELSE 0 END,
            attempts = CASE WHEN q.status = 'pending' THEN q.attempts ELSE 0 END,
            last_error = CASE WHEN q.status = 'pending' THEN q.last_error ELSE NULL END,
+           ${CLEAR_RETRY_UNLESS_PENDING},
            status = 'pending', requested_at = now(), updated_at = now()
          RETURNING round, job_id`,
         [revisionId, rev.state, LAYOUT_VERSION, rev.agency_id, renderJobId(revisionId, rev.state, 0)],
       );
-      const jobId = renderJobId(revisionId, rev.state, row.round);
-      if (jobId !== row.job_id) {
-        await this.db.query('UPDATE rendition_requests SET job_id = $4 WHERE revision_id = $1 AND state = $2 AND layout_version = $3', [revisionId, rev.state, LAYOUT_VERSION, jobId]);
-      }
-      await this.enqueue({ revisionId, state: rev.state, layoutVersion: LAYOUT_VERSION, round: row.round }, jobId);
+      await this.enqueueRound(revisionId, rev.state, row);
     });
   }
 
-  private enqueue(data: RenderJobData, jobId: string): Promise<void> {
-    return this.jobs.enqueue('render.revision', data, { jobId });
+  /** Points the request at its round's job id and enqueues that job. */
+  private async enqueueRound(revisionId: string, state: RevisionState, row: { round: number; job_id: string }): Promise<void> {
+    const jobId = renderJobId(revisionId, state, row.round);
+    if (jobId !== row.job_id) {
+      await this.db.query('UPDATE rendition_requests SET job_id = $4 WHERE revision_id = $1 AND state = $2 AND layout_version = $3', [revisionId, state, LAYOUT_VERSION, jobId]);
+    }
+    await this.jobs.enqueue('render.revision', { revisionId, state, layoutVersion: LAYOUT_VERSION, round: row.round } satisfies RenderJobData, { jobId });
   }
 
   /**
    * Pending requests whose job is gone (no outbox row) and that have not moved for `olderThanMs`:
-   * a request that committed while its job was finishing shares that job's id and was dropped with
-   * it. Each is queued again under the same id. Returns how many were re-sent.
+   * the job finished while a request of the same key committed, failed for good without recording
+   * it (the database was down then), or stalled out. The database says the work is not done, so each
+   * gets a new round and job id (the old id may sit in BullMQ's failed set, where an add of the same
+   * id is ignored). Requests for a state the revision has left are moot. Returns how many were re-sent.
    */
   async resendLost(olderThanMs = LOST_REQUEST_AFTER_MS, limit = 500): Promise<number> {
     return this.db.transaction(async () => {
-      const rows = await this.db.query<{ revision_id: string; state: RevisionState; layout_version: number; round: number; job_id: string }[]>(
-        `SELECT q.revision_id, q.state, q.layout_version, q.round, q.job_id
-           FROM rendition_requests q
+      const rows = await this.db.query<{ revision_id: string; state: RevisionState; current: RevisionState | null; round: number; job_id: string }[]>(
+        `SELECT q.revision_id, q.state, r.state AS current, q.round, q.job_id
+           FROM rendition_requests q LEFT JOIN revisions r ON r.id = q.revision_id
           WHERE q.status = 'pending' AND q.layout_version = $3
             AND q.updated_at < now() - make_interval(secs => $1::float8 / 1000)
-            AND NOT EXISTS (SELECT 1 FROM job_outbox o WHERE o.queue = 'render' AND o.job_id = q.job_id)
+            AND NOT ${JOB_IN_OUTBOX}
           ORDER BY q.updated_at LIMIT $2
           FOR UPDATE OF q SKIP LOCKED`,
         [olderThanMs, limit, LAYOUT_VERSION],
       );
+      let resent = 0;
       for (const r of rows) {
-        await this.db.query('UPDATE rendition_requests SET updated_at = now() WHERE revision_id = $1 AND state = $2 AND layout_version = $3', [r.revision_id, r.state, r.layout_version]);
-        await this.enqueue({ revisionId: r.revision_id, state: r.state, layoutVersion: r.layout_version, round: r.round }, r.job_id);
+        if (r.current !== r.state) {
+          await this.db.query(`UPDATE rendition_requests SET status = 'moot', updated_at = now() WHERE revision_id = $1 AND state = $2 AND layout_version = $3`, [r.revision_id, r.state, LAYOUT_VERSION]);
+          continue;
+        }
+        const [row] = await this.db.query<{ round: number; job_id: string }[]>(
+          `UPDATE rendition_requests SET round = round + 1, updated_at = now() WHERE revision_id = $1 AND state = $2 AND layout_version = $3 RETURNING round, job_id`,
+          [r.revision_id, r.state, LAYOUT_VERSION],
+        );
+        await this.enqueueRound(r.revision_id, r.state, row);
+        resent++;
       }
-      if (rows.length) this.logger.warn({ msg: 'render requests without a job were queued again', count: rows.length });
-      return rows.length;
+      if (resent) this.logger.warn({ msg: 'render requests without a job were queued again under a new round', count: resent });
+      return resent;
     });
   }
 
@@ -99,7 +122,8 @@ export class RenditionRequests {
     const [row] = await this.db.query<RenditionRequestRow[]>(
       `SELECT q.status, q.generation, q.round, q.job_id AS "jobId", q.digest, q.attempts, q.last_error AS "lastError",
               q.requested_at AS "requestedAt", q.updated_at AS "updatedAt",
-              EXISTS (SELECT 1 FROM job_outbox o WHERE o.queue = 'render' AND o.job_id = q.job_id) AS "queued"
+              q.retry_reason AS "retryReason", q.retry_dependency AS "retryDependency", q.next_attempt_at AS "nextAttemptAt", q.gives_up_at AS "givesUpAt",
+              ${JOB_IN_OUTBOX} AS "queued"
          FROM rendition_requests q WHERE q.revision_id = $1 AND q.state = $2 AND q.layout_version = $3`,
       [revisionId, state, LAYOUT_VERSION],
     );
@@ -117,6 +141,10 @@ export interface RenditionRequestRow {
   lastError: string | null;
   requestedAt: Date;
   updatedAt: Date;
+  retryReason: 'dependency_unavailable' | 'error' | null;
+  retryDependency: string | null;
+  nextAttemptAt: Date | null;
+  givesUpAt: Date | null;
   /** Its job is still in the outbox (queued, running or waiting for a retry). */
   queued: boolean;
 }

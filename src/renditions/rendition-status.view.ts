@@ -10,6 +10,26 @@ import { LAYOUT_VERSION } from '../rendering/rendition-model.js';
 export const RENDITION_STATUSES = ['ready', 'pending', 'failed', 'not_requested'] as const;
 export type RenditionStatus = (typeof RENDITION_STATUSES)[number];
 
+/** How a render that failed is being retried. */
+export class RenditionRetryView {
+  @ApiProperty({
+    enum: ['dependency_unavailable', 'error'],
+    description: '`dependency_unavailable`: a dependency (database, storage, ...) is down; retried until `givesUpAt` without spending attempts. `error`: retried with back-off, a few attempts.',
+  })
+  reason: 'dependency_unavailable' | 'error';
+  @ApiProperty({ nullable: true, type: String, enum: ['database', 'redis', 'storage', 'network'], description: 'The dependency waited for.' }) dependency: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'When the next attempt runs.' }) nextAttemptAt: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'Outages: the render fails if the dependency is still down then.' }) givesUpAt: string | null;
+}
+
+const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
+
+/** The retry view of a pending request's columns (null when it has not failed). */
+export function retryView(row: { retryReason: string | null; retryDependency: string | null; nextAttemptAt: Date | null; givesUpAt: Date | null } | null | undefined): RenditionRetryView | null {
+  if (!row?.retryReason) return null;
+  return { reason: row.retryReason as RenditionRetryView['reason'], dependency: row.retryDependency, nextAttemptAt: iso(row.nextAttemptAt), givesUpAt: iso(row.givesUpAt) };
+}
+
 export class RenditionStatusView {
   @ApiProperty({
     enum: RENDITION_STATUSES,
@@ -27,6 +47,7 @@ export class RenditionStatusView {
   @ApiProperty({ type: [String], description: 'What did not stop the rendering, e.g. `source_pdf_unreadable: ...`.' }) warnings: string[];
   @ApiProperty({ nullable: true, type: String, description: 'The last error of a failed or retrying render.' }) error: string | null;
   @ApiProperty({ description: 'Failed attempts of the current request.' }) attempts: number;
+  @ApiProperty({ type: RenditionRetryView, nullable: true, description: 'While a failed render is retried: why and when.' }) retry: RenditionRetryView | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'When the rendition was made, or the request last changed.' }) updatedAt: string | null;
   @ApiProperty({ example: '/api/v1/revisions/9b2c…/rendition' }) href: string;
 }
@@ -42,9 +63,11 @@ interface StatusRow {
   q_attempts: number | null;
   q_last_error: string | null;
   q_updated_at: Date | null;
+  q_retry_reason: string | null;
+  q_retry_dependency: string | null;
+  q_next_attempt_at: Date | null;
+  q_gives_up_at: Date | null;
 }
-
-const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 
 /** The rendition status of each revision as it is now (one query for the batch). */
 export async function renditionStatusesOf(db: Database, revisions: { id: string; state: string; digest: string }[]): Promise<Map<string, RenditionStatusView>> {
@@ -52,7 +75,8 @@ export async function renditionStatusesOf(db: Database, revisions: { id: string;
   if (!revisions.length) return out;
   const rows = await db.query<StatusRow[]>(
     `SELECT v.id, r.sha256 AS r_sha256, r.size AS r_size, r.page_count AS r_page_count, r.warnings AS r_warnings, r.created_at AS r_created_at,
-            q.status AS q_status, q.attempts AS q_attempts, q.last_error AS q_last_error, q.updated_at AS q_updated_at
+            q.status AS q_status, q.attempts AS q_attempts, q.last_error AS q_last_error, q.updated_at AS q_updated_at,
+            q.retry_reason AS q_retry_reason, q.retry_dependency AS q_retry_dependency, q.next_attempt_at AS q_next_attempt_at, q.gives_up_at AS q_gives_up_at
        FROM unnest($1::uuid[], $2::text[], $3::text[]) AS v(id, state, digest)
        LEFT JOIN renditions r ON r.revision_id = v.id AND r.state = v.state AND r.layout_version = $4 AND r.digest = v.digest
        LEFT JOIN rendition_requests q ON q.revision_id = v.id AND q.state = v.state AND q.layout_version = $4`,
@@ -74,6 +98,10 @@ export async function renditionStatusesOf(db: Database, revisions: { id: string;
       warnings: ready ? (row!.r_warnings ?? []) : [],
       error: ready ? null : (row?.q_last_error ?? null),
       attempts: ready ? 0 : (row?.q_attempts ?? 0),
+      retry:
+        status === 'pending'
+          ? retryView({ retryReason: row!.q_retry_reason, retryDependency: row!.q_retry_dependency, nextAttemptAt: row!.q_next_attempt_at, givesUpAt: row!.q_gives_up_at })
+          : null,
       updatedAt: ready ? iso(row!.r_created_at) : iso(row?.q_updated_at ?? null),
       href: `/api/v1/revisions/${rev.id}/rendition`,
     });

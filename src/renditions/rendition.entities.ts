@@ -95,6 +95,20 @@ export class RenditionRequest {
   @Column({ name: 'last_error', type: 'text', nullable: true })
   lastError: string | null;
 
+  /** How the last failure is retried: a dependency outage (no attempt spent) or an error. */
+  @Column({ name: 'retry_reason', type: 'text', nullable: true })
+  retryReason: 'dependency_unavailable' | 'error' | null;
+
+  @Column({ name: 'retry_dependency', type: 'text', nullable: true })
+  retryDependency: string | null;
+
+  @Column({ name: 'next_attempt_at', type: 'timestamptz', nullable: true })
+  nextAttemptAt: Date | null;
+
+  /** Outages: the job fails for good if the dependency is still down then. */
+  @Column({ name: 'gives_up_at', type: 'timestamptz', nullable: true })
+  givesUpAt: Date | null;
+
   @Column({ name: 'requested_at', type: 'timestamptz' })
   requestedAt: Date;
 

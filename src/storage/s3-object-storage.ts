@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import type { IncomingMessage } from 'node:http';
+import * as http from 'node:http';
+import * as https from 'node:https';
 import { PassThrough, type Readable } from 'node:stream';
 import * as Minio from 'minio';
+import { DependencyTimeoutError } from '../common/dependency-errors.js';
 import type { AppConfig } from '../config/app-config.js';
 import { STAGING_PREFIX } from './object-keys.js';
 import { ByteRange, ListedObject, ObjectInfo, ObjectNotFoundError, ObjectStorage, StagedUpload } from './object-storage.js';
@@ -15,9 +17,28 @@ function isNotFound(err: unknown): boolean {
   return code === 'NotFound' || code === 'NoSuchKey' || code === 'NoSuchObject';
 }
 
-function drainResponse(res: IncomingMessage): Promise<void> {
+function drainResponse(res: http.IncomingMessage): Promise<void> {
   res.resume();
   return new Promise<void>((resolve, reject) => res.on('end', resolve).on('error', reject));
+}
+
+/**
+ * A request to S3 that has sent nothing back (not even its response headers) for this long fails
+ * with a DependencyTimeoutError: a hung server (or one stopped with SIGSTOP, whose kernel still
+ * accepts connections) must not hold a request — and the transaction and locks it may hold — forever.
+ * Only the wait for the answer is timed: a response body a slow client reads is not cut.
+ */
+export const S3_REQUEST_TIMEOUT_MS = 30_000;
+
+function timedTransport(useSSL: boolean, timeoutMs: number): Minio.ClientOptions['transport'] {
+  const base = useSSL ? https : http;
+  const request = (opts: http.RequestOptions, cb?: (res: http.IncomingMessage) => void): http.ClientRequest => {
+    const req = base.request(opts, cb);
+    req.setTimeout(timeoutMs, () => req.destroy(new DependencyTimeoutError('storage', `S3 did not answer within ${timeoutMs} ms`)));
+    req.once('response', () => req.setTimeout(0));
+    return req;
+  };
+  return { request } as unknown as Minio.ClientOptions['transport'];
 }
 
 /**
@@ -37,12 +58,13 @@ export class S3ObjectStorage extends ObjectStorage {
   readonly bucket: string;
   private readonly region: string;
 
-  constructor(endpoint: string, s3: Pick<AppConfig['s3'], 'accessKey' | 'secretKey' | 'bucket' | 'region'>) {
+  constructor(endpoint: string, s3: Pick<AppConfig['s3'], 'accessKey' | 'secretKey' | 'bucket' | 'region'>, requestTimeoutMs = S3_REQUEST_TIMEOUT_MS) {
     super();
     this.location = `${endpoint.replace(/\/+$/, '')}/${s3.bucket}`;
     const url = new URL(endpoint);
     const useSSL = url.protocol === 'https:';
     const opts: Minio.ClientOptions = {
+      transport: timedTransport(useSSL, requestTimeoutMs),
       endPoint: url.hostname,
       port: url.port ? Number(url.port) : useSSL ? 443 : 80,
       useSSL,

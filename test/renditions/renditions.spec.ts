@@ -373,10 +373,12 @@ describe('renditions: controlled-copy PDFs rendered by the queue', () => {
       const res = await getRendition(t, c.secretary, d.revisionId);
       expect(res.status).toBe(202);
       expect(await requestRow(d.revisionId, 'pending_approval')).toMatchObject({ status: 'pending' });
-      // The job is lost (its outbox row went with a job that finished meanwhile): re-sent.
+      // The job is lost (its outbox row went with a job that finished meanwhile): re-sent under a
+      // new round's job id (the old id may be a failed job in BullMQ, which ignores an add of it).
       await t.db.query(`DELETE FROM job_outbox WHERE job_id = $1`, [`render_${d.revisionId}_pending_approval_${LAYOUT_VERSION}`]);
       expect(await t.app.get(RenditionRequests).resendLost(0)).toBeGreaterThanOrEqual(1);
-      expect(await t.db.query<unknown[]>(`SELECT 1 FROM job_outbox WHERE job_id = $1`, [`render_${d.revisionId}_pending_approval_${LAYOUT_VERSION}`])).toHaveLength(1);
+      expect(await requestRow(d.revisionId, 'pending_approval')).toMatchObject({ status: 'pending', round: 1, job_id: `render_${d.revisionId}_pending_approval_${LAYOUT_VERSION}_r1` });
+      expect(await t.db.query<unknown[]>(`SELECT 1 FROM job_outbox WHERE job_id = $1`, [`render_${d.revisionId}_pending_approval_${LAYOUT_VERSION}_r1`])).toHaveLength(1);
     } finally {
       worker.resume();
     }
