@@ -11,6 +11,7 @@ import { LegalChanges1795300600000 } from './1795300600000-LegalChanges.js';
 import { DocumentHistory1795300710000 } from './1795300710000-DocumentHistory.js';
 import { OutboxNamespace1795300900000 } from './1795300900000-OutboxNamespace.js';
 import { FlagResolution1795300910000 } from './1795300910000-FlagResolution.js';
+import { SecurityHardening1795301300000 } from './1795301300000-SecurityHardening.js';
 
 /** Every migration, in order. A new migration file is added here too (the app and CLI load this list). */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   DocumentHistory1795300710000,
   OutboxNamespace1795300900000,
   FlagResolution1795300910000,
+  SecurityHardening1795301300000,
 ];

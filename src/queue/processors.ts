@@ -38,7 +38,7 @@ abstract class QueueWorker extends WorkerHost implements OnApplicationBootstrap,
   }
 
   async process(job: Job): Promise<unknown> {
-    const ctx = { requestId: `job:${job.queueName}:${job.id}`, clientIp: null, userAgent: null, actorId: null, actorName: null };
+    const ctx = { requestId: `job:${job.queueName}:${job.id}`, clientRequestId: null, clientIp: null, userAgent: null, actorId: null, actorName: null, refusal: null };
     return RequestContexts.run(ctx, async () => {
       try {
         const result = await this.registry.dispatch(job);
