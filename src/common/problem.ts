@@ -25,6 +25,7 @@ const TITLES: Record<number, string> = {
   403: 'Forbidden',
   404: 'Not Found',
   405: 'Method Not Allowed',
+  408: 'Request Timeout',
   409: 'Conflict',
   412: 'Precondition Failed',
   413: 'Content Too Large',
@@ -63,11 +64,12 @@ interface Mapped {
 }
 
 function mapError(err: unknown): Mapped {
+  // Nest wraps body-parser errors in an HttpException; their cause says what went wrong (a
+  // DomainError when a body-parser hook such as the JSON depth check refused the body).
+  if (err instanceof HttpException && err.cause && typeof (err.cause as { type?: unknown }).type === 'string') err = err.cause;
   if (err instanceof DomainError) {
     return { status: err.status, code: err.code, detail: err.detail, errors: err.errors, headers: err.headers, extra: err.extra };
   }
-  // Nest wraps body-parser errors in an HttpException; their cause says what went wrong.
-  if (err instanceof HttpException && err.cause && typeof (err.cause as { type?: unknown }).type === 'string') err = err.cause;
   // body-parser / raw-body errors (express.json) carry a `type` and a status.
   const bp = err as { type?: string; status?: number; statusCode?: number; expose?: boolean; limit?: number };
   if (bp && typeof bp.type === 'string' && typeof (bp.status ?? bp.statusCode) === 'number') {
