@@ -1,5 +1,21 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
+/** The event digest of the Foundation migration, with `client_request_id` appended only when set (so older events keep theirs). */
+function digestFunction(withClientRequestId: boolean): string {
+  return `
+    CREATE OR REPLACE FUNCTION audit_event_digest(prev text, e audit_events) RETURNS text
+    LANGUAGE sql STABLE PARALLEL SAFE
+    AS $$ SELECT encode(sha256(convert_to(
+      coalesce(prev, '') || '|' || e.id::text || '|' || e.chain::text || '|' || e.seq::text || '|' ||
+      coalesce(e.agency_id::text, '') || '|' ||
+      to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') || '|' ||
+      coalesce(e.actor_id::text, '') || '|' || coalesce(e.actor_name, '') || '|' ||
+      e.action || '|' || e.entity_type || '|' || coalesce(e.entity_id::text, '') || '|' ||
+      coalesce(e.changes::text, 'null') || '|' || coalesce(e.request_id, '') || '|' || coalesce(e.client_ip, '')${withClientRequestId ? ` ||
+      coalesce('|' || e.client_request_id, '')` : ''},
+      'UTF8')), 'hex') $$`;
+}
+
 /**
  * Issue 11 (the outside security probe):
  * - `auth_throttles`: the PostgreSQL copy of the sign-in and re-authentication throttle, used
@@ -29,18 +45,7 @@ export class SecurityHardening1795301300000 implements MigrationInterface {
     await q.query(`CREATE INDEX auth_throttles_expires_idx ON auth_throttles (expires_at)`);
 
     await q.query(`ALTER TABLE audit_events ADD COLUMN client_request_id text CHECK (length(client_request_id) <= 200)`);
-    await q.query(`
-      CREATE OR REPLACE FUNCTION audit_event_digest(prev text, e audit_events) RETURNS text
-      LANGUAGE sql STABLE PARALLEL SAFE
-      AS $$ SELECT encode(sha256(convert_to(
-        coalesce(prev, '') || '|' || e.id::text || '|' || e.chain::text || '|' || e.seq::text || '|' ||
-        coalesce(e.agency_id::text, '') || '|' ||
-        to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') || '|' ||
-        coalesce(e.actor_id::text, '') || '|' || coalesce(e.actor_name, '') || '|' ||
-        e.action || '|' || e.entity_type || '|' || coalesce(e.entity_id::text, '') || '|' ||
-        coalesce(e.changes::text, 'null') || '|' || coalesce(e.request_id, '') || '|' || coalesce(e.client_ip, '') ||
-        coalesce('|' || e.client_request_id, ''),
-        'UTF8')), 'hex') $$`);
+    await q.query(digestFunction(true));
 
     await q.query(`
       CREATE TABLE public_download_counts (
@@ -56,17 +61,7 @@ export class SecurityHardening1795301300000 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP TABLE IF EXISTS public_download_counts`);
-    await q.query(`
-      CREATE OR REPLACE FUNCTION audit_event_digest(prev text, e audit_events) RETURNS text
-      LANGUAGE sql STABLE PARALLEL SAFE
-      AS $$ SELECT encode(sha256(convert_to(
-        coalesce(prev, '') || '|' || e.id::text || '|' || e.chain::text || '|' || e.seq::text || '|' ||
-        coalesce(e.agency_id::text, '') || '|' ||
-        to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') || '|' ||
-        coalesce(e.actor_id::text, '') || '|' || coalesce(e.actor_name, '') || '|' ||
-        e.action || '|' || e.entity_type || '|' || coalesce(e.entity_id::text, '') || '|' ||
-        coalesce(e.changes::text, 'null') || '|' || coalesce(e.request_id, '') || '|' || coalesce(e.client_ip, ''),
-        'UTF8')), 'hex') $$`);
+    await q.query(digestFunction(false));
     await q.query(`ALTER TABLE audit_events DROP COLUMN client_request_id`);
     await q.query(`DROP TABLE IF EXISTS auth_throttles`);
   }

@@ -406,24 +406,21 @@ export class FailureThrottle {
   }
 
   /** Current counters and locks matching the filter, in both stores. */
-  async find(filter: ThrottleFilter): Promise<(ThrottleState & { store: string })[]> {
-    const out: (ThrottleState & { store: string })[] = [];
-    for (const store of [this.redisStore, this.pgStore]) {
-      try {
-        out.push(...(await store.find(filter)).map((s) => ({ ...s, store: store.name })));
-      } catch (err) {
-        if (!isDependencyDown(err) || store === this.pgStore) throw err;
-      }
-    }
-    return out;
+  find(filter: ThrottleFilter): Promise<(ThrottleState & { store: string })[]> {
+    return this.inBothStores((store) => store.find(filter));
   }
 
   /** Removes the counters and locks matching the filter from both stores; what was removed. */
-  async clear(filter: ThrottleFilter): Promise<(ThrottleState & { store: string })[]> {
+  clear(filter: ThrottleFilter): Promise<(ThrottleState & { store: string })[]> {
+    return this.inBothStores((store) => store.clear(filter));
+  }
+
+  /** `fn` on Redis (skipped while it is down) and on PostgreSQL, each state named by its store. */
+  private async inBothStores(fn: (store: ThrottleStore) => Promise<ThrottleState[]>): Promise<(ThrottleState & { store: string })[]> {
     const out: (ThrottleState & { store: string })[] = [];
     for (const store of [this.redisStore, this.pgStore]) {
       try {
-        out.push(...(await store.clear(filter)).map((s) => ({ ...s, store: store.name })));
+        out.push(...(await fn(store)).map((s) => ({ ...s, store: store.name })));
       } catch (err) {
         if (!isDependencyDown(err) || store === this.pgStore) throw err;
       }

@@ -4,18 +4,9 @@ import { createTestApp, TestApp } from '../support/app.js';
 import { bearer, Fixtures } from '../support/fixtures.js';
 import { binary, Cast, cast, code, createDocument, makeEffective, uploadFile } from '../documents/helpers.js';
 import { docx, pdf } from '../documents/samples.js';
+import { until } from '../workflow/helpers.js';
 
 const API = '/api/v1';
-
-async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  let v = await fn();
-  while (!ok(v) && Date.now() < end) {
-    await new Promise((r) => setTimeout(r, 100));
-    v = await fn();
-  }
-  return v;
-}
 
 /** Issue 11: what the system tells and records — refusals, stored bytes across agencies, public downloads. */
 describe('security records and what is told', () => {

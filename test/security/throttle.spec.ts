@@ -60,7 +60,8 @@ describe('throttling: counted first, per username and address, with back-off', (
       expect(cleared.status).toBe(200);
       expect(cleared.body.cleared).toEqual([expect.objectContaining({ kind: 'reauth', userId: c.head.id, username: c.head.username, failures: 5 })]);
       expect((await w.approve(c.head, doc.revisionId)).status).toBe(200);
-    });
+      // A whole workflow cast and document on a shared machine: more than the default minute under load.
+    }, 180_000);
   });
 
   describe('per username and address, with back-off', () => {
@@ -107,7 +108,8 @@ describe('throttling: counted first, per username and address, with back-off', (
         [attacker, 3, 4, attacker],
         [attacker, 4, 8, attacker],
       ]);
-    });
+      // About 13 s of waiting out the back-off.
+    }, 120_000);
 
     it('IPv6 clients are counted by their /64 network', async () => {
       const u = await f.user();
