@@ -13,6 +13,7 @@ import { OutboxNamespace1795300900000 } from './1795300900000-OutboxNamespace.js
 import { FlagResolution1795300910000 } from './1795300910000-FlagResolution.js';
 import { ApprovalRights1795301000000 } from './1795301000000-ApprovalRights.js';
 import { RevisionLifecycleGuard1795301010000 } from './1795301010000-RevisionLifecycleGuard.js';
+import { SecurityHardening1795301300000 } from './1795301300000-SecurityHardening.js';
 import { RetryPolicy1795301400000 } from './1795301400000-RetryPolicy.js';
 import { RecordGuards1795301600000 } from './1795301600000-RecordGuards.js';
 import { RecordPapers1795301610000 } from './1795301610000-RecordPapers.js';
@@ -34,6 +35,7 @@ export const MIGRATIONS = [
   FlagResolution1795300910000,
   ApprovalRights1795301000000,
   RevisionLifecycleGuard1795301010000,
+  SecurityHardening1795301300000,
   RetryPolicy1795301400000,
   RecordGuards1795301600000,
   RecordPapers1795301610000,

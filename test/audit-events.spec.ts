@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { AuditService } from '../src/audit/audit.service.js';
 import { createTestApp, TestApp } from './support/app.js';
 import { bearer, Fixtures, TestAgency, TestUser, uniq } from './support/fixtures.js';
@@ -19,8 +19,9 @@ interface EventItem {
   prevHash: string | null;
 }
 
+/** A client request id the server keeps as the request id (a UUID; any other is stored apart). */
 function requestId(): string {
-  return `audit-test-${randomBytes(6).toString('hex')}`;
+  return randomUUID();
 }
 
 const LOCAL_ADDRESS = /^(::ffff:)?127\.0\.0\.1$|^::1$/;

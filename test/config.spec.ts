@@ -50,6 +50,22 @@ describe('configuration', () => {
     expect(() => loadConfig({ ...base, STORAGE_DRIVER: 'disk' })).toThrow(/STORAGE_DRIVER: must be one of local, s3/);
   });
 
+  it('trusts no proxy by default, refuses "true", and checks proxy lists, the metrics token and the admin password', () => {
+    expect(loadConfig(base).trustProxy).toBe(false);
+    expect(loadConfig({ ...base, TRUST_PROXY: 'loopback, 10.0.0.0/8, 2001:db8::1' }).trustProxy).toEqual(['loopback', '10.0.0.0/8', '2001:db8::1']);
+    expect(loadConfig({ ...base, TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    let err: unknown;
+    try {
+      loadConfig({ ...base, TRUST_PROXY: 'true', METRICS_TOKEN: 'short', METRICS_PORT: 'x', ADMIN_PASSWORD: 'password1234' });
+    } catch (e) {
+      err = e;
+    }
+    expect((err as ConfigError).problems.map((p) => p.variable).sort()).toEqual(['ADMIN_PASSWORD', 'METRICS_PORT', 'METRICS_TOKEN', 'TRUST_PROXY']);
+    expect((err as Error).message).not.toContain('password1234');
+    expect(() => loadConfig({ ...base, TRUST_PROXY: '10.0.0.0/99' })).toThrow(/TRUST_PROXY/);
+    expect(loadConfig({ ...base, METRICS_TOKEN: 'a'.repeat(32), METRICS_PORT: '9464' }).metrics).toEqual({ token: 'a'.repeat(32), port: 9464, host: '127.0.0.1' });
+  });
+
   it('requires JWT_SECRET in production', () => {
     expect(() => loadConfig({ NODE_ENV: 'production', DATA_DIR: '/tmp/x' })).toThrow(/JWT_SECRET/);
   });

@@ -96,11 +96,14 @@ describe('problem+json errors', () => {
     expect(res.body.errors).toEqual([{ field: 'level', message: expect.any(String) }]);
   });
 
-  it('echoes a well-formed X-Request-Id and makes one otherwise', async () => {
-    const mine = await t.http.get('/health/live').set('X-Request-Id', 'req-12345678');
-    expect(mine.headers['x-request-id']).toBe('req-12345678');
-    const bad = await t.http.get('/health/live').set('X-Request-Id', 'bad id with spaces');
-    expect(bad.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  it('echoes a client X-Request-Id that is a UUID and makes one otherwise', async () => {
+    const id = '0b8e7f5c-5a8f-4f3e-9d2a-6c1b2a3d4e5f';
+    const mine = await t.http.get('/health/live').set('X-Request-Id', id);
+    expect(mine.headers['x-request-id']).toBe(id);
+    for (const other of ['req-12345678', 'bad id with spaces']) {
+      const res = await t.http.get('/health/live').set('X-Request-Id', other);
+      expect(res.headers['x-request-id']).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    }
   });
 
   it('stores text as NFC, trimmed', async () => {

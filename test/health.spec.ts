@@ -1,5 +1,6 @@
+import { MetricsService } from '../src/health/metrics.service.js';
 import { createTestApp, TestApp } from './support/app.js';
-import { startPrivateS3, TestRedis } from './support/services.js';
+import { freePort, startPrivateS3, TestRedis } from './support/services.js';
 
 describe('health and metrics', () => {
   it('reports every dependency up, and each stopped one as down', async () => {
@@ -37,12 +38,15 @@ describe('health and metrics', () => {
     }
   });
 
-  it('exposes Prometheus metrics with HTTP latency by route and queue depths', async () => {
-    const t = await createTestApp();
+  it('exposes Prometheus metrics with HTTP latency by route and queue depths, to the bearer of METRICS_TOKEN only', async () => {
+    const token = 'metrics-token-for-the-test-0123456789';
+    const t = await createTestApp({ METRICS_TOKEN: token });
     try {
       await t.http.get('/api/v1/agencies/00000000-0000-0000-0000-000000000000');
       await t.http.get('/health/live');
-      const res = await t.http.get('/metrics');
+      expect((await t.http.get('/metrics')).status).toBe(401);
+      expect((await t.http.get('/metrics').set('Authorization', 'Bearer not-the-token')).status).toBe(401);
+      const res = await t.http.get('/metrics').set('Authorization', `Bearer ${token}`);
       expect(res.status).toBe(200);
       expect(res.headers['content-type']).toMatch(/text\/plain/);
       expect(res.text).toMatch(/http_request_duration_seconds_bucket\{[^}]*route="\/api\/v1\/agencies\/:id"/);
@@ -50,6 +54,28 @@ describe('health and metrics', () => {
       expect(res.text).toContain('process_resident_memory_bytes');
     } finally {
       await t.close();
+    }
+  });
+
+  it('without METRICS_TOKEN the API port does not serve metrics; METRICS_PORT serves them on their own listener', async () => {
+    const port = await freePort();
+    const t = await createTestApp({ METRICS_PORT: String(port) }, { workers: false });
+    const bare = await createTestApp({}, { workers: false });
+    try {
+      expect((await bare.http.get('/metrics')).status).toBe(404);
+      expect((await bare.http.get('/metrics')).body.code).toBe('metrics_disabled');
+      expect((await t.http.get('/metrics')).status).toBe(404);
+      const server = await t.app.get(MetricsService).listen({ port, host: '127.0.0.1', token: t.config.metrics.token });
+      try {
+        const res = await fetch(`http://127.0.0.1:${port}/metrics`);
+        expect(res.status).toBe(200);
+        expect(await res.text()).toContain('http_request_duration_seconds');
+        expect((await fetch(`http://127.0.0.1:${port}/api/v1/me`)).status).toBe(404);
+      } finally {
+        server.close();
+      }
+    } finally {
+      await Promise.all([t.close(), bare.close()]);
     }
   });
 });

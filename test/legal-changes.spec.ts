@@ -165,16 +165,22 @@ describe('legal changes: citations, regeneration and progress', () => {
     it("scopes the change's items: an agency's users see their own, a supervisor their subtree, the administrator all", async () => {
       const mine = await progress(t, a1.secretary.token, changeId);
       expect(mine.items.map((i: { documentId: string }) => i.documentId)).toEqual([procs[0].id]);
-      expect(mine).toMatchObject({ total: 4, processed: 4, visible: { total: 1, processed: 1, failed: 0 } });
+      // The counts are the caller's agencies' too, never the province-wide totals.
+      expect(mine).toMatchObject({ total: 1, processed: 1, failed: 0, visible: { total: 1, processed: 1, failed: 0 } });
+      const listed = await t.http.get(`${API}/legal-documents/${mine.legalDocument.id}/changes`).set(bearer(a1.secretary.token));
+      expect(listed.body.items.find((i: { id: string }) => i.id === changeId)).toMatchObject({ total: 1, processed: 1 });
+      expect((await progress(t, admin, changeId)).total).toBe(4);
       const elsewhere = await progress(t, q1.drafter.token, changeId);
       expect(elsewhere.items.map((i: { documentId: string }) => i.documentId)).toEqual([procs[3].id]);
       const sup = await progress(t, supervisor.token, changeId);
       expect(sup.items.map((i: { documentId: string }) => i.documentId).sort()).toEqual([procs[0].id, procs[1].id, procs[2].id].sort());
       expect(sup.visible).toEqual({ total: 3, processed: 3, failed: 0 });
+      expect(sup.total).toBe(3);
       // Staff may not read drafts: no items.
       const staff = await progress(t, a1.staff.token, changeId);
       expect(staff.items).toEqual([]);
       expect(staff.visible.total).toBe(0);
+      expect(staff.total).toBe(0);
       // Pages and filters.
       const page1 = await progress(t, admin, changeId, '?limit=3');
       expect(page1.items).toHaveLength(3);
@@ -222,7 +228,10 @@ describe('legal changes: citations, regeneration and progress', () => {
     it('lists the changes of the legal document', async () => {
       const res = await t.http.get(`${API}/legal-documents/${old.id}/changes`).set(bearer(a1.staff.token));
       expect(res.status).toBe(200);
-      expect(res.body.items).toEqual([expect.objectContaining({ id: changeId, status: 'completed', total: 4 })]);
+      // Staff may not read drafts: the change is listed, its counts cover no agency of theirs.
+      expect(res.body.items).toEqual([expect.objectContaining({ id: changeId, status: 'completed', total: 0 })]);
+      const all = await t.http.get(`${API}/legal-documents/${old.id}/changes`).set(bearer(admin));
+      expect(all.body.items).toEqual([expect.objectContaining({ id: changeId, status: 'completed', total: 4 })]);
     });
 
     it('running the same change again creates no new drafts, flags, notices or events', async () => {

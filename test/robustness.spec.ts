@@ -101,6 +101,41 @@ describe('robustness: no 500 for bad input on any operation', () => {
     // Thousands of calls in sequence: about 25 s alone, over a minute beside the other suites.
   }, 240_000);
 
+  it('JSON nested thousands of levels deep is a 400 naming the limit on every JSON operation, never a 500', async () => {
+    // The probe's body: a username that is 3,000 arrays deep (a 6 KB body).
+    const deep = `{"username":${'['.repeat(3000)}${']'.repeat(3000)},"password":"x"}`;
+    const deepObject = `${'{"a":'.repeat(2000)}1${'}'.repeat(2000)}`;
+    const failures: string[] = [];
+    let calls = 0;
+    for (const [path, methods] of Object.entries(doc.paths)) {
+      for (const method of Object.keys(methods)) {
+        if (!['post', 'put', 'patch', 'delete'].includes(method)) continue;
+        for (const body of [deep, deepObject]) {
+          const res = await (t.http as unknown as Record<string, (u: string) => import('supertest').Test>)
+            [method](realIds(path))
+            .set(bearer(tokens[1]))
+            .set('Content-Type', 'application/json')
+            .send(body);
+          calls++;
+          if (res.status !== 400 || res.body.code !== 'json_too_deep' || res.body.maxDepth !== 64 || !/64 levels/.test(res.body.detail)) {
+            failures.push(`${method.toUpperCase()} ${path} -> ${res.status} ${JSON.stringify(res.body).slice(0, 160)}`);
+          }
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+    expect(calls).toBeGreaterThan(40);
+    // Login (no token) is the probe's exact request; 64 levels is still fine (then validation answers).
+    const login = await t.http.post('/api/v1/auth/login').set('Content-Type', 'application/json').send(deep);
+    expect([login.status, login.body.code]).toEqual([400, 'json_too_deep']);
+    const at64 = `{"username":${'['.repeat(63)}${']'.repeat(63)},"password":"x"}`;
+    const ok = await t.http.post('/api/v1/auth/login').set('Content-Type', 'application/json').send(at64);
+    expect([ok.status, ok.body.code]).toEqual([400, 'validation_failed']);
+    // Brackets inside strings are text, not nesting.
+    const inString = await t.http.post('/api/v1/auth/login').send({ username: '['.repeat(5000), password: '{'.repeat(100) });
+    expect(inString.body.code).toBe('validation_failed');
+  }, 120_000);
+
   it('NUL characters in raw bodies and file names are refused or removed, never a 500', async () => {
     const csv = 'number,type,issuer,title,issuedOn,effectiveFrom\n1/2020/QĐ-UBND,decision,UBND\u0000,Quyết định,2020-01-02,2020-01-02\n';
     const imp = await t.http.post('/api/v1/legal-documents/import').set(bearer(tokens[0])).set('Content-Type', 'text/csv').send(csv);

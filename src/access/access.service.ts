@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Errors } from '../common/errors.js';
+import { RequestContexts } from '../common/request-context.js';
 import { escapeLike } from '../common/text.js';
 import { Database } from '../database/database.js';
 import { Grant, Principal } from './principal.js';
@@ -83,7 +84,12 @@ export class AccessService {
    */
   async assert(p: Principal, permission: Permission, agencyId: string, entity: string, opts: { hide?: boolean } = {}): Promise<void> {
     if (await this.can(p, permission, agencyId)) return;
-    if (!opts.hide && (await this.isRelated(p, agencyId))) throw Errors.forbidden(`Your roles in this agency do not allow this (${permission}).`);
+    // The object exists: the refusal goes to the security record (RefusalRecord) once answered.
+    if (!opts.hide && (await this.isRelated(p, agencyId))) {
+      RequestContexts.noteRefusal({ outcome: 'forbidden', agencyId, permission, entity });
+      throw Errors.forbidden(`Your roles in this agency do not allow this (${permission}).`);
+    }
+    RequestContexts.noteRefusal({ outcome: 'hidden', agencyId, permission, entity });
     throw Errors.notFound(entity);
   }
 

@@ -1,7 +1,8 @@
 import { Global, Module } from '@nestjs/common';
 import { AuditService } from './audit.service.js';
+import { RefusalRecord } from './refusal-record.js';
 
-/** The audit writer, available to every module. */
+/** The audit writer (and the record of refused requests), available to every module. */
 @Global()
-@Module({ providers: [AuditService], exports: [AuditService] })
+@Module({ providers: [AuditService, RefusalRecord], exports: [AuditService, RefusalRecord] })
 export class AuditCoreModule {}

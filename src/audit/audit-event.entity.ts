@@ -43,6 +43,10 @@ export class AuditEvent {
   @Column({ name: 'request_id', type: 'text', nullable: true })
   requestId: string | null;
 
+  /** The client's own X-Request-Id when it was not a UUID (not part of the hash chain when null). */
+  @Column({ name: 'client_request_id', type: 'text', nullable: true })
+  clientRequestId: string | null;
+
   @Column({ name: 'client_ip', type: 'text', nullable: true })
   clientIp: string | null;
 

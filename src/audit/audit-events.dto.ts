@@ -76,7 +76,8 @@ export class AuditEventView {
     example: { roles: { old: ['staff'], new: ['drafter'] } },
   })
   changes: Record<string, unknown> | null;
-  @ApiProperty({ nullable: true, type: String, description: 'The X-Request-Id of the request that caused the event.' }) requestId: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'The id of the request that caused the event: the client\'s X-Request-Id when it was a UUID, else generated.' }) requestId: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'The client\'s own X-Request-Id when it was not a UUID (printable ASCII, at most 128 characters).' }) clientRequestId: string | null;
   @ApiProperty({ nullable: true, type: String, example: '203.113.10.5' }) clientAddress: string | null;
   @ApiProperty({ description: 'SHA-256 (hex) over the previous hash and this event\'s canonical content.' }) hash: string;
   @ApiProperty({ nullable: true, type: String, description: 'Hash of the previous event of the same chain; null for the first.' }) prevHash: string | null;

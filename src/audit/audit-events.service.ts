@@ -6,6 +6,7 @@ import { Cursor, pageLimit, toPage } from '../common/pagination.js';
 import { isUuid } from '../common/params.js';
 import { parseTimeRange } from '../common/time-range.js';
 import { Database } from '../database/database.js';
+import { visibleChanges } from './audit.service.js';
 import { AuditEventPage, AuditEventQuery, AuditEventView } from './audit-events.dto.js';
 import { AuditEventRow, auditEventsSql, AuditVisibility, OCCURRED_KEY_PATTERN } from './audit-sql.js';
 
@@ -19,8 +20,9 @@ export function toAuditEventView(r: AuditEventRow): AuditEventView {
     action: r.action,
     entityType: r.entity_type,
     entityId: r.entity_id,
-    changes: r.changes,
+    changes: visibleChanges(r.action, r.changes),
     requestId: r.request_id,
+    clientRequestId: r.client_request_id,
     clientAddress: r.client_ip,
     hash: r.hash,
     prevHash: r.prev_hash,

@@ -38,6 +38,7 @@ export interface AuditEventRow {
   entity_id: string | null;
   changes: Record<string, unknown> | null;
   request_id: string | null;
+  client_request_id: string | null;
   client_ip: string | null;
   hash: string;
   prev_hash: string | null;
@@ -77,7 +78,7 @@ export function auditEventsSql(f: AuditEventFilter): { sql: string; params: unkn
   if (f.after) where.push(`(e.occurred_at, e.id) ${f.order === 'asc' ? '>' : '<'} (${arg(f.after[0])}::timestamptz, ${arg(f.after[1])}::uuid)`);
   const sql = `
     SELECT e.id, e.agency_id, e.seq, e.occurred_at, ${OCCURRED_KEY} AS occurred_key, e.actor_id, e.actor_name,
-           e.action, e.entity_type, e.entity_id, e.changes, e.request_id, e.client_ip, e.hash, e.prev_hash
+           e.action, e.entity_type, e.entity_id, e.changes, e.request_id, e.client_request_id, e.client_ip, e.hash, e.prev_hash
       FROM audit_events e
      WHERE ${where.join('\n       AND ')}
      ORDER BY e.occurred_at ${dir}, e.id ${dir}

@@ -34,6 +34,17 @@ export function diffFields<T extends object>(before: Partial<T> | null, after: P
 }
 
 /**
+ * Facts recorded in events of old that a reader must not see: `deduplicated` on `file.added` told
+ * whether the bytes were already stored anywhere, also by another agency (an oracle across
+ * agencies); events no longer record it, and readers never show it from older ones.
+ */
+export function visibleChanges(action: string, changes: Record<string, unknown> | null): Record<string, unknown> | null {
+  if (action !== 'file.added' || !changes || !('deduplicated' in changes)) return changes;
+  const { deduplicated: _hidden, ...rest } = changes;
+  return rest;
+}
+
+/**
  * Writes audit events. Call it inside the transaction of the change it records (it uses the
  * current transaction's manager), so a rolled-back change leaves no event. The database links
  * each event into its agency's hash chain.
@@ -53,6 +64,7 @@ export class AuditService {
       actorId: input.actorId !== undefined ? input.actorId : (ctx?.actorId ?? null),
       actorName: input.actorName !== undefined ? input.actorName : (ctx?.actorName ?? null),
       requestId: ctx?.requestId ?? null,
+      clientRequestId: ctx?.clientRequestId ?? null,
       clientIp: ctx?.clientIp ?? null,
     });
   }

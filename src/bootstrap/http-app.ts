@@ -1,10 +1,12 @@
 import { createServer } from 'node:http';
 import type { NestApplicationOptions } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
+import { ExpressAdapter, type NestExpressApplication, type NestExpressBodyParserOptionsFor } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import { AppModule, type AppModuleOptions } from '../app.module.js';
+import { RefusalRecord } from '../audit/refusal-record.js';
+import { bodyDeadline, refuseDeclaredOversizeJson, verifyJsonDepth } from '../common/body-limits.js';
 import { Errors } from '../common/errors.js';
 import { appLogger } from '../common/logger.js';
 import { problemErrorMiddleware, sendProblem } from '../common/problem.js';
@@ -28,11 +30,16 @@ function rawBodyAllowed(req: Request, type: string): boolean {
   return RAW_BODY_ROUTES.some((r) => r.method === req.method && r.path === path && r.types.includes(type));
 }
 
-/** Conservative browser hardening for an API that serves JSON and files. */
-function securityHeaders(_req: Request, res: Response, next: NextFunction): void {
+/**
+ * Conservative browser hardening for an API that serves JSON and files. API answers carry tokens
+ * and personal data: `Cache-Control: no-store` unless a handler says otherwise (file downloads
+ * are `private, no-cache`, see serveObject).
+ */
+function securityHeaders(req: Request, res: Response, next: NextFunction): void {
   res.setHeader('X-Content-Type-Options', 'nosniff');
   res.setHeader('Referrer-Policy', 'no-referrer');
   res.setHeader('X-Frame-Options', 'DENY');
+  if (req.path.startsWith(`/${API_PREFIX}/`) || ROOT_ROUTES.some((r) => req.path === `/${r}`)) res.setHeader('Cache-Control', 'no-store');
   next();
 }
 
@@ -68,7 +75,12 @@ export async function createHttpApp(config: AppConfig, opts: AppModuleOptions): 
     logger: appLogger,
     abortOnError: false,
   });
+  // Which proxies' X-Forwarded-For to believe (by default none: a client cannot choose its address).
   app.set('trust proxy', config.trustProxy);
+  // Headers must arrive within the body timeout; bodies are timed by bodyDeadline (uploads by rate).
+  const server = app.getHttpServer();
+  server.headersTimeout = config.limits.bodyTimeoutSeconds * 1000;
+  server.requestTimeout = 0;
   app.disable('x-powered-by');
   if (config.corsOrigins.length) {
     app.enableCors({
@@ -83,6 +95,8 @@ export async function createHttpApp(config: AppConfig, opts: AppModuleOptions): 
 
   const metrics = app.get(MetricsService);
   app.use(requestContextMiddleware);
+  app.use(app.get(RefusalRecord).middleware());
+  app.use(bodyDeadline({ bodySeconds: config.limits.bodyTimeoutSeconds, minUploadBytesPerSecond: config.limits.minUploadBytesPerSecond }));
   app.use(metrics.middleware());
   // /api/v1/health/* and /api/v1/metrics reach the root routes.
   app.use((req: Request, _res: Response, next: NextFunction) => {
@@ -92,7 +106,10 @@ export async function createHttpApp(config: AppConfig, opts: AppModuleOptions): 
     next();
   });
   app.use(requireJsonBodies);
-  app.useBodyParser('json', { limit: config.limits.jsonBodyBytes, type: ['application/json', 'application/*+json'] });
+  app.use(refuseDeclaredOversizeJson(config.limits.jsonBodyBytes));
+  // `verify` runs on the raw text before JSON.parse (Nest's type omits it, its adapter passes it on).
+  const jsonOptions = { limit: config.limits.jsonBodyBytes, type: ['application/json', 'application/*+json'], verify: verifyJsonDepth };
+  app.useBodyParser('json', jsonOptions as NestExpressBodyParserOptionsFor<'json'>);
   app.setGlobalPrefix(API_PREFIX, { exclude: ROOT_ROUTES });
   app.useGlobalPipes(new NormalizeTextPipe(), createValidationPipe());
 

@@ -29,9 +29,11 @@ export const PROBLEM_CODES = {
   invalid_value: { status: 400, vi: 'Giá trị sai định dạng', en: 'Invalid value' },
   import_file_missing: { status: 400, vi: 'Thiếu tệp cần nhập', en: 'Import file missing' },
   import_malformed: { status: 400, vi: 'Không đọc được tệp nhập', en: 'Malformed import file' },
+  json_too_deep: { status: 400, vi: 'Nội dung JSON lồng nhau quá sâu', en: 'JSON nested too deep' },
   import_empty: { status: 400, vi: 'Tệp nhập không có dòng dữ liệu', en: 'Empty import' },
 
   // ---- 401: no, invalid or expired credentials
+  invalid_metrics_token: { status: 401, vi: 'Mã truy cập số liệu giám sát không đúng', en: 'Wrong metrics token' },
   missing_token: { status: 401, vi: 'Chưa đăng nhập', en: 'Not signed in' },
   invalid_token: { status: 401, vi: 'Phiên đăng nhập không hợp lệ hoặc đã hết hạn', en: 'Invalid or expired access token' },
   session_revoked: { status: 401, vi: 'Phiên đăng nhập đã bị thu hồi', en: 'Session revoked' },
@@ -51,8 +53,13 @@ export const PROBLEM_CODES = {
   // ---- 404: not found, or not visible to you
   not_found: { status: 404, vi: 'Không tìm thấy', en: 'Not found' },
   route_not_found: { status: 404, vi: 'Không có đường dẫn này', en: 'No such route' },
+  metrics_disabled: { status: 404, vi: 'Số liệu giám sát không được bật ở cổng này', en: 'Metrics are not served here' },
+
   no_effective_revision: { status: 404, vi: 'Tài liệu chưa có lần ban hành đang hiệu lực', en: 'No effective revision' },
   source_file_missing: { status: 404, vi: 'Lần ban hành không có tệp gốc', en: 'No source file' },
+
+  // ---- 408: the request did not arrive in time
+  request_timeout: { status: 408, vi: 'Yêu cầu gửi đến quá chậm', en: 'Request timeout' },
 
   // ---- 409: conflicts with the current state
   duplicate: { status: 409, vi: 'Đã có bản ghi trùng giá trị duy nhất', en: 'Duplicate' },

@@ -31,6 +31,7 @@ const HTTP_EXCEPTION_CODES: Partial<Record<number, ProblemCode>> = {
   403: 'forbidden',
   404: 'route_not_found',
   413: 'payload_too_large',
+  408: 'request_timeout',
   415: 'unsupported_media_type',
   429: 'too_many_requests',
   503: 'dependency_unavailable',
@@ -53,11 +54,12 @@ interface Mapped {
 }
 
 function mapError(err: unknown): Mapped {
+  // Nest wraps body-parser errors in an HttpException; their cause says what went wrong (a
+  // DomainError when a body-parser hook such as the JSON depth check refused the body).
+  if (err instanceof HttpException && err.cause && typeof (err.cause as { type?: unknown }).type === 'string') err = err.cause;
   if (err instanceof DomainError) {
     return { code: err.code, detail: err.detail, errors: err.errors, headers: err.headers, extra: err.extra };
   }
-  // Nest wraps body-parser errors in an HttpException; their cause says what went wrong.
-  if (err instanceof HttpException && err.cause && typeof (err.cause as { type?: unknown }).type === 'string') err = err.cause;
   // body-parser / raw-body errors (express.json) carry a `type` and a status.
   const bp = err as { type?: string; status?: number; statusCode?: number; expose?: boolean; limit?: number };
   if (bp && typeof bp.type === 'string' && typeof (bp.status ?? bp.statusCode) === 'number') {

@@ -5,7 +5,7 @@ export function nfc(s: string): string {
 }
 
 /** Keys whose string values are secrets: normalised to NFC but never trimmed. */
-const UNTRIMMED_KEYS = new Set(['password', 'newPassword', 'currentPassword']);
+export const UNTRIMMED_KEYS: ReadonlySet<string> = new Set(['password', 'newPassword', 'currentPassword']);
 
 /** Trims and NFC-normalises every string in a JSON value (recursively), except secrets. */
 export function normalizeText<T>(value: T, key?: string): T {

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { isAbsolute, join, resolve } from 'node:path';
+import { passwordProblem } from '../identity/password-policy.js';
 
 /**
  * The whole runtime configuration, read once from the environment and validated in one place.
@@ -11,8 +13,12 @@ export interface AppConfig {
   port: number;
   host: string;
   publicBaseUrl: string;
-  /** Express "trust proxy": which proxies' X-Forwarded-For to believe for client addresses. */
-  trustProxy: string;
+  /**
+   * Express "trust proxy": the proxies whose X-Forwarded-For is believed for client addresses
+   * (addresses, CIDR ranges, `loopback`, `linklocal`, `uniquelocal`, or a hop count); false: none,
+   * the socket's address is the client's.
+   */
+  trustProxy: false | number | string[];
   /** Browser origins allowed to call the API (CORS); empty: no cross-origin access. */
   corsOrigins: string[];
   logLevel: 'debug' | 'info' | 'warn' | 'error';
@@ -51,7 +57,17 @@ export interface AppConfig {
     loginWindowSeconds: number;
     /** Largest source PDF appended to a controlled copy (pdf-lib holds it in memory); larger ones are listed only. */
     renderSourceBytes: number;
+    /** First wait once a throttle's max is reached; doubles with each further failure, up to loginWindowSeconds. */
+    loginBackoffSeconds: number;
+    /** A request's headers, and a body that is not a streamed upload, must arrive within this many seconds. */
+    bodyTimeoutSeconds: number;
+    /** Slowest average rate of a streamed upload (multipart, CSV) after bodyTimeoutSeconds; slower ones are cut (408). */
+    minUploadBytesPerSecond: number;
+    /** Requests to the public (no sign-in) pages and downloads per client address per minute (429 above). */
+    publicRequestsPerMinute: number;
   };
+  /** GET /metrics: a bearer token it requires, and/or a separate listener that serves it instead of the API port. */
+  metrics: { token: string | null; port: number | null; host: string };
   smtp: { url: string | null; from: string };
   legalChangeDueDays: number;
   /** Set only by the test harness: run the in-process scheduled jobs (sweeps) on demand instead of on a timer. */
@@ -148,6 +164,32 @@ class Reader {
     return out;
   }
 
+  /**
+   * TRUST_PROXY: unset, `false` or `none` trusts no proxy; a hop count; or a comma-separated list
+   * of addresses, CIDR ranges and the names loopback, linklocal, uniquelocal. `true` (believe
+   * every X-Forwarded-For) is refused: any client could then choose its own address.
+   */
+  trustProxy(name: string): false | number | string[] {
+    const v = this.raw(name);
+    if (v === undefined || ['false', 'none', '0'].includes(v.toLowerCase())) return false;
+    if (/^\d+$/.test(v)) return Number(v);
+    const parts = v.split(',').map((x) => x.trim()).filter(Boolean);
+    const bad = parts.filter((p) => {
+      if (['loopback', 'linklocal', 'uniquelocal'].includes(p)) return false;
+      const [addr, bits, extra] = p.split('/');
+      if (extra !== undefined || !isIP(addr)) return true;
+      return bits !== undefined && (!/^\d+$/.test(bits) || Number(bits) > (isIP(addr) === 4 ? 32 : 128));
+    });
+    if (v.toLowerCase() === 'true' || bad.length || !parts.length) {
+      this.problems.push({
+        variable: name,
+        message: `must be false, a hop count, or a comma-separated list of proxy addresses / CIDR ranges / loopback, linklocal, uniquelocal (got "${v}"); "true" would let any client choose its address`,
+      });
+      return false;
+    }
+    return parts;
+  }
+
   url(name: string, fallback: string | null, protocols: string[]): string | null {
     const v = this.raw(name) ?? fallback;
     if (v === null) return null;
@@ -195,15 +237,18 @@ export function loadConfig(env: Env = process.env): AppConfig {
   }
 
   const adminPassword = r.optional('ADMIN_PASSWORD');
-  if (adminPassword !== null && adminPassword.length < 10) {
-    r.problems.push({ variable: 'ADMIN_PASSWORD', message: 'must be at least 10 characters long' });
-  }
+  const adminPasswordProblem = adminPassword !== null ? passwordProblem(adminPassword, ['admin']) : null;
+  if (adminPasswordProblem) r.problems.push({ variable: 'ADMIN_PASSWORD', message: adminPasswordProblem });
+
+  const metricsToken = r.optional('METRICS_TOKEN');
+  if (metricsToken !== null && metricsToken.length < 16) r.problems.push({ variable: 'METRICS_TOKEN', message: 'must be at least 16 characters long' });
+  const metricsPort = r.optional('METRICS_PORT') === null ? null : r.int('METRICS_PORT', 0, 1, 65535);
 
   const config: AppConfig = {
     nodeEnv,
     port,
     host: r.string('HOST', '0.0.0.0'),
-    trustProxy: r.string('TRUST_PROXY', 'loopback'),
+    trustProxy: r.trustProxy('TRUST_PROXY'),
     corsOrigins: r.origins('CORS_ORIGINS'),
     publicBaseUrl: r.url('PUBLIC_BASE_URL', `http://localhost:${port}`, ['http:', 'https:'])!,
     logLevel: r.oneOf('LOG_LEVEL', nodeEnv === 'test' ? 'warn' : 'info', ['debug', 'info', 'warn', 'error'] as const),
@@ -236,7 +281,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
       loginMaxFailures: r.int('LOGIN_MAX_FAILURES', 5, 1, 1000),
       loginWindowSeconds: r.int('LOGIN_WINDOW_SECONDS', 900, 1, 86400),
       renderSourceBytes: r.bytes('RENDER_SOURCE_MAX_SIZE', 100 * 1024 * 1024, 2 * 1024 * 1024 * 1024),
+      loginBackoffSeconds: r.int('LOGIN_BACKOFF_SECONDS', 30, 1, 86400),
+      bodyTimeoutSeconds: r.int('BODY_TIMEOUT_SECONDS', 30, 1, 3600),
+      minUploadBytesPerSecond: r.bytes('MIN_UPLOAD_RATE', 16 * 1024, 1024 * 1024 * 1024),
+      publicRequestsPerMinute: r.int('PUBLIC_REQUESTS_PER_MINUTE', 120, 1, 100_000),
     },
+    metrics: { token: metricsToken, port: metricsPort, host: r.string('METRICS_HOST', '127.0.0.1') },
     smtp: { url: r.url('SMTP_URL', null, ['smtp:', 'smtps:']), from: r.string('MAIL_FROM', 'e-ISO <no-reply@e-iso.local>') },
     legalChangeDueDays: r.int('LEGAL_CHANGE_DUE_DAYS', 30, 1, 365),
     schedulesEnabled: r.bool('SCHEDULES_ENABLED', true),
@@ -284,6 +334,8 @@ export function describeConfig(c: AppConfig): Record<string, unknown> {
         : { driver: 's3', ...(c.s3.endpoint ? { endpoint: c.s3.endpoint } : { embedded: true }), bucket: c.s3.bucket },
     dataDir: c.dataDir,
     runWorkers: c.runWorkers,
+    trustProxy: c.trustProxy,
+    metrics: { token: c.metrics.token ? '***' : null, port: c.metrics.port, host: c.metrics.host },
     smtp: c.smtp.url ? redact(c.smtp.url) : null,
   };
 }

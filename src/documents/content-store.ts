@@ -67,15 +67,32 @@ export class ContentStore {
   /**
    * Stores the file unless an object with these bytes is already stored (dedup). Outside any
    * transaction. The file is handed over (the local store links it into place, no copy); bytes
-   * already staged in S3 are copied there server side, not sent again.
+   * already staged in S3 are copied there server side, not sent again. With `forAgency`, whether
+   * the bytes were already stored must not show across agencies, neither in an answer nor in the
+   * time taken: bytes the agency itself does not hold are read back from storage and checked (about
+   * the time the upload would take) instead of being skipped at once; a stored object that fails
+   * the check is replaced.
    */
-  async put(file: LocalContent): Promise<PutOutcome> {
+  async put(file: LocalContent, opts: { forAgency?: string } = {}): Promise<PutOutcome> {
     const key = contentObjectKey(file.sha256);
     const existing = await this.storage.stat(key);
-    if (existing && existing.size === file.size) return { key, created: false };
+    if (existing && existing.size === file.size) {
+      if (!opts.forAgency || (await this.agencyHolds(opts.forAgency, file.sha256)) || (await this.storedBytesMatch(key, file.sha256))) return { key, created: false };
+      this.logger.warn({ msg: 'a stored object does not match its hash; replacing it with the uploaded bytes', sha256: file.sha256 });
+    }
     if (file.stagedKey) await this.storage.copy(file.stagedKey, key, file.mediaType);
     else await this.putLocal(key, file);
-    return { key, created: true };
+    return { key, created: !existing || existing.size !== file.size };
+  }
+
+  private async agencyHolds(agencyId: string, sha256: string): Promise<boolean> {
+    return (await this.db.query<unknown[]>('SELECT 1 FROM revision_files WHERE agency_id = $1 AND sha256 = $2 LIMIT 1', [agencyId, sha256])).length > 0;
+  }
+
+  private async storedBytesMatch(key: string, sha256: string): Promise<boolean> {
+    const hash = createHash('sha256');
+    for await (const chunk of await this.storage.get(key)) hash.update(chunk as Buffer);
+    return hash.digest('hex') === sha256;
   }
 
   private putLocal(key: string, file: LocalContent): Promise<void> {

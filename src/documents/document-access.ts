@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AccessService } from '../access/access.service.js';
 import { Principal } from '../access/principal.js';
 import { Errors } from '../common/errors.js';
+import { RequestContexts } from '../common/request-context.js';
 import { Database } from '../database/database.js';
 
 /**
@@ -27,7 +28,10 @@ export class DocumentAccess {
     if (await this.canReadDrafts(p, doc.agencyId)) return { drafts: true };
     await this.access.assert(p, 'document.read', doc.agencyId, 'Document', { hide: true });
     const rows = await this.db.query<unknown[]>(`SELECT 1 FROM revisions WHERE document_id = $1 AND state = 'effective'`, [doc.id]);
-    if (!rows.length) throw Errors.notFound('Document');
+    if (!rows.length) {
+      RequestContexts.noteRefusal({ outcome: 'hidden', agencyId: doc.agencyId, permission: 'document.readDrafts', entity: 'Document' });
+      throw Errors.notFound('Document');
+    }
     return { drafts: false };
   }
 

@@ -7,7 +7,7 @@ import { AppConfig } from '../config/app-config.js';
 import { Database } from '../database/database.js';
 import { RenditionDelivery } from '../renditions/rendition-delivery.js';
 import { RenditionRequests } from '../renditions/rendition-requests.js';
-import { serveObject, sanitizeFilename } from '../storage/http-files.js';
+import { sanitizeFilename, serveObject, withExtensionOf } from '../storage/http-files.js';
 import { sniffFile } from '../storage/media-sniffer.js';
 import { ObjectStorage } from '../storage/object-storage.js';
 import { spoolDirectory, spoolMultipartFile, tooLargeAndCut } from '../storage/upload-spool.js';
@@ -64,7 +64,7 @@ export class RevisionFilesService {
    * POST /revisions/{id}/files. Checks come before the body is read (413 on Content-Length, 404,
    * 403, 409); the body streams to a temporary file while hashing (and, with S3, to a staged
    * object at the same time); the type is sniffed (415); the bytes enter the store unless already
-   * there (local: the spooled file is linked into place; S3: the staged object is copied to its
+   * there, never telling whether another agency holds them (local: the spooled file is linked into place; S3: the staged object is copied to its
    * content key); the record is written in one transaction with its audit event. If the record
    * fails, an object this request created is removed again.
    */
@@ -85,8 +85,8 @@ export class RevisionFilesService {
       const sniffed = await sniffFile(spooled.path);
       if (!sniffed) throw Errors.unsupportedMediaType(`The file is not a ${ACCEPTED} file (its type is decided by its content, not its name).`);
       const content: LocalContent = { path: spooled.path, size: spooled.size, sha256: spooled.sha256, mediaType: sniffed.mediaType, stagedKey: spooled.stagedKey };
-      const filename = sanitizeFilename(spooled.clientFilename, `file.${sniffed.kind}`);
-      const put = await this.store.put(content);
+      const filename = withExtensionOf(sanitizeFilename(spooled.clientFilename, `file.${sniffed.kind}`), sniffed.kind);
+      const put = await this.store.put(content, { forAgency: revision.agencyId });
       try {
         return await this.record(p, revisionId, role, filename, content, put);
       } catch (err) {
@@ -120,7 +120,7 @@ export class RevisionFilesService {
         entityType: 'revision',
         entityId: revisionId,
         agencyId: revision.agencyId,
-        changes: { documentId: revision.documentId, fileId: file.id, role, filename, mediaType: content.mediaType, size: content.size, sha256: content.sha256, deduplicated: !put.created },
+        changes: { documentId: revision.documentId, fileId: file.id, role, filename, mediaType: content.mediaType, size: content.size, sha256: content.sha256 },
       });
       await this.renditions.request(revisionId);
       return { id: file.id, filename, mediaType: content.mediaType, size: content.size, sha256: content.sha256, role, revisionId };
@@ -172,22 +172,30 @@ export class RevisionFilesService {
 
   /**
    * Serves an effective revision (the caller has checked it may be read): its controlled copy, or
-   * its source file (404 `source_file_missing` without one). `label` names the variant in the
-   * download's audit event.
+   * its source file (404 `source_file_missing` without one). Each delivery is a `file.downloaded`
+   * audit event, unless `countDelivery` records it instead (anonymous downloads are counted, not
+   * audited one by one).
    */
-  async serveEffective(req: Request, res: Response, revision: Revision, document: Document, variant: 'controlled' | 'source', label: string = variant): Promise<void> {
+  async serveEffective(
+    req: Request,
+    res: Response,
+    revision: Revision,
+    document: Document,
+    variant: 'controlled' | 'source',
+    countDelivery?: () => Promise<void>,
+  ): Promise<void> {
     if (variant === 'controlled') {
       const digest = await this.revisions.digest(revision);
-      await this.controlledCopies.respond(req, res, { revision, document, number: revision.number!, digest, via: 'controlled' });
+      await this.controlledCopies.respond(req, res, { revision, document, number: revision.number!, digest, via: 'controlled', countDelivery });
       return;
     }
     const file = await this.db.repo(RevisionFile).findOneBy({ revisionId: revision.id, role: 'source' });
     if (!file) throw Errors.notFound('Source file', 'source_file_missing');
-    await this.serve(req, res, revision, document, file, label);
+    await this.serve(req, res, revision, document, file, variant, countDelivery);
   }
 
-  /** Streams a file of a revision; records `file.downloaded` for effective revisions. */
-  async serve(req: Request, res: Response, revision: Revision, document: Document, file: RevisionFile, variant: string): Promise<void> {
+  /** Streams a file of a revision; records `file.downloaded` for effective revisions (or calls `countDelivery`). */
+  async serve(req: Request, res: Response, revision: Revision, document: Document, file: RevisionFile, variant: string, countDelivery?: () => Promise<void>): Promise<void> {
     await serveObject(
       req,
       res,
@@ -195,8 +203,11 @@ export class RevisionFilesService {
       { key: this.store.keyOf(file.sha256), sha256: file.sha256, size: Number(file.size), mediaType: file.mediaType, filename: file.filename },
       {
         onDelivery:
-          revision.state === 'effective'
-            ? ({ range }) =>
+          revision.state !== 'effective'
+            ? undefined
+            : countDelivery
+              ? () => countDelivery()
+              : ({ range }) =>
                 this.db.transaction(() =>
                   this.audit.record({
                     action: 'file.downloaded',
@@ -215,8 +226,7 @@ export class RevisionFilesService {
                       range: range ? `${range.start}-${range.end}` : null,
                     },
                   }),
-                )
-            : undefined,
+                ),
       },
     );
   }

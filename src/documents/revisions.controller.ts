@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, Headers, HttpCode, Patch, Post, Query, R
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Principal } from '../access/principal.js';
+import { cutAfterResponse } from '../common/body-limits.js';
 import { ApiProblems, Operation } from '../common/openapi.js';
 import { IdParam } from '../common/params.js';
 import { CurrentUser } from '../identity/auth.decorators.js';
@@ -10,21 +11,6 @@ import { ApiFileResponses } from './documents.controller.js';
 import { RevisionView, UpdateRevisionRequest, UploadFileQuery, UploadedFileView } from './documents.dto.js';
 import { RevisionFilesService } from './revision-files.service.js';
 import { RevisionsService } from './revisions.service.js';
-
-/**
- * When an upload fails before its body was read to the end (413, or a refusal before reading), the
- * rest of the body must not be read: the response says `Connection: close`, and the socket is
- * destroyed shortly after the response went out (the delay lets the client read the answer).
- */
-function cutAfterResponse(req: Request, res: Response): void {
-  if (!res.headersSent) res.setHeader('Connection', 'close');
-  res.once('finish', () => {
-    const socket = req.socket;
-    const timer = setTimeout(() => socket.destroy(), 500);
-    timer.unref();
-    socket.once('close', () => clearTimeout(timer));
-  });
-}
 
 @ApiTags('revisions')
 @ApiBearerAuth()

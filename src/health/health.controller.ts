@@ -1,13 +1,15 @@
-import { Controller, Get, Header, Res, ServiceUnavailableException } from '@nestjs/common';
-import { ApiOkResponse, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Header, Inject, Req, Res, ServiceUnavailableException } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
+import { DomainError } from '../common/errors.js';
+import { AppConfig } from '../config/app-config.js';
 import { Database } from '../database/database.js';
 import { Operation } from '../common/openapi.js';
-import { Public } from '../identity/auth.decorators.js';
+import { OwnCredentials, Public } from '../identity/auth.decorators.js';
 import { RedisClient } from '../redis/redis.module.js';
 import { ObjectStorage } from '../storage/object-storage.js';
-import { MetricsService } from './metrics.service.js';
+import { assertMetricsToken, MetricsService } from './metrics.service.js';
 
 const TIMEOUT_MS = 2000;
 
@@ -22,6 +24,7 @@ export class HealthController {
     private readonly redis: RedisClient,
     private readonly storage: ObjectStorage,
     private readonly metrics: MetricsService,
+    @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
 
   @Get('health/live')
@@ -65,11 +68,25 @@ export class HealthController {
   }
 
   @Get('metrics')
+  @OwnCredentials()
   @Header('Cache-Control', 'no-store')
-  @Operation('metrics', 'Prometheus metrics: HTTP latency by route, queue depths, process')
+  @Operation(
+    'metrics',
+    'Prometheus metrics: HTTP latency by route, queue depths, process',
+    'Protected as configured: with METRICS_TOKEN, `Authorization: Bearer <token>` is required (401 otherwise); with METRICS_PORT, metrics are served only by ' +
+      'that separate listener (METRICS_HOST, default 127.0.0.1) and this route answers 404; with neither, 404 `metrics_disabled`.',
+  )
+  @ApiBearerAuth()
   @ApiProduces('text/plain')
   @ApiOkResponse({ description: 'Prometheus text exposition format', schema: { type: 'string' } })
-  async scrape(@Res() res: Response): Promise<void> {
+  @ApiResponse({ status: 401, description: 'METRICS_TOKEN is set and the bearer token is missing or wrong' })
+  @ApiResponse({ status: 404, description: 'Metrics are not served on this port' })
+  async scrape(@Req() req: Request, @Res() res: Response): Promise<void> {
+    const { token, port } = this.config.metrics;
+    if (port !== null || token === null) {
+      throw new DomainError('metrics_disabled', port !== null ? 'Metrics are served on the metrics port only.' : 'Metrics are off: set METRICS_TOKEN (bearer token) or METRICS_PORT (a separate listener).');
+    }
+    assertMetricsToken(token, req.headers.authorization);
     res.setHeader('Content-Type', this.metrics.registry.contentType);
     res.send(await this.metrics.registry.metrics());
   }

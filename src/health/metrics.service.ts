@@ -1,9 +1,20 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { createServer, Server } from 'node:http';
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
+import { Errors } from '../common/errors.js';
 import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { Queues, withTimeout } from '../queue/job-queue.js';
 
 const JOB_STATES = ['waiting', 'active', 'delayed', 'failed', 'completed', 'prioritized', 'waiting-children'] as const;
+
+/** Throws 401 unless `authorization` is `Bearer <token>` (compared in constant time); no token configured: nothing to check. */
+export function assertMetricsToken(token: string | null, authorization: string | undefined): void {
+  if (token === null) return;
+  const given = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1] ?? '';
+  const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+  if (!timingSafeEqual(digest(given), digest(token))) throw Errors.unauthorized('invalid_metrics_token', 'Send "Authorization: Bearer <METRICS_TOKEN>".');
+}
 
 /** Prometheus metrics of this process: HTTP latency by route, queue depths, Node defaults. */
 @Injectable()
@@ -51,5 +62,34 @@ export class MetricsService implements OnModuleInit {
       });
       next();
     };
+  }
+
+  /**
+   * The separate metrics listener (METRICS_PORT on METRICS_HOST): GET /metrics only, with the
+   * bearer token when one is configured. Resolves once it listens.
+   */
+  async listen(opts: { port: number; host: string; token: string | null }): Promise<Server> {
+    const server = createServer((req, res) => {
+      const path = (req.url ?? '').split('?')[0];
+      if (req.method !== 'GET' || path !== '/metrics') {
+        res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found\n');
+        return;
+      }
+      try {
+        assertMetricsToken(opts.token, req.headers.authorization);
+      } catch {
+        res.writeHead(401, { 'Content-Type': 'text/plain', 'WWW-Authenticate': 'Bearer' }).end('unauthorized\n');
+        return;
+      }
+      this.registry.metrics().then(
+        (text) => res.writeHead(200, { 'Content-Type': this.registry.contentType, 'Cache-Control': 'no-store' }).end(text),
+        () => res.writeHead(500, { 'Content-Type': 'text/plain' }).end('metrics failed\n'),
+      );
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(opts.port, opts.host, () => resolve());
+    });
+    return server;
   }
 }

@@ -3,6 +3,7 @@ import type { Response } from 'express';
 import { AccessService } from '../access/access.service.js';
 import { Principal } from '../access/principal.js';
 import { AgenciesService } from '../agencies/agencies.service.js';
+import { visibleChanges } from '../audit/audit.service.js';
 import { Errors } from '../common/errors.js';
 import { Cursor, pageLimit } from '../common/pagination.js';
 import { parseTimeRange } from '../common/time-range.js';
@@ -261,7 +262,7 @@ export class DocumentHistoryService {
         revisionNumber: revisionId ? (s.numbers.get(revisionId) ?? null) : null,
         summary: summarize(r.action, r.changes, signOff, changeSummary),
         changeSummary,
-        details: r.changes,
+        details: visibleChanges(r.action, r.changes),
         signOff,
         requestId: r.request_id,
         clientAddress: r.client_ip,

@@ -22,6 +22,10 @@ export function Public(): MethodDecorator & ClassDecorator {
   }) as MethodDecorator & ClassDecorator;
 }
 
+/** Marks a route that checks its own `Authorization` header (GET /metrics and its METRICS_TOKEN): the guard leaves it alone. */
+export const OWN_CREDENTIALS = 'eiso:own-credentials';
+export const OwnCredentials = (): MethodDecorator & ClassDecorator => SetMetadata(OWN_CREDENTIALS, true);
+
 /** The signed-in user of the request. */
 export const CurrentUser = createParamDecorator((_data: unknown, ctx: ExecutionContext): Principal => {
   return ctx.switchToHttp().getRequest().principal;

@@ -5,7 +5,7 @@ import { Principal } from '../access/principal.js';
 import { Errors } from '../common/errors.js';
 import { RequestContexts } from '../common/request-context.js';
 import { Database } from '../database/database.js';
-import { IS_PUBLIC } from './auth.decorators.js';
+import { IS_PUBLIC, OWN_CREDENTIALS } from './auth.decorators.js';
 import { Tokens } from './tokens.js';
 
 /**
@@ -23,6 +23,7 @@ export class AuthGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
     const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()]);
+    if (isPublic && this.reflector.getAllAndOverride<boolean>(OWN_CREDENTIALS, [context.getHandler(), context.getClass()])) return true;
     const req = context.switchToHttp().getRequest<Request & { principal?: Principal }>();
     const header = req.header('authorization');
     if (!header) {

@@ -9,7 +9,7 @@ import { OnJob } from '../queue/job-registry.js';
 import { TokenPair } from './identity.dto.js';
 import { Passwords } from './passwords.js';
 import { AuthSession, RefreshToken } from './session.entity.js';
-import { FailureThrottle } from './throttle.js';
+import { addressKey, FailureThrottle, ThrottledAttempt, ThrottleRule } from './throttle.js';
 import { Tokens } from './tokens.js';
 import { User } from './user.entity.js';
 import { UsersService } from './users.service.js';
@@ -28,30 +28,35 @@ export class AuthService {
     @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
 
-  private loginKeys(username: string): { user: string; ip: string } {
-    const ip = RequestContexts.current()?.clientIp ?? 'unknown';
-    return { user: `login:user:${username}`, ip: `login:ip:${ip}` };
+  /**
+   * A username's failures count per client address, and every address's failures over all
+   * usernames (20 times the limit), each with exponential back-off: an attacker guessing from
+   * one address slows down themself, and the account's owner signs in from their own address.
+   */
+  private loginRules(username: string): ThrottleRule[] {
+    const address = addressKey(RequestContexts.current()?.clientIp);
+    const { loginMaxFailures: max, loginWindowSeconds: windowSeconds, loginBackoffSeconds: backoffSeconds } = this.config.limits;
+    return [
+      { key: { kind: 'login', subject: username, address }, max, backoffSeconds, windowSeconds },
+      { key: { kind: 'address', subject: '', address }, max: max * 20, backoffSeconds, windowSeconds },
+    ];
   }
 
   /**
-   * Failures are counted per username (whether it exists or not) and per client address; over
-   * the limit every attempt gets 429, even with the right password, so the answer never reveals
-   * whether a user exists.
+   * The attempt is counted before the password is checked (atomically, in Redis or, while Redis
+   * is down, in PostgreSQL), so parallel guesses never get past the limit. A locked key answers
+   * 429 to every attempt, even with the right password, the same for existing and unknown
+   * usernames, so the answer never reveals whether a user exists.
    */
   async login(usernameRaw: string, password: string): Promise<TokenPair> {
     const username = usernameRaw.toLowerCase();
-    const keys = this.loginKeys(username);
-    const { loginMaxFailures: max, loginWindowSeconds: window } = this.config.limits;
-    await this.throttle.check([
-      { key: keys.user, max },
-      { key: keys.ip, max: max * 20 },
-    ]);
+    const rules = this.loginRules(username);
+    const attempt = await this.throttle.attempt(rules);
     const user = await this.users.findByUsername(username);
     const ok = user && user.isActive ? await this.passwords.verify(user.passwordHash, password) : await this.passwords.verifyNothing(password);
     if (!ok || !user) {
-      await this.throttle.fail([keys.user, keys.ip], window);
-      await this.db.transaction(() =>
-        this.audit.record({
+      await this.db.transaction(async () => {
+        await this.audit.record({
           action: 'auth.login_failed',
           entityType: 'user',
           entityId: user?.id ?? null,
@@ -59,11 +64,12 @@ export class AuthService {
           actorId: user?.id ?? null,
           actorName: null,
           changes: { username },
-        }),
-      );
+        });
+        await this.recordLocks(attempt, { userId: user?.id ?? null, username, agencyId: null, action: 'auth.login_locked' });
+      });
       throw Errors.unauthorized('invalid_credentials', INVALID_CREDENTIALS);
     }
-    await this.throttle.reset([keys.user]);
+    await attempt.succeeded({ reset: [rules[0].key], release: [rules[1]] });
     return this.db.transaction(async () => {
       const ctx = RequestContexts.current();
       const session = await this.db.repo(AuthSession).save(
@@ -159,24 +165,51 @@ export class AuthService {
   async confirmPassword(userId: string, password: string, purpose: string, agencyId: string | null = null): Promise<void> {
     // The failure must be recorded even though the caller's change is refused: never inside its transaction.
     if (this.db.inTransaction) throw new Error('confirmPassword() must be called before the transaction of the change');
-    const key = `reauth:${userId}`;
-    await this.throttle.check([{ key, max: this.config.limits.loginMaxFailures }]);
+    const { loginMaxFailures: max, loginWindowSeconds: windowSeconds, loginBackoffSeconds: backoffSeconds } = this.config.limits;
+    const rule: ThrottleRule = { key: { kind: 'reauth', subject: userId, address: '' }, max, backoffSeconds, windowSeconds };
+    const attempt = await this.throttle.attempt([rule]);
     const user = await this.users.findById(userId);
     if (user && user.isActive && (await this.passwords.verify(user.passwordHash, password))) {
-      await this.throttle.reset([key]);
+      await attempt.succeeded({ reset: [rule.key], release: [] });
       return;
     }
-    await this.throttle.fail([key], this.config.limits.loginWindowSeconds);
-    await this.db.transaction(() =>
-      this.audit.record({ action: 'auth.reauth_failed', entityType: 'user', entityId: userId, agencyId, changes: { purpose } }),
-    );
+    await this.db.transaction(async () => {
+      await this.audit.record({ action: 'auth.reauth_failed', entityType: 'user', entityId: userId, agencyId, changes: { purpose } });
+      await this.recordLocks(attempt, { userId, username: user?.username ?? null, agencyId, action: 'auth.reauth_locked', purpose });
+    });
     throw Errors.unauthorized('invalid_password', 'The password is incorrect; nothing was changed.');
   }
 
-  /** Deletes sessions and refresh tokens that expired more than a week ago. */
+  /** Every lock a failed attempt set is an audit event: which key, after how many failures, for how long. */
+  private async recordLocks(
+    attempt: ThrottledAttempt,
+    who: { userId: string | null; username: string | null; agencyId: string | null; action: string; purpose?: string },
+  ): Promise<void> {
+    for (const lock of attempt.locked()) {
+      const byAddress = lock.rule.key.kind === 'address';
+      await this.audit.record({
+        action: who.action,
+        entityType: byAddress ? 'client_address' : 'user',
+        entityId: byAddress ? null : who.userId,
+        agencyId: who.agencyId,
+        changes: {
+          scope: lock.rule.key.kind === 'login' ? 'username_address' : lock.rule.key.kind,
+          username: who.username,
+          address: lock.rule.key.address || null,
+          failures: lock.failures,
+          lockedSeconds: lock.lockedSeconds,
+          ...(who.purpose ? { purpose: who.purpose } : {}),
+          store: attempt.storeName,
+        },
+      });
+    }
+  }
+
+  /** Deletes sessions and refresh tokens that expired more than a week ago, and throttle rows past their window. */
   @OnJob('identity.purge-expired-sessions')
   async purgeExpired(): Promise<number> {
     const res = await this.db.query<unknown[]>(`DELETE FROM auth_sessions WHERE expires_at < now() - interval '7 days' RETURNING id`);
+    await this.throttle.purgeExpired();
     return res.length;
   }
 }

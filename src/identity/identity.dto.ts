@@ -3,7 +3,9 @@ import { IsBoolean, IsEmail, IsNotEmpty, IsOptional, IsString, Length, Matches, 
 import { ROLES } from '../access/roles.js';
 import { PageQuery } from '../common/pagination.js';
 import { Omittable } from '../common/validation.js';
-import { PASSWORD_MAX, PASSWORD_MIN } from './passwords.js';
+import { IsAcceptablePassword, PASSWORD_MAX, PASSWORD_MIN } from './password-policy.js';
+
+const PASSWORD_RULE = `At least ${PASSWORD_MIN} characters, and not a common or easily guessed password (nor one built from your username or name).`;
 
 export const USERNAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{2,63}$/;
 
@@ -70,9 +72,9 @@ export class CreateUserRequest {
   @Length(1, 200)
   fullName: string;
 
-  @ApiProperty({ format: 'password', minLength: PASSWORD_MIN })
+  @ApiProperty({ format: 'password', minLength: PASSWORD_MIN, maxLength: PASSWORD_MAX, description: PASSWORD_RULE })
   @IsString()
-  @Length(PASSWORD_MIN, PASSWORD_MAX, { message: `must be ${PASSWORD_MIN} to ${PASSWORD_MAX} characters long` })
+  @IsAcceptablePassword()
   password: string;
 
   @ApiPropertyOptional({ example: 'Chuyên viên' })
@@ -93,18 +95,18 @@ export class UpdateUserRequest {
   @ApiPropertyOptional({ nullable: true, type: String }) @IsOptional() @IsString() @Length(1, 200) title?: string | null;
   @ApiPropertyOptional({ nullable: true, type: String }) @IsOptional() @IsEmail() @MaxLength(254) email?: string | null;
   @ApiPropertyOptional({ description: 'Deactivating a user ends all their sessions.' }) @Omittable() @IsBoolean() isActive?: boolean;
-  @ApiPropertyOptional({ format: 'password', description: 'Admin password reset; ends all sessions.' })
+  @ApiPropertyOptional({ format: 'password', minLength: PASSWORD_MIN, maxLength: PASSWORD_MAX, description: `Admin password reset; ends all sessions. ${PASSWORD_RULE}` })
   @IsOptional()
   @IsString()
-  @Length(PASSWORD_MIN, PASSWORD_MAX)
+  @IsAcceptablePassword()
   password?: string;
 }
 
 export class ChangePasswordRequest {
   @ApiProperty({ format: 'password' }) @IsString() @IsNotEmpty() @MaxLength(PASSWORD_MAX) currentPassword: string;
-  @ApiProperty({ format: 'password', minLength: PASSWORD_MIN })
+  @ApiProperty({ format: 'password', minLength: PASSWORD_MIN, maxLength: PASSWORD_MAX, description: PASSWORD_RULE })
   @IsString()
-  @Length(PASSWORD_MIN, PASSWORD_MAX, { message: `must be ${PASSWORD_MIN} to ${PASSWORD_MAX} characters long` })
+  @IsAcceptablePassword()
   newPassword: string;
 }
 
@@ -119,4 +121,37 @@ export class UserListQuery extends PageQuery {
 export class UserPage {
   @ApiProperty({ type: [UserView] }) items: UserView[];
   @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+}
+
+export class LoginLockQuery {
+  @ApiPropertyOptional({ description: 'A username (its sign-in failures from every address, and its password re-confirmations).' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  username?: string;
+
+  @ApiPropertyOptional({ description: 'A client address (IPv6: its /64 network): its failures over every username, and per username.', example: '203.0.113.7' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  address?: string;
+}
+
+export class LoginLockView {
+  @ApiProperty({ enum: ['login', 'address', 'reauth'], description: 'login: a username from one address; address: an address over every username; reauth: password re-confirmation of a user.' })
+  kind: string;
+  @ApiProperty({ nullable: true, type: String }) username: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'uuid', description: 'The user, for reauth and for usernames that exist.' }) userId: string | null;
+  @ApiProperty({ nullable: true, type: String }) address: string | null;
+  @ApiProperty({ description: 'Failed attempts counted in the window.' }) failures: number;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'Locked (429) until then; null: counted but not locked.' }) lockedUntil: string | null;
+  @ApiProperty({ enum: ['redis', 'postgresql'], description: 'Where the counter lives (PostgreSQL while Redis was down).' }) store: string;
+}
+
+export class LoginLockList {
+  @ApiProperty({ type: [LoginLockView] }) items: LoginLockView[];
+}
+
+export class LoginLocksCleared {
+  @ApiProperty({ type: [LoginLockView], description: 'The counters and locks removed.' }) cleared: LoginLockView[];
 }

@@ -5,6 +5,8 @@ import { AdminSeeder } from './admin-seeder.js';
 import { AuthController } from './auth.controller.js';
 import { AuthGuard } from './auth.guard.js';
 import { AuthService } from './auth.service.js';
+import { LoginLocksController } from './login-locks.controller.js';
+import { LoginLocksService } from './login-locks.service.js';
 import { Passwords } from './passwords.js';
 import { FailureThrottle } from './throttle.js';
 import { Tokens } from './tokens.js';
@@ -13,8 +15,8 @@ import { UsersService } from './users.service.js';
 
 @Module({
   imports: [JwtModule.register({})],
-  controllers: [AuthController, UsersController],
-  providers: [Passwords, Tokens, FailureThrottle, UsersService, AuthService, AdminSeeder, { provide: APP_GUARD, useClass: AuthGuard }],
+  controllers: [AuthController, UsersController, LoginLocksController],
+  providers: [Passwords, Tokens, FailureThrottle, UsersService, AuthService, LoginLocksService, AdminSeeder, { provide: APP_GUARD, useClass: AuthGuard }],
   exports: [AuthService, UsersService, Passwords, FailureThrottle],
 })
 export class IdentityModule {}

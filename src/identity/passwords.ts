@@ -26,6 +26,5 @@ export class Passwords {
   }
 }
 
-/** Password policy for new and changed passwords. */
-export const PASSWORD_MIN = 10;
-export const PASSWORD_MAX = 200;
+/** The policy's bounds, also imported from here by the workflow's DTOs (password re-confirmation). */
+export { PASSWORD_MAX, PASSWORD_MIN } from './password-policy.js';

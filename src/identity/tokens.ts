@@ -42,7 +42,9 @@ export class Tokens {
         issuer: this.config.jwt.issuer,
         algorithms: ['HS256'],
       });
-      return c.typ === 'access' && typeof c.sub === 'string' && typeof c.sid === 'string' ? c : null;
+      // A token without an expiry would never die: refused even when its signature is good.
+      const exp = (c as AccessClaims & { exp?: unknown }).exp;
+      return c.typ === 'access' && typeof c.sub === 'string' && typeof c.sid === 'string' && typeof exp === 'number' && Number.isFinite(exp) ? c : null;
     } catch {
       return null;
     }

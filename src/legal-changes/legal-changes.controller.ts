@@ -61,18 +61,22 @@ export class LegalChangesController {
   }
 
   @Get('legal-documents/:id/changes')
-  @Operation('listLegalChanges', 'The changes posted for a legal document, newest first', 'Every signed-in user (the counts are over every agency).')
+  @Operation(
+    'listLegalChanges',
+    'The changes posted for a legal document, newest first',
+    'Every signed-in user; the counts cover the agencies where you may read drafts (supervisors: their subtree; the system administrator: all).',
+  )
   @ApiOkResponse({ type: LegalChangePage })
   @ApiProblems(401, 404)
-  list(@IdParam('id') id: string, @Query() q: PageQuery): Promise<LegalChangePage> {
-    return this.changes.listForDocument(id, q);
+  list(@CurrentUser() p: Principal, @IdParam('id') id: string, @Query() q: PageQuery): Promise<LegalChangePage> {
+    return this.changes.listForDocument(p, id, q);
   }
 
   @Get('legal-changes/:changeId')
   @Operation(
     'getLegalChange',
     'Progress of a legal change: status, counts and the per-document items',
-    'Every signed-in user sees the change and its overall counts (total, processed = done or failed, failed). Items, and the `visible` counts, ' +
+    'Every signed-in user sees the change and its status. The counts (total, processed = done or failed, failed; `visible` repeats them) and the items ' +
       'cover the agencies where you may read drafts (supervisors: their subtree; the system administrator: all), ordered by agency and code; ' +
       'filter with status, outcome, agencyId.',
   )

@@ -93,9 +93,9 @@ export class LegalChangeSummaryView {
   @ApiProperty({ format: 'date' }) effectiveFrom: string;
   @ApiProperty({ nullable: true, type: String }) note: string | null;
   @ApiProperty({ enum: LEGAL_CHANGE_STATUSES }) status: string;
-  @ApiProperty({ description: 'Citing documents in every agency.' }) total: number;
-  @ApiProperty({ description: 'Items finished (done or failed), in every agency.' }) processed: number;
-  @ApiProperty({ description: 'Items failed, in every agency.' }) failed: number;
+  @ApiProperty({ description: 'Citing documents in the agencies you may read drafts of (every agency for the system administrator).' }) total: number;
+  @ApiProperty({ description: 'Items finished (done or failed), in those agencies.' }) processed: number;
+  @ApiProperty({ description: 'Items failed, in those agencies.' }) failed: number;
   @ApiProperty({ format: 'uuid' }) createdBy: string;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) startedAt: string | null;
@@ -125,7 +125,7 @@ export class LegalChangeItemView {
 }
 
 export class LegalChangeView extends LegalChangeSummaryView {
-  @ApiProperty({ type: LegalChangeCounts, description: 'The counts over the items you may see (equal to the overall counts for the system administrator).' })
+  @ApiProperty({ type: LegalChangeCounts, description: 'The counts over the items you may see (the same as total, processed, failed; kept for clients that read it).' })
   visible: LegalChangeCounts;
   @ApiProperty({ type: [LegalChangeItemView], description: 'Items in agencies where you may read drafts (all for the system administrator), by agency and code.' })
   items: LegalChangeItemView[];

@@ -150,19 +150,21 @@ export class LegalChangesService {
     const change = await this.db.repo(LegalChange).findOneBy({ id: changeId });
     if (!change) throw Errors.notFound('Legal change');
     const scope = await this.itemScope(p);
-    const [summary] = await this.summaries([change]);
-    const visible = scope.all ? { total: change.total, processed: change.processed, failed: change.failed } : await this.visibleCounts(change.id, scope.agencyIds);
+    const [summary] = await this.summaries([change], scope);
     const page = await this.items(change.id, scope, q);
-    return { ...summary, visible, items: page.items, nextCursor: page.nextCursor };
+    return { ...summary, visible: { total: summary.total, processed: summary.processed, failed: summary.failed }, items: page.items, nextCursor: page.nextCursor };
   }
 
-  private async visibleCounts(changeId: string, agencyIds: string[]): Promise<LegalChangeCounts> {
-    const [c] = await this.db.query<LegalChangeCounts[]>(
-      `SELECT count(*)::int AS total, count(*) FILTER (WHERE status <> 'pending')::int AS processed, count(*) FILTER (WHERE status = 'failed')::int AS failed
-         FROM legal_change_items WHERE change_id = $1 AND agency_id = ANY($2::uuid[])`,
-      [changeId, agencyIds],
-    );
-    return c;
+  /** Counts per change over the caller's agencies (what other agencies cite is not theirs to count). */
+  private async visibleCounts(changeIds: string[], agencyIds: string[]): Promise<Map<string, LegalChangeCounts>> {
+    const rows = changeIds.length
+      ? await this.db.query<(LegalChangeCounts & { change_id: string })[]>(
+          `SELECT change_id, count(*)::int AS total, count(*) FILTER (WHERE status <> 'pending')::int AS processed, count(*) FILTER (WHERE status = 'failed')::int AS failed
+             FROM legal_change_items WHERE change_id = ANY($1::uuid[]) AND agency_id = ANY($2::uuid[]) GROUP BY change_id`,
+          [changeIds, agencyIds],
+        )
+      : [];
+    return new Map(rows.map((r) => [r.change_id, { total: r.total, processed: r.processed, failed: r.failed }]));
   }
 
   private async items(changeId: string, scope: { all: boolean; agencyIds: string[] }, q: LegalChangeQuery): Promise<Page<LegalChangeItemView>> {
@@ -204,8 +206,8 @@ export class LegalChangesService {
     }));
   }
 
-  /** GET /legal-documents/{id}/changes: the changes posted for a legal document, newest first. */
-  async listForDocument(legalDocumentId: string, q: PageQuery): Promise<Page<LegalChangeSummaryView>> {
+  /** GET /legal-documents/{id}/changes: the changes posted for a legal document, newest first, counted over the caller's agencies. */
+  async listForDocument(p: Principal, legalDocumentId: string, q: PageQuery): Promise<Page<LegalChangeSummaryView>> {
     if (!(await this.registry.findById(legalDocumentId))) throw Errors.notFound('Legal document');
     const limit = pageLimit(q);
     const after = Cursor.decode(q.cursor, 2);
@@ -216,10 +218,16 @@ export class LegalChangesService {
     if (after) qb.andWhere('(c.created_at, c.id) < (:a0::timestamptz, :a1::uuid)', { a0: after[0], a1: after[1] });
     const rows = await qb.orderBy('c.created_at', 'DESC').addOrderBy('c.id', 'DESC').limit(limit + 1).getMany();
     const page = toPage(rows, limit, (r) => [r.createdAt.toISOString(), r.id], (r) => r);
-    return { items: await this.summaries(page.items), nextCursor: page.nextCursor };
+    return { items: await this.summaries(page.items, await this.itemScope(p)), nextCursor: page.nextCursor };
   }
 
-  private async summaries(changes: LegalChange[]): Promise<LegalChangeSummaryView[]> {
+  /**
+   * Summaries whose counts (total, processed, failed) cover the agencies of `scope`: the
+   * province-wide totals only for those who see every agency.
+   */
+  private async summaries(changes: LegalChange[], scope: { all: boolean; agencyIds: string[] }): Promise<LegalChangeSummaryView[]> {
+    const zero: LegalChangeCounts = { total: 0, processed: 0, failed: 0 };
+    const counts = scope.all ? null : await this.visibleCounts(changes.map((c) => c.id), scope.agencyIds);
     const docs = await this.registry.findByIds(changes.flatMap((c) => [c.legalDocumentId, ...(c.byLegalDocumentId ? [c.byLegalDocumentId] : [])]));
     const byId = new Map(docs.map((d) => [d.id, d]));
     return changes.map((c) => ({
@@ -230,9 +238,7 @@ export class LegalChangesService {
       effectiveFrom: c.effectiveFrom,
       note: c.note,
       status: c.status,
-      total: c.total,
-      processed: c.processed,
-      failed: c.failed,
+      ...(counts ? (counts.get(c.id) ?? zero) : { total: c.total, processed: c.processed, failed: c.failed }),
       createdBy: c.createdBy,
       createdAt: c.createdAt.toISOString(),
       startedAt: c.startedAt ? c.startedAt.toISOString() : null,

@@ -1,14 +1,20 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { Principal } from '../access/principal.js';
 import { Errors } from '../common/errors.js';
+import { RequestContexts } from '../common/request-context.js';
+import { AppConfig } from '../config/app-config.js';
 import { Cursor, Page, pageLimit, toPage } from '../common/pagination.js';
 import { escapeLike } from '../common/text.js';
 import { Database } from '../database/database.js';
+import { DocumentAccess } from '../documents/document-access.js';
 import { codeKey } from '../documents/document-types.js';
+import { DocumentsService } from '../documents/documents.service.js';
 import { searchTerms } from '../documents/documents.service.js';
 import { RevisionFilesService } from '../documents/revision-files.service.js';
 import { RevisionsService } from '../documents/revisions.service.js';
-import { PublicAgencyView, PublicDocumentQuery, PublicDocumentView } from './public.dto.js';
+import { addressKey, FailureThrottle } from '../identity/throttle.js';
+import { PublicAgencyView, PublicDocumentQuery, PublicDocumentView, PublicDownloadCountView } from './public.dto.js';
 
 interface Row {
   document_id: string;
@@ -29,7 +35,9 @@ const PUBLIC_FILTER = `d.withdrawn_at IS NULL AND (d.type IN ('form', 'quality_p
 /**
  * What staff and citizens may take without signing in: the effective revision of an agency's
  * public documents (forms, the quality policy and objectives, administrative procedures) and
- * their files — never a draft, never an obsolete document. Downloads are audited like any other.
+ * their files — never a draft, never an obsolete document. Every request counts against its
+ * address's PUBLIC_REQUESTS_PER_MINUTE (429 above); anonymous downloads are counted per
+ * revision, variant and day (`public_download_counts`), not audited one by one.
  */
 @Injectable()
 export class PublicDocumentsService {
@@ -37,7 +45,22 @@ export class PublicDocumentsService {
     private readonly db: Database,
     private readonly revisions: RevisionsService,
     private readonly files: RevisionFilesService,
+    private readonly throttle: FailureThrottle,
+    private readonly documents: DocumentsService,
+    private readonly access: DocumentAccess,
+    @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
+
+  /** 429 once the client address made PUBLIC_REQUESTS_PER_MINUTE public requests this minute. */
+  async limitRate(): Promise<void> {
+    const address = addressKey(RequestContexts.current()?.clientIp);
+    await this.throttle.limit(
+      { kind: 'public', subject: '', address },
+      this.config.limits.publicRequestsPerMinute,
+      60,
+      'Too many requests from your address to the public documents; try again in a minute.',
+    );
+  }
 
   async agency(agencyCode: string): Promise<PublicAgencyView & { id: string }> {
     const rows = await this.db.query<{ id: string; code: string; name: string; level: string; parent_code: string | null }[]>(
@@ -106,7 +129,32 @@ export class PublicDocumentsService {
     const { row } = await this.find(agencyCode, code);
     const found = await this.revisions.findWithDocument(row.revision_id);
     if (!found || found.revision.state !== 'effective') throw Errors.notFound('Document');
-    await this.files.serveEffective(req, res, found.revision, found.document, variant, `public-${variant}`);
+    const { revision } = found;
+    await this.files.serveEffective(req, res, revision, found.document, variant, () => this.countDownload(revision.id, revision.agencyId, variant));
+  }
+
+  /** One more anonymous download of the revision's variant today (Vietnam time). */
+  private async countDownload(revisionId: string, agencyId: string, variant: 'controlled' | 'source'): Promise<void> {
+    await this.db.query(
+      `INSERT INTO public_download_counts (revision_id, agency_id, variant, day, downloads)
+       VALUES ($1, $2, $3, (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date, 1)
+       ON CONFLICT (revision_id, variant, day) DO UPDATE SET downloads = public_download_counts.downloads + 1`,
+      [revisionId, agencyId, variant],
+    );
+  }
+
+  /** GET /documents/{id}/public-downloads: the counts per revision, variant and day, newest first (those who may read its history). */
+  async downloadCounts(p: Principal, documentId: string): Promise<PublicDownloadCountView[]> {
+    const doc = await this.documents.findById(documentId);
+    if (!doc) throw Errors.notFound('Document');
+    await this.access.assertReadHistory(p, doc.agencyId);
+    const rows = await this.db.query<{ revision_id: string; number: number; variant: string; day: string; downloads: string }[]>(
+      `SELECT c.revision_id, r.number, c.variant, to_char(c.day, 'YYYY-MM-DD') AS day, c.downloads
+         FROM public_download_counts c JOIN revisions r ON r.id = c.revision_id
+        WHERE r.document_id = $1 ORDER BY c.day DESC, r.number DESC, c.variant LIMIT 1000`,
+      [documentId],
+    );
+    return rows.map((r) => ({ revisionId: r.revision_id, revisionNumber: r.number, variant: r.variant, day: r.day, downloads: Number(r.downloads) }));
   }
 
   private async views(agencyCode: string, rows: Row[]): Promise<Map<string, PublicDocumentView>> {

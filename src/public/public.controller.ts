@@ -1,11 +1,13 @@
 import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiParam, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiParam, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { Principal } from '../access/principal.js';
 import { ApiProblems, Operation } from '../common/openapi.js';
-import { Public } from '../identity/auth.decorators.js';
+import { IdParam } from '../common/params.js';
+import { CurrentUser, Public } from '../identity/auth.decorators.js';
 import { RenditionPendingView } from '../renditions/rendition-delivery.js';
 import { PublicDocumentsService } from './public-documents.service.js';
-import { PublicAgencyView, PublicDocumentPage, PublicDocumentQuery, PublicDocumentView, PublicFileQuery } from './public.dto.js';
+import { PublicAgencyView, PublicDocumentPage, PublicDocumentQuery, PublicDocumentView, PublicDownloadCounts, PublicFileQuery } from './public.dto.js';
 
 /**
  * No sign-in: the current public documents of an agency, found by codes that can be printed on
@@ -22,8 +24,9 @@ export class PublicController {
   @Operation('getPublicAgency', 'An agency, by code (no sign-in)')
   @ApiParam({ name: 'agencyCode', example: 'UBND-XA-TANLAP' })
   @ApiOkResponse({ type: PublicAgencyView })
-  @ApiProblems(404)
+  @ApiProblems(404, 429)
   async agency(@Param('agencyCode') agencyCode: string): Promise<PublicAgencyView> {
+    await this.documents.limitRate();
     const { id: _id, ...view } = await this.documents.agency(agencyCode);
     return view;
   }
@@ -32,8 +35,9 @@ export class PublicController {
   @Operation('listPublicDocuments', "An agency's public documents in force: forms, procedures, quality policy and objectives (no sign-in)")
   @ApiParam({ name: 'agencyCode' })
   @ApiOkResponse({ type: PublicDocumentPage })
-  @ApiProblems(404)
-  list(@Param('agencyCode') agencyCode: string, @Query() q: PublicDocumentQuery): Promise<PublicDocumentPage> {
+  @ApiProblems(404, 429)
+  async list(@Param('agencyCode') agencyCode: string, @Query() q: PublicDocumentQuery): Promise<PublicDocumentPage> {
+    await this.documents.limitRate();
     return this.documents.list(agencyCode, q);
   }
 
@@ -42,20 +46,25 @@ export class PublicController {
   @ApiParam({ name: 'agencyCode' })
   @ApiParam({ name: 'code', example: 'BM.01%2FQT-01' })
   @ApiOkResponse({ type: PublicDocumentView })
-  @ApiProblems(404)
-  get(@Param('agencyCode') agencyCode: string, @Param('code') code: string): Promise<PublicDocumentView> {
+  @ApiProblems(404, 429)
+  async get(@Param('agencyCode') agencyCode: string, @Param('code') code: string): Promise<PublicDocumentView> {
+    await this.documents.limitRate();
     return this.documents.get(agencyCode, code);
   }
 
   @Get('documents/:code/file')
-  @Operation('downloadPublicDocument', 'Download the controlled copy (stamped PDF) or the source file of a public document in force (no sign-in)')
+  @Operation(
+    'downloadPublicDocument',
+    'Download the controlled copy (stamped PDF) or the source file of a public document in force (no sign-in)',
+    'Counted per revision, variant and day (GET /documents/{id}/public-downloads) rather than audited one by one; PUBLIC_REQUESTS_PER_MINUTE per client address (429).',
+  )
   @ApiParam({ name: 'agencyCode' })
   @ApiParam({ name: 'code' })
   @ApiProduces('application/pdf', 'application/octet-stream')
   @ApiOkResponse({ description: 'The file (streamed; ETag, Range and If-None-Match supported)', schema: { type: 'string', format: 'binary' } })
   @ApiResponse({ status: 202, description: 'The controlled copy is being rendered; retry after Retry-After seconds', type: RenditionPendingView })
   @ApiResponse({ status: 304, description: 'If-None-Match matched' })
-  @ApiProblems(404)
+  @ApiProblems(404, 429)
   async download(
     @Param('agencyCode') agencyCode: string,
     @Param('code') code: string,
@@ -63,6 +72,23 @@ export class PublicController {
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
+    await this.documents.limitRate();
     await this.documents.download(agencyCode, code, q.variant ?? 'controlled', req, res);
+  }
+}
+
+/** For the agency: how often its public documents were taken without sign-in. */
+@ApiTags('public')
+@ApiBearerAuth()
+@Controller('documents/:id/public-downloads')
+export class PublicDownloadCountsController {
+  constructor(private readonly documents: PublicDocumentsService) {}
+
+  @Get()
+  @Operation('getPublicDownloadCounts', 'Downloads of a document without sign-in, per revision, variant and day', 'For those who may read the document\'s history (403/404 otherwise).')
+  @ApiOkResponse({ type: PublicDownloadCounts })
+  @ApiProblems(401, 403, 404)
+  async counts(@CurrentUser() p: Principal, @IdParam('id') id: string): Promise<PublicDownloadCounts> {
+    return { items: await this.documents.downloadCounts(p, id) };
   }
 }

@@ -53,3 +53,15 @@ export class PublicFileQuery {
   @IsIn(FILE_VARIANTS)
   variant?: (typeof FILE_VARIANTS)[number];
 }
+
+export class PublicDownloadCountView {
+  @ApiProperty({ format: 'uuid' }) revisionId: string;
+  @ApiProperty({ description: 'Lần ban hành' }) revisionNumber: number;
+  @ApiProperty({ enum: FILE_VARIANTS }) variant: string;
+  @ApiProperty({ format: 'date', description: 'The day, in Vietnam time.' }) day: string;
+  @ApiProperty({ description: 'Downloads without sign-in that day.' }) downloads: number;
+}
+
+export class PublicDownloadCounts {
+  @ApiProperty({ type: [PublicDownloadCountView], description: 'Newest day first (at most 1,000 rows).' }) items: PublicDownloadCountView[];
+}

@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
 import { DocumentsModule } from '../documents/documents.module.js';
-import { PublicController } from './public.controller.js';
+import { IdentityModule } from '../identity/identity.module.js';
+import { PublicController, PublicDownloadCountsController } from './public.controller.js';
 import { PublicDocumentsService } from './public-documents.service.js';
 
-@Module({ imports: [DocumentsModule], controllers: [PublicController], providers: [PublicDocumentsService] })
+@Module({ imports: [DocumentsModule, IdentityModule], controllers: [PublicController, PublicDownloadCountsController], providers: [PublicDocumentsService] })
 export class PublicModule {}

@@ -40,7 +40,7 @@ abstract class QueueWorker extends WorkerHost implements OnApplicationBootstrap,
   }
 
   async process(job: Job, token?: string): Promise<unknown> {
-    const ctx = { requestId: `job:${job.queueName}:${job.id}`, clientIp: null, userAgent: null, actorId: null, actorName: null };
+    const ctx = { requestId: `job:${job.queueName}:${job.id}`, clientRequestId: null, clientIp: null, userAgent: null, actorId: null, actorName: null, refusal: null };
     bindRetryPolicy(job, retryPolicy(jobSpec(job.name), { outageRetryMs: this.config.jobOutageRetryMs }));
     return RequestContexts.run(ctx, async () => {
       try {

@@ -43,6 +43,8 @@ export interface RenditionSubject {
   digest: string;
   /** How it was asked for, recorded with the download: `controlled` (current file) or `rendition`. */
   via: 'controlled' | 'rendition';
+  /** Records the delivery instead of a `file.downloaded` audit event (anonymous downloads are counted). */
+  countDelivery?: () => Promise<void>;
 }
 
 /** "QT-01 - Lần 2 - BẢN CÓ KIỂM SOÁT.pdf" (a "/" of a code becomes "_"). */
@@ -115,8 +117,11 @@ export class RenditionDelivery {
       { key: contentObjectKey(r.sha256), sha256: r.sha256, size: Number(r.size), mediaType: 'application/pdf', filename },
       {
         onDelivery:
-          s.revision.state === 'effective'
-            ? ({ range }) =>
+          s.revision.state !== 'effective'
+            ? undefined
+            : s.countDelivery
+              ? s.countDelivery
+              : ({ range }) =>
                 this.db.transaction(() =>
                   this.audit.record({
                     action: 'file.downloaded',
@@ -136,8 +141,7 @@ export class RenditionDelivery {
                       range: range ? `${range.start}-${range.end}` : null,
                     },
                   }),
-                )
-            : undefined,
+                ),
       },
     );
   }

@@ -3,6 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import { Errors } from '../common/errors.js';
 import { appLogger } from '../common/logger.js';
 import { stripControlChars } from '../common/text.js';
+import { KIND_EXTENSIONS, SniffedKind } from './media-sniffer.js';
 import { ByteRange, ObjectStorage } from './object-storage.js';
 
 const MAX_FILENAME = 255;
@@ -33,6 +34,25 @@ export function sanitizeFilename(raw: string | null | undefined, fallback = 'fil
     s = chars.slice(0, MAX_FILENAME - ext.length).join('') + ext.join('');
   }
   return s || fallback;
+}
+
+/**
+ * A (sanitised) filename whose extension says what the bytes really are: a name ending in an
+ * extension of another type (`.exe`, `.html`, a `.docx` that is a spreadsheet) loses it, and
+ * one without a fitting extension gets the type's: "Tờ khai.pdf.exe" holding a PDF → "Tờ khai.pdf",
+ * "Mẫu 01" holding a DOCX → "Mẫu 01.docx". A dot followed by digits only ("Số 12.2024") is not an extension.
+ */
+export function withExtensionOf(filename: string, kind: SniffedKind): string {
+  const fits = KIND_EXTENSIONS[kind];
+  const extOf = (name: string) => /\.([A-Za-z0-9]{1,8})$/.exec(name)?.[1];
+  let name = filename;
+  const ext = extOf(name);
+  if (ext && fits.includes(ext.toLowerCase())) return name;
+  if (ext && /[A-Za-z]/.test(ext)) name = name.slice(0, -(ext.length + 1)).replace(/[\s.]+$/, '');
+  const inner = extOf(name);
+  if (inner && fits.includes(inner.toLowerCase())) return name;
+  const withExt = `${name || 'file'}.${fits[0]}`;
+  return [...withExt].length > MAX_FILENAME ? sanitizeFilename(withExt) : withExt;
 }
 
 /** An ASCII approximation for the plain `filename=` parameter: "Biểu mẫu.docx" → "Bieu mau.docx". */

@@ -21,6 +21,19 @@ export const ACCEPTED_MEDIA_TYPES = {
 
 export type SniffedKind = keyof typeof ACCEPTED_MEDIA_TYPES;
 
+/** File name extensions that fit each type (the first is the one given to a name that has none of them). */
+export const KIND_EXTENSIONS: Record<SniffedKind, readonly string[]> = {
+  pdf: ['pdf'],
+  docx: ['docx'],
+  xlsx: ['xlsx'],
+  odt: ['odt'],
+  ods: ['ods'],
+  doc: ['doc'],
+  xls: ['xls'],
+  png: ['png'],
+  jpeg: ['jpg', 'jpeg', 'jpe'],
+};
+
 export interface SniffResult {
   kind: SniffedKind;
   mediaType: string;
