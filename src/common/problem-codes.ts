@@ -54,7 +54,6 @@ export const PROBLEM_CODES = {
   not_found: { status: 404, vi: 'Không tìm thấy', en: 'Not found' },
   route_not_found: { status: 404, vi: 'Không có đường dẫn này', en: 'No such route' },
   metrics_disabled: { status: 404, vi: 'Số liệu giám sát không được bật ở cổng này', en: 'Metrics are not served here' },
-
   no_effective_revision: { status: 404, vi: 'Tài liệu chưa có lần ban hành đang hiệu lực', en: 'No effective revision' },
   source_file_missing: { status: 404, vi: 'Lần ban hành không có tệp gốc', en: 'No source file' },
 
