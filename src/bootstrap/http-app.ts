@@ -11,6 +11,7 @@ import { createValidationPipe, NormalizeTextPipe } from '../common/validation.js
 import type { AppConfig } from '../config/app-config.js';
 import { MetricsService } from '../health/metrics.service.js';
 import { API_PREFIX, createOpenApiDocument, ROOT_ROUTES } from './openapi.js';
+import { serveWebApp } from '../web/web-app.js';
 
 /**
  * Routes that also take another media type as a raw body, which their handler streams itself
@@ -77,6 +78,7 @@ export async function createHttpApp(config: AppConfig, opts: { workers: boolean 
     }
     next();
   });
+  serveWebApp(app, config.webDir);
   app.use(requireJsonBodies);
   app.useBodyParser('json', { limit: config.limits.jsonBodyBytes, type: ['application/json', 'application/*+json'] });
   app.setGlobalPrefix(API_PREFIX, { exclude: ROOT_ROUTES });
