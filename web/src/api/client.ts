@@ -9,7 +9,9 @@ import { accessToken, refreshSession, sessionStore } from '../auth/session';
 import type { paths, Problem } from './types';
 import { m } from '../i18n';
 
-export const api = createClient<paths>({ baseUrl: '' });
+// `no-store`: API answers are live data. Without it the browser revalidates with If-None-Match and
+// Express answers 304 from the revision ETag, which does not change when only files change.
+export const api = createClient<paths>({ baseUrl: '', cache: 'no-store' });
 
 const replays = new WeakMap<Request, Request>();
 

@@ -26,7 +26,7 @@ const END_KEY = 'eiso.session.end';
 const EARLY_MS = 30_000;
 
 /** Auth calls go through a client without the session middleware (no recursion). */
-const authApi = createClient<paths>({ baseUrl: '' });
+const authApi = createClient<paths>({ baseUrl: '', cache: 'no-store' });
 
 function read(): Session | null {
   try {
