@@ -57,7 +57,7 @@ export async function webSuite(): Promise<WebSuite> {
 
 export async function newPage(s: WebSuite, viewport = { width: 1280, height: 900 }): Promise<{ context: BrowserContext; page: Page }> {
   const context = await s.browser.newContext({ viewport, locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh', acceptDownloads: true, baseURL: s.base });
-  context.setDefaultTimeout(20_000);
+  context.setDefaultTimeout(45_000);
   const page = await context.newPage();
   page.on('pageerror', (err) => console.error(`[browser] ${err.message}`));
   page.on('console', (msg) => msg.type() === 'error' && console.error(`[browser console] ${msg.text()}`));

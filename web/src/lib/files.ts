@@ -7,6 +7,7 @@
 import { ApiError, NetworkError } from '../api/client';
 import type { Schemas } from '../api/types';
 import { accessToken, refreshSession } from '../auth/session';
+import { filenameOf } from './filename';
 
 async function authorizedFetch(url: string): Promise<Response> {
   const send = async () => {
@@ -26,21 +27,6 @@ async function authorizedFetch(url: string): Promise<Response> {
 async function problemOf(res: Response): Promise<ApiError> {
   const body = await res.json().catch(() => ({}));
   return new ApiError(res.status, { type: '', title: '', detail: '', code: `http_${res.status}`, status: res.status, ...body });
-}
-
-/** The filename of a Content-Disposition header (RFC 6266 `filename*` first). */
-export function filenameOf(disposition: string | null, fallback: string): string {
-  if (!disposition) return fallback;
-  const star = /filename\*\s*=\s*([^']*)'[^']*'([^;]+)/i.exec(disposition);
-  if (star) {
-    try {
-      return decodeURIComponent(star[2].trim());
-    } catch {
-      /* fall through */
-    }
-  }
-  const plain = /filename\s*=\s*"?([^";]+)"?/i.exec(disposition);
-  return plain ? plain[1] : fallback;
 }
 
 export function saveBlob(blob: Blob, filename: string): void {

@@ -1,6 +1,6 @@
 import { AnchorLink } from '../../components/Links';
 import { Button, Group, Modal, Select, Stack, Text, TextInput } from '@mantine/core';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, call } from '../../api/client';
 import type { Schemas } from '../../api/types';
@@ -8,28 +8,12 @@ import { useSession } from '../../auth/session';
 import { Page } from '../../components/Page';
 import { fieldError, ProblemAlert } from '../../components/ProblemAlert';
 import { QueryView } from '../../components/QueryState';
+import { useAllAgencies } from '../../api/agencies';
 import { m } from '../../i18n';
 
 type Agency = Schemas['AgencyView'];
 type Level = Agency['level'];
 const LEVELS: Level[] = ['province', 'department', 'district', 'commune', 'unit'];
-
-/** Every agency visible to the user (pages of 200 followed to the end), for the tree and pickers. */
-export function useAllAgencies() {
-  return useQuery({
-    queryKey: ['agencies', 'all'],
-    queryFn: async () => {
-      const all: Agency[] = [];
-      let cursor: string | undefined;
-      do {
-        const page = await call(api.GET('/api/v1/agencies', { params: { query: { limit: 200, cursor } } }));
-        all.push(...page.items);
-        cursor = page.nextCursor ?? undefined;
-      } while (cursor);
-      return all;
-    },
-  });
-}
 
 export function AgencyForm({ agencies, onClose, agency }: { agencies: Agency[]; onClose: () => void; agency?: Agency }) {
   const qc = useQueryClient();

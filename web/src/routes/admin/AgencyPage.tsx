@@ -12,7 +12,8 @@ import { fieldError, ProblemAlert } from '../../components/ProblemAlert';
 import { QueryView } from '../../components/QueryState';
 import { m } from '../../i18n';
 import { useDebounced } from '../../lib/useDebounced';
-import { AgencyForm, useAllAgencies } from './AgenciesPage';
+import { useAllAgencies } from '../../api/agencies';
+import { AgencyForm } from './AgenciesPage';
 import { agencyRoute } from './routes';
 
 type Member = Schemas['MemberView'];

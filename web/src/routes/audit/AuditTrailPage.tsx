@@ -1,6 +1,7 @@
 import { Alert, Button, Code, Group, Select, Stack, Text, TextInput } from '@mantine/core';
 import { DateInput } from '@mantine/dates';
 import { useState } from 'react';
+import { useAllAgencies } from '../../api/agencies';
 import { api, call } from '../../api/client';
 import type { Schemas } from '../../api/types';
 import { useSession } from '../../auth/session';
@@ -79,7 +80,8 @@ export function AuditTrailPage() {
     },
     { header: m.auditTrail.changes, cell: (e) => (e.changes ? <Code block style={{ maxWidth: 420, whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>{JSON.stringify(e.changes, null, 1)}</Code> : '—'), hideBelow: 'md' },
   ];
-  const agencies = session.user.memberships.map((x) => ({ value: x.agencyId, label: x.agencyName }));
+  const all = useAllAgencies(session.user.isAdmin);
+  const agencies = session.user.isAdmin ? (all.data ?? []).map((a) => ({ value: a.id, label: a.name })) : session.user.memberships.map((x) => ({ value: x.agencyId, label: x.agencyName }));
   return (
     <Page title={m.auditTrail.title}>
       <form

@@ -130,7 +130,7 @@ function ImportPanel({ onDone }: { onDone: () => void }) {
               <Table.Tbody>
                 {rowErrors.map((e, i) => (
                   <Table.Tr key={i}>
-                    <Table.Td>{e.row}</Table.Td>
+                    <Table.Td>{e.line ?? e.row}</Table.Td>
                     <Table.Td>{e.field}</Table.Td>
                     <Table.Td>{e.message}</Table.Td>
                   </Table.Tr>
