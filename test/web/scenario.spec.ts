@@ -236,9 +236,9 @@ describe('web application: the document cycle in a real browser', () => {
       await au.page.goto(`/tai-lieu/${docId}/lich-su`);
       await au.page.getByText('Trần Văn Chủ').first().waitFor();
       await screenshot(au.page, '08-timeline');
-      await au.page.getByLabel('Bản sau').click();
+      await au.page.getByRole('combobox', { name: 'Bản sau' }).click();
       await au.page.getByRole('option', { name: /Lần ban hành 02/ }).click();
-      await au.page.getByLabel('So sánh với').click();
+      await au.page.getByRole('combobox', { name: 'So sánh với' }).click();
       await au.page.getByRole('option', { name: /Lần ban hành 01/ }).click();
       await au.page.getByRole('button', { name: 'So sánh hai bản' }).click();
       await au.page.waitForURL(/\/so-sanh\?voi=/);
