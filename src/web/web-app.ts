@@ -2,7 +2,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
+import { Errors } from '../common/errors.js';
 import { appLogger } from '../common/logger.js';
+import { sendProblem } from '../common/problem.js';
 import { ROOT_ROUTES } from '../bootstrap/openapi.js';
 
 /** Paths that always belong to the service, never to the web application's history fallback. */
@@ -38,7 +40,9 @@ export function serveWebApp(app: NestExpressApplication, webDir: string): void {
     },
   });
   app.use((req: Request, res: Response, next: NextFunction) => {
-    if ((req.method !== 'GET' && req.method !== 'HEAD') || isServicePath(req.path) || req.path.startsWith(HASHED_ASSETS)) return next();
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || isServicePath(req.path)) return next();
+    // An asset that is not in this build (an old tab after a deployment): a 404, never the page.
+    if (req.path.startsWith(HASHED_ASSETS)) return sendProblem(res, Errors.notFound('File'), req.path);
     if (!req.accepts('html')) return next();
     res.setHeader('Cache-Control', 'no-cache');
     res.sendFile(indexFile, { headers: { 'Content-Type': 'text/html; charset=utf-8' } }, (err) => err && next(err));

@@ -221,6 +221,7 @@ describe('web application: the document cycle in a real browser', () => {
       const citizen = await newPage(s, { width: 360, height: 740 });
       await citizen.page.goto(`/cong-khai/${agency.code}`);
       await citizen.page.getByLabel('Tìm biểu mẫu, thủ tục').fill('giay khai sinh');
+      await citizen.page.getByText('1 tài liệu', { exact: true }).waitFor();
       await citizen.page.getByRole('heading', { name: 'Tờ khai cấp Giấy khai sinh' }).waitFor();
       expect(await citizen.page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
       await screenshot(citizen.page, '07-public-page-phone');

@@ -1,5 +1,5 @@
 import { Button, Group, Table, Text } from '@mantine/core';
-import { useInfiniteQuery, type QueryKey } from '@tanstack/react-query';
+import { keepPreviousData, useInfiniteQuery, type QueryKey } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { m } from '../i18n';
 import { ErrorAlert, Loading } from './QueryState';
@@ -28,6 +28,8 @@ export function useCursorList<P extends CursorPage<unknown>>(key: QueryKey, fetc
     queryFn: ({ pageParam }) => fetchPage(pageParam),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
+    // A new search or filter keeps showing the previous rows until its answer arrives.
+    placeholderData: keepPreviousData,
     enabled,
   });
   const rows = (query.data?.pages.flatMap((p) => p.items) ?? []) as P['items'];

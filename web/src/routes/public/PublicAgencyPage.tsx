@@ -100,7 +100,7 @@ export function PublicAgencyPage() {
             <Text size="sm" c="dimmed">
               {m.app.fullName}
             </Text>
-            <Title order={1} size="h2">
+            <Title order={1} size="h3">
               {m.public.title(agency.data.name)}
             </Title>
             <Text size="sm" mt={4}>
