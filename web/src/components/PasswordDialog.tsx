@@ -1,13 +1,18 @@
-import { Button, Group, Modal, PasswordInput, Stack, Text } from '@mantine/core';
+import { PasswordInput, Text } from '@mantine/core';
 import { useState, type ReactNode } from 'react';
 import { ApiError } from '../api/client';
 import { m } from '../i18n';
-import { fieldError, ProblemAlert } from './ProblemAlert';
+import { FormDialog } from './FormDialog';
+import { fieldError } from './ProblemAlert';
+
+function passwordError(error: unknown): string | undefined {
+  return fieldError(error, 'password') ?? (error instanceof ApiError && error.code === 'invalid_password' ? m.errors.codes.invalid_password : undefined);
+}
 
 /**
  * A confirmation that re-authenticates: the user types their password (approvals, withdrawals,
  * sign-offs). `onConfirm` does the call; its field errors show next to the inputs (password,
- * and those of `children`, which get the error through `renderFields`).
+ * and those of `renderFields`, which gets the error).
  */
 export function PasswordDialog({
   opened,
@@ -31,32 +36,22 @@ export function PasswordDialog({
   color?: string;
 }) {
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  const close = () => {
-    setPassword('');
-    setError(null);
-    onClose();
-  };
-  const passwordError = fieldError(error, 'password') ?? (error instanceof ApiError && error.code === 'invalid_password' ? m.errors.codes.invalid_password : undefined);
   return (
-    <Modal opened={opened} onClose={close} title={title} centered>
-      <form
-        onSubmit={async (e) => {
-          e.preventDefault();
-          setBusy(true);
-          setError(null);
-          try {
-            await onConfirm(password);
-            close();
-          } catch (err) {
-            setError(err);
-          } finally {
-            setBusy(false);
-          }
-        }}
-      >
-        <Stack>
+    <FormDialog
+      opened={opened}
+      onClose={() => {
+        setPassword('');
+        onClose();
+      }}
+      title={title}
+      submitLabel={confirmLabel}
+      color={color}
+      shown={['password', ...fieldNames]}
+      hideError={(error) => !!passwordError(error)}
+      onSubmit={() => onConfirm(password)}
+    >
+      {(error) => (
+        <>
           {text && <Text size="sm">{text}</Text>}
           {renderFields?.(error)}
           <PasswordInput
@@ -67,19 +62,10 @@ export function PasswordDialog({
             autoComplete="current-password"
             required
             data-autofocus
-            error={passwordError}
+            error={passwordError(error)}
           />
-          {error != null && !passwordError && <ProblemAlert error={error} shown={['password', ...fieldNames]} />}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={close}>
-              {m.app.cancel}
-            </Button>
-            <Button type="submit" loading={busy} color={color}>
-              {confirmLabel}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+        </>
+      )}
+    </FormDialog>
   );
 }

@@ -1,15 +1,16 @@
 import { AnchorLink } from '../../components/Links';
-import { Button, Group, Modal, Select, Stack, Text, TextInput } from '@mantine/core';
+import { Button, Group, Select, Text, TextInput } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, call } from '../../api/client';
 import type { Schemas } from '../../api/types';
 import { useSession } from '../../auth/session';
 import { Page } from '../../components/Page';
-import { fieldError, ProblemAlert } from '../../components/ProblemAlert';
+import { fieldError } from '../../components/ProblemAlert';
 import { QueryView } from '../../components/QueryState';
 import { useAllAgencies } from '../../api/agencies';
 import { m } from '../../i18n';
+import { FormDialog } from '../../components/FormDialog';
 
 type Agency = Schemas['AgencyView'];
 type Level = Agency['level'];
@@ -18,45 +19,27 @@ const LEVELS: Level[] = ['province', 'department', 'district', 'commune', 'unit'
 export function AgencyForm({ agencies, onClose, agency }: { agencies: Agency[]; onClose: () => void; agency?: Agency }) {
   const qc = useQueryClient();
   const [v, setV] = useState({ code: agency?.code ?? '', name: agency?.name ?? '', level: (agency?.level ?? 'commune') as Level, parentId: agency?.parentId ?? null });
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  const fe = (f: string) => fieldError(error, f);
   return (
-    <Modal opened onClose={onClose} title={agency ? `${m.app.edit}: ${agency.name}` : m.admin.createAgency} centered>
-      <form
-        onSubmit={async (e) => {
-          e.preventDefault();
-          setBusy(true);
-          setError(null);
-          try {
+    <FormDialog
+      title={agency ? `${m.app.edit}: ${agency.name}` : m.admin.createAgency} onClose={onClose} submitLabel={m.app.save} shown={['code', 'name', 'level', 'parentId']}
+      onSubmit={async () => {
             if (agency) await call(api.PATCH('/api/v1/agencies/{id}', { params: { path: { id: agency.id } }, body: { code: v.code, name: v.name, parentId: v.parentId ?? undefined } }));
             else await call(api.POST('/api/v1/agencies', { body: { code: v.code, name: v.name, level: v.level, parentId: v.parentId ?? undefined } }));
             await qc.invalidateQueries({ queryKey: ['agencies'] });
-            onClose();
-          } catch (err) {
-            setError(err);
-          } finally {
-            setBusy(false);
-          }
-        }}
-      >
-        <Stack>
+      }}
+    >
+      {(error) => {
+        const fe = (f: string) => fieldError(error, f);
+        return (
+          <>
           <TextInput label={m.admin.agencyCode} placeholder="UBND-XA-TANLAP" value={v.code} onChange={(e) => setV({ ...v, code: e.currentTarget.value })} required error={fe('code')} />
           <TextInput label={m.admin.agencyName} value={v.name} onChange={(e) => setV({ ...v, name: e.currentTarget.value })} required error={fe('name')} />
           {!agency && <Select label={m.admin.level} data={LEVELS.map((l) => ({ value: l, label: m.levels[l] }))} value={v.level} onChange={(l) => setV({ ...v, level: (l ?? 'commune') as Level })} allowDeselect={false} error={fe('level')} />}
           <Select label={m.admin.parent} data={agencies.filter((a) => a.id !== agency?.id).map((a) => ({ value: a.id, label: `${a.name} (${a.code})` }))} value={v.parentId} onChange={(parentId) => setV({ ...v, parentId })} searchable clearable error={fe('parentId')} />
-          {error != null && <ProblemAlert error={error} shown={['code', 'name', 'level', 'parentId']} />}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              {m.app.cancel}
-            </Button>
-            <Button type="submit" loading={busy}>
-              {m.app.save}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+          </>
+        );
+      }}
+    </FormDialog>
   );
 }
 

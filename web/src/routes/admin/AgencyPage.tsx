@@ -1,5 +1,5 @@
 import { AnchorLink } from '../../components/Links';
-import { Anchor, Button, Checkbox, Group, Modal, Select, Stack, Text } from '@mantine/core';
+import { Anchor, Button, Checkbox, Group, Select, Stack, Text } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, call } from '../../api/client';
@@ -8,13 +8,14 @@ import { useSession } from '../../auth/session';
 import { PagedTable, useCursorList, type Column } from '../../components/DataTable';
 import { notifyError } from '../../components/notify';
 import { Page } from '../../components/Page';
-import { fieldError, ProblemAlert } from '../../components/ProblemAlert';
+import { fieldError } from '../../components/ProblemAlert';
 import { QueryView } from '../../components/QueryState';
 import { m } from '../../i18n';
 import { useDebounced } from '../../lib/useDebounced';
 import { useAllAgencies } from '../../api/agencies';
 import { AgencyForm } from './AgenciesPage';
 import { agencyRoute } from './routes';
+import { FormDialog } from '../../components/FormDialog';
 
 type Member = Schemas['MemberView'];
 const ROLES: Role[] = ['head', 'deputy', 'iso_secretary', 'drafter', 'staff', 'auditor', 'supervisor', 'admin'];
@@ -25,24 +26,18 @@ function RolesDialog({ agencyId, member, onClose }: { agencyId: string; member?:
   const [search, setSearch] = useState('');
   const q = useDebounced(search.trim(), 250);
   const [roles, setRoles] = useState<Role[]>(member?.roles ?? ['staff']);
-  const [error, setError] = useState<unknown>(null);
   const users = useQuery({ queryKey: ['users', 'search', q], queryFn: () => call(api.GET('/api/v1/users', { params: { query: { q: q || undefined, limit: 20 } } })), enabled: !member });
   return (
-    <Modal opened onClose={onClose} title={member ? `${m.admin.roles}: ${member.fullName}` : m.admin.addMember} centered>
-      <form
-        onSubmit={async (e) => {
-          e.preventDefault();
-          setError(null);
-          try {
+    <FormDialog
+      title={member ? `${m.admin.roles}: ${member.fullName}` : m.admin.addMember} onClose={onClose} submitLabel={m.app.save} shown={['roles']}
+      onSubmit={async () => {
             await call(api.PUT('/api/v1/agencies/{id}/members/{userId}', { params: { path: { id: agencyId, userId: userId ?? '' } }, body: { roles } }));
             await qc.invalidateQueries({ queryKey: ['agency', agencyId, 'members'] });
-            onClose();
-          } catch (err) {
-            setError(err);
-          }
-        }}
-      >
-        <Stack>
+      }}
+    >
+      {(error) => {
+                return (
+          <>
           {!member && (
             <Select
               label={m.admin.user}
@@ -63,16 +58,10 @@ function RolesDialog({ agencyId, member, onClose }: { agencyId: string; member?:
               ))}
             </Stack>
           </Checkbox.Group>
-          {error != null && <ProblemAlert error={error} shown={['roles']} />}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              {m.app.cancel}
-            </Button>
-            <Button type="submit">{m.app.save}</Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+          </>
+        );
+      }}
+    </FormDialog>
   );
 }
 

@@ -1,4 +1,4 @@
-import { Badge, Button, Group, Modal, Select, Stack, Title } from '@mantine/core';
+import { Badge, Button, Group, Select, Stack, Title } from '@mantine/core';
 import { DateInput } from '@mantine/dates';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -9,11 +9,12 @@ import { DataTable } from '../../components/DataTable';
 import { DateText } from '../../components/DateText';
 import { notifyError } from '../../components/notify';
 import { Page } from '../../components/Page';
-import { fieldError, ProblemAlert } from '../../components/ProblemAlert';
+import { fieldError } from '../../components/ProblemAlert';
 import { QueryView } from '../../components/QueryState';
 import { m } from '../../i18n';
 import { agenciesWith } from '../../lib/access';
 import { startOfVietnamDay, todayInVietnam } from '../../lib/dates';
+import { FormDialog } from '../../components/FormDialog';
 
 type Delegation = Schemas['DelegationView'];
 
@@ -25,16 +26,12 @@ function CreateDialog({ agencyId, onClose }: { agencyId: string; onClose: () => 
   const [toUserId, setTo] = useState<string | null>(null);
   const [validFrom, setValidFrom] = useState<string | null>(todayInVietnam());
   const [validTo, setValidTo] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>(null);
   const heads = (members.data?.items ?? []).filter((x) => x.roles.includes('head'));
   const deputies = (members.data?.items ?? []).filter((x) => x.roles.includes('deputy'));
   return (
-    <Modal opened onClose={onClose} title={m.delegations.create} centered>
-      <form
-        onSubmit={async (e) => {
-          e.preventDefault();
-          setError(null);
-          try {
+    <FormDialog
+      title={m.delegations.create} onClose={onClose} submitLabel={m.delegations.create} shown={['fromUserId', 'toUserId', 'validFrom', 'validTo']}
+      onSubmit={async () => {
             await call(
               api.POST('/api/v1/agencies/{id}/delegations', {
                 params: { path: { id: agencyId } },
@@ -42,29 +39,21 @@ function CreateDialog({ agencyId, onClose }: { agencyId: string; onClose: () => 
               }),
             );
             await qc.invalidateQueries({ queryKey: ['delegations', agencyId] });
-            onClose();
-          } catch (err) {
-            setError(err);
-          }
-        }}
-      >
-        <Stack>
+      }}
+    >
+      {(error) => {
+                return (
+          <>
           <Select label={m.delegations.from} data={heads.map((x) => ({ value: x.userId, label: x.fullName }))} value={fromUserId} onChange={setFrom} required error={fieldError(error, 'fromUserId')} />
           <Select label={m.delegations.to} data={deputies.map((x) => ({ value: x.userId, label: x.fullName }))} value={toUserId} onChange={setTo} required error={fieldError(error, 'toUserId')} />
           <Group grow wrap="wrap" align="flex-start">
             <DateInput label={m.delegations.validFrom} value={validFrom} onChange={setValidFrom} valueFormat="DD/MM/YYYY" required error={fieldError(error, 'validFrom')} miw={150} />
             <DateInput label={m.delegations.validTo} value={validTo} onChange={setValidTo} valueFormat="DD/MM/YYYY" required error={fieldError(error, 'validTo')} miw={150} />
           </Group>
-          {error != null && <ProblemAlert error={error} shown={['fromUserId', 'toUserId', 'validFrom', 'validTo']} />}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              {m.app.cancel}
-            </Button>
-            <Button type="submit">{m.delegations.create}</Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+          </>
+        );
+      }}
+    </FormDialog>
   );
 }
 

@@ -1,4 +1,4 @@
-import { Button, Checkbox, Group, Modal, PasswordInput, Stack, TextInput } from '@mantine/core';
+import { Button, Checkbox, PasswordInput, TextInput } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, call } from '../../api/client';
@@ -6,9 +6,10 @@ import type { Schemas } from '../../api/types';
 import { PagedTable, useCursorList, type Column } from '../../components/DataTable';
 import { DateText } from '../../components/DateText';
 import { Page } from '../../components/Page';
-import { fieldError, ProblemAlert } from '../../components/ProblemAlert';
+import { fieldError } from '../../components/ProblemAlert';
 import { m } from '../../i18n';
 import { useDebounced } from '../../lib/useDebounced';
+import { FormDialog } from '../../components/FormDialog';
 
 type User = Schemas['UserView'];
 const SHOWN = ['username', 'fullName', 'title', 'email', 'password', 'isActive'];
@@ -16,17 +17,10 @@ const SHOWN = ['username', 'fullName', 'title', 'email', 'password', 'isActive']
 function UserDialog({ user, onClose }: { user?: User; onClose: () => void }) {
   const qc = useQueryClient();
   const [v, setV] = useState({ username: user?.username ?? '', fullName: user?.fullName ?? '', title: user?.title ?? '', email: user?.email ?? '', password: '', isActive: user?.isActive ?? true });
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  const fe = (f: string) => fieldError(error, f);
   return (
-    <Modal opened onClose={onClose} title={user ? `${m.app.edit}: ${user.fullName}` : m.admin.createUser} centered>
-      <form
-        onSubmit={async (e) => {
-          e.preventDefault();
-          setBusy(true);
-          setError(null);
-          try {
+    <FormDialog
+      title={user ? `${m.app.edit}: ${user.fullName}` : m.admin.createUser} onClose={onClose} submitLabel={m.app.save} shown={SHOWN}
+      onSubmit={async () => {
             const optional = (s: string) => (s.trim() ? s : undefined);
             if (user)
               await call(
@@ -37,33 +31,22 @@ function UserDialog({ user, onClose }: { user?: User; onClose: () => void }) {
               );
             else await call(api.POST('/api/v1/users', { body: { username: v.username, fullName: v.fullName, password: v.password, title: optional(v.title), email: optional(v.email) } }));
             await qc.invalidateQueries({ queryKey: ['users'] });
-            onClose();
-          } catch (err) {
-            setError(err);
-          } finally {
-            setBusy(false);
-          }
-        }}
-      >
-        <Stack>
+      }}
+    >
+      {(error) => {
+        const fe = (f: string) => fieldError(error, f);
+        return (
+          <>
           <TextInput label={m.admin.username} value={v.username} onChange={(e) => setV({ ...v, username: e.currentTarget.value })} required disabled={!!user} error={fe('username')} autoComplete="off" />
           <TextInput label={m.admin.fullName} value={v.fullName} onChange={(e) => setV({ ...v, fullName: e.currentTarget.value })} required error={fe('fullName')} />
           <TextInput label={m.admin.jobTitle} value={v.title} onChange={(e) => setV({ ...v, title: e.currentTarget.value })} error={fe('title')} />
           <TextInput label={m.admin.email} type="email" value={v.email} onChange={(e) => setV({ ...v, email: e.currentTarget.value })} error={fe('email')} />
           <PasswordInput label={m.admin.password} value={v.password} onChange={(e) => setV({ ...v, password: e.currentTarget.value })} required={!user} error={fe('password')} autoComplete="new-password" />
           {user && <Checkbox label={m.admin.active} checked={v.isActive} onChange={(e) => setV({ ...v, isActive: e.currentTarget.checked })} />}
-          {error != null && <ProblemAlert error={error} shown={SHOWN} />}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              {m.app.cancel}
-            </Button>
-            <Button type="submit" loading={busy}>
-              {m.app.save}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+          </>
+        );
+      }}
+    </FormDialog>
   );
 }
 

@@ -1,12 +1,13 @@
-import { Button, Group, Modal, NumberInput, Select, Stack, TextInput } from '@mantine/core';
+import { Group, NumberInput, Select, TextInput } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
 import { useState } from 'react';
 import { api, call } from '../../api/client';
 import type { DocumentType, Me } from '../../api/types';
-import { fieldError, ProblemAlert } from '../../components/ProblemAlert';
+import { fieldError } from '../../components/ProblemAlert';
 import { m } from '../../i18n';
 import { agenciesWith, DRAFTING_ROLES } from '../../lib/access';
+import { FormDialog } from '../../components/FormDialog';
 
 const TYPES: DocumentType[] = ['procedure', 'form', 'quality_policy', 'quality_objectives', 'manual', 'decision', 'other'];
 const SHOWN = ['agencyId', 'type', 'code', 'title', 'procedureId', 'tthcCode', 'year', 'reviewIntervalMonths'];
@@ -23,22 +24,15 @@ export function CreateDocumentDialog({ opened, onClose, user }: { opened: boolea
   const [tthcCode, setTthcCode] = useState('');
   const [year, setYear] = useState<number | string>(new Date().getFullYear());
   const [reviewIntervalMonths, setReview] = useState<number | string>(12);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
   const procedures = useQuery({
     queryKey: ['documents', 'procedures', agencyId],
     queryFn: () => call(api.GET('/api/v1/documents', { params: { query: { agencyId: agencyId!, type: 'procedure', limit: 200 } } })),
     enabled: opened && type === 'form' && !!agencyId,
   });
-  const fe = (f: string) => fieldError(error, f);
   return (
-    <Modal opened={opened} onClose={onClose} title={m.documents.createTitle} centered size="lg">
-      <form
-        onSubmit={async (e) => {
-          e.preventDefault();
-          setBusy(true);
-          setError(null);
-          try {
+    <FormDialog
+      title={m.documents.createTitle} onClose={onClose} opened={opened} size="lg" submitLabel={m.documents.create} shown={SHOWN}
+      onSubmit={async () => {
             const doc = await call(
               api.POST('/api/v1/documents', {
                 body: {
@@ -53,17 +47,14 @@ export function CreateDocumentDialog({ opened, onClose, user }: { opened: boolea
                 },
               }),
             );
-            onClose();
             if (doc.openDraft) await navigate({ to: '/ban/$revisionId', params: { revisionId: doc.openDraft.id } });
             else await navigate({ to: '/tai-lieu/$documentId', params: { documentId: doc.id } });
-          } catch (err) {
-            setError(err);
-          } finally {
-            setBusy(false);
-          }
-        }}
-      >
-        <Stack>
+      }}
+    >
+      {(error) => {
+        const fe = (f: string) => fieldError(error, f);
+        return (
+          <>
           <Select label={m.documents.agency} data={agencies.map((a) => ({ value: a.agencyId, label: a.agencyName }))} value={agencyId} onChange={setAgencyId} required allowDeselect={false} error={fe('agencyId')} />
           <Select label={m.documents.type} data={TYPES.map((t) => ({ value: t, label: m.types[t] }))} value={type} onChange={(t) => setType((t ?? 'procedure') as DocumentType)} allowDeselect={false} error={fe('type')} />
           <Group grow wrap="wrap" align="flex-start">
@@ -85,17 +76,9 @@ export function CreateDocumentDialog({ opened, onClose, user }: { opened: boolea
           )}
           {type === 'procedure' && <TextInput label={m.documents.tthcCode} placeholder="1.001193" value={tthcCode} onChange={(e) => setTthcCode(e.currentTarget.value)} error={fe('tthcCode')} />}
           {type === 'quality_objectives' && <NumberInput label={m.documents.year} value={year} onChange={setYear} min={2000} max={2100} required error={fe('year')} />}
-          {error != null && <ProblemAlert error={error} shown={SHOWN} />}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              {m.app.cancel}
-            </Button>
-            <Button type="submit" loading={busy}>
-              {m.documents.create}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+          </>
+        );
+      }}
+    </FormDialog>
   );
 }

@@ -1,5 +1,5 @@
 import { AnchorLink } from '../../components/Links';
-import { Button, Group, Modal, Select, Stack, Text, Textarea, Title } from '@mantine/core';
+import { Button, Select, Stack, Text, Textarea, Title } from '@mantine/core';
 import { DateInput } from '@mantine/dates';
 import { useQuery } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
@@ -10,7 +10,7 @@ import { useSession } from '../../auth/session';
 import { PagedTable, useCursorList, type Column } from '../../components/DataTable';
 import { DateText } from '../../components/DateText';
 import { Page } from '../../components/Page';
-import { fieldError, ProblemAlert } from '../../components/ProblemAlert';
+import { fieldError } from '../../components/ProblemAlert';
 import { QueryView } from '../../components/QueryState';
 import { StatusBadge } from '../../components/StatusBadge';
 import { m } from '../../i18n';
@@ -18,6 +18,7 @@ import { mayWriteLegal } from '../../lib/access';
 import { todayInVietnam } from '../../lib/dates';
 import { useDebounced } from '../../lib/useDebounced';
 import { legalDocumentRoute } from './routes';
+import { FormDialog } from '../../components/FormDialog';
 
 type Citation = Schemas['CitationView'];
 type Change = Schemas['LegalChangeSummaryView'];
@@ -30,29 +31,19 @@ function PostChangeDialog({ legalId, onClose }: { legalId: string; onClose: () =
   const [search, setSearch] = useState('');
   const [effectiveFrom, setEffectiveFrom] = useState<string | null>(todayInVietnam());
   const [note, setNote] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
   const q = useDebounced(search.trim(), 250);
   const found = useQuery({ queryKey: ['legal', 'search', q], queryFn: () => call(api.GET('/api/v1/legal-documents', { params: { query: { q: q || undefined, limit: 20 } } })) });
   return (
-    <Modal opened onClose={onClose} title={m.legal.postChange} centered size="lg">
-      <form
-        onSubmit={async (e) => {
-          e.preventDefault();
-          setBusy(true);
-          setError(null);
-          try {
+    <FormDialog
+      title={m.legal.postChange} onClose={onClose} size="lg" submitLabel={m.legal.postChange} shown={['kind', 'byLegalDocumentId', 'effectiveFrom', 'note']}
+      onSubmit={async () => {
             const r = await call(api.POST('/api/v1/legal-documents/{id}/changes', { params: { path: { id: legalId } }, body: { kind, byLegalDocumentId: by ?? undefined, effectiveFrom: effectiveFrom ?? '', note: note || undefined } }));
-            onClose();
             await navigate({ to: '/thay-doi-phap-luat/$changeId', params: { changeId: r.changeId } });
-          } catch (err) {
-            setError(err);
-          } finally {
-            setBusy(false);
-          }
-        }}
-      >
-        <Stack>
+      }}
+    >
+      {(error) => {
+                return (
+          <>
           <Select label={m.legal.kind} data={Object.entries(m.legal.kinds).map(([value, label]) => ({ value, label }))} value={kind} onChange={(k) => setKind((k ?? 'amended') as Kind)} allowDeselect={false} error={fieldError(error, 'kind')} />
           <Select
             label={m.legal.byDocument}
@@ -68,18 +59,10 @@ function PostChangeDialog({ legalId, onClose }: { legalId: string; onClose: () =
           />
           <DateInput label={m.legal.effectiveFrom} value={effectiveFrom} onChange={setEffectiveFrom} valueFormat="DD/MM/YYYY" required error={fieldError(error, 'effectiveFrom')} />
           <Textarea label={m.legal.note} value={note} onChange={(e) => setNote(e.currentTarget.value)} autosize error={fieldError(error, 'note')} />
-          {error != null && <ProblemAlert error={error} shown={['kind', 'byLegalDocumentId', 'effectiveFrom', 'note']} />}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              {m.app.cancel}
-            </Button>
-            <Button type="submit" loading={busy}>
-              {m.legal.postChange}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+          </>
+        );
+      }}
+    </FormDialog>
   );
 }
 

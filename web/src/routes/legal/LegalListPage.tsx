@@ -1,5 +1,5 @@
 import { AnchorLink } from '../../components/Links';
-import { Button, FileButton, Group, Modal, Progress, Select, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Button, FileButton, Group, Progress, Select, Stack, Text, TextInput } from '@mantine/core';
 import { DateInput } from '@mantine/dates';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
@@ -7,7 +7,7 @@ import { useState } from 'react';
 import { api, ApiError, call } from '../../api/client';
 import type { Schemas } from '../../api/types';
 import { useSession } from '../../auth/session';
-import { PagedTable, useCursorList, type Column } from '../../components/DataTable';
+import { DataTable, PagedTable, useCursorList, type Column } from '../../components/DataTable';
 import { DateText } from '../../components/DateText';
 import { notify } from '../../components/notify';
 import { Page } from '../../components/Page';
@@ -16,6 +16,7 @@ import { m } from '../../i18n';
 import { mayWriteLegal } from '../../lib/access';
 import { uploadWithProgress } from '../../lib/files';
 import { useDebounced } from '../../lib/useDebounced';
+import { FormDialog } from '../../components/FormDialog';
 
 type Legal = Schemas['LegalDocumentView'];
 type LegalType = Schemas['CreateLegalDocumentRequest']['type'];
@@ -31,28 +32,18 @@ function CreateLegalDialog({ onClose }: { onClose: () => void }) {
   const vocab = useLegalVocabulary();
   const navigate = useNavigate();
   const [v, setV] = useState({ number: '', type: 'decree' as LegalType, issuer: '', title: '', issuedOn: null as string | null, effectiveFrom: null as string | null, status: 'in_force' as LegalStatus });
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  const fe = (f: string) => fieldError(error, f);
   return (
-    <Modal opened onClose={onClose} title={m.legal.create} centered size="lg">
-      <form
-        onSubmit={async (e) => {
-          e.preventDefault();
-          setBusy(true);
-          setError(null);
-          try {
+    <FormDialog
+      title={m.legal.create} onClose={onClose} size="lg" submitLabel={m.app.create} shown={Object.keys(v)}
+      onSubmit={async () => {
             const d = await call(api.POST('/api/v1/legal-documents', { body: { ...v, issuedOn: v.issuedOn ?? '', effectiveFrom: v.effectiveFrom ?? '' } }));
-            onClose();
             await navigate({ to: '/van-ban-phap-luat/$legalId', params: { legalId: d.id } });
-          } catch (err) {
-            setError(err);
-          } finally {
-            setBusy(false);
-          }
-        }}
-      >
-        <Stack>
+      }}
+    >
+      {(error) => {
+        const fe = (f: string) => fieldError(error, f);
+        return (
+          <>
           <Group grow wrap="wrap" align="flex-start">
             <TextInput label={m.legal.number} placeholder="19/2014/QĐ-TTg" value={v.number} onChange={(e) => setV({ ...v, number: e.currentTarget.value })} required error={fe('number')} miw={180} />
             <Select label={m.legal.type} data={(vocab.data?.types ?? []).map((t) => ({ value: t.code, label: t.label }))} value={v.type} onChange={(type) => setV({ ...v, type: (type ?? 'decree') as LegalType })} allowDeselect={false} searchable error={fe('type')} miw={180} />
@@ -64,18 +55,10 @@ function CreateLegalDialog({ onClose }: { onClose: () => void }) {
             <DateInput label={m.legal.effectiveFrom} value={v.effectiveFrom} onChange={(effectiveFrom) => setV({ ...v, effectiveFrom })} valueFormat="DD/MM/YYYY" required error={fe('effectiveFrom')} miw={150} />
             <Select label={m.legal.status} data={(vocab.data?.statuses ?? []).map((s) => ({ value: s.code, label: s.label }))} value={v.status} onChange={(status) => setV({ ...v, status: (status ?? 'in_force') as LegalStatus })} allowDeselect={false} error={fe('status')} miw={150} />
           </Group>
-          {error != null && <ProblemAlert error={error} shown={Object.keys(v)} />}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              {m.app.cancel}
-            </Button>
-            <Button type="submit" loading={busy}>
-              {m.app.create}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+          </>
+        );
+      }}
+    </FormDialog>
   );
 }
 
@@ -118,26 +101,17 @@ function ImportPanel({ onDone }: { onDone: () => void }) {
           <Text c="red" size="sm" fw={600}>
             {m.legal.importErrors}
           </Text>
-          <Table.ScrollContainer minWidth={420} type="native">
-            <Table>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th scope="col">{m.legal.row}</Table.Th>
-                  <Table.Th scope="col">{m.legal.field}</Table.Th>
-                  <Table.Th scope="col">{m.legal.message}</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {rowErrors.map((e, i) => (
-                  <Table.Tr key={i}>
-                    <Table.Td>{e.line ?? e.row}</Table.Td>
-                    <Table.Td>{e.field}</Table.Td>
-                    <Table.Td>{e.message}</Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
+          <DataTable<ImportError>
+            caption={m.legal.importErrors}
+            rows={rowErrors}
+            rowKey={(e) => `${e.row}:${e.field}:${e.message}`}
+            minWidth={420}
+            columns={[
+              { header: m.legal.row, cell: (e) => e.line ?? e.row },
+              { header: m.legal.field, cell: (e) => e.field },
+              { header: m.legal.message, cell: (e) => e.message },
+            ]}
+          />
         </Stack>
       )}
     </Stack>

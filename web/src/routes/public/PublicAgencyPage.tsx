@@ -9,6 +9,7 @@ import { ErrorAlert, Loading } from '../../components/QueryState';
 import { m } from '../../i18n';
 import { formatDate } from '../../lib/dates';
 import { useDebounced } from '../../lib/useDebounced';
+import { sizeText } from '../../lib/sizes';
 
 type PublicType = NonNullable<paths['/api/v1/public/agencies/{agencyCode}/documents']['get']['parameters']['query']>['type'];
 type PublicDocument = Schemas['PublicDocumentView'];
@@ -21,9 +22,6 @@ const TYPE_FILTERS: { value: string; label: string }[] = [
   { value: 'quality_objectives', label: m.types.quality_objectives },
 ];
 
-function sizeText(bytes: number): string {
-  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1).replace('.', ',')} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`;
-}
 
 function DocumentCard({ doc }: { doc: PublicDocument }) {
   const source = doc.files.find((f) => f.role === 'source');

@@ -7,10 +7,8 @@ import { DownloadButton } from '../../../components/DownloadButton';
 import { notify, notifyError } from '../../../components/notify';
 import { m } from '../../../i18n';
 import { uploadWithProgress } from '../../../lib/files';
+import { sizeText } from '../../../lib/sizes';
 
-function sizeText(bytes: number) {
-  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1).replace('.', ',')} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`;
-}
 
 /** The revision's files: download; for a draft, upload with progress (role source/attachment) and remove. */
 export function FilesPanel({ revision, editable, requiresSource }: { revision: Revision; editable: boolean; requiresSource: boolean }) {

@@ -1,11 +1,12 @@
-import { Button, Group, Modal, SegmentedControl, Stack, Textarea } from '@mantine/core';
+import { Button, Group, SegmentedControl, Textarea } from '@mantine/core';
 import { DateInput } from '@mantine/dates';
 import { useState } from 'react';
 import { api, call } from '../../../api/client';
 import type { Revision } from '../../../api/types';
 import { notify } from '../../../components/notify';
 import { PasswordDialog } from '../../../components/PasswordDialog';
-import { fieldError, ProblemAlert } from '../../../components/ProblemAlert';
+import { FormDialog } from '../../../components/FormDialog';
+import { fieldError } from '../../../components/ProblemAlert';
 import { m } from '../../../i18n';
 import { todayInVietnam } from '../../../lib/dates';
 
@@ -25,27 +26,21 @@ function CommentDialog({
 }) {
   const [decision, setDecision] = useState<'approve' | 'return'>(withDecision ? 'approve' : 'return');
   const [comment, setComment] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
   return (
-    <Modal opened={opened} onClose={onClose} title={title} centered>
-      <form
-        onSubmit={async (e) => {
-          e.preventDefault();
-          setBusy(true);
-          setError(null);
-          try {
-            await onSubmit({ decision, comment });
-            setComment('');
-            onClose();
-          } catch (err) {
-            setError(err);
-          } finally {
-            setBusy(false);
-          }
-        }}
-      >
-        <Stack>
+    <FormDialog
+      opened={opened}
+      onClose={onClose}
+      title={title}
+      submitLabel={m.app.confirm}
+      color={decision === 'return' ? 'orange' : undefined}
+      shown={['comment']}
+      onSubmit={async () => {
+        await onSubmit({ decision, comment });
+        setComment('');
+      }}
+    >
+      {(error) => (
+        <>
           {withDecision && (
             <SegmentedControl
               aria-label={m.revision.check}
@@ -58,18 +53,9 @@ function CommentDialog({
             />
           )}
           <Textarea label={m.revision.comment} value={comment} onChange={(e) => setComment(e.currentTarget.value)} autosize minRows={3} required={decision === 'return'} error={fieldError(error, 'comment')} data-autofocus />
-          {error != null && <ProblemAlert error={error} shown={['comment']} />}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              {m.app.cancel}
-            </Button>
-            <Button type="submit" loading={busy} color={decision === 'return' ? 'orange' : undefined}>
-              {m.app.confirm}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+        </>
+      )}
+    </FormDialog>
   );
 }
 
