@@ -61,7 +61,7 @@ describe('web application: legal registry and administration', () => {
         await change.getByRole('button', { name: 'Ghi nhận thay đổi' }).click();
         // The API's field error (errors[].field) is shown under the field it names.
         await change.getByText('is required for amended').waitFor();
-        await change.getByLabel('Văn bản sửa đổi / thay thế / bãi bỏ').fill(String(n));
+        await change.getByLabel('Văn bản sửa đổi / thay thế / bãi bỏ').fill(amending);
         await page.getByRole('option', { name: new RegExp(amending.replace(/[/.]/g, '.')) }).click();
         await change.getByRole('button', { name: 'Ghi nhận thay đổi' }).click();
         await page.waitForURL(/\/thay-doi-phap-luat\//);

@@ -41,6 +41,7 @@ export async function webSuite(): Promise<WebSuite> {
       .catch(() => undefined)
       .finally(() => (relaying = false));
   }, 300);
+  relay.unref();
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
   mkdirSync(SHOTS, { recursive: true });
   return {

@@ -108,7 +108,7 @@ describe('web application: the document cycle in a real browser', () => {
       await page.getByLabel('2. Phạm vi áp dụng').fill('Áp dụng cho công chức tư pháp - hộ tịch của xã.');
       const legal = page.getByRole('group', { name: '3. Căn cứ pháp lý' });
       await legal.getByRole('button', { name: '+ Thêm dòng' }).click();
-      await legal.getByLabel('Văn bản 1').fill(legalNumber.split('/')[0]);
+      await legal.getByLabel('Văn bản 1').fill(legalNumber);
       await page.getByRole('option', { name: new RegExp(legalNumber.replace(/[/.]/g, '.')) }).click();
       await page.getByLabel('Thời hạn giải quyết theo quy định', { exact: true }).fill('5');
       for (let i = 0; i < 3; i++) await page.getByRole('button', { name: '+ Thêm bước' }).click();
