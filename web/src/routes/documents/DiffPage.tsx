@@ -14,13 +14,15 @@ type TextDiff = Schemas['TextDiffView'];
 type Ref = Schemas['DiffRevisionRef'];
 
 const label = (r: Ref) => `${m.documents.revision} ${r.number === null ? '—' : String(r.number).padStart(2, '0')}`;
+/** A field path in words: `steps` → "Các bước thực hiện", `content.purpose` → "Mục đích". */
+const fieldName = (f: string) => f.split('.').map((part) => m.diff.fieldNames[part] ?? part).filter((p) => p !== 'content').join(' › ');
 const show = (v: unknown) => (v === null || v === undefined || v === '' ? '—' : typeof v === 'object' ? JSON.stringify(v) : String(v));
 
 function TextDiffTable({ diff, left, right }: { diff: TextDiff; left: string; right: string }) {
   return (
     <Stack gap={4}>
       <Text fw={600} size="sm">
-        {diff.field} <Badge size="xs" color="green" variant="light">+{diff.added}</Badge> <Badge size="xs" color="red" variant="light">−{diff.removed}</Badge>
+        {fieldName(diff.field)} <Badge size="xs" color="green" variant="light">+{diff.added}</Badge> <Badge size="xs" color="red" variant="light">−{diff.removed}</Badge>
       </Text>
       <Table.ScrollContainer minWidth={600} type="native">
         <Table withColumnBorders layout="fixed" data-testid={`diff-${diff.field}`}>
@@ -104,7 +106,7 @@ export function DiffPage() {
                     <Table.Tbody>
                       {d.content.fields.map((f) => (
                         <Table.Tr key={f.field}>
-                          <Table.Td>{f.field}</Table.Td>
+                          <Table.Td>{fieldName(f.field)}</Table.Td>
                           <Table.Td className="diff-del">{show(f.old)}</Table.Td>
                           <Table.Td className="diff-add">{show(f.new)}</Table.Td>
                         </Table.Tr>
@@ -118,13 +120,13 @@ export function DiffPage() {
               l.added.length + l.removed.length + l.changed.length === 0 ? null : (
                 <Stack gap={4} key={l.field}>
                   <Title order={2} size="h4">
-                    {l.field}
+                    {fieldName(l.field)}
                   </Title>
                   <Table.ScrollContainer minWidth={500} type="native">
                     <Table withColumnBorders layout="fixed" data-testid={`list-diff-${l.field}`}>
                       <Table.Thead>
                         <Table.Tr>
-                          <Table.Th scope="col" w={90}>{l.matchedBy}</Table.Th>
+                          <Table.Th scope="col" w={90}>{m.diff.matchedBy[l.matchedBy] ?? l.matchedBy}</Table.Th>
                           <Table.Th scope="col">{left}</Table.Th>
                           <Table.Th scope="col">{right}</Table.Th>
                         </Table.Tr>
@@ -141,7 +143,7 @@ export function DiffPage() {
                           x.fields.map((f) => (
                             <Table.Tr key={`c${x.key}.${f.field}`}>
                               <Table.Td>
-                                {x.key} · {f.field}
+                                {x.key} · {fieldName(f.field)}
                               </Table.Td>
                               <Table.Td className="diff-del">{show(f.old)}</Table.Td>
                               <Table.Td className="diff-add">{show(f.new)}</Table.Td>
