@@ -16,6 +16,7 @@ import type { AppConfig } from '../config/app-config.js';
 import { MetricsService } from '../health/metrics.service.js';
 import { SOCKET_HIGH_WATER_MARK } from '../storage/http-files.js';
 import { API_PREFIX, createOpenApiDocument, ROOT_ROUTES } from './openapi.js';
+import { serveWebApp } from '../web/web-app.js';
 
 /**
  * Routes that also take another media type as a raw body, which their handler streams itself
@@ -105,6 +106,7 @@ export async function createHttpApp(config: AppConfig, opts: AppModuleOptions): 
     }
     next();
   });
+  serveWebApp(app, config.webDir);
   app.use(requireJsonBodies);
   app.use(refuseDeclaredOversizeJson(config.limits.jsonBodyBytes));
   // `verify` runs on the raw text before JSON.parse (Nest's type omits it, its adapter passes it on).

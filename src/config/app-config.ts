@@ -45,6 +45,8 @@ export interface AppConfig {
   jwt: { secret: string; accessTtlSeconds: number; refreshTtlSeconds: number; issuer: string };
   adminPassword: string | null;
   dataDir: string;
+  /** The built web application (`web/dist`), served at `/`; absent: the service serves the API only. */
+  webDir: string;
   runWorkers: boolean;
   /** Jobs each queue's worker runs at once. */
   workerConcurrency: number;
@@ -215,6 +217,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const port = r.int('PORT', 3000, 1, 65535);
   const dataDirRaw = r.string('DATA_DIR', './data');
   const dataDir = isAbsolute(dataDirRaw) ? dataDirRaw : resolve(process.cwd(), dataDirRaw);
+  const webDirRaw = r.string('WEB_DIR', './web/dist');
+  const webDir = isAbsolute(webDirRaw) ? webDirRaw : resolve(process.cwd(), webDirRaw);
 
   const s3Endpoint = r.url('S3_ENDPOINT', null, ['http:', 'https:']);
   const s3AccessKey = r.optional('S3_ACCESS_KEY');
@@ -272,6 +276,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     adminPassword,
     dataDir,
+    webDir,
     runWorkers: r.bool('RUN_WORKERS', true),
     workerConcurrency: r.int('WORKER_CONCURRENCY', 4, 1, 64),
     jobOutageRetryMs: r.int('JOB_OUTAGE_RETRY_SECONDS', 3600, 0, 7 * 24 * 3600) * 1000,
@@ -333,6 +338,7 @@ export function describeConfig(c: AppConfig): Record<string, unknown> {
         ? { driver: 'local' }
         : { driver: 's3', ...(c.s3.endpoint ? { endpoint: c.s3.endpoint } : { embedded: true }), bucket: c.s3.bucket },
     dataDir: c.dataDir,
+    webDir: c.webDir,
     runWorkers: c.runWorkers,
     trustProxy: c.trustProxy,
     metrics: { token: c.metrics.token ? '***' : null, port: c.metrics.port, host: c.metrics.host },

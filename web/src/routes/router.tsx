@@ -1,0 +1,35 @@
+import type { QueryClient } from '@tanstack/react-query';
+import { createRouter } from '@tanstack/react-router';
+import { Loading } from '../components/QueryState';
+import { appRoute } from './app-route';
+import { adminRoutes } from './admin/routes';
+import { auditRoutes } from './audit/routes';
+import { authRoutes } from './auth/routes';
+import { documentRoutes } from './documents/routes';
+import { legalRoutes } from './legal/routes';
+import { publicRoutes } from './public/routes';
+import { rootRoute } from './root';
+import { workRoutes } from './work/routes';
+
+/** The route tree: one module per area (routes/<area>/routes.ts), each page loaded on demand. */
+const routeTree = rootRoute.addChildren([
+  ...publicRoutes,
+  ...authRoutes,
+  appRoute.addChildren([...workRoutes, ...documentRoutes, ...auditRoutes, ...legalRoutes, ...adminRoutes]),
+]);
+
+export function createAppRouter(queryClient: QueryClient) {
+  return createRouter({
+    routeTree,
+    context: { queryClient },
+    defaultPreload: 'intent',
+    defaultPendingComponent: () => <Loading />,
+    scrollRestoration: true,
+  });
+}
+
+declare module '@tanstack/react-router' {
+  interface Register {
+    router: ReturnType<typeof createAppRouter>;
+  }
+}
