@@ -1,5 +1,5 @@
 /**
- * The fault soak (issue 11), long form: private PostgreSQL, Redis and S3 processes, the API and a
+ * The fault soak, long form: private PostgreSQL, Redis and S3 processes, the API and a
  * separate worker, virtual users doing real work, faults injected by pid (kill -9 of Redis, the API
  * and the worker; S3 frozen and killed; PostgreSQL restarted and crashed — each kind twice), then
  * the invariants (bench/support/soak.ts). Prints what it observed: requests, status counts, the

@@ -17,7 +17,7 @@ function digestFunction(withClientRequestId: boolean): string {
 }
 
 /**
- * Issue 11 (the outside security probe):
+ * The outside security probe's findings:
  * - `auth_throttles`: the PostgreSQL copy of the sign-in and re-authentication throttle, used
  *   while Redis is down (failures per key, the back-off's next allowed attempt, expiry).
  * - `audit_events.client_request_id`: the X-Request-Id a client sent when it was not a UUID

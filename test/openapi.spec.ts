@@ -72,7 +72,6 @@ describe('OpenAPI document', () => {
         'GET /api/v1/public/agencies/{agencyCode}/documents/{code}/file',
         'GET /health/live',
         'GET /health/ready',
-        'GET /metrics',
         'POST /api/v1/auth/login',
         'POST /api/v1/auth/refresh',
       ].sort(),

@@ -1,5 +1,5 @@
 /**
- * The fault soak: the project's own version of the outside soak of issue 11. Private PostgreSQL,
+ * The fault soak: the project's own version of the outside soak. Private PostgreSQL,
  * Redis and S3 (s3rver) processes, the API and a separate worker as processes of their own, virtual
  * users doing real work through HTTP (documents, drafts, uploads, submit/check/approve, downloads,
  * new revisions, a legal change), faults injected by pid while they work (kill -9 of Redis, the API

@@ -1,5 +1,5 @@
 /**
- * A real restart of a private PostgreSQL under load (issue 11, "500 during a PostgreSQL restart"):
+ * A real restart of a private PostgreSQL under load ("500 during a PostgreSQL restart"):
  * while clients read and write, the cluster is restarted (`pg_ctl restart -m fast`: sessions get
  * 57P01, new connections 57P03 "the database system is shutting down" / "starting up"), then
  * crashed (`-m immediate`) and started again. Every answer is a success or a 503 with Retry-After —

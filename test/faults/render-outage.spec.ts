@@ -1,5 +1,5 @@
 /**
- * Controlled copies through a storage outage (issue 11, "controlled copies that never render" and
+ * Controlled copies through a storage outage ("controlled copies that never render" and
  * "retries give up after ~30 s"), with private PostgreSQL and S3 processes:
  *
  * 1. S3 is down when two revisions take effect: their renders wait for it (retry `dependency_unavailable`,

@@ -1,5 +1,5 @@
 /**
- * The fault soak's CI tier (issue 11): the shape of the outside soak, shortened — private
+ * The fault soak's CI tier: the shape of the outside soak, shortened — private
  * PostgreSQL, Redis and S3 processes, the API and a separate worker process, virtual users doing
  * real work, and each kind of fault once, injected by pid (Redis kill -9, S3 frozen then killed,
  * the worker and the API kill -9, a PostgreSQL restart). Then the invariants of bench/support/soak.ts:

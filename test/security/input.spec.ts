@@ -34,7 +34,7 @@ function rawRequest(port: number, head: string, body: Buffer | string, opts: { k
   });
 }
 
-/** Issue 11, Low: bodies, text fields, file names, request ids, caching, passwords, tokens. */
+/** Input hardening: bodies, text fields, file names, request ids, caching, passwords, tokens. */
 describe('input hardening', () => {
   let t: TestApp;
   let f: Fixtures;

@@ -8,7 +8,7 @@ import { until } from '../workflow/helpers.js';
 
 const API = '/api/v1';
 
-/** Issue 11: what the system tells and records — refusals, stored bytes across agencies, public downloads. */
+/** What the system tells and records — refusals, stored bytes across agencies, public downloads. */
 describe('security records and what is told', () => {
   let t: TestApp;
   let f: Fixtures;

@@ -5,7 +5,7 @@ import { TestRedis } from '../support/services.js';
 import { API, newProcedure, toPendingApproval, workflow, workflowCast, WorkflowCast } from '../workflow/helpers.js';
 
 /**
- * Issue 11, fault soak: "approvals stop while Redis is down". With a private redis-server that the
+ * Fault soak: "approvals stop while Redis is down". With a private redis-server that the
  * test kills, the password re-check and the sign-in throttle count in PostgreSQL: the head still
  * approves, and wrong passwords are still throttled.
  */

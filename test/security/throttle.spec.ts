@@ -7,7 +7,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const statuses = (rs: { status: number }[]) => rs.reduce<Record<number, number>>((acc, r) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }), {});
 
 /**
- * Issue 11, Medium: the sign-in and password re-confirmation throttles count each attempt before
+ * The sign-in and password re-confirmation throttles count each attempt before
  * the password is checked (parallel guesses never get past the limit), lock per username and
  * client address with exponential back-off (the attacker slows down, not the account's owner),
  * record every lock, and the administrator can clear them.

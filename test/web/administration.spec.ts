@@ -1,5 +1,5 @@
 /**
- * Issue #12 in Chromium: the legal registry (import with the row errors shown, post a change and
+ * In Chromium: the legal registry (import with the row errors shown, post a change and
  * watch its progress) and administration (agencies tree, memberships and roles, users with field
  * errors from the API, queue status), as the system administrator.
  */

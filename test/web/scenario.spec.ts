@@ -1,5 +1,5 @@
 /**
- * Issue #12 end to end, in Chromium against the real service: a drafter writes a procedure whose
+ * End to end, in Chromium against the real service: a drafter writes a procedure whose
  * steps exceed the statutory time limit, sees the rule, fixes it and submits (with its form, whose
  * source file is uploaded with progress); the ISO secretary checks; the head approves with the
  * password after seeing the controlled copy in the page; staff download the new form; a citizen

@@ -1,5 +1,5 @@
 /**
- * The service serves the built web application at / (issue #12): the history fallback for the
+ * The service serves the built web application at /: the history fallback for the
  * application's paths, a long immutable cache for hashed assets and no-cache for index.html, and
  * never in the way of /api/v1, /api/docs, /health or /metrics.
  */
