@@ -11,11 +11,25 @@ import { m } from '../../i18n';
 
 type Task = Schemas['TaskView'];
 type TaskKind = Task['kind'];
-const KINDS: TaskKind[] = ['check', 'approve', 'returned', 'review_due', 'legal_change'];
+const KINDS: TaskKind[] = ['check', 'approve', 'returned', 'review_due', 'legal_change', 'approve_internal_audit', 'conduct_internal_audit', 'corrective_action', 'corrective_action_overdue', 'verify_nonconformity'];
 
 /** Where a task is acted on: the revision for workflow steps, the document for flags. */
 export function TaskLink({ task, children }: { task: Task; children: React.ReactNode }) {
   const toRevision = task.revisionId && ['check', 'approve', 'returned'].includes(task.kind);
+  if (task.entityType === 'internal_audit') {
+    return (
+      <AnchorLink to="/danh-gia-noi-bo/$auditId" params={{ auditId: task.entityId }}>
+        {children}
+      </AnchorLink>
+    );
+  }
+  if (task.entityType === 'nonconformity') {
+    return (
+      <AnchorLink to="/khong-phu-hop/$ncId" params={{ ncId: task.entityId }}>
+        {children}
+      </AnchorLink>
+    );
+  }
   return toRevision ? (
     <AnchorLink to="/ban/$revisionId" params={{ revisionId: task.revisionId! }}>
       {children}
@@ -49,7 +63,8 @@ export function TasksPage() {
       cell: (t) => (
         <Stack gap={2}>
           <TaskLink task={t}>
-            {t.code} — {t.title}
+            {t.code ? `${t.code} — ` : ''}
+            {t.title}
           </TaskLink>
           {t.comment && (
             <Text size="xs" c="dimmed">
@@ -87,7 +102,7 @@ export function TasksPage() {
         data={[{ value: '', label: m.app.all }, ...KINDS.map((k) => ({ value: k, label: m.tasks.kinds[k] }))]}
         style={{ flexWrap: 'wrap' }}
       />
-      <PagedTable caption={m.tasks.title} columns={columns} list={list} rowKey={(t) => `${t.kind}:${t.revisionId ?? t.flagId ?? t.documentId}`} empty={m.tasks.none} />
+      <PagedTable caption={m.tasks.title} columns={columns} list={list} rowKey={(t) => `${t.kind}:${t.revisionId ?? t.flagId ?? t.documentId ?? t.entityId}`} empty={m.tasks.none} />
     </Page>
   );
 }
