@@ -125,7 +125,7 @@ describe('web application: an internal audit from plan to closed', () => {
     await report.getByRole('button', { name: 'Ký báo cáo đánh giá' }).click();
     await audit.getByText('Đã báo cáo', { exact: true }).waitFor();
     await audit.getByRole('button', { name: 'Báo cáo đánh giá (PDF)' }).waitFor();
-    const ncPath = new URL(await ncLink.evaluate((a) => (a as HTMLAnchorElement).href)).pathname;
+    const ncPath = new URL((await ncLink.getAttribute('href'))!, s.base).pathname;
     await audit.context().close();
 
     // The secretary states the root cause and plans the action that changes the procedure.
