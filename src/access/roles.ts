@@ -24,17 +24,27 @@ export type Permission =
   /** Approve, return, withdraw (deputies only under an active delegation). */
   | 'revision.approve'
   /** Read the audit trail. */
-  | 'audit.read';
+  | 'audit.read'
+  /** Read the agency's periodic reports to the Sở KH&CN. */
+  | 'report.read'
+  /** Open a periodic report and write its free text (results, difficulties, proposals). */
+  | 'report.write'
+  /** Sign and submit a periodic report (head; deputies only under an active delegation, "KT."). */
+  | 'report.submit'
+  /** Return a submitted report with a comment, plan inspections, read the province overview (the Sở KH&CN). */
+  | 'supervision.manage'
+  /** Read the inspections of the agency. */
+  | 'inspection.read';
 
 const READER: Permission[] = ['agency.read', 'document.read'];
-const DRAFT_READER: Permission[] = [...READER, 'document.readDrafts', 'audit.read'];
+const DRAFT_READER: Permission[] = [...READER, 'document.readDrafts', 'audit.read', 'report.read', 'inspection.read'];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: ['agency.read', 'agency.manage'],
-  supervisor: DRAFT_READER,
-  head: [...DRAFT_READER, 'revision.approve'],
-  deputy: [...DRAFT_READER, 'revision.approve'],
-  iso_secretary: [...DRAFT_READER, 'document.write', 'revision.submit', 'revision.check'],
+  supervisor: [...DRAFT_READER, 'supervision.manage'],
+  head: [...DRAFT_READER, 'revision.approve', 'report.write', 'report.submit'],
+  deputy: [...DRAFT_READER, 'revision.approve', 'report.write', 'report.submit'],
+  iso_secretary: [...DRAFT_READER, 'document.write', 'revision.submit', 'revision.check', 'report.write'],
   drafter: [...DRAFT_READER, 'document.write', 'revision.submit'],
   staff: READER,
   auditor: DRAFT_READER,

@@ -91,6 +91,10 @@ export const PROBLEM_CODES = {
   legal_relation_exists: { status: 409, vi: 'Quan hệ giữa hai văn bản đã được ghi nhận', en: 'Legal relation exists' },
   legal_change_exists: { status: 409, vi: 'Thay đổi này đã được ghi nhận', en: 'Legal change exists' },
   legal_change_nothing_to_retry: { status: 409, vi: 'Không có mục lỗi để chạy lại', en: 'Nothing to retry' },
+  report_exists: { status: 409, vi: 'Cơ quan đã có báo cáo cho kỳ này', en: 'Report exists for this period' },
+  report_not_editable: { status: 409, vi: 'Báo cáo đã gửi, không thể sửa', en: 'Report not editable' },
+  report_not_submitted: { status: 409, vi: 'Báo cáo chưa được gửi', en: 'Report not submitted' },
+  inspection_closed: { status: 409, vi: 'Cuộc kiểm tra đã kết thúc', en: 'Inspection closed' },
 
   // ---- 412, 413, 415, 416, 428, 429
   precondition_failed: { status: 412, vi: 'Dữ liệu đã thay đổi từ lần đọc trước (ETag)', en: 'Stale If-Match' },
@@ -115,6 +119,10 @@ export const PROBLEM_CODES = {
   legal_import_invalid: { status: 422, vi: 'Tệp nhập có dòng không hợp lệ', en: 'Invalid import rows' },
   history_too_long: { status: 422, vi: 'Lịch sử quá dài để xuất một lần', en: 'History too long' },
   revisions_not_comparable: { status: 422, vi: 'Hai bản không thể so sánh', en: 'Revisions not comparable' },
+
+  report_period_not_started: { status: 422, vi: 'Kỳ báo cáo chưa bắt đầu', en: 'Reporting period not started' },
+  inspection_agency_outside: { status: 422, vi: 'Cơ quan được kiểm tra không thuộc phạm vi theo dõi', en: 'Agency outside the supervised subtree' },
+  inspector_invalid: { status: 422, vi: 'Người kiểm tra phải là cán bộ theo dõi của Sở KH&CN', en: 'Invalid inspector' },
 
   // ---- 5xx
   internal_error: { status: 500, vi: 'Lỗi hệ thống (đã ghi nhận)', en: 'Internal error' },
