@@ -138,7 +138,6 @@ export const PROBLEM_CODES = {
   audit_report_empty: { status: 422, vi: 'Báo cáo cần ít nhất một phát hiện hoặc kết luận không có phát hiện', en: 'Empty audit report' },
 
   report_period_not_started: { status: 422, vi: 'Kỳ báo cáo chưa bắt đầu', en: 'Reporting period not started' },
-  inspection_agency_outside: { status: 422, vi: 'Cơ quan được kiểm tra không thuộc phạm vi theo dõi', en: 'Agency outside the supervised subtree' },
   inspector_invalid: { status: 422, vi: 'Người kiểm tra phải là cán bộ theo dõi của Sở KH&CN', en: 'Invalid inspector' },
 
   // ---- 5xx

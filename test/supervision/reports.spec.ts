@@ -295,7 +295,7 @@ describe('periodic reports', () => {
         });
       expect(xlsx.status).toBe(200);
       const wb = new ExcelJS.Workbook();
-      await wb.xlsx.load(xlsx.body as Buffer);
+      await wb.xlsx.load(xlsx.body as never);
       const sheet = wb.getWorksheet('Tổng quan')!;
       const rows: string[][] = [];
       sheet.eachRow((row) => rows.push((row.values as unknown[]).slice(1).map((v) => (v === null || v === undefined ? '' : String(v)))));
