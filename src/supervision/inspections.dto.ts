@@ -81,7 +81,7 @@ export class InspectionListQuery extends YearQuery {
 export class InspectorView {
   @ApiProperty({ format: 'uuid' }) userId: string;
   @ApiProperty() fullName: string;
-  @ApiProperty({ nullable: true }) title: string | null;
+  @ApiProperty({ type: String, nullable: true }) title: string | null;
 }
 
 export class InspectionFindingView {
@@ -89,7 +89,7 @@ export class InspectionFindingView {
   @ApiProperty() number: number;
   @ApiProperty() description: string;
   @ApiProperty({ enum: NONCONFORMITY_SEVERITIES }) severity: string;
-  @ApiProperty({ nullable: true }) clause: string | null;
+  @ApiProperty({ type: String, nullable: true }) clause: string | null;
   @ApiProperty({ format: 'uuid', description: 'The nonconformity it opened in the inspected agency.' }) nonconformityId: string;
   @ApiProperty({ example: 'NC-0003' }) nonconformityCode: string;
   @ApiProperty() nonconformityState: string;
@@ -103,11 +103,11 @@ export class InspectionView {
   @ApiProperty({ enum: INSPECTION_KINDS }) kind: string;
   @ApiProperty({ format: 'date' }) plannedOn: string;
   @ApiProperty() title: string;
-  @ApiProperty({ nullable: true }) scope: string | null;
+  @ApiProperty({ type: String, nullable: true }) scope: string | null;
   @ApiProperty({ enum: INSPECTION_STATES, description: '`planned` (findings are recorded), `concluded` (waiting for its nonconformities to close), `closed`.' }) state: string;
-  @ApiProperty({ nullable: true }) conclusion: string | null;
-  @ApiProperty({ format: 'date-time', nullable: true }) concludedAt: string | null;
-  @ApiProperty({ format: 'date-time', nullable: true }) closedAt: string | null;
+  @ApiProperty({ type: String, nullable: true }) conclusion: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) concludedAt: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) closedAt: string | null;
   @ApiProperty({ type: [InspectorView] }) inspectors: InspectorView[];
   @ApiProperty({ type: [InspectionFindingView] }) findings: InspectionFindingView[];
   @ApiProperty({ format: 'uuid' }) createdBy: string;

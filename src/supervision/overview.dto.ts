@@ -21,7 +21,7 @@ export class OverviewAgencyView {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() code: string;
   @ApiProperty() name: string;
-  @ApiProperty({ format: 'uuid', nullable: true }) parentId: string | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) parentId: string | null;
   @ApiProperty({ description: 'Depth below the asked agency (0 = the asked agency).' }) depth: number;
 }
 
@@ -33,7 +33,7 @@ export class TthcCoverageView {
 export class OverviewRowView {
   @ApiProperty({ type: OverviewAgencyView }) agency: OverviewAgencyView;
   @ApiProperty({ enum: AGENCY_LEVELS }) level: string;
-  @ApiProperty({ format: 'date', nullable: true, description: 'The latest signed announcement of conformity.' }) announcedOn: string | null;
+  @ApiProperty({ type: String, format: 'date', nullable: true, description: 'The latest signed announcement of conformity.' }) announcedOn: string | null;
   @ApiProperty({ description: 'A quality objectives document of the year is in force.' }) objectivesIssued: boolean;
   @ApiProperty({ description: 'Objectives evaluated in the year.' }) objectivesEvaluated: number;
   @ApiProperty() auditHeld: boolean;
@@ -58,7 +58,7 @@ export class LevelTotalView {
   @ApiProperty({ description: 'Agencies with a signed announcement by the end of the year.' }) announced: number;
   @ApiProperty({ description: 'announced / agencies, in percent (one decimal).' }) announcedShare: number;
   @ApiProperty({ description: 'The year every agency of this level is to have announced (2025 provincial agencies, 2027 districts, 2030 all).' }) targetYear: number;
-  @ApiProperty({ nullable: true, description: 'Share due by the end of the asked year: 100 from the target year on, null before.' }) targetShare: number | null;
+  @ApiProperty({ type: Number, nullable: true, description: 'Share due by the end of the asked year: 100 from the target year on, null before.' }) targetShare: number | null;
   @ApiProperty({ description: 'announcedShare ≥ targetShare, or the target year is still ahead.' }) onTrack: boolean;
   @ApiProperty({ type: 'object', additionalProperties: { type: 'integer' }, description: 'Per period: reports submitted (on time or late).' }) reportsSubmitted: Record<string, number>;
   @ApiProperty({ type: 'object', additionalProperties: { type: 'integer' }, description: 'Per period: of those, late.' }) reportsLate: Record<string, number>;

@@ -44,19 +44,19 @@ export class OpenReportRequest {
 }
 
 export class UpdateReportRequest {
-  @ApiPropertyOptional({ maxLength: REPORT_TEXT_MAX, nullable: true, description: 'Kết quả thực hiện.' })
+  @ApiPropertyOptional({ type: String, maxLength: REPORT_TEXT_MAX, nullable: true, description: 'Kết quả thực hiện.' })
   @IsOptional()
   @IsString()
   @MaxLength(REPORT_TEXT_MAX)
   results?: string | null;
 
-  @ApiPropertyOptional({ maxLength: REPORT_TEXT_MAX, nullable: true, description: 'Khó khăn, vướng mắc.' })
+  @ApiPropertyOptional({ type: String, maxLength: REPORT_TEXT_MAX, nullable: true, description: 'Khó khăn, vướng mắc.' })
   @IsOptional()
   @IsString()
   @MaxLength(REPORT_TEXT_MAX)
   difficulties?: string | null;
 
-  @ApiPropertyOptional({ maxLength: REPORT_TEXT_MAX, nullable: true, description: 'Đề xuất, kiến nghị.' })
+  @ApiPropertyOptional({ type: String, maxLength: REPORT_TEXT_MAX, nullable: true, description: 'Đề xuất, kiến nghị.' })
   @IsOptional()
   @IsString()
   @MaxLength(REPORT_TEXT_MAX)
@@ -101,10 +101,10 @@ export class ReportListQuery extends YearQuery {
 
 export class ReportSignatureView {
   @ApiProperty() fullName: string;
-  @ApiProperty({ nullable: true }) title: string | null;
+  @ApiProperty({ type: String, nullable: true }) title: string | null;
   @ApiProperty({ enum: ['head', 'deputy'], description: '`deputy`: signed "KT." for the head under a delegation.' }) capacity: string;
-  @ApiProperty({ nullable: true, description: "The head's name a deputy signed for." }) onBehalfOfName: string | null;
-  @ApiProperty({ nullable: true }) onBehalfOfTitle: string | null;
+  @ApiProperty({ type: String, nullable: true, description: "The head's name a deputy signed for." }) onBehalfOfName: string | null;
+  @ApiProperty({ type: String, nullable: true }) onBehalfOfTitle: string | null;
 }
 
 export class ReportVersionView {
@@ -113,16 +113,16 @@ export class ReportVersionView {
   @ApiProperty({ example: '03/BC-UBND', description: 'The number and symbol of the submitted paper.' }) number: string;
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'The figures as submitted (frozen).' }) figures: Record<string, number | string | null>;
   @ApiProperty() place: string;
-  @ApiProperty({ nullable: true }) results: string | null;
-  @ApiProperty({ nullable: true }) difficulties: string | null;
-  @ApiProperty({ nullable: true }) proposals: string | null;
+  @ApiProperty({ type: String, nullable: true }) results: string | null;
+  @ApiProperty({ type: String, nullable: true }) difficulties: string | null;
+  @ApiProperty({ type: String, nullable: true }) proposals: string | null;
   @ApiProperty() late: boolean;
   @ApiProperty({ format: 'date-time' }) submittedAt: string;
   @ApiProperty({ format: 'uuid' }) submittedBy: string;
   @ApiProperty({ type: ReportSignatureView }) signature: ReportSignatureView;
-  @ApiProperty({ format: 'date-time', nullable: true }) returnedAt: string | null;
-  @ApiProperty({ format: 'uuid', nullable: true }) returnedBy: string | null;
-  @ApiProperty({ nullable: true }) returnComment: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) returnedAt: string | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) returnedBy: string | null;
+  @ApiProperty({ type: String, nullable: true }) returnComment: string | null;
 }
 
 export class ReportView {
@@ -135,11 +135,11 @@ export class ReportView {
   @ApiProperty({ enum: REPORT_STATES }) state: string;
   @ApiProperty({ description: 'The last submission was after dueOn.' }) late: boolean;
   @ApiProperty({ type: 'object', additionalProperties: true, description: FIGURES_DESCRIPTION }) figures: Record<string, number | string | null>;
-  @ApiProperty({ format: 'date-time', nullable: true, description: 'When the figures were frozen (the last submission); null while they are live.' }) figuresFrozenAt: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When the figures were frozen (the last submission); null while they are live.' }) figuresFrozenAt: string | null;
   @ApiProperty() place: string;
-  @ApiProperty({ nullable: true }) results: string | null;
-  @ApiProperty({ nullable: true }) difficulties: string | null;
-  @ApiProperty({ nullable: true }) proposals: string | null;
+  @ApiProperty({ type: String, nullable: true }) results: string | null;
+  @ApiProperty({ type: String, nullable: true }) difficulties: string | null;
+  @ApiProperty({ type: String, nullable: true }) proposals: string | null;
   @ApiProperty({ description: 'How many times it was submitted.' }) submissionCount: number;
   @ApiProperty({ type: [ReportVersionView], description: 'Every submission, oldest first (a returned one keeps its comment).' }) versions: ReportVersionView[];
   @ApiProperty({ type: RecordPaperStatusView, nullable: true, description: 'The PDF of the report as it is now (null before it was asked for).' }) paper: RecordPaperStatusView | null;
