@@ -9,13 +9,14 @@ import { documentRoutes } from './documents/routes';
 import { legalRoutes } from './legal/routes';
 import { publicRoutes } from './public/routes';
 import { rootRoute } from './root';
+import { supervisionRoutes } from './supervision/routes';
 import { workRoutes } from './work/routes';
 
 /** The route tree: one module per area (routes/<area>/routes.ts), each page loaded on demand. */
 const routeTree = rootRoute.addChildren([
   ...publicRoutes,
   ...authRoutes,
-  appRoute.addChildren([...workRoutes, ...documentRoutes, ...auditRoutes, ...legalRoutes, ...adminRoutes]),
+  appRoute.addChildren([...workRoutes, ...documentRoutes, ...auditRoutes, ...legalRoutes, ...supervisionRoutes, ...adminRoutes]),
 ]);
 
 export function createAppRouter(queryClient: QueryClient) {
