@@ -36,17 +36,27 @@ export type Permission =
   /** Raise nonconformities, state correction and root cause, plan corrective actions. */
   | 'nonconformity.write'
   /** Verify the effectiveness of corrective actions (never someone responsible for one of them). */
-  | 'nonconformity.verify';
+  | 'nonconformity.verify'
+  /** Read the agency's periodic reports to the Sở KH&CN. */
+  | 'report.read'
+  /** Open a periodic report and write its free text (results, difficulties, proposals). */
+  | 'report.write'
+  /** Sign and submit a periodic report (head; deputies only under an active delegation, "KT."). */
+  | 'report.submit'
+  /** Return a submitted report with a comment, plan inspections, read the province overview (the Sở KH&CN). */
+  | 'supervision.manage'
+  /** Read the inspections of the agency. */
+  | 'inspection.read';
 
 const READER: Permission[] = ['agency.read', 'document.read'];
-const DRAFT_READER: Permission[] = [...READER, 'document.readDrafts', 'audit.read', 'internal_audit.read', 'nonconformity.read'];
+const DRAFT_READER: Permission[] = [...READER, 'document.readDrafts', 'audit.read', 'internal_audit.read', 'nonconformity.read', 'report.read', 'inspection.read'];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: ['agency.read', 'agency.manage'],
-  supervisor: DRAFT_READER,
-  head: [...DRAFT_READER, 'revision.approve', 'internal_audit.approve', 'nonconformity.write'],
-  deputy: [...DRAFT_READER, 'revision.approve', 'internal_audit.approve', 'nonconformity.write'],
-  iso_secretary: [...DRAFT_READER, 'document.write', 'revision.submit', 'revision.check', 'internal_audit.plan', 'nonconformity.write', 'nonconformity.verify'],
+  supervisor: [...DRAFT_READER, 'supervision.manage'],
+  head: [...DRAFT_READER, 'revision.approve', 'internal_audit.approve', 'nonconformity.write', 'report.write', 'report.submit'],
+  deputy: [...DRAFT_READER, 'revision.approve', 'internal_audit.approve', 'nonconformity.write', 'report.write', 'report.submit'],
+  iso_secretary: [...DRAFT_READER, 'document.write', 'revision.submit', 'revision.check', 'internal_audit.plan', 'nonconformity.write', 'nonconformity.verify', 'report.write'],
   drafter: [...DRAFT_READER, 'document.write', 'revision.submit', 'nonconformity.write'],
   staff: READER,
   auditor: [...DRAFT_READER, 'internal_audit.plan', 'nonconformity.verify'],

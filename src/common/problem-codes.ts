@@ -100,6 +100,10 @@ export const PROBLEM_CODES = {
   legal_relation_exists: { status: 409, vi: 'Quan hệ giữa hai văn bản đã được ghi nhận', en: 'Legal relation exists' },
   legal_change_exists: { status: 409, vi: 'Thay đổi này đã được ghi nhận', en: 'Legal change exists' },
   legal_change_nothing_to_retry: { status: 409, vi: 'Không có mục lỗi để chạy lại', en: 'Nothing to retry' },
+  report_exists: { status: 409, vi: 'Cơ quan đã có báo cáo cho kỳ này', en: 'Report exists for this period' },
+  report_not_editable: { status: 409, vi: 'Báo cáo đã gửi, không thể sửa', en: 'Report not editable' },
+  report_not_submitted: { status: 409, vi: 'Báo cáo chưa được gửi', en: 'Report not submitted' },
+  inspection_closed: { status: 409, vi: 'Cuộc kiểm tra đã kết thúc', en: 'Inspection closed' },
 
   // ---- 412, 413, 415, 416, 428, 429
   precondition_failed: { status: 412, vi: 'Dữ liệu đã thay đổi từ lần đọc trước (ETag)', en: 'Stale If-Match' },
@@ -132,6 +136,9 @@ export const PROBLEM_CODES = {
   auditor_not_qualified: { status: 422, vi: 'Người được phân công không có vai trò chuyên gia đánh giá', en: 'Not an auditor' },
   auditor_impartiality: { status: 422, vi: 'Chuyên gia không được đánh giá tài liệu do chính mình soạn thảo, kiểm tra hoặc phê duyệt', en: 'Auditor impartiality' },
   audit_report_empty: { status: 422, vi: 'Báo cáo cần ít nhất một phát hiện hoặc kết luận không có phát hiện', en: 'Empty audit report' },
+
+  report_period_not_started: { status: 422, vi: 'Kỳ báo cáo chưa bắt đầu', en: 'Reporting period not started' },
+  inspector_invalid: { status: 422, vi: 'Người kiểm tra phải là cán bộ theo dõi của Sở KH&CN', en: 'Invalid inspector' },
 
   // ---- 5xx
   internal_error: { status: 500, vi: 'Lỗi hệ thống (đã ghi nhận)', en: 'Internal error' },
