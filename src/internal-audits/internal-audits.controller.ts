@@ -11,11 +11,11 @@ import {
   ApproveInternalAuditRequest,
   AuditReportView,
   CreateInternalAuditRequest,
-  FindingView,
+  AuditFindingView,
   InternalAuditListQuery,
   InternalAuditPage,
   InternalAuditView,
-  ReportFormatQuery,
+  AuditReportFormatQuery,
   ReportInternalAuditRequest,
 } from './internal-audits.dto.js';
 import { AUDIT_REPORT_PAPER, InternalAuditsService } from './internal-audits.service.js';
@@ -88,9 +88,9 @@ export class InternalAuditsController {
     `An auditor of this audit while it is in progress; \`kind\` ∈ ${FINDING_KINDS.join(', ')}; the clause is one of ISO 9001:2015. A nonconformity finding opens a nonconformity ` +
       '(`nonconformityId`) in the same transaction. Impartiality: a finding against a document whose effective revision the auditor drafted, checked or approved is 422 auditor_impartiality.',
   )
-  @ApiCreatedResponse({ type: FindingView })
+  @ApiCreatedResponse({ type: AuditFindingView })
   @ApiProblems(400, 401, 'not_audit_team', 404, 'audit_not_in_progress', 'auditor_impartiality', 'document_not_in_agency')
-  addFinding(@CurrentUser() p: Principal, @IdParam('id') id: string, @Body() body: AddFindingRequest): Promise<FindingView> {
+  addFinding(@CurrentUser() p: Principal, @IdParam('id') id: string, @Body() body: AddFindingRequest): Promise<AuditFindingView> {
     return this.audits.addFinding(p, id, body);
   }
 
@@ -117,7 +117,7 @@ export class InternalAuditsController {
   )
   @RecordPaperResponses({ filename: '"Báo cáo đánh giá nội bộ năm <year>.pdf"', jsonType: AuditReportView })
   @ApiProblems(400, 401, 404, 503)
-  async getReport(@CurrentUser() p: Principal, @IdParam('id') id: string, @Query() q: ReportFormatQuery, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async getReport(@CurrentUser() p: Principal, @IdParam('id') id: string, @Query() q: AuditReportFormatQuery, @Req() req: Request, @Res() res: Response): Promise<void> {
     const audit = await this.audits.readable(p, id);
     if (q.format === 'pdf') return this.papers.respond(req, res, AUDIT_REPORT_PAPER, id);
     res.json(await this.audits.reportView(audit));

@@ -84,7 +84,7 @@ export class InternalAuditListQuery extends PageQuery {
   @ApiPropertyOptional({ enum: AUDIT_STATES }) @IsOptional() @IsIn(AUDIT_STATES) state?: AuditState;
 }
 
-export class ReportFormatQuery {
+export class AuditReportFormatQuery {
   @ApiPropertyOptional({ enum: ['json', 'pdf'], default: 'json' }) @IsOptional() @IsIn(['json', 'pdf']) format?: 'json' | 'pdf';
 }
 
@@ -101,7 +101,7 @@ export class AuditScopeView {
   @ApiProperty({ type: [String], format: 'uuid' }) documentIds: string[];
 }
 
-export class FindingView {
+export class AuditFindingView {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() no: number;
   @ApiProperty({ enum: FINDING_KINDS }) kind: FindingKind;
@@ -117,7 +117,7 @@ export class FindingView {
   @ApiProperty({ format: 'date-time' }) createdAt: string;
 }
 
-export class ApprovalSignatureView {
+export class AuditApprovalView {
   @ApiProperty({ format: 'uuid' }) userId: string;
   @ApiProperty() fullName: string;
   @ApiProperty({ type: String, nullable: true }) title: string | null;
@@ -126,7 +126,7 @@ export class ApprovalSignatureView {
   @ApiProperty({ format: 'date-time' }) at: string;
 }
 
-export class ReportSignatureView {
+export class AuditReportSignatureView {
   @ApiProperty({ format: 'uuid' }) userId: string;
   @ApiProperty() fullName: string;
   @ApiProperty({ type: String, nullable: true }) title: string | null;
@@ -145,12 +145,12 @@ export class InternalAuditView {
   @ApiProperty({ format: 'uuid' }) leadAuditorId: string;
   @ApiProperty({ type: [AuditorView] }) auditors: AuditorView[];
   @ApiProperty({ enum: AUDIT_STATES }) state: AuditState;
-  @ApiProperty({ type: [FindingView] }) findings: FindingView[];
-  @ApiProperty({ type: ApprovalSignatureView, nullable: true }) approval: ApprovalSignatureView | null;
+  @ApiProperty({ type: [AuditFindingView] }) findings: AuditFindingView[];
+  @ApiProperty({ type: AuditApprovalView, nullable: true }) approval: AuditApprovalView | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) startedAt: string | null;
   @ApiProperty({ type: String, nullable: true }) summary: string | null;
   @ApiProperty({ type: String, nullable: true }) conclusion: string | null;
-  @ApiProperty({ type: ReportSignatureView, nullable: true }) report: ReportSignatureView | null;
+  @ApiProperty({ type: AuditReportSignatureView, nullable: true }) report: AuditReportSignatureView | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) closedAt: string | null;
   @ApiProperty({ format: 'uuid' }) createdBy: string;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
@@ -161,9 +161,8 @@ export class InternalAuditPage {
   @ApiProperty({ type: String, nullable: true }) nextCursor: string | null;
 }
 
-export class FindingCreatedView extends FindingView {}
 
-export class FindingCountsView {
+export class AuditFindingCountsView {
   @ApiProperty() nonconformity: number;
   @ApiProperty() observation: number;
   @ApiProperty() opportunity: number;
@@ -173,7 +172,7 @@ export class FindingCountsView {
 export class AuditReportView {
   @ApiProperty({ type: InternalAuditView }) audit: InternalAuditView;
   @ApiProperty() agencyName: string;
-  @ApiProperty({ type: FindingCountsView }) counts: FindingCountsView;
+  @ApiProperty({ type: AuditFindingCountsView }) counts: AuditFindingCountsView;
   @ApiProperty({ type: RecordPaperStatusView, nullable: true, description: 'The PDF (?format=pdf) as the queue has it.' }) pdf: RecordPaperStatusView | null;
 }
 

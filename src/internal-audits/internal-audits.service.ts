@@ -24,7 +24,7 @@ import type {
   AuditReportView,
   AuditYearSummary,
   CreateInternalAuditRequest,
-  FindingView,
+  AuditFindingView,
   InternalAuditListQuery,
   InternalAuditView,
   ReportInternalAuditRequest,
@@ -272,7 +272,7 @@ export class InternalAuditsService {
   }
 
   /** POST /internal-audits/{id}/findings: an auditor of the team while in progress; a nonconformity opens one. */
-  async addFinding(p: Principal, id: string, req: AddFindingRequest): Promise<FindingView> {
+  async addFinding(p: Principal, id: string, req: AddFindingRequest): Promise<AuditFindingView> {
     return this.db.transaction(async () => {
       const a = await this.lock(id);
       if (!(await this.onTeam(a.id, p.id))) {
@@ -428,7 +428,7 @@ export class InternalAuditsService {
     return a;
   }
 
-  async findingViews(auditId: string): Promise<FindingView[]> {
+  async findingViews(auditId: string): Promise<AuditFindingView[]> {
     const rows = await this.db.repo(AuditFinding).find({ where: { auditId }, order: { no: 'ASC' } });
     const ncs = new Map((await this.nonconformities.ofSource('internal_audit', auditId)).map((n) => [n.id, n]));
     return rows.map((f) => ({

@@ -21,7 +21,7 @@ import { ISO_CLAUSES, RecordBadge } from './RecordBadge';
 import { auditRoute } from './routes';
 
 type Audit = Schemas['InternalAuditView'];
-type Finding = Schemas['FindingView'];
+type Finding = Schemas['AuditFindingView'];
 const KINDS = ['nonconformity', 'observation', 'opportunity', 'strength'] as const;
 
 /** The auditor's checklist: one finding at a time, by clause, with its evidence. */
