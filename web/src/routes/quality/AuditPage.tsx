@@ -16,7 +16,7 @@ import { fieldError } from '../../components/ProblemAlert';
 import { QueryView } from '../../components/QueryState';
 import { m } from '../../i18n';
 import { rolesIn } from '../../lib/access';
-import { useAgencyDocuments } from './members';
+import { useDocumentOptions } from './members';
 import { ISO_CLAUSES, RecordBadge } from './RecordBadge';
 import { auditRoute } from './routes';
 
@@ -33,7 +33,7 @@ function FindingDialog({ audit, onClose }: { audit: Audit; onClose: () => void }
   const [evidence, setEvidence] = useState('');
   const [documentId, setDocumentId] = useState<string | null>(null);
   const [severity, setSeverity] = useState<'major' | 'minor'>('minor');
-  const docs = useAgencyDocuments(audit.agencyId);
+  const docOptions = useDocumentOptions(audit.agencyId);
   return (
     <FormDialog
       title={m.quality.addFinding}
@@ -67,7 +67,7 @@ function FindingDialog({ audit, onClose }: { audit: Audit; onClose: () => void }
             <Textarea label={m.quality.evidence} value={evidence} onChange={(e) => setEvidence(e.currentTarget.value)} autosize minRows={2} error={fe('evidence')} />
             <Select
               label={m.quality.document}
-              data={(docs.data?.items ?? []).map((d) => ({ value: d.id, label: `${d.code} — ${d.title}` }))}
+              data={docOptions}
               value={documentId}
               onChange={setDocumentId}
               searchable

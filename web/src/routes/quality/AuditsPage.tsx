@@ -13,7 +13,7 @@ import { fieldError } from '../../components/ProblemAlert';
 import { m } from '../../i18n';
 import { agenciesWith } from '../../lib/access';
 import { todayInVietnam } from '../../lib/dates';
-import { lines, useAgencyDocuments, useMembers } from './members';
+import { lines, useDocumentOptions, useMembers } from './members';
 import { RecordBadge } from './RecordBadge';
 
 type Audit = Schemas['InternalAuditView'];
@@ -36,7 +36,7 @@ function PlanDialog({ user, onClose }: { user: Me; onClose: () => void }) {
   const [lead, setLead] = useState<string | null>(null);
   const [auditorIds, setAuditorIds] = useState<string[]>([]);
   const members = useMembers(agencyId);
-  const docs = useAgencyDocuments(agencyId, 'procedure');
+  const docOptions = useDocumentOptions(agencyId, 'procedure');
   const people = (members.data?.items ?? []).map((u) => ({ value: u.userId, label: `${u.fullName}${u.roles.includes('auditor') ? '' : ' *'}` }));
   return (
     <FormDialog
@@ -77,7 +77,7 @@ function PlanDialog({ user, onClose }: { user: Me; onClose: () => void }) {
             <Textarea label={m.quality.processes} value={processes} onChange={(e) => setProcesses(e.currentTarget.value)} autosize minRows={2} error={fe('scope.processes')} />
             <MultiSelect
               label={m.quality.scopeDocuments}
-              data={(docs.data?.items ?? []).map((d) => ({ value: d.id, label: `${d.code} — ${d.title}` }))}
+              data={docOptions}
               value={documentIds}
               onChange={setDocumentIds}
               searchable

@@ -12,7 +12,7 @@ import { Page } from '../../components/Page';
 import { fieldError } from '../../components/ProblemAlert';
 import { m } from '../../i18n';
 import { agenciesWith } from '../../lib/access';
-import { useAgencyDocuments } from './members';
+import { useDocumentOptions } from './members';
 import { ISO_CLAUSES, OverdueBadge, RecordBadge } from './RecordBadge';
 import { nonconformitiesRoute } from './routes';
 
@@ -32,7 +32,7 @@ function RaiseDialog({ user, onClose }: { user: Me; onClose: () => void }) {
   const [description, setDescription] = useState('');
   const [clause, setClause] = useState<string | null>(null);
   const [documentId, setDocumentId] = useState<string | null>(null);
-  const docs = useAgencyDocuments(agencyId);
+  const docOptions = useDocumentOptions(agencyId);
   return (
     <FormDialog
       title={m.quality.raise}
@@ -56,7 +56,7 @@ function RaiseDialog({ user, onClose }: { user: Me; onClose: () => void }) {
               <Select label={m.quality.clause} data={ISO_CLAUSES.map((c) => ({ value: c, label: c }))} value={clause} onChange={setClause} searchable clearable error={fe('clause')} miw={120} />
             </Group>
             <Textarea label={m.quality.description} value={description} onChange={(e) => setDescription(e.currentTarget.value)} autosize minRows={3} required error={fe('description')} />
-            <Select label={m.quality.document} data={(docs.data?.items ?? []).map((d) => ({ value: d.id, label: `${d.code} — ${d.title}` }))} value={documentId} onChange={setDocumentId} searchable clearable error={fe('documentId')} />
+            <Select label={m.quality.document} data={docOptions} value={documentId} onChange={setDocumentId} searchable clearable error={fe('documentId')} />
           </>
         );
       }}

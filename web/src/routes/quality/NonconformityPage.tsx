@@ -16,7 +16,7 @@ import { QueryView } from '../../components/QueryState';
 import { m } from '../../i18n';
 import { rolesIn } from '../../lib/access';
 import { todayInVietnam } from '../../lib/dates';
-import { useAgencyDocuments, useMembers } from './members';
+import { useDocumentOptions, useMembers } from './members';
 import { OverdueBadge, RecordBadge } from './RecordBadge';
 import { nonconformityRoute } from './routes';
 
@@ -31,7 +31,7 @@ function ActionDialog({ nc, onClose }: { nc: Nc; onClose: () => void }) {
   const [dueOn, setDueOn] = useState<string | null>(todayInVietnam());
   const [documentId, setDocumentId] = useState<string | null>(nc.documentId);
   const members = useMembers(nc.agencyId);
-  const docs = useAgencyDocuments(nc.agencyId);
+  const docOptions = useDocumentOptions(nc.agencyId);
   return (
     <FormDialog
       title={m.quality.addAction}
@@ -70,7 +70,7 @@ function ActionDialog({ nc, onClose }: { nc: Nc; onClose: () => void }) {
             <Select
               label={m.quality.actionDocument}
               description={m.quality.actionDocumentHint}
-              data={(docs.data?.items ?? []).map((d) => ({ value: d.id, label: `${d.code} — ${d.title}` }))}
+              data={docOptions}
               value={documentId}
               onChange={setDocumentId}
               searchable

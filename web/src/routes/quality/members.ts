@@ -10,13 +10,14 @@ export function useMembers(agencyId: string | null | undefined) {
   });
 }
 
-/** The agency's documents, for scope and "document concerned" pickers. */
-export function useAgencyDocuments(agencyId: string | null | undefined, type?: 'procedure') {
-  return useQuery({
+/** The agency's documents as picker options ("QT-01 — title"), for scope and "document concerned" pickers. */
+export function useDocumentOptions(agencyId: string | null | undefined, type?: 'procedure'): { value: string; label: string }[] {
+  const docs = useQuery({
     queryKey: ['documents', 'of-agency', agencyId, type ?? 'all'],
     queryFn: () => call(api.GET('/api/v1/documents', { params: { query: { agencyId: agencyId!, type, limit: 200 } } })),
     enabled: !!agencyId,
   });
+  return (docs.data?.items ?? []).map((d) => ({ value: d.id, label: `${d.code} — ${d.title}` }));
 }
 
 /** Non-empty trimmed lines of a text area. */
