@@ -24,20 +24,32 @@ export type Permission =
   /** Approve, return, withdraw (deputies only under an active delegation). */
   | 'revision.approve'
   /** Read the audit trail. */
-  | 'audit.read';
+  | 'audit.read'
+  /** Record an evaluation of the quality objectives (ISO secretary, head). */
+  | 'objectives.evaluate'
+  /** Read the quality records of the yearly cycle (management reviews and their inputs). */
+  | 'quality_record.read'
+  /** Prepare a management review: create, edit the draft, add decisions. */
+  | 'management_review.prepare'
+  /** Approve a management review as its chair (deputies only under an active delegation). */
+  | 'management_review.approve'
+  /** Record a new composition of the ISO steering committee. */
+  | 'steering_committee.manage'
+  /** Sign an announcement of conformity (deputies only under an active delegation). */
+  | 'announcement.sign';
 
 const READER: Permission[] = ['agency.read', 'document.read'];
 const DRAFT_READER: Permission[] = [...READER, 'document.readDrafts', 'audit.read'];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: ['agency.read', 'agency.manage'],
-  supervisor: DRAFT_READER,
-  head: [...DRAFT_READER, 'revision.approve'],
-  deputy: [...DRAFT_READER, 'revision.approve'],
-  iso_secretary: [...DRAFT_READER, 'document.write', 'revision.submit', 'revision.check'],
-  drafter: [...DRAFT_READER, 'document.write', 'revision.submit'],
+  supervisor: [...DRAFT_READER, 'quality_record.read'],
+  head: [...DRAFT_READER, 'revision.approve', 'quality_record.read', 'objectives.evaluate', 'management_review.prepare', 'management_review.approve', 'steering_committee.manage', 'announcement.sign'],
+  deputy: [...DRAFT_READER, 'revision.approve', 'quality_record.read', 'management_review.approve', 'announcement.sign'],
+  iso_secretary: [...DRAFT_READER, 'document.write', 'revision.submit', 'revision.check', 'quality_record.read', 'objectives.evaluate', 'management_review.prepare', 'steering_committee.manage'],
+  drafter: [...DRAFT_READER, 'document.write', 'revision.submit', 'quality_record.read', 'management_review.prepare'],
   staff: READER,
-  auditor: DRAFT_READER,
+  auditor: [...DRAFT_READER, 'quality_record.read'],
 };
 
 /** Roles whose grant covers the agency's whole subtree (a supervisor of the Sở KH&CN sees every agency below). */

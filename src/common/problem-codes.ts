@@ -48,6 +48,8 @@ export const PROBLEM_CODES = {
   not_revision_author: { status: 403, vi: 'Chỉ người soạn thảo hoặc thư ký ISO được trình', en: "Not the revision's author" },
   approver_required: { status: 403, vi: 'Cần người đứng đầu hoặc cấp phó được ủy quyền', en: 'Head of agency or delegated deputy required' },
   delegation_required: { status: 403, vi: 'Cấp phó cần ủy quyền còn hiệu lực (KT.)', en: 'Active delegation required' },
+  not_review_chair: { status: 403, vi: 'Chỉ người chủ trì cuộc họp được phê duyệt biên bản', en: 'Not the chair of the review' },
+  not_decision_responsible: { status: 403, vi: 'Chỉ người được giao hoặc thư ký ISO được báo cáo hoàn thành', en: 'Not responsible for the decision' },
   legal_registry_read_only: { status: 403, vi: 'Chỉ quản trị hệ thống và Sở KH&CN cập nhật danh mục văn bản pháp luật', en: 'Legal registry is read-only for you' },
 
   // ---- 404: not found, or not visible to you
@@ -91,6 +93,14 @@ export const PROBLEM_CODES = {
   legal_relation_exists: { status: 409, vi: 'Quan hệ giữa hai văn bản đã được ghi nhận', en: 'Legal relation exists' },
   legal_change_exists: { status: 409, vi: 'Thay đổi này đã được ghi nhận', en: 'Legal change exists' },
   legal_change_nothing_to_retry: { status: 409, vi: 'Không có mục lỗi để chạy lại', en: 'Nothing to retry' },
+  evaluation_exists: { status: 409, vi: 'Kỳ này đã được đánh giá; hãy lập bản đánh giá điều chỉnh', en: 'The period is already evaluated' },
+  evaluation_already_corrected: { status: 409, vi: 'Bản đánh giá này đã được điều chỉnh', en: 'Evaluation already corrected' },
+  management_review_not_draft: { status: 409, vi: 'Biên bản họp xem xét đã được phê duyệt', en: 'Management review is not a draft' },
+  management_review_draft_open: { status: 409, vi: 'Cơ quan đang có một cuộc họp xem xét chưa phê duyệt', en: 'A management review draft is open' },
+  management_review_not_approved: { status: 409, vi: 'Biên bản họp xem xét chưa được phê duyệt', en: 'Management review not approved' },
+  decision_completed: { status: 409, vi: 'Kết luận này đã được báo cáo hoàn thành', en: 'Decision already completed' },
+  decision_number_taken: { status: 409, vi: 'Số quyết định đã được dùng trong cơ quan', en: 'Decision number taken' },
+  initial_announcement_exists: { status: 409, vi: 'Cơ quan đã công bố lần đầu; hãy công bố lại', en: 'Initial announcement exists' },
 
   // ---- 412, 413, 415, 416, 428, 429
   precondition_failed: { status: 412, vi: 'Dữ liệu đã thay đổi từ lần đọc trước (ETag)', en: 'Stale If-Match' },
@@ -115,6 +125,15 @@ export const PROBLEM_CODES = {
   legal_import_invalid: { status: 422, vi: 'Tệp nhập có dòng không hợp lệ', en: 'Invalid import rows' },
   history_too_long: { status: 422, vi: 'Lịch sử quá dài để xuất một lần', en: 'History too long' },
   revisions_not_comparable: { status: 422, vi: 'Hai bản không thể so sánh', en: 'Revisions not comparable' },
+  objectives_not_in_force: { status: 422, vi: 'Tài liệu không phải mục tiêu chất lượng đang có hiệu lực', en: 'No quality objectives in force' },
+  objective_unknown: { status: 422, vi: 'Số thứ tự mục tiêu không có trong lần ban hành hiệu lực', en: 'Unknown objective number' },
+  evaluation_incomplete: { status: 422, vi: 'Chưa đánh giá đủ các mục tiêu', en: 'Evaluation incomplete' },
+  evaluation_period_invalid: { status: 422, vi: 'Kỳ đánh giá không thuộc năm của mục tiêu', en: 'Period outside the objectives year' },
+  evaluation_correction_invalid: { status: 422, vi: 'Bản được điều chỉnh phải là bản đánh giá cùng kỳ của tài liệu', en: 'Invalid correction' },
+  chair_not_approver: { status: 422, vi: 'Người chủ trì phải là người đứng đầu hoặc cấp phó của cơ quan', en: 'Chair must be the head or a deputy' },
+  member_required: { status: 422, vi: 'Người được chọn không phải thành viên của cơ quan', en: 'Not a member of the agency' },
+  announcement_scope_invalid: { status: 422, vi: 'Phạm vi công bố phải là các quy trình đang hiệu lực của cơ quan', en: 'Invalid announcement scope' },
+  announcement_kind_invalid: { status: 422, vi: 'Chưa công bố lần đầu thì không thể công bố lại', en: 'Re-announcement without an initial one' },
 
   // ---- 5xx
   internal_error: { status: 500, vi: 'Lỗi hệ thống (đã ghi nhận)', en: 'Internal error' },

@@ -6,6 +6,7 @@ import { ContentValidator } from './content-validator.js';
 import { DocumentAccess } from './document-access.js';
 import { DocumentFlags } from './document-flags.service.js';
 import { AgencyDocumentsController, DocumentsController } from './documents.controller.js';
+import { DocumentRegister } from './document-register.js';
 import { DocumentsService } from './documents.service.js';
 import { ObjectMaintenance } from './object-maintenance.js';
 import { RevisionFilesService } from './revision-files.service.js';
@@ -36,7 +37,8 @@ import { RevisionViews } from './views.js';
     DocumentsService,
     RevisionFilesService,
     ObjectMaintenance,
+    DocumentRegister,
   ],
-  exports: [DocumentAccess, ContentValidator, RevisionViews, RevisionTransitions, DocumentFlags, ContentStore, RevisionsService, RevisionLifecycle, DocumentsService, RevisionFilesService],
+  exports: [DocumentAccess, ContentValidator, RevisionViews, RevisionTransitions, DocumentFlags, ContentStore, RevisionsService, RevisionLifecycle, DocumentsService, RevisionFilesService, DocumentRegister],
 })
 export class DocumentsModule {}
