@@ -53,7 +53,7 @@ export class QualityCycleRecords1795302200000 implements MigrationInterface {
         members jsonb NOT NULL CHECK (jsonb_typeof(members) = 'array' AND jsonb_array_length(members) >= 1),
         state text NOT NULL DEFAULT 'current' CHECK (state IN ('current', 'replaced')),
         replaced_at timestamptz,
-        replaced_by_id uuid REFERENCES steering_committees(id),
+        replaced_by_id uuid REFERENCES steering_committees(id) DEFERRABLE INITIALLY DEFERRED,
         created_by uuid NOT NULL REFERENCES users(id),
         created_at timestamptz NOT NULL DEFAULT now(),
         CHECK ((state = 'replaced') = (replaced_at IS NOT NULL AND replaced_by_id IS NOT NULL))

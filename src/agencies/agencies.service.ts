@@ -58,6 +58,13 @@ export class AgenciesService {
     return this.db.repo(Agency).find({ where: { parentId: agencyId, level: 'unit' }, order: { name: 'ASC', id: 'ASC' } });
   }
 
+  /** Of these users, the ones who are members of the agency (any role). */
+  async memberIds(agencyId: string, userIds: readonly string[]): Promise<string[]> {
+    if (!userIds.length) return [];
+    const rows = await this.db.query<{ user_id: string }[]>(`SELECT user_id FROM memberships WHERE agency_id = $1 AND user_id = ANY($2::uuid[])`, [agencyId, [...userIds]]);
+    return rows.map((r) => r.user_id);
+  }
+
   /** Active users holding `role` on the agency itself or on one of its ancestors (e.g. the supervisors who oversee it). */
   async holdersOver(agencyId: string, role: string): Promise<string[]> {
     const rows = await this.db.query<{ user_id: string }[]>(
