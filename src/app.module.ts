@@ -25,6 +25,8 @@ import { StorageModule } from './storage/storage.module.js';
 import { TasksModule } from './tasks/tasks.module.js';
 import { AgencyFactsModule } from './agency-facts/agency-facts.module.js';
 import { WorkflowModule } from './workflow/workflow.module.js';
+import { InternalAuditsModule } from './internal-audits/internal-audits.module.js';
+import { NonconformitiesModule } from './nonconformities/nonconformities.module.js';
 import { AnnouncementsModule } from './announcements/announcements.module.js';
 import { SteeringCommitteeModule } from './steering-committee/steering-committee.module.js';
 import { ObjectivesEvaluationModule } from './objectives-evaluation/objectives-evaluation.module.js';
@@ -39,7 +41,7 @@ export interface AppModuleOptions {
 type ModuleImport = NonNullable<DynamicModule['imports']>[number];
 
 /** Feature modules, in one place. A new feature module is added here. */
-const FEATURES = [AccessModule, ApprovalModule, AuditCoreModule, IdentityModule, AgenciesModule, HealthModule, NotificationsModule, AuditModule, LegalModule, DocumentsModule, WorkflowModule, HistoryModule, RenditionsModule, PublicModule, LegalChangesModule, RecordPapersModule, TasksModule, AgencyFactsModule, ObjectivesEvaluationModule, SteeringCommitteeModule, AnnouncementsModule];
+const FEATURES = [AccessModule, ApprovalModule, AuditCoreModule, IdentityModule, AgenciesModule, HealthModule, NotificationsModule, AuditModule, LegalModule, DocumentsModule, WorkflowModule, HistoryModule, RenditionsModule, PublicModule, LegalChangesModule, RecordPapersModule, TasksModule, AgencyFactsModule, NonconformitiesModule, InternalAuditsModule, ObjectivesEvaluationModule, SteeringCommitteeModule, AnnouncementsModule];
 
 @Module({})
 export class AppModule {

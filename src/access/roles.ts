@@ -36,20 +36,32 @@ export type Permission =
   /** Record a new composition of the ISO steering committee. */
   | 'steering_committee.manage'
   /** Sign an announcement of conformity (deputies only under an active delegation). */
-  | 'announcement.sign';
+  | 'announcement.sign'
+  /** Read internal audits, their findings and reports. */
+  | 'internal_audit.read'
+  /** Plan an internal audit (its scope, dates and team). */
+  | 'internal_audit.plan'
+  /** Approve an audit plan (deputies only under an active delegation). */
+  | 'internal_audit.approve'
+  /** Read nonconformities and their corrective actions. */
+  | 'nonconformity.read'
+  /** Raise nonconformities, state correction and root cause, plan corrective actions. */
+  | 'nonconformity.write'
+  /** Verify the effectiveness of corrective actions (never someone responsible for one of them). */
+  | 'nonconformity.verify';
 
 const READER: Permission[] = ['agency.read', 'document.read'];
-const DRAFT_READER: Permission[] = [...READER, 'document.readDrafts', 'audit.read'];
+const DRAFT_READER: Permission[] = [...READER, 'document.readDrafts', 'audit.read', 'internal_audit.read', 'nonconformity.read'];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: ['agency.read', 'agency.manage'],
   supervisor: [...DRAFT_READER, 'quality_record.read'],
-  head: [...DRAFT_READER, 'revision.approve', 'quality_record.read', 'objectives.evaluate', 'management_review.prepare', 'management_review.approve', 'steering_committee.manage', 'announcement.sign'],
-  deputy: [...DRAFT_READER, 'revision.approve', 'quality_record.read', 'management_review.approve', 'announcement.sign'],
-  iso_secretary: [...DRAFT_READER, 'document.write', 'revision.submit', 'revision.check', 'quality_record.read', 'objectives.evaluate', 'management_review.prepare', 'steering_committee.manage'],
-  drafter: [...DRAFT_READER, 'document.write', 'revision.submit', 'quality_record.read', 'management_review.prepare'],
+  head: [...DRAFT_READER, 'revision.approve', 'internal_audit.approve', 'nonconformity.write', 'quality_record.read', 'objectives.evaluate', 'management_review.prepare', 'management_review.approve', 'steering_committee.manage', 'announcement.sign'],
+  deputy: [...DRAFT_READER, 'revision.approve', 'internal_audit.approve', 'nonconformity.write', 'quality_record.read', 'management_review.approve', 'announcement.sign'],
+  iso_secretary: [...DRAFT_READER, 'document.write', 'revision.submit', 'revision.check', 'internal_audit.plan', 'nonconformity.write', 'nonconformity.verify', 'quality_record.read', 'objectives.evaluate', 'management_review.prepare', 'steering_committee.manage'],
+  drafter: [...DRAFT_READER, 'document.write', 'revision.submit', 'nonconformity.write', 'quality_record.read', 'management_review.prepare'],
   staff: READER,
-  auditor: [...DRAFT_READER, 'quality_record.read'],
+  auditor: [...DRAFT_READER, 'internal_audit.plan', 'nonconformity.verify', 'quality_record.read'],
 };
 
 /** Roles whose grant covers the agency's whole subtree (a supervisor of the Sở KH&CN sees every agency below). */
