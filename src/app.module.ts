@@ -29,6 +29,7 @@ import { InternalAuditsModule } from './internal-audits/internal-audits.module.j
 import { NonconformitiesModule } from './nonconformities/nonconformities.module.js';
 import { AnnouncementsModule } from './announcements/announcements.module.js';
 import { SteeringCommitteeModule } from './steering-committee/steering-committee.module.js';
+import { ManagementReviewsModule } from './management-reviews/management-reviews.module.js';
 import { ObjectivesEvaluationModule } from './objectives-evaluation/objectives-evaluation.module.js';
 
 export interface AppModuleOptions {
@@ -41,7 +42,7 @@ export interface AppModuleOptions {
 type ModuleImport = NonNullable<DynamicModule['imports']>[number];
 
 /** Feature modules, in one place. A new feature module is added here. */
-const FEATURES = [AccessModule, ApprovalModule, AuditCoreModule, IdentityModule, AgenciesModule, HealthModule, NotificationsModule, AuditModule, LegalModule, DocumentsModule, WorkflowModule, HistoryModule, RenditionsModule, PublicModule, LegalChangesModule, RecordPapersModule, TasksModule, AgencyFactsModule, NonconformitiesModule, InternalAuditsModule, ObjectivesEvaluationModule, SteeringCommitteeModule, AnnouncementsModule];
+const FEATURES = [AccessModule, ApprovalModule, AuditCoreModule, IdentityModule, AgenciesModule, HealthModule, NotificationsModule, AuditModule, LegalModule, DocumentsModule, WorkflowModule, HistoryModule, RenditionsModule, PublicModule, LegalChangesModule, RecordPapersModule, TasksModule, AgencyFactsModule, NonconformitiesModule, InternalAuditsModule, ObjectivesEvaluationModule, SteeringCommitteeModule, AnnouncementsModule, ManagementReviewsModule];
 
 @Module({})
 export class AppModule {

@@ -65,6 +65,16 @@ export class AgenciesService {
     return rows.map((r) => r.user_id);
   }
 
+  /** The roles each of these users holds in the agency itself (users without a membership are absent). */
+  async memberRoles(agencyId: string, userIds: readonly string[]): Promise<Map<string, string[]>> {
+    if (!userIds.length) return new Map();
+    const rows = await this.db.query<{ user_id: string; roles: string[] }[]>(`SELECT user_id, roles FROM memberships WHERE agency_id = $1 AND user_id = ANY($2::uuid[])`, [
+      agencyId,
+      userIds.map((u) => u.toLowerCase()),
+    ]);
+    return new Map(rows.map((r) => [r.user_id, r.roles]));
+  }
+
   /** Active users holding `role` on the agency itself or on one of its ancestors (e.g. the supervisors who oversee it). */
   async holdersOver(agencyId: string, role: string): Promise<string[]> {
     const rows = await this.db.query<{ user_id: string }[]>(

@@ -9,6 +9,8 @@ export const TASK_KINDS = {
   returned: 'your draft was returned with a comment',
   review_due: "a document's periodic review is overdue (ISO secretary)",
   legal_change: 'a cited legal document changed (ISO secretary, drafter)',
+  management_review_to_approve: 'a management review you chair waits for your approval (its draft minutes)',
+  review_decision: 'a decision of an approved management review assigned to you is open (due date in dueOn)',
 } as const satisfies Record<string, string>;
 
 export type TaskKind = keyof typeof TASK_KINDS;
