@@ -48,25 +48,25 @@ export class CreateManagementReviewRequest {
 }
 
 export class UpdateManagementReviewRequest {
-  @ApiPropertyOptional({ maxLength: 20000, description: 'The minutes: what was discussed (diễn biến cuộc họp).' })
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 20000, description: 'The minutes: what was discussed (diễn biến cuộc họp).' })
   @IsOptional()
   @IsString({ message: 'must be a string' })
   @MaxLength(20000)
   minutes?: string | null;
 
-  @ApiPropertyOptional({ maxLength: 10000, description: 'Feedback from citizens and organisations (§9.3.2 c 1).' })
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 10000, description: 'Feedback from citizens and organisations (§9.3.2 c 1).' })
   @IsOptional()
   @IsString({ message: 'must be a string' })
   @MaxLength(10000)
   feedback?: string | null;
 
-  @ApiPropertyOptional({ maxLength: 10000, description: 'Adequacy of resources (§9.3.2 d).' })
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 10000, description: 'Adequacy of resources (§9.3.2 d).' })
   @IsOptional()
   @IsString({ message: 'must be a string' })
   @MaxLength(10000)
   resources?: string | null;
 
-  @ApiPropertyOptional({ maxLength: 10000, description: 'Risks and opportunities (§9.3.2 e).' })
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 10000, description: 'Risks and opportunities (§9.3.2 e).' })
   @IsOptional()
   @IsString({ message: 'must be a string' })
   @MaxLength(10000)

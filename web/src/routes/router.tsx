@@ -8,6 +8,7 @@ import { authRoutes } from './auth/routes';
 import { documentRoutes } from './documents/routes';
 import { legalRoutes } from './legal/routes';
 import { publicRoutes } from './public/routes';
+import { qualityRoutes } from './quality/routes';
 import { rootRoute } from './root';
 import { workRoutes } from './work/routes';
 
@@ -15,7 +16,7 @@ import { workRoutes } from './work/routes';
 const routeTree = rootRoute.addChildren([
   ...publicRoutes,
   ...authRoutes,
-  appRoute.addChildren([...workRoutes, ...documentRoutes, ...auditRoutes, ...legalRoutes, ...adminRoutes]),
+  appRoute.addChildren([...workRoutes, ...documentRoutes, ...auditRoutes, ...legalRoutes, ...qualityRoutes, ...adminRoutes]),
 ]);
 
 export function createAppRouter(queryClient: QueryClient) {
