@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
-import { IsCalendarDate } from '../common/calendar-date.js';
+import { IsCalendarDate, OptionalYearQuery } from '../common/calendar-date.js';
 import { Omittable } from '../common/validation.js';
 import { PageQuery } from '../common/pagination.js';
 import { RecordPaperStatusView } from '../record-papers/index.js';
@@ -121,12 +121,7 @@ export class CompleteDecisionRequest {
 
 export class ManagementReviewListQuery extends PageQuery {
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID('all', { message: 'must be a UUID' }) agencyId?: string;
-  @ApiPropertyOptional({ minimum: 2000, maximum: 2200 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'must be an integer' })
-  @Min(2000)
-  @Max(2200)
+  @OptionalYearQuery()
   year?: number;
 }
 

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
+import { OptionalYearQuery } from '../common/calendar-date.js';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
 
 /** `YYYY-Q1`…`YYYY-Q4`, `YYYY-H1` or `YYYY`. */
@@ -126,12 +127,7 @@ export class AgencyObjectivesView {
 }
 
 export class ObjectivesYearQuery {
-  @ApiPropertyOptional({ description: 'Default: the current year (Vietnam).', minimum: 2000, maximum: 2200 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'must be an integer' })
-  @Min(2000)
-  @Max(2200)
+  @OptionalYearQuery('Default: the current year (Vietnam).')
   year?: number;
 }
 
