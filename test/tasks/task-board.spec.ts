@@ -54,14 +54,9 @@ class FakeSource implements TaskSource {
   }
 }
 
-/** The kinds this file is about (the documents' and workflow's); other modules' kinds get an empty source. */
-const CORE_KINDS: readonly TaskKind[] = ['check', 'approve', 'returned', 'review_due', 'legal_change'];
-const OTHER_KINDS = TASK_KIND_NAMES.filter((k) => !CORE_KINDS.includes(k));
-const OTHER_ZEROS = Object.fromEntries(OTHER_KINDS.map((k) => [k, 0]));
-
 function board(sources: { name: string; source: TaskSource }[]): TaskBoard {
   const b = new TaskBoard(undefined as never, undefined as never, { grants: async () => [] } as never);
-  b.register(OTHER_KINDS.length ? [...sources, { name: 'Other modules', source: new FakeSource(OTHER_KINDS, []) }] : sources);
+  b.register(sources);
   return b;
 }
 
@@ -76,6 +71,9 @@ describe('task board', () => {
     item('returned', 'd', at(7, 5)),
   ]);
   const flags = new FakeSource(['review_due', 'legal_change'], [item('legal_change', 'e', at(2)), item('review_due', 'f', at(3)), item('legal_change', 'g', at(7, 4)), item('review_due', 'h', at(9))]);
+  // The kinds of the other modules' sources (quality records...): present, with no tasks.
+  const records = new FakeSource(TASK_KIND_NAMES.filter((k) => ![...revisions.kinds, ...flags.kinds].includes(k)), []);
+  const zeros = Object.fromEntries(TASK_KIND_NAMES.map((k) => [k, 0]));
   const expected = ['check:a', 'legal_change:e', 'approve:b', 'check:c', 'review_due:f', 'legal_change:g', 'returned:d', 'review_due:h'];
 
   it('merges sorted lists k-way, ties by key in code-unit order', () => {
@@ -93,6 +91,7 @@ describe('task board', () => {
     const b = board([
       { name: 'Revisions', source: revisions },
       { name: 'Flags', source: flags },
+      { name: 'Records', source: records },
     ]);
     for (const limit of [1, 2, 3, 5, 50]) {
       const seen: string[] = [];
@@ -115,6 +114,7 @@ describe('task board', () => {
     const b = board([
       { name: 'Revisions', source: revisions },
       { name: 'Flags', source: flags },
+      { name: 'Records', source: records },
     ]);
     const page = await b.list(me, { kind: 'review_due', agencyId: '00000000-0000-0000-0000-0000000000bb' });
     expect(page.items.map((i) => i.entityId)).toEqual(['f', 'h']);
@@ -126,14 +126,16 @@ describe('task board', () => {
     const b = board([
       { name: 'Revisions', source: revisions },
       { name: 'Flags', source: flags },
+      { name: 'Records', source: records },
     ]);
-    expect(await b.counts(me, {})).toEqual({ total: 8, byKind: { ...OTHER_ZEROS, check: 2, approve: 1, returned: 1, review_due: 2, legal_change: 2 } });
+    expect(await b.counts(me, {})).toEqual({ total: 8, byKind: { ...zeros, check: 2, approve: 1, returned: 1, review_due: 2, legal_change: 2 } });
   });
 
   it('refuses a cursor it did not make', async () => {
     const b = board([
       { name: 'Revisions', source: revisions },
       { name: 'Flags', source: flags },
+      { name: 'Records', source: records },
     ]);
     const bad = Buffer.from(JSON.stringify(['yesterday', 'check:a'])).toString('base64url');
     await expect(b.list(me, { cursor: bad })).rejects.toThrow(DomainError);
@@ -141,7 +143,7 @@ describe('task board', () => {
   });
 
   it('refuses to start on a kind not in TASK_KINDS, a kind claimed twice, or a kind without a source', () => {
-    const all = new FakeSource(['check', 'approve', 'returned', 'review_due', 'legal_change'], []);
+    const all = new FakeSource(TASK_KIND_NAMES, []);
     expect(() => board([{ name: 'All', source: all }])).not.toThrow();
     expect(() => board([{ name: 'All', source: all }, { name: 'Odd', source: new FakeSource(['audit_plan' as TaskKind], []) }])).toThrow(/'audit_plan', which is not in TASK_KINDS/);
     expect(() => board([{ name: 'All', source: all }, { name: 'Again', source: new FakeSource(['check'], []) }])).toThrow(/'check' is yielded by All and Again/);
@@ -154,6 +156,7 @@ describe('task board', () => {
     const b = board([
       { name: 'Revisions', source: revisions },
       { name: 'Liar', source: liar },
+      { name: 'Records', source: records },
     ]);
     await expect(b.list(me, {})).rejects.toThrow(/was not asked for/);
   });
