@@ -1,6 +1,6 @@
 /**
  * In Chromium: the ISO secretary evaluates the year's objectives in the form (one row per objective
- * of the revision in force) and opens a management review whose inputs show that evaluation; the
+ * of the revision in force), sees them posted on the public page, and opens a management review whose inputs show that evaluation; the
  * head, its chair, approves it with the password.
  */
 import { Fixtures } from '../support/fixtures.js';
@@ -40,6 +40,11 @@ describe('web application: quality records', () => {
         await screenshot(page, '41-objectives-evaluation');
         await dialog.getByRole('button', { name: 'Lưu' }).click();
         await page.getByText(`${YEAR}: 1/2 mục tiêu đạt`).waitFor();
+        // The public page posts the objectives and, the year being evaluated, their results.
+        await page.goto(`/cong-khai/${encodeURIComponent(c.agency.code)}`);
+        await page.getByText('99% hồ sơ đúng hạn · Đạt').waitFor();
+        await page.getByText('85% hài lòng · Không đạt').waitFor();
+        await page.goto('/ho-so-chat-luong');
 
         await page.getByRole('tab', { name: 'Họp xem xét của lãnh đạo' }).click();
         await page.getByRole('button', { name: 'Lập cuộc họp xem xét' }).click();
