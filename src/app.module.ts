@@ -22,6 +22,7 @@ import { RecordPapersModule } from './record-papers/record-papers.module.js';
 import { RedisModule } from './redis/redis.module.js';
 import { RenditionsModule } from './renditions/renditions.module.js';
 import { StorageModule } from './storage/storage.module.js';
+import { SupervisionModule } from './supervision/supervision.module.js';
 import { TasksModule } from './tasks/tasks.module.js';
 import { AgencyFactsModule } from './agency-facts/agency-facts.module.js';
 import { WorkflowModule } from './workflow/workflow.module.js';
@@ -42,7 +43,7 @@ export interface AppModuleOptions {
 type ModuleImport = NonNullable<DynamicModule['imports']>[number];
 
 /** Feature modules, in one place. A new feature module is added here. */
-const FEATURES = [AccessModule, ApprovalModule, AuditCoreModule, IdentityModule, AgenciesModule, HealthModule, NotificationsModule, AuditModule, LegalModule, DocumentsModule, WorkflowModule, HistoryModule, RenditionsModule, PublicModule, LegalChangesModule, RecordPapersModule, TasksModule, AgencyFactsModule, NonconformitiesModule, InternalAuditsModule, ObjectivesEvaluationModule, SteeringCommitteeModule, AnnouncementsModule, ManagementReviewsModule];
+const FEATURES = [AccessModule, ApprovalModule, AuditCoreModule, IdentityModule, AgenciesModule, HealthModule, NotificationsModule, AuditModule, LegalModule, DocumentsModule, WorkflowModule, HistoryModule, RenditionsModule, PublicModule, LegalChangesModule, RecordPapersModule, TasksModule, AgencyFactsModule, NonconformitiesModule, InternalAuditsModule, ObjectivesEvaluationModule, SteeringCommitteeModule, AnnouncementsModule, ManagementReviewsModule, SupervisionModule];
 
 @Module({})
 export class AppModule {

@@ -48,17 +48,27 @@ export type Permission =
   /** Raise nonconformities, state correction and root cause, plan corrective actions. */
   | 'nonconformity.write'
   /** Verify the effectiveness of corrective actions (never someone responsible for one of them). */
-  | 'nonconformity.verify';
+  | 'nonconformity.verify'
+  /** Read the agency's periodic reports to the Sở KH&CN. */
+  | 'report.read'
+  /** Open a periodic report and write its free text (results, difficulties, proposals). */
+  | 'report.write'
+  /** Sign and submit a periodic report (head; deputies only under an active delegation, "KT."). */
+  | 'report.submit'
+  /** Return a submitted report with a comment, plan inspections, read the province overview (the Sở KH&CN). */
+  | 'supervision.manage'
+  /** Read the inspections of the agency. */
+  | 'inspection.read';
 
 const READER: Permission[] = ['agency.read', 'document.read'];
-const DRAFT_READER: Permission[] = [...READER, 'document.readDrafts', 'audit.read', 'internal_audit.read', 'nonconformity.read'];
+const DRAFT_READER: Permission[] = [...READER, 'document.readDrafts', 'audit.read', 'internal_audit.read', 'nonconformity.read', 'report.read', 'inspection.read'];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: ['agency.read', 'agency.manage'],
-  supervisor: [...DRAFT_READER, 'quality_record.read'],
-  head: [...DRAFT_READER, 'revision.approve', 'internal_audit.approve', 'nonconformity.write', 'quality_record.read', 'objectives.evaluate', 'management_review.prepare', 'management_review.approve', 'steering_committee.manage', 'announcement.sign'],
-  deputy: [...DRAFT_READER, 'revision.approve', 'internal_audit.approve', 'nonconformity.write', 'quality_record.read', 'management_review.approve', 'announcement.sign'],
-  iso_secretary: [...DRAFT_READER, 'document.write', 'revision.submit', 'revision.check', 'internal_audit.plan', 'nonconformity.write', 'nonconformity.verify', 'quality_record.read', 'objectives.evaluate', 'management_review.prepare', 'steering_committee.manage'],
+  supervisor: [...DRAFT_READER, 'supervision.manage', 'quality_record.read'],
+  head: [...DRAFT_READER, 'revision.approve', 'internal_audit.approve', 'nonconformity.write', 'report.write', 'report.submit', 'quality_record.read', 'objectives.evaluate', 'management_review.prepare', 'management_review.approve', 'steering_committee.manage', 'announcement.sign'],
+  deputy: [...DRAFT_READER, 'revision.approve', 'internal_audit.approve', 'nonconformity.write', 'report.write', 'report.submit', 'quality_record.read', 'management_review.approve', 'announcement.sign'],
+  iso_secretary: [...DRAFT_READER, 'document.write', 'revision.submit', 'revision.check', 'internal_audit.plan', 'nonconformity.write', 'nonconformity.verify', 'report.write', 'quality_record.read', 'objectives.evaluate', 'management_review.prepare', 'steering_committee.manage'],
   drafter: [...DRAFT_READER, 'document.write', 'revision.submit', 'nonconformity.write', 'quality_record.read', 'management_review.prepare'],
   staff: READER,
   auditor: [...DRAFT_READER, 'internal_audit.plan', 'nonconformity.verify', 'quality_record.read'],

@@ -110,6 +110,10 @@ export const PROBLEM_CODES = {
   decision_completed: { status: 409, vi: 'Kết luận này đã được báo cáo hoàn thành', en: 'Decision already completed' },
   decision_number_taken: { status: 409, vi: 'Số quyết định đã được dùng trong cơ quan', en: 'Decision number taken' },
   initial_announcement_exists: { status: 409, vi: 'Cơ quan đã công bố lần đầu; hãy công bố lại', en: 'Initial announcement exists' },
+  report_exists: { status: 409, vi: 'Cơ quan đã có báo cáo cho kỳ này', en: 'Report exists for this period' },
+  report_not_editable: { status: 409, vi: 'Báo cáo đã gửi, không thể sửa', en: 'Report not editable' },
+  report_not_submitted: { status: 409, vi: 'Báo cáo chưa được gửi', en: 'Report not submitted' },
+  inspection_closed: { status: 409, vi: 'Cuộc kiểm tra đã kết thúc', en: 'Inspection closed' },
 
   // ---- 412, 413, 415, 416, 428, 429
   precondition_failed: { status: 412, vi: 'Dữ liệu đã thay đổi từ lần đọc trước (ETag)', en: 'Stale If-Match' },
@@ -151,6 +155,9 @@ export const PROBLEM_CODES = {
   member_required: { status: 422, vi: 'Người được chọn không phải thành viên của cơ quan', en: 'Not a member of the agency' },
   announcement_scope_invalid: { status: 422, vi: 'Phạm vi công bố phải là các quy trình đang hiệu lực của cơ quan', en: 'Invalid announcement scope' },
   announcement_kind_invalid: { status: 422, vi: 'Chưa công bố lần đầu thì không thể công bố lại', en: 'Re-announcement without an initial one' },
+
+  report_period_not_started: { status: 422, vi: 'Kỳ báo cáo chưa bắt đầu', en: 'Reporting period not started' },
+  inspector_invalid: { status: 422, vi: 'Người kiểm tra phải là cán bộ theo dõi của Sở KH&CN', en: 'Invalid inspector' },
 
   // ---- 5xx
   internal_error: { status: 500, vi: 'Lỗi hệ thống (đã ghi nhận)', en: 'Internal error' },

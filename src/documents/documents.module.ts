@@ -4,6 +4,7 @@ import { RenditionsCoreModule } from '../renditions/renditions-core.module.js';
 import { ContentStore } from './content-store.js';
 import { ContentValidator } from './content-validator.js';
 import { DocumentAccess } from './document-access.js';
+import { DocumentFacts } from './document-facts.js';
 import { DocumentFlags } from './document-flags.service.js';
 import { AgencyDocumentsController, DocumentsController } from './documents.controller.js';
 import { DocumentRegister } from './document-register.js';
@@ -37,6 +38,7 @@ import { RevisionViews } from './views.js';
     DocumentsService,
     RevisionFilesService,
     ObjectMaintenance,
+    DocumentFacts,
     DocumentRegister,
   ],
   exports: [DocumentAccess, ContentValidator, RevisionViews, RevisionTransitions, DocumentFlags, ContentStore, RevisionsService, RevisionLifecycle, DocumentsService, RevisionFilesService, DocumentRegister],
