@@ -6,6 +6,7 @@ import { adminRoutes } from './admin/routes';
 import { auditRoutes } from './audit/routes';
 import { authRoutes } from './auth/routes';
 import { documentRoutes } from './documents/routes';
+import { internalAuditRoutes } from './internal-audits/routes';
 import { legalRoutes } from './legal/routes';
 import { publicRoutes } from './public/routes';
 import { qualityRoutes } from './quality/routes';
@@ -17,7 +18,7 @@ import { workRoutes } from './work/routes';
 const routeTree = rootRoute.addChildren([
   ...publicRoutes,
   ...authRoutes,
-  appRoute.addChildren([...workRoutes, ...documentRoutes, ...auditRoutes, ...qualityRoutes, ...legalRoutes, ...supervisionRoutes, ...adminRoutes]),
+  appRoute.addChildren([...workRoutes, ...documentRoutes, ...auditRoutes, ...internalAuditRoutes, ...legalRoutes, ...qualityRoutes, ...supervisionRoutes, ...adminRoutes]),
 ]);
 
 export function createAppRouter(queryClient: QueryClient) {

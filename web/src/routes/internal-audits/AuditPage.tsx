@@ -36,10 +36,10 @@ function FindingDialog({ audit, onClose }: { audit: Audit; onClose: () => void }
   const docOptions = useDocumentOptions(audit.agencyId);
   return (
     <FormDialog
-      title={m.quality.addFinding}
+      title={m.improvement.addFinding}
       onClose={onClose}
       size="lg"
-      submitLabel={m.quality.addFinding}
+      submitLabel={m.improvement.addFinding}
       shown={['kind', 'clause', 'description', 'evidence', 'documentId', 'severity']}
       onSubmit={async () => {
         await call(
@@ -57,16 +57,16 @@ function FindingDialog({ audit, onClose }: { audit: Audit; onClose: () => void }
         return (
           <>
             <Group grow align="flex-start" wrap="wrap">
-              <Select label={m.quality.kind} data={KINDS.map((k) => ({ value: k, label: m.quality.findingKinds[k] }))} value={kind} onChange={(v) => setKind((v ?? 'observation') as (typeof KINDS)[number])} allowDeselect={false} error={fe('kind')} miw={180} />
-              <Select label={m.quality.clause} data={ISO_CLAUSES.map((c) => ({ value: c, label: c }))} value={clause} onChange={setClause} searchable required error={fe('clause')} miw={140} />
+              <Select label={m.improvement.kind} data={KINDS.map((k) => ({ value: k, label: m.improvement.findingKinds[k] }))} value={kind} onChange={(v) => setKind((v ?? 'observation') as (typeof KINDS)[number])} allowDeselect={false} error={fe('kind')} miw={180} />
+              <Select label={m.improvement.clause} data={ISO_CLAUSES.map((c) => ({ value: c, label: c }))} value={clause} onChange={setClause} searchable required error={fe('clause')} miw={140} />
               {kind === 'nonconformity' && (
-                <Select label={m.quality.severity} data={(['minor', 'major'] as const).map((s) => ({ value: s, label: m.quality.severities[s] }))} value={severity} onChange={(v) => setSeverity((v ?? 'minor') as 'major' | 'minor')} allowDeselect={false} error={fe('severity')} miw={120} />
+                <Select label={m.improvement.severity} data={(['minor', 'major'] as const).map((s) => ({ value: s, label: m.improvement.severities[s] }))} value={severity} onChange={(v) => setSeverity((v ?? 'minor') as 'major' | 'minor')} allowDeselect={false} error={fe('severity')} miw={120} />
               )}
             </Group>
-            <Textarea label={m.quality.description} value={description} onChange={(e) => setDescription(e.currentTarget.value)} autosize minRows={3} required error={fe('description')} />
-            <Textarea label={m.quality.evidence} value={evidence} onChange={(e) => setEvidence(e.currentTarget.value)} autosize minRows={2} error={fe('evidence')} />
+            <Textarea label={m.improvement.description} value={description} onChange={(e) => setDescription(e.currentTarget.value)} autosize minRows={3} required error={fe('description')} />
+            <Textarea label={m.improvement.evidence} value={evidence} onChange={(e) => setEvidence(e.currentTarget.value)} autosize minRows={2} error={fe('evidence')} />
             <Select
-              label={m.quality.document}
+              label={m.improvement.document}
               data={docOptions}
               value={documentId}
               onChange={setDocumentId}
@@ -101,23 +101,23 @@ export function AuditPage() {
         const mayApprove = a.state === 'planned' && roles.some((r) => r === 'head' || r === 'deputy');
         const columns: Column<Finding>[] = [
           { header: '#', cell: (f) => f.no, width: 40 },
-          { header: m.quality.clause, cell: (f) => f.clause, width: 90 },
-          { header: m.quality.kind, cell: (f) => m.quality.findingKinds[f.kind] },
+          { header: m.improvement.clause, cell: (f) => f.clause, width: 90 },
+          { header: m.improvement.kind, cell: (f) => m.improvement.findingKinds[f.kind] },
           {
-            header: m.quality.description,
+            header: m.improvement.description,
             cell: (f) => (
               <Stack gap={2}>
                 <Text size="sm">{f.description}</Text>
                 {f.evidence && (
                   <Text size="xs" c="dimmed">
-                    {m.quality.evidence}: {f.evidence}
+                    {m.improvement.evidence}: {f.evidence}
                   </Text>
                 )}
               </Stack>
             ),
           },
           {
-            header: m.quality.nc,
+            header: m.improvement.nc,
             cell: (f) =>
               f.nonconformityId ? (
                 <Group gap={6}>
@@ -130,7 +130,7 @@ export function AuditPage() {
                 '—'
               ),
           },
-          { header: m.quality.auditor, cell: (f) => f.auditorName, hideBelow: 'md' },
+          { header: m.improvement.auditor, cell: (f) => f.auditorName, hideBelow: 'md' },
         ];
         return (
           <Page
@@ -138,7 +138,7 @@ export function AuditPage() {
             description={<RecordBadge kind="audit" state={a.state} />}
             actions={
               <>
-                {mayApprove && <Button onClick={() => setDialog('approve')}>{m.quality.approve}</Button>}
+                {mayApprove && <Button onClick={() => setDialog('approve')}>{m.improvement.approve}</Button>}
                 {isLead && a.state === 'approved' && (
                   <Button
                     onClick={async () => {
@@ -150,18 +150,18 @@ export function AuditPage() {
                       }
                     }}
                   >
-                    {m.quality.start}
+                    {m.improvement.start}
                   </Button>
                 )}
-                {onTeam && a.state === 'in_progress' && <Button onClick={() => setDialog('finding')}>{m.quality.addFinding}</Button>}
+                {onTeam && a.state === 'in_progress' && <Button onClick={() => setDialog('finding')}>{m.improvement.addFinding}</Button>}
                 {isLead && a.state === 'in_progress' && (
                   <Button variant="light" onClick={() => setDialog('report')}>
-                    {m.quality.report}
+                    {m.improvement.report}
                   </Button>
                 )}
                 {(a.state === 'reported' || a.state === 'closed') && (
                   <DownloadButton variant="default" url={`/api/v1/internal-audits/${a.id}/report?format=pdf`} filename={`Báo cáo đánh giá nội bộ năm ${a.year}.pdf`}>
-                    {m.quality.reportPdf}
+                    {m.improvement.reportPdf}
                   </DownloadButton>
                 )}
               </>
@@ -170,30 +170,30 @@ export function AuditPage() {
             <Card withBorder>
               <Stack gap={4}>
                 <Text size="sm">
-                  <strong>{m.quality.plannedFrom}:</strong> <DateText value={a.plannedFrom} /> — <DateText value={a.plannedTo} />
+                  <strong>{m.improvement.plannedFrom}:</strong> <DateText value={a.plannedFrom} /> — <DateText value={a.plannedTo} />
                 </Text>
                 <Text size="sm">
-                  <strong>{m.quality.criteria}:</strong> {a.criteria}
+                  <strong>{m.improvement.criteria}:</strong> {a.criteria}
                 </Text>
                 <Text size="sm">
-                  <strong>{m.quality.lead}:</strong> {a.auditors.find((x) => x.lead)?.fullName}
-                  {a.auditors.length > 1 && ` · ${m.quality.auditors}: ${a.auditors.filter((x) => !x.lead).map((x) => x.fullName).join(', ')}`}
+                  <strong>{m.improvement.lead}:</strong> {a.auditors.find((x) => x.lead)?.fullName}
+                  {a.auditors.length > 1 && ` · ${m.improvement.auditors}: ${a.auditors.filter((x) => !x.lead).map((x) => x.fullName).join(', ')}`}
                 </Text>
                 {a.scope.units.length > 0 && <Text size="sm">{a.scope.units.join('; ')}</Text>}
                 {a.scope.processes.length > 0 && <Text size="sm">{a.scope.processes.join('; ')}</Text>}
                 {a.approval && (
                   <Text size="sm" c="teal">
-                    {m.quality.approvedBy(a.approval.fullName, a.approval.role === 'deputy')} · <DateText value={a.approval.at} format="datetime" />
+                    {m.improvement.approvedBy(a.approval.fullName, a.approval.role === 'deputy')} · <DateText value={a.approval.at} format="datetime" />
                   </Text>
                 )}
               </Stack>
             </Card>
             <Title order={2} size="h4" mt="md">
-              {m.quality.findings}
+              {m.improvement.findings}
             </Title>
-            <DataTable caption={m.quality.findings} columns={columns} rows={a.findings} rowKey={(f) => f.id} empty={m.quality.none} />
+            <DataTable caption={m.improvement.findings} columns={columns} rows={a.findings} rowKey={(f) => f.id} empty={m.improvement.none} />
             {a.conclusion && (
-              <Alert color="blue" title={m.quality.conclusion} mt="md">
+              <Alert color="blue" title={m.improvement.conclusion} mt="md">
                 <Stack gap={4}>
                   {a.summary && <Text size="sm">{a.summary}</Text>}
                   <Text size="sm">{a.conclusion}</Text>
@@ -204,9 +204,9 @@ export function AuditPage() {
             <PasswordDialog
               opened={dialog === 'approve'}
               onClose={() => setDialog(null)}
-              title={m.quality.approve}
-              text={m.quality.approveText}
-              confirmLabel={m.quality.approve}
+              title={m.improvement.approve}
+              text={m.improvement.approveText}
+              confirmLabel={m.improvement.approve}
               onConfirm={async (password) => {
                 await call(api.POST('/api/v1/internal-audits/{id}/approve', { params: { path: { id: a.id } }, body: { password } }));
                 await refresh();
@@ -215,15 +215,15 @@ export function AuditPage() {
             <PasswordDialog
               opened={dialog === 'report'}
               onClose={() => setDialog(null)}
-              title={m.quality.report}
-              text={m.quality.reportText}
-              confirmLabel={m.quality.report}
+              title={m.improvement.report}
+              text={m.improvement.reportText}
+              confirmLabel={m.improvement.report}
               fieldNames={['summary', 'conclusion', 'noFindings']}
               renderFields={(error) => (
                 <>
-                  <Textarea label={m.quality.summary} value={summary} onChange={(e) => setSummary(e.currentTarget.value)} autosize minRows={3} required error={fieldError(error, 'summary')} />
-                  <Textarea label={m.quality.conclusion} value={conclusion} onChange={(e) => setConclusion(e.currentTarget.value)} autosize minRows={3} required error={fieldError(error, 'conclusion')} />
-                  {a.findings.length === 0 && <Checkbox label={m.quality.noFindings} checked={noFindings} onChange={(e) => setNoFindings(e.currentTarget.checked)} error={fieldError(error, 'noFindings')} />}
+                  <Textarea label={m.improvement.summary} value={summary} onChange={(e) => setSummary(e.currentTarget.value)} autosize minRows={3} required error={fieldError(error, 'summary')} />
+                  <Textarea label={m.improvement.conclusion} value={conclusion} onChange={(e) => setConclusion(e.currentTarget.value)} autosize minRows={3} required error={fieldError(error, 'conclusion')} />
+                  {a.findings.length === 0 && <Checkbox label={m.improvement.noFindings} checked={noFindings} onChange={(e) => setNoFindings(e.currentTarget.checked)} error={fieldError(error, 'noFindings')} />}
                 </>
               )}
               onConfirm={async (password) => {

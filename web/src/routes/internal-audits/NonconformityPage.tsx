@@ -34,10 +34,10 @@ function ActionDialog({ nc, onClose }: { nc: Nc; onClose: () => void }) {
   const docOptions = useDocumentOptions(nc.agencyId);
   return (
     <FormDialog
-      title={m.quality.addAction}
+      title={m.improvement.addAction}
       onClose={onClose}
       size="lg"
-      submitLabel={m.quality.addAction}
+      submitLabel={m.improvement.addAction}
       shown={['description', 'responsibleUserId', 'dueOn', 'documentId', 'rootCause']}
       onSubmit={async () => {
         await call(
@@ -53,10 +53,10 @@ function ActionDialog({ nc, onClose }: { nc: Nc; onClose: () => void }) {
         const fe = (f: string) => fieldError(error, f);
         return (
           <>
-            <Textarea label={m.quality.action} value={description} onChange={(e) => setDescription(e.currentTarget.value)} autosize minRows={2} required error={fe('description')} />
+            <Textarea label={m.improvement.action} value={description} onChange={(e) => setDescription(e.currentTarget.value)} autosize minRows={2} required error={fe('description')} />
             <Group grow align="flex-start" wrap="wrap">
               <Select
-                label={m.quality.responsible}
+                label={m.improvement.responsible}
                 data={(members.data?.items ?? []).map((u) => ({ value: u.userId, label: u.fullName }))}
                 value={responsibleUserId}
                 onChange={setResponsible}
@@ -65,11 +65,11 @@ function ActionDialog({ nc, onClose }: { nc: Nc; onClose: () => void }) {
                 error={fe('responsibleUserId')}
                 miw={200}
               />
-              <TextInput type="date" label={m.quality.dueOn} value={dueOn ?? ''} onChange={(e) => setDueOn(e.currentTarget.value || null)} required error={fe('dueOn')} miw={150} />
+              <TextInput type="date" label={m.improvement.dueOn} value={dueOn ?? ''} onChange={(e) => setDueOn(e.currentTarget.value || null)} required error={fe('dueOn')} miw={150} />
             </Group>
             <Select
-              label={m.quality.actionDocument}
-              description={m.quality.actionDocumentHint}
+              label={m.improvement.actionDocument}
+              description={m.improvement.actionDocumentHint}
               data={docOptions}
               value={documentId}
               onChange={setDocumentId}
@@ -118,10 +118,10 @@ function AnalysisCard({ nc, mayWrite }: { nc: Nc; mayWrite: boolean }) {
       >
         <Stack>
           <Title order={2} size="h4">
-            {m.quality.analysis}
+            {m.improvement.analysis}
           </Title>
-          <Textarea label={m.quality.correction} value={correction} onChange={(e) => setCorrection(e.currentTarget.value)} autosize minRows={2} readOnly={!editable} error={fieldError(error, 'correction')} />
-          <Textarea label={m.quality.rootCause} value={rootCause} onChange={(e) => setRootCause(e.currentTarget.value)} autosize minRows={2} readOnly={!editable} error={fieldError(error, 'rootCause')} />
+          <Textarea label={m.improvement.correction} value={correction} onChange={(e) => setCorrection(e.currentTarget.value)} autosize minRows={2} readOnly={!editable} error={fieldError(error, 'correction')} />
+          <Textarea label={m.improvement.rootCause} value={rootCause} onChange={(e) => setRootCause(e.currentTarget.value)} autosize minRows={2} readOnly={!editable} error={fieldError(error, 'rootCause')} />
           {error != null && <ProblemAlert error={error} shown={['correction', 'rootCause']} />}
           {editable && (
             <Group justify="flex-end">
@@ -156,10 +156,10 @@ export function NonconformityPage() {
         const responsible = nc.actions.some((a) => a.responsibleUserId === session.user.id);
         const mayVerify = nc.state === 'awaiting_verification' && roles.some((r) => r === 'auditor' || r === 'iso_secretary') && !responsible;
         const columns: Column<Action>[] = [
-          { header: m.quality.action, cell: (a) => a.description },
-          { header: m.quality.responsible, cell: (a) => a.responsibleName ?? '—' },
+          { header: m.improvement.action, cell: (a) => a.description },
+          { header: m.improvement.responsible, cell: (a) => a.responsibleName ?? '—' },
           {
-            header: m.quality.dueOn,
+            header: m.improvement.dueOn,
             cell: (a) => (
               <Group gap={4}>
                 <DateText value={a.dueOn} />
@@ -168,11 +168,11 @@ export function NonconformityPage() {
             ),
           },
           {
-            header: m.quality.actionDocument,
+            header: m.improvement.actionDocument,
             cell: (a) =>
               a.documentId ? (
                 <AnchorLink to="/tai-lieu/$documentId" params={{ documentId: a.documentId }}>
-                  {m.quality.document}
+                  {m.improvement.document}
                 </AnchorLink>
               ) : (
                 '—'
@@ -180,12 +180,12 @@ export function NonconformityPage() {
             hideBelow: 'md',
           },
           {
-            header: m.quality.state,
+            header: m.improvement.state,
             cell: (a) =>
               a.state === 'complete' ? (
                 <Stack gap={0}>
                   <Text size="sm" c="green">
-                    {m.quality.done}
+                    {m.improvement.done}
                   </Text>
                   <Text size="xs" c="dimmed">
                     {a.evidence}
@@ -193,7 +193,7 @@ export function NonconformityPage() {
                 </Stack>
               ) : a.responsibleUserId === session.user.id && nc.state !== 'closed' ? (
                 <Button size="xs" onClick={() => setCompleting(a)}>
-                  {m.quality.complete}
+                  {m.improvement.complete}
                 </Button>
               ) : (
                 '—'
@@ -202,7 +202,7 @@ export function NonconformityPage() {
         ];
         return (
           <Page
-            title={`${nc.code} — ${m.quality.nc}`}
+            title={`${nc.code} — ${m.improvement.nc}`}
             description={
               <Group gap={6}>
                 <RecordBadge kind="nc" state={nc.state} />
@@ -211,8 +211,8 @@ export function NonconformityPage() {
             }
             actions={
               <>
-                {mayWrite && nc.state !== 'closed' && <Button onClick={() => setAdding(true)}>{m.quality.addAction}</Button>}
-                {mayVerify && <Button onClick={() => setVerifying(true)}>{m.quality.verify}</Button>}
+                {mayWrite && nc.state !== 'closed' && <Button onClick={() => setAdding(true)}>{m.improvement.addAction}</Button>}
+                {mayVerify && <Button onClick={() => setVerifying(true)}>{m.improvement.verify}</Button>}
               </>
             }
           >
@@ -220,29 +220,29 @@ export function NonconformityPage() {
               <Stack gap={4}>
                 <Text>{nc.description}</Text>
                 <Text size="sm" c="dimmed">
-                  {m.quality.source}: {m.quality.sources[nc.source]} · {m.quality.severity}: {m.quality.severities[nc.severity]}
-                  {nc.clause ? ` · ${m.quality.clause}: ${nc.clause}` : ''} · {m.quality.opened}: <DateText value={nc.createdAt} />
+                  {m.improvement.source}: {m.improvement.sources[nc.source]} · {m.improvement.severity}: {m.improvement.severities[nc.severity]}
+                  {nc.clause ? ` · ${m.improvement.clause}: ${nc.clause}` : ''} · {m.improvement.opened}: <DateText value={nc.createdAt} />
                 </Text>
                 {nc.sourceRef?.kind === 'internal_audit' && (
                   <AnchorLink to="/danh-gia-noi-bo/$auditId" params={{ auditId: nc.sourceRef.id }}>
-                    {m.quality.audits}
+                    {m.improvement.audits}
                   </AnchorLink>
                 )}
               </Stack>
             </Card>
             <AnalysisCard key={nc.etag} nc={nc} mayWrite={mayWrite} />
             <Title order={2} size="h4">
-              {m.quality.actions}
+              {m.improvement.actions}
             </Title>
-            <DataTable caption={m.quality.actions} columns={columns} rows={nc.actions} rowKey={(a) => a.id} empty={m.quality.none} />
+            <DataTable caption={m.improvement.actions} columns={columns} rows={nc.actions} rowKey={(a) => a.id} empty={m.improvement.none} />
             {nc.verifications.length > 0 && (
               <>
                 <Title order={2} size="h4">
-                  {m.quality.verifications}
+                  {m.improvement.verifications}
                 </Title>
                 {nc.verifications.map((v) => (
                   <Text key={v.id} size="sm">
-                    <strong>{v.effective ? m.quality.effectiveYes : m.quality.effectiveNo}</strong> — {v.comment} ({v.verifierName}, <DateText value={v.verifiedAt} format="datetime" />)
+                    <strong>{v.effective ? m.improvement.effectiveYes : m.improvement.effectiveNo}</strong> — {v.comment} ({v.verifierName}, <DateText value={v.verifiedAt} format="datetime" />)
                   </Text>
                 ))}
               </>
@@ -250,9 +250,9 @@ export function NonconformityPage() {
             {adding && <ActionDialog nc={nc} onClose={() => setAdding(false)} />}
             {completing && (
               <FormDialog
-                title={m.quality.completeTitle}
+                title={m.improvement.completeTitle}
                 onClose={() => setCompleting(null)}
-                submitLabel={m.quality.complete}
+                submitLabel={m.improvement.complete}
                 shown={['evidence']}
                 onSubmit={async () => {
                   await call(api.POST('/api/v1/corrective-actions/{id}/complete', { params: { path: { id: completing.id } }, body: { evidence } }));
@@ -262,7 +262,7 @@ export function NonconformityPage() {
                 {(error) => (
                   <>
                     <Text size="sm">{completing.description}</Text>
-                    <TextInput label={m.quality.evidence} value={evidence} onChange={(e) => setEvidence(e.currentTarget.value)} required error={fieldError(error, 'evidence')} />
+                    <TextInput label={m.improvement.evidence} value={evidence} onChange={(e) => setEvidence(e.currentTarget.value)} required error={fieldError(error, 'evidence')} />
                   </>
                 )}
               </FormDialog>
@@ -270,14 +270,14 @@ export function NonconformityPage() {
             <PasswordDialog
               opened={verifying}
               onClose={() => setVerifying(false)}
-              title={m.quality.verify}
-              text={m.quality.verifyText}
-              confirmLabel={m.quality.verify}
+              title={m.improvement.verify}
+              text={m.improvement.verifyText}
+              confirmLabel={m.improvement.verify}
               fieldNames={['effective', 'comment']}
               renderFields={(error) => (
                 <>
-                  <Checkbox label={m.quality.effective} checked={effective} onChange={(e) => setEffective(e.currentTarget.checked)} />
-                  <Textarea label={m.quality.comment} value={comment} onChange={(e) => setComment(e.currentTarget.value)} autosize minRows={2} required error={fieldError(error, 'comment')} />
+                  <Checkbox label={m.improvement.effective} checked={effective} onChange={(e) => setEffective(e.currentTarget.checked)} />
+                  <Textarea label={m.improvement.comment} value={comment} onChange={(e) => setComment(e.currentTarget.value)} autosize minRows={2} required error={fieldError(error, 'comment')} />
                 </>
               )}
               onConfirm={async (password) => {

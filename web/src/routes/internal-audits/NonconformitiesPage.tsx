@@ -35,10 +35,10 @@ function RaiseDialog({ user, onClose }: { user: Me; onClose: () => void }) {
   const docOptions = useDocumentOptions(agencyId);
   return (
     <FormDialog
-      title={m.quality.raise}
+      title={m.improvement.raise}
       onClose={onClose}
       size="lg"
-      submitLabel={m.quality.raise}
+      submitLabel={m.improvement.raise}
       shown={['agencyId', 'source', 'severity', 'description', 'clause', 'documentId']}
       onSubmit={async () => {
         const nc = await call(api.POST('/api/v1/nonconformities', { body: { agencyId: agencyId ?? '', source, severity, description, clause: (clause ?? undefined) as Schemas['CreateNonconformityRequest']['clause'], documentId: documentId ?? undefined } }));
@@ -49,14 +49,14 @@ function RaiseDialog({ user, onClose }: { user: Me; onClose: () => void }) {
         const fe = (f: string) => fieldError(error, f);
         return (
           <>
-            <Select label={m.quality.agency} data={agencies.map((a) => ({ value: a.agencyId, label: a.agencyName }))} value={agencyId} onChange={setAgencyId} required allowDeselect={false} error={fe('agencyId')} />
+            <Select label={m.improvement.agency} data={agencies.map((a) => ({ value: a.agencyId, label: a.agencyName }))} value={agencyId} onChange={setAgencyId} required allowDeselect={false} error={fe('agencyId')} />
             <Group grow align="flex-start" wrap="wrap">
-              <Select label={m.quality.source} data={SOURCES.map((s) => ({ value: s, label: m.quality.sources[s] }))} value={source} onChange={(v) => setSource((v ?? 'process') as Source)} allowDeselect={false} error={fe('source')} miw={180} />
-              <Select label={m.quality.severity} data={(['minor', 'major'] as const).map((s) => ({ value: s, label: m.quality.severities[s] }))} value={severity} onChange={(v) => setSeverity((v ?? 'minor') as 'major' | 'minor')} allowDeselect={false} error={fe('severity')} miw={120} />
-              <Select label={m.quality.clause} data={ISO_CLAUSES.map((c) => ({ value: c, label: c }))} value={clause} onChange={setClause} searchable clearable error={fe('clause')} miw={120} />
+              <Select label={m.improvement.source} data={SOURCES.map((s) => ({ value: s, label: m.improvement.sources[s] }))} value={source} onChange={(v) => setSource((v ?? 'process') as Source)} allowDeselect={false} error={fe('source')} miw={180} />
+              <Select label={m.improvement.severity} data={(['minor', 'major'] as const).map((s) => ({ value: s, label: m.improvement.severities[s] }))} value={severity} onChange={(v) => setSeverity((v ?? 'minor') as 'major' | 'minor')} allowDeselect={false} error={fe('severity')} miw={120} />
+              <Select label={m.improvement.clause} data={ISO_CLAUSES.map((c) => ({ value: c, label: c }))} value={clause} onChange={setClause} searchable clearable error={fe('clause')} miw={120} />
             </Group>
-            <Textarea label={m.quality.description} value={description} onChange={(e) => setDescription(e.currentTarget.value)} autosize minRows={3} required error={fe('description')} />
-            <Select label={m.quality.document} data={docOptions} value={documentId} onChange={setDocumentId} searchable clearable error={fe('documentId')} />
+            <Textarea label={m.improvement.description} value={description} onChange={(e) => setDescription(e.currentTarget.value)} autosize minRows={3} required error={fe('description')} />
+            <Select label={m.improvement.document} data={docOptions} value={documentId} onChange={setDocumentId} searchable clearable error={fe('documentId')} />
           </>
         );
       }}
@@ -80,7 +80,7 @@ export function NonconformitiesPage() {
     navigate({ to: '/khong-phu-hop', search: { ...(state ? { state } : {}), ...(source ? { source } : {}), ...(overdue ? { overdue } : {}), ...next } });
   const columns: Column<Nc>[] = [
     {
-      header: m.quality.code,
+      header: m.improvement.code,
       cell: (n) => (
         <AnchorLink to="/khong-phu-hop/$ncId" params={{ ncId: n.id }}>
           {n.code}
@@ -88,12 +88,12 @@ export function NonconformitiesPage() {
       ),
       width: 100,
     },
-    { header: m.quality.description, cell: (n) => n.description },
-    { header: m.quality.source, cell: (n) => m.quality.sources[n.source], hideBelow: 'sm' },
-    { header: m.quality.severity, cell: (n) => m.quality.severities[n.severity], hideBelow: 'md' },
-    { header: m.quality.opened, cell: (n) => <DateText value={n.createdAt} />, hideBelow: 'md' },
+    { header: m.improvement.description, cell: (n) => n.description },
+    { header: m.improvement.source, cell: (n) => m.improvement.sources[n.source], hideBelow: 'sm' },
+    { header: m.improvement.severity, cell: (n) => m.improvement.severities[n.severity], hideBelow: 'md' },
+    { header: m.improvement.opened, cell: (n) => <DateText value={n.createdAt} />, hideBelow: 'md' },
     {
-      header: m.quality.state,
+      header: m.improvement.state,
       cell: (n) => (
         <Group gap={4}>
           <RecordBadge kind="nc" state={n.state} />
@@ -104,25 +104,25 @@ export function NonconformitiesPage() {
   ];
   const mayRaise = agenciesWith(session.user, WRITERS).length > 0;
   return (
-    <Page title={m.quality.nonconformities} actions={mayRaise && <Button onClick={() => setRaising(true)}>{m.quality.raise}</Button>}>
+    <Page title={m.improvement.nonconformities} actions={mayRaise && <Button onClick={() => setRaising(true)}>{m.improvement.raise}</Button>}>
       <Group align="flex-end" wrap="wrap">
         <Select
-          label={m.quality.state}
-          data={[{ value: '', label: m.app.all }, ...STATES.map((s) => ({ value: s, label: m.quality.ncStates[s] }))]}
+          label={m.improvement.state}
+          data={[{ value: '', label: m.app.all }, ...STATES.map((s) => ({ value: s, label: m.improvement.ncStates[s] }))]}
           value={state ?? ''}
           onChange={(v) => setFilter({ state: v || undefined })}
           allowDeselect={false}
         />
         <Select
-          label={m.quality.source}
-          data={[{ value: '', label: m.app.all }, ...SOURCES.map((s) => ({ value: s, label: m.quality.sources[s] }))]}
+          label={m.improvement.source}
+          data={[{ value: '', label: m.app.all }, ...SOURCES.map((s) => ({ value: s, label: m.improvement.sources[s] }))]}
           value={source ?? ''}
           onChange={(v) => setFilter({ source: v || undefined })}
           allowDeselect={false}
         />
-        <Checkbox label={m.quality.onlyOverdue} checked={!!overdue} onChange={(e) => setFilter({ overdue: e.currentTarget.checked ? 'true' : undefined })} />
+        <Checkbox label={m.improvement.onlyOverdue} checked={!!overdue} onChange={(e) => setFilter({ overdue: e.currentTarget.checked ? 'true' : undefined })} />
       </Group>
-      <PagedTable caption={m.quality.nonconformities} columns={columns} list={list} rowKey={(n) => n.id} empty={m.quality.noNcs} />
+      <PagedTable caption={m.improvement.nonconformities} columns={columns} list={list} rowKey={(n) => n.id} empty={m.improvement.noNcs} />
       {raising && <RaiseDialog user={session.user} onClose={() => setRaising(false)} />}
     </Page>
   );

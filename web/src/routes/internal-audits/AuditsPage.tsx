@@ -40,10 +40,10 @@ function PlanDialog({ user, onClose }: { user: Me; onClose: () => void }) {
   const people = (members.data?.items ?? []).map((u) => ({ value: u.userId, label: `${u.fullName}${u.roles.includes('auditor') ? '' : ' *'}` }));
   return (
     <FormDialog
-      title={m.quality.planTitle}
+      title={m.improvement.planTitle}
       onClose={onClose}
       size="lg"
-      submitLabel={m.quality.plan}
+      submitLabel={m.improvement.plan}
       shown={SHOWN}
       onSubmit={async () => {
         const audit = await call(
@@ -69,27 +69,27 @@ function PlanDialog({ user, onClose }: { user: Me; onClose: () => void }) {
         return (
           <>
             <Group grow align="flex-start" wrap="wrap">
-              <Select label={m.quality.agency} data={agencies.map((a) => ({ value: a.agencyId, label: a.agencyName }))} value={agencyId} onChange={setAgencyId} required allowDeselect={false} error={fe('agencyId')} miw={200} />
-              <NumberInput label={m.quality.year} value={year} onChange={setYear} min={2000} max={2200} required error={fe('year')} miw={120} />
+              <Select label={m.improvement.agency} data={agencies.map((a) => ({ value: a.agencyId, label: a.agencyName }))} value={agencyId} onChange={setAgencyId} required allowDeselect={false} error={fe('agencyId')} miw={200} />
+              <NumberInput label={m.improvement.year} value={year} onChange={setYear} min={2000} max={2200} required error={fe('year')} miw={120} />
             </Group>
-            <TextInput label={m.quality.title} value={title} onChange={(e) => setTitle(e.currentTarget.value)} required error={fe('title')} />
-            <Textarea label={m.quality.units} value={units} onChange={(e) => setUnits(e.currentTarget.value)} autosize minRows={2} error={fe('scope.units')} />
-            <Textarea label={m.quality.processes} value={processes} onChange={(e) => setProcesses(e.currentTarget.value)} autosize minRows={2} error={fe('scope.processes')} />
+            <TextInput label={m.improvement.title} value={title} onChange={(e) => setTitle(e.currentTarget.value)} required error={fe('title')} />
+            <Textarea label={m.improvement.units} value={units} onChange={(e) => setUnits(e.currentTarget.value)} autosize minRows={2} error={fe('scope.units')} />
+            <Textarea label={m.improvement.processes} value={processes} onChange={(e) => setProcesses(e.currentTarget.value)} autosize minRows={2} error={fe('scope.processes')} />
             <MultiSelect
-              label={m.quality.scopeDocuments}
+              label={m.improvement.scopeDocuments}
               data={docOptions}
               value={documentIds}
               onChange={setDocumentIds}
               searchable
               error={fe('scope.documentIds')}
             />
-            <TextInput label={m.quality.criteria} description={m.quality.criteriaHint} value={criteria} onChange={(e) => setCriteria(e.currentTarget.value)} error={fe('criteria')} />
+            <TextInput label={m.improvement.criteria} description={m.improvement.criteriaHint} value={criteria} onChange={(e) => setCriteria(e.currentTarget.value)} error={fe('criteria')} />
             <Group grow align="flex-start" wrap="wrap">
-              <TextInput type="date" label={m.quality.plannedFrom} value={from ?? ''} onChange={(e) => setFrom(e.currentTarget.value || null)} required error={fe('plannedFrom')} miw={150} />
-              <TextInput type="date" label={m.quality.plannedTo} value={to ?? ''} onChange={(e) => setTo(e.currentTarget.value || null)} required error={fe('plannedTo')} miw={150} />
+              <TextInput type="date" label={m.improvement.plannedFrom} value={from ?? ''} onChange={(e) => setFrom(e.currentTarget.value || null)} required error={fe('plannedFrom')} miw={150} />
+              <TextInput type="date" label={m.improvement.plannedTo} value={to ?? ''} onChange={(e) => setTo(e.currentTarget.value || null)} required error={fe('plannedTo')} miw={150} />
             </Group>
-            <Select label={m.quality.lead} data={people} value={lead} onChange={setLead} searchable required error={fe('leadAuditorId')} />
-            <MultiSelect label={m.quality.auditors} data={people.filter((p) => p.value !== lead)} value={auditorIds} onChange={setAuditorIds} searchable error={fe('auditorIds')} />
+            <Select label={m.improvement.lead} data={people} value={lead} onChange={setLead} searchable required error={fe('leadAuditorId')} />
+            <MultiSelect label={m.improvement.auditors} data={people.filter((p) => p.value !== lead)} value={auditorIds} onChange={setAuditorIds} searchable error={fe('auditorIds')} />
           </>
         );
       }}
@@ -103,24 +103,24 @@ export function AuditsPage() {
   const [planning, setPlanning] = useState(false);
   const list = useCursorList(['internal-audits'], (cursor) => call(api.GET('/api/v1/internal-audits', { params: { query: { cursor, limit: 50 } } })));
   const columns: Column<Audit>[] = [
-    { header: m.quality.year, cell: (a) => a.year, width: 70 },
+    { header: m.improvement.year, cell: (a) => a.year, width: 70 },
     {
-      header: m.quality.title,
+      header: m.improvement.title,
       cell: (a) => (
         <AnchorLink to="/danh-gia-noi-bo/$auditId" params={{ auditId: a.id }}>
           {a.title}
         </AnchorLink>
       ),
     },
-    { header: m.quality.plannedFrom, cell: (a) => <DateText value={a.plannedFrom} />, hideBelow: 'sm' },
-    { header: m.quality.lead, cell: (a) => a.auditors.find((x) => x.lead)?.fullName ?? '—', hideBelow: 'md' },
-    { header: m.quality.findings, cell: (a) => a.findings.length, hideBelow: 'md' },
-    { header: m.quality.state, cell: (a) => <RecordBadge kind="audit" state={a.state} /> },
+    { header: m.improvement.plannedFrom, cell: (a) => <DateText value={a.plannedFrom} />, hideBelow: 'sm' },
+    { header: m.improvement.lead, cell: (a) => a.auditors.find((x) => x.lead)?.fullName ?? '—', hideBelow: 'md' },
+    { header: m.improvement.findings, cell: (a) => a.findings.length, hideBelow: 'md' },
+    { header: m.improvement.state, cell: (a) => <RecordBadge kind="audit" state={a.state} /> },
   ];
   const mayPlan = agenciesWith(session.user, PLANNERS).length > 0;
   return (
-    <Page title={m.quality.audits} actions={mayPlan && <Button onClick={() => setPlanning(true)}>{m.quality.plan}</Button>}>
-      <PagedTable caption={m.quality.audits} columns={columns} list={list} rowKey={(a) => a.id} empty={m.quality.noAudits} />
+    <Page title={m.improvement.audits} actions={mayPlan && <Button onClick={() => setPlanning(true)}>{m.improvement.plan}</Button>}>
+      <PagedTable caption={m.improvement.audits} columns={columns} list={list} rowKey={(a) => a.id} empty={m.improvement.noAudits} />
       {planning && <PlanDialog user={session.user} onClose={() => setPlanning(false)} />}
     </Page>
   );

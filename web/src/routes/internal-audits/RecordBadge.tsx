@@ -14,7 +14,7 @@ const COLORS: Record<string, string> = {
 
 /** The state of an internal audit or a nonconformity, in words. */
 export function RecordBadge({ kind, state }: { kind: 'audit' | 'nc'; state: string }) {
-  const names = kind === 'audit' ? m.quality.auditStates : m.quality.ncStates;
+  const names = kind === 'audit' ? m.improvement.auditStates : m.improvement.ncStates;
   return (
     <Badge color={COLORS[state] ?? 'gray'} variant="light" radius="sm" style={{ textTransform: 'none' }}>
       {names[state] ?? state}
@@ -26,7 +26,7 @@ export function RecordBadge({ kind, state }: { kind: 'audit' | 'nc'; state: stri
 export function OverdueBadge() {
   return (
     <Badge color="red" variant="filled" radius="sm" style={{ textTransform: 'none' }}>
-      {m.quality.overdue}
+      {m.improvement.overdue}
     </Badge>
   );
 }
