@@ -246,6 +246,32 @@ describe('documents: the register', () => {
     expect(raisedAgain.raised).toBe(true);
   });
 
+  it('GET /current carries an ETag: If-None-Match answers 304 until the document, its revision or its controlled copy changes; a membership change applies at once', async () => {
+    const d = await createDocument(t, c.drafter, { agencyId: c.agency.id, type: 'procedure', code: code('QT'), title: 'Quy trình có ETag' });
+    await makeEffective(t, d.draftId);
+    const url = `${API}/documents/${d.id}/current`;
+    const first = await t.http.get(url).set(bearer(c.staff.token));
+    expect(first.status).toBe(200);
+    expect(first.headers.etag).toMatch(/^"[A-Za-z0-9_-]+"$/);
+    expect(first.headers['cache-control']).toBe('private, no-cache');
+    const again = await t.http.get(url).set(bearer(c.staff.token)).set('If-None-Match', first.headers.etag);
+    expect(again.status).toBe(304);
+    // By code: the same version, the same tag.
+    const byCode = await t.http.get(`${API}/agencies/${c.agency.id}/documents/by-code/${encodeURIComponent(first.body.document.code)}/current`).set(bearer(c.staff.token)).set('If-None-Match', first.headers.etag);
+    expect(byCode.status).toBe(304);
+    // The document changes (review interval): a new tag and the new value.
+    expect((await t.http.patch(`${API}/documents/${d.id}`).set(bearer(c.drafter.token)).send({ reviewIntervalMonths: 6 })).status).toBe(200);
+    const changed = await t.http.get(url).set(bearer(c.staff.token)).set('If-None-Match', first.headers.etag);
+    expect(changed.status).toBe(200);
+    expect(changed.headers.etag).not.toBe(first.headers.etag);
+    expect(changed.body.document.reviewIntervalMonths).toBe(6);
+    // Access is checked on every request, before any tag: a member removed is refused at once.
+    const reader = await f.user({ [c.agency.id]: ['staff'] });
+    expect((await t.http.get(url).set(bearer(reader.token)).set('If-None-Match', changed.headers.etag)).status).toBe(304);
+    await t.db.query('DELETE FROM memberships WHERE user_id = $1', [reader.id]);
+    expect((await t.http.get(url).set(bearer(reader.token)).set('If-None-Match', changed.headers.etag)).status).toBe(404);
+  });
+
   describe('PATCH /documents/{id}', () => {
     it('corrects the title and TTHC code before the first submission; the review interval at any time', async () => {
       const d = await createDocument(t, c.drafter, { agencyId: c.agency.id, type: 'procedure', code: code('QT'), title: 'Quy trình cấp phép (dự thảo)' });
