@@ -27,6 +27,7 @@ export type AgencyScope = { all: true } | { all: false; agencyIds: string[] };
 @Injectable()
 export class AccessService {
   private readonly pathCache = new Map<string, { path: string; at: number }>();
+  private readonly subtreeCache = new Map<string, { ids: string[]; at: number }>();
 
   constructor(private readonly db: Database) {}
 
@@ -49,9 +50,21 @@ export class AccessService {
     return rows[0].path;
   }
 
-  /** Agency moves change paths: forget cached ones. */
+  /** Agency moves change paths, new agencies join subtrees: forget cached ones. */
   invalidatePaths(): void {
     this.pathCache.clear();
+    this.subtreeCache.clear();
+  }
+
+  /** The ids of the agencies under these paths (themselves included), cached like paths. */
+  private async subtreeIds(prefixes: string[]): Promise<string[]> {
+    const key = [...prefixes].sort().join('|');
+    const hit = this.subtreeCache.get(key);
+    if (hit && Date.now() - hit.at < 30_000) return hit.ids;
+    const rows = await this.db.query<{ id: string }[]>(`SELECT id FROM agencies WHERE path LIKE ANY($1::text[])`, [prefixes.map((x) => escapeLike(x) + '%')]);
+    if (this.subtreeCache.size > 1_000) this.subtreeCache.clear();
+    this.subtreeCache.set(key, { ids: rows.map((r) => r.id), at: Date.now() });
+    return rows.map((r) => r.id);
   }
 
   /** Roles the user holds on this agency: its own membership plus subtree roles held on ancestors. */
@@ -113,11 +126,7 @@ export class AccessService {
       else direct.push(g.agencyId);
     }
     if (!subtreePrefixes.length) return { all: false, agencyIds: [...new Set(direct)] };
-    const rows = await this.db.query<{ id: string }[]>(
-      `SELECT id FROM agencies WHERE path LIKE ANY($1::text[])`,
-      [subtreePrefixes.map((x) => escapeLike(x) + '%')],
-    );
-    return { all: false, agencyIds: [...new Set([...direct, ...rows.map((r) => r.id)])] };
+    return { all: false, agencyIds: [...new Set([...direct, ...(await this.subtreeIds(subtreePrefixes))])] };
   }
 
   /**
