@@ -28,15 +28,17 @@ describe('queue: job priorities', () => {
     expect((await queue.getJob(jobId))!.priority).toBe(RENDER_PRIORITY.background);
     expect(await outbox(jobId)).toEqual({ priority: RENDER_PRIORITY.background, dispatched: true });
 
-    // A reader waits for it now: the row takes the higher priority and is sent again.
+    // A reader waits for it now: the row takes the higher priority and is sent again (after the commit).
     await enqueue(jobId, RENDER_PRIORITY.interactive);
-    expect(await outbox(jobId)).toEqual({ priority: RENDER_PRIORITY.interactive, dispatched: false });
+    expect((await outbox(jobId)).priority).toBe(RENDER_PRIORITY.interactive);
     await t.flushOutbox();
     expect((await queue.getJob(jobId))!.priority).toBe(RENDER_PRIORITY.interactive);
 
     // A background request of the same job changes nothing.
     await enqueue(jobId, RENDER_PRIORITY.background);
+    await t.flushOutbox();
     expect(await outbox(jobId)).toEqual({ priority: RENDER_PRIORITY.interactive, dispatched: true });
+    expect((await queue.getJob(jobId))!.priority).toBe(RENDER_PRIORITY.interactive);
     await queue.remove(jobId);
   });
 
