@@ -147,9 +147,11 @@ async function prepare(size: Size, fresh: boolean): Promise<{ url: string; gener
   }
 }
 
+const METRICS_TOKEN = 'bench-register-metrics-token';
+
 /** The API process's `db_queries_total` (GET /metrics). */
 async function queriesSoFar(base: string): Promise<number> {
-  const text = await (await fetch(`${base}/metrics`)).text();
+  const text = await (await fetch(`${base}/metrics`, { headers: { Authorization: `Bearer ${METRICS_TOKEN}` } })).text();
   const m = /^db_queries_total\s+(\d+)/m.exec(text);
   return m ? Number(m[1]) : NaN;
 }
@@ -179,7 +181,7 @@ async function main(): Promise<void> {
   const { url, generated } = await prepare(size, arg('fresh') !== undefined);
   const dataDir = mkdtempSync(join(tmpdir(), 'eiso-bench-register-'));
   // The API seeds its administrator into the empty database first; the register is generated after.
-  const api = await startApi({ DATABASE_URL: url, DATA_DIR: dataDir, REDIS_PREFIX: `eiso_bench_register_${process.pid}` });
+  const api = await startApi({ DATABASE_URL: url, DATA_DIR: dataDir, REDIS_PREFIX: `eiso_bench_register_${process.pid}`, METRICS_TOKEN });
   try {
     if (!generated) {
       const db = new pg.Client({ connectionString: url });
