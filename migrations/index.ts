@@ -18,6 +18,8 @@ import { RetryPolicy1795301400000 } from './1795301400000-RetryPolicy.js';
 import { RecordGuards1795301600000 } from './1795301600000-RecordGuards.js';
 import { RecordPapers1795301610000 } from './1795301610000-RecordPapers.js';
 import { JobPriority1795302000000 } from './1795302000000-JobPriority.js';
+import { Nonconformities1795302100000 } from './1795302100000-Nonconformities.js';
+import { InternalAudits1795302110000 } from './1795302110000-InternalAudits.js';
 
 /** Every migration, in order. A new migration file is added here too (the app and CLI load this list). */
 export const MIGRATIONS = [
@@ -41,4 +43,6 @@ export const MIGRATIONS = [
   RecordGuards1795301600000,
   RecordPapers1795301610000,
   JobPriority1795302000000,
+  Nonconformities1795302100000,
+  InternalAudits1795302110000,
 ];

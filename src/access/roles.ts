@@ -24,20 +24,32 @@ export type Permission =
   /** Approve, return, withdraw (deputies only under an active delegation). */
   | 'revision.approve'
   /** Read the audit trail. */
-  | 'audit.read';
+  | 'audit.read'
+  /** Read internal audits, their findings and reports. */
+  | 'internal_audit.read'
+  /** Plan an internal audit (its scope, dates and team). */
+  | 'internal_audit.plan'
+  /** Approve an audit plan (deputies only under an active delegation). */
+  | 'internal_audit.approve'
+  /** Read nonconformities and their corrective actions. */
+  | 'nonconformity.read'
+  /** Raise nonconformities, state correction and root cause, plan corrective actions. */
+  | 'nonconformity.write'
+  /** Verify the effectiveness of corrective actions (never someone responsible for one of them). */
+  | 'nonconformity.verify';
 
 const READER: Permission[] = ['agency.read', 'document.read'];
-const DRAFT_READER: Permission[] = [...READER, 'document.readDrafts', 'audit.read'];
+const DRAFT_READER: Permission[] = [...READER, 'document.readDrafts', 'audit.read', 'internal_audit.read', 'nonconformity.read'];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: ['agency.read', 'agency.manage'],
   supervisor: DRAFT_READER,
-  head: [...DRAFT_READER, 'revision.approve'],
-  deputy: [...DRAFT_READER, 'revision.approve'],
-  iso_secretary: [...DRAFT_READER, 'document.write', 'revision.submit', 'revision.check'],
-  drafter: [...DRAFT_READER, 'document.write', 'revision.submit'],
+  head: [...DRAFT_READER, 'revision.approve', 'internal_audit.approve', 'nonconformity.write'],
+  deputy: [...DRAFT_READER, 'revision.approve', 'internal_audit.approve', 'nonconformity.write'],
+  iso_secretary: [...DRAFT_READER, 'document.write', 'revision.submit', 'revision.check', 'internal_audit.plan', 'nonconformity.write', 'nonconformity.verify'],
+  drafter: [...DRAFT_READER, 'document.write', 'revision.submit', 'nonconformity.write'],
   staff: READER,
-  auditor: DRAFT_READER,
+  auditor: [...DRAFT_READER, 'internal_audit.plan', 'nonconformity.verify'],
 };
 
 /** Roles whose grant covers the agency's whole subtree (a supervisor of the Sở KH&CN sees every agency below). */
