@@ -275,15 +275,24 @@ export class JobQueue {
    */
   async enqueueMany(requests: readonly JobRequest[]): Promise<void> {
     if (!requests.length) return;
-    const rows = requests.map((r) => ({
-      namespace: this.config.redisPrefix,
-      queue: JOBS[r.name].queue,
-      name: r.name,
-      job_id: safeJobId(r.opts.jobId),
-      data: r.data,
-      run_at: r.opts.runAt?.toISOString() ?? null,
-      priority: r.opts.priority ?? null,
-    }));
+    // One row per job id (a statement may not update the same row twice): the first request, with the best priority asked.
+    const byJob = new Map<string, { namespace: string; queue: string; name: string; job_id: string; data: unknown; run_at: string | null; priority: number | null }>();
+    for (const r of requests) {
+      const row = {
+        namespace: this.config.redisPrefix,
+        queue: JOBS[r.name].queue,
+        name: r.name,
+        job_id: safeJobId(r.opts.jobId),
+        data: r.data,
+        run_at: r.opts.runAt?.toISOString() ?? null,
+        priority: r.opts.priority ?? null,
+      };
+      const key = `${row.queue}\u0000${row.job_id}`;
+      const seen = byJob.get(key);
+      if (!seen) byJob.set(key, row);
+      else if (row.priority !== null && seen.priority !== null && row.priority < seen.priority) seen.priority = row.priority;
+    }
+    const rows = [...byJob.values()];
     await this.db.query(
       `INSERT INTO job_outbox (namespace, queue, name, job_id, data, run_at, priority)
        SELECT v.namespace, v.queue, v.name, v.job_id, v.data, v.run_at, v.priority
