@@ -20,6 +20,9 @@ import { RecordPapers1795301610000 } from './1795301610000-RecordPapers.js';
 import { JobPriority1795302000000 } from './1795302000000-JobPriority.js';
 import { Nonconformities1795302100000 } from './1795302100000-Nonconformities.js';
 import { InternalAudits1795302110000 } from './1795302110000-InternalAudits.js';
+import { QualityCycleRecords1795302200000 } from './1795302200000-QualityCycleRecords.js';
+import { Supervision1795302400000 } from './1795302400000-Supervision.js';
+import { Inspections1795302400100 } from './1795302400100-Inspections.js';
 
 /** Every migration, in order. A new migration file is added here too (the app and CLI load this list). */
 export const MIGRATIONS = [
@@ -45,4 +48,7 @@ export const MIGRATIONS = [
   JobPriority1795302000000,
   Nonconformities1795302100000,
   InternalAudits1795302110000,
+  QualityCycleRecords1795302200000,
+  Supervision1795302400000,
+  Inspections1795302400100,
 ];

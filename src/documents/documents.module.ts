@@ -4,8 +4,10 @@ import { RenditionsCoreModule } from '../renditions/renditions-core.module.js';
 import { ContentStore } from './content-store.js';
 import { ContentValidator } from './content-validator.js';
 import { DocumentAccess } from './document-access.js';
+import { DocumentFacts } from './document-facts.js';
 import { DocumentFlags } from './document-flags.service.js';
 import { AgencyDocumentsController, DocumentsController } from './documents.controller.js';
+import { DocumentRegister } from './document-register.js';
 import { DocumentsService } from './documents.service.js';
 import { ObjectMaintenance } from './object-maintenance.js';
 import { RevisionFilesService } from './revision-files.service.js';
@@ -36,7 +38,9 @@ import { RevisionViews } from './views.js';
     DocumentsService,
     RevisionFilesService,
     ObjectMaintenance,
+    DocumentFacts,
+    DocumentRegister,
   ],
-  exports: [DocumentAccess, ContentValidator, RevisionViews, RevisionTransitions, DocumentFlags, ContentStore, RevisionsService, RevisionLifecycle, DocumentsService, RevisionFilesService],
+  exports: [DocumentAccess, ContentValidator, RevisionViews, RevisionTransitions, DocumentFlags, ContentStore, RevisionsService, RevisionLifecycle, DocumentsService, RevisionFilesService, DocumentRegister],
 })
 export class DocumentsModule {}

@@ -8,14 +8,16 @@ import { authRoutes } from './auth/routes';
 import { documentRoutes } from './documents/routes';
 import { legalRoutes } from './legal/routes';
 import { publicRoutes } from './public/routes';
+import { qualityRoutes } from './quality/routes';
 import { rootRoute } from './root';
+import { supervisionRoutes } from './supervision/routes';
 import { workRoutes } from './work/routes';
 
 /** The route tree: one module per area (routes/<area>/routes.ts), each page loaded on demand. */
 const routeTree = rootRoute.addChildren([
   ...publicRoutes,
   ...authRoutes,
-  appRoute.addChildren([...workRoutes, ...documentRoutes, ...auditRoutes, ...legalRoutes, ...adminRoutes]),
+  appRoute.addChildren([...workRoutes, ...documentRoutes, ...auditRoutes, ...legalRoutes, ...qualityRoutes, ...supervisionRoutes, ...adminRoutes]),
 ]);
 
 export function createAppRouter(queryClient: QueryClient) {
