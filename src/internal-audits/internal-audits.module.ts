@@ -1,10 +1,15 @@
 import { Module } from '@nestjs/common';
+import { AgenciesModule } from '../agencies/agencies.module.js';
 import { DocumentsModule } from '../documents/documents.module.js';
 import { IdentityModule } from '../identity/identity.module.js';
 import { NonconformitiesModule } from '../nonconformities/nonconformities.module.js';
 import { RecordPapersModule } from '../record-papers/record-papers.module.js';
 import { WorkflowModule } from '../workflow/workflow.module.js';
+import { AuditReportPaper } from './audit-report.paper.js';
 import { InternalAuditClosing } from './internal-audit-closing.js';
+import { InternalAuditFacts } from './internal-audit-facts.js';
+import { InternalAuditTasks } from './internal-audit-tasks.js';
+import { InternalAuditsController } from './internal-audits.controller.js';
 import { InternalAuditsService } from './internal-audits.service.js';
 
 /**
@@ -13,8 +18,9 @@ import { InternalAuditsService } from './internal-audits.service.js';
  * its source watcher (InternalAuditClosing).
  */
 @Module({
-  imports: [DocumentsModule, WorkflowModule, IdentityModule, NonconformitiesModule, RecordPapersModule],
-  providers: [InternalAuditsService, InternalAuditClosing],
+  imports: [AgenciesModule, DocumentsModule, WorkflowModule, IdentityModule, NonconformitiesModule, RecordPapersModule],
+  controllers: [InternalAuditsController],
+  providers: [InternalAuditsService, InternalAuditClosing, AuditReportPaper, InternalAuditTasks, InternalAuditFacts],
   exports: [InternalAuditsService],
 })
 export class InternalAuditsModule {}

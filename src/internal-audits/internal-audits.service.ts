@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AccessService } from '../access/access.service.js';
+import { AgenciesService } from '../agencies/agencies.service.js';
 import { Principal } from '../access/principal.js';
 import { ApprovalRights, Exclusion } from '../approval/approval-rights.js';
 import { AuditService } from '../audit/audit.service.js';
@@ -20,6 +21,7 @@ import { AuditFinding, InternalAudit, InternalAuditAuditor } from './internal-au
 import { DEFAULT_AUDIT_CRITERIA, FINDING_KINDS, FindingKind } from './internal-audit-types.js';
 import type {
   AddFindingRequest,
+  AuditReportView,
   AuditYearSummary,
   CreateInternalAuditRequest,
   FindingView,
@@ -60,6 +62,7 @@ export class InternalAuditsService {
     private readonly signOffs: SignOffs,
     private readonly people: WorkflowPeople,
     private readonly papers: RecordPapers,
+    private readonly agencies: AgenciesService,
   ) {}
 
   // ------------------------------------------------------------------ the API of other modules
@@ -365,6 +368,15 @@ export class InternalAuditsService {
       await this.closeIfDone(a.id);
       return this.view((await this.db.repo(InternalAudit).findOneBy({ id }))!);
     });
+  }
+
+  /** GET /internal-audits/{id}/report (JSON): the audit, its agency, findings counted by kind, and the PDF's status. */
+  async reportView(a: InternalAudit): Promise<AuditReportView> {
+    const audit = await this.view(a);
+    const counts = zeroCounts();
+    for (const f of audit.findings) counts[f.kind] += 1;
+    const agency = await this.agencies.findById(a.agencyId);
+    return { audit, agencyName: agency?.name ?? '', counts, pdf: await this.papers.status(AUDIT_REPORT_PAPER, a.id) };
   }
 
   // ------------------------------------------------------------------ helpers

@@ -3,8 +3,12 @@ import { DiscoveryModule } from '@nestjs/core';
 import { DocumentsModule } from '../documents/documents.module.js';
 import { IdentityModule } from '../identity/identity.module.js';
 import { WorkflowModule } from '../workflow/workflow.module.js';
+import { CorrectiveActionsController, NonconformitiesController } from './nonconformities.controller.js';
 import { NonconformitiesService } from './nonconformities.service.js';
+import { NonconformityFacts } from './nonconformity-facts.js';
 import { NonconformitySourceWatchers } from './nonconformity-sources.js';
+import { NonconformityTasks } from './nonconformity-tasks.js';
+import { OverdueActions } from './overdue-actions.js';
 
 /**
  * Nonconformities and corrective actions (ISO 9001 §10.2). Exports NonconformitiesService (`open`
@@ -14,7 +18,8 @@ import { NonconformitySourceWatchers } from './nonconformity-sources.js';
  */
 @Module({
   imports: [DiscoveryModule, DocumentsModule, WorkflowModule, IdentityModule],
-  providers: [NonconformitySourceWatchers, NonconformitiesService],
+  controllers: [NonconformitiesController, CorrectiveActionsController],
+  providers: [NonconformitySourceWatchers, NonconformitiesService, NonconformityTasks, NonconformityFacts, OverdueActions],
   exports: [NonconformitiesService],
 })
 export class NonconformitiesModule {}

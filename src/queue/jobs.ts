@@ -70,6 +70,7 @@ export interface JobPayloads {
   };
   'render.record-paper-resend-lost': NoPayload;
   'supervision.report-reminders': NoPayload;
+  'nonconformities.notify-overdue-actions': NoPayload;
 }
 
 export const JOBS = {
@@ -103,6 +104,8 @@ export const JOBS = {
   'render.record-paper-resend-lost': { queue: 'maintenance', attempts: 2, everyMs: 5 * 60_000 },
   /** Reminds agencies of reports due in 7 days and in 1 day, once each (src/supervision/report-reminders.ts). */
   'supervision.report-reminders': { queue: 'workflow', attempts: 2, everyMs: 3600_000 },
+  /** Tells the responsible person and the ISO secretaries, once, that a corrective action is past its due date (src/nonconformities). */
+  'nonconformities.notify-overdue-actions': { queue: 'workflow', attempts: 2, everyMs: 3600_000 },
 } satisfies { [N in keyof JobPayloads]: JobSpec };
 
 export type JobName = keyof JobPayloads;

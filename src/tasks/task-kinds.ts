@@ -9,6 +9,11 @@ export const TASK_KINDS = {
   returned: 'your draft was returned with a comment',
   review_due: "a document's periodic review is overdue (ISO secretary)",
   legal_change: 'a cited legal document changed (ISO secretary, drafter)',
+  approve_internal_audit: 'an internal audit plan to approve (head, or deputy with an active delegation; not its planner or auditors)',
+  conduct_internal_audit: 'an internal audit you lead to start (approved) or to report (in progress)',
+  corrective_action: 'a corrective action you are responsible for, not yet due',
+  corrective_action_overdue: 'a corrective action past its due date (the responsible person and the ISO secretaries)',
+  verify_nonconformity: 'a nonconformity whose actions are complete, to verify (auditor, ISO secretary; not responsible for its actions)',
 } as const satisfies Record<string, string>;
 
 export type TaskKind = keyof typeof TASK_KINDS;
