@@ -19,6 +19,7 @@ import { RecordGuards1795301600000 } from './1795301600000-RecordGuards.js';
 import { RecordPapers1795301610000 } from './1795301610000-RecordPapers.js';
 import { Nonconformities1795302100000 } from './1795302100000-Nonconformities.js';
 import { InternalAudits1795302110000 } from './1795302110000-InternalAudits.js';
+import { QualityCycleRecords1795302200000 } from './1795302200000-QualityCycleRecords.js';
 import { Supervision1795302400000 } from './1795302400000-Supervision.js';
 import { Inspections1795302400100 } from './1795302400100-Inspections.js';
 
@@ -45,6 +46,7 @@ export const MIGRATIONS = [
   RecordPapers1795301610000,
   Nonconformities1795302100000,
   InternalAudits1795302110000,
+  QualityCycleRecords1795302200000,
   Supervision1795302400000,
   Inspections1795302400100,
 ];

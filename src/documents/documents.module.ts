@@ -7,6 +7,7 @@ import { DocumentAccess } from './document-access.js';
 import { DocumentFacts } from './document-facts.js';
 import { DocumentFlags } from './document-flags.service.js';
 import { AgencyDocumentsController, DocumentsController } from './documents.controller.js';
+import { DocumentRegister } from './document-register.js';
 import { DocumentsService } from './documents.service.js';
 import { ObjectMaintenance } from './object-maintenance.js';
 import { RevisionFilesService } from './revision-files.service.js';
@@ -38,7 +39,8 @@ import { RevisionViews } from './views.js';
     RevisionFilesService,
     ObjectMaintenance,
     DocumentFacts,
+    DocumentRegister,
   ],
-  exports: [DocumentAccess, ContentValidator, RevisionViews, RevisionTransitions, DocumentFlags, ContentStore, RevisionsService, RevisionLifecycle, DocumentsService, RevisionFilesService],
+  exports: [DocumentAccess, ContentValidator, RevisionViews, RevisionTransitions, DocumentFlags, ContentStore, RevisionsService, RevisionLifecycle, DocumentsService, RevisionFilesService, DocumentRegister],
 })
 export class DocumentsModule {}

@@ -69,8 +69,8 @@ export interface JobPayloads {
     round: number;
   };
   'render.record-paper-resend-lost': NoPayload;
-  'supervision.report-reminders': NoPayload;
   'nonconformities.notify-overdue-actions': NoPayload;
+  'supervision.report-reminders': NoPayload;
 }
 
 export const JOBS = {
@@ -102,10 +102,10 @@ export const JOBS = {
   'render.record-paper': { queue: 'render', attempts: 5, removeOnComplete: true },
   /** Queues again record paper requests still pending whose job was lost (src/record-papers). */
   'render.record-paper-resend-lost': { queue: 'maintenance', attempts: 2, everyMs: 5 * 60_000 },
-  /** Reminds agencies of reports due in 7 days and in 1 day, once each (src/supervision/report-reminders.ts). */
-  'supervision.report-reminders': { queue: 'workflow', attempts: 2, everyMs: 3600_000 },
   /** Tells the responsible person and the ISO secretaries, once, that a corrective action is past its due date (src/nonconformities). */
   'nonconformities.notify-overdue-actions': { queue: 'workflow', attempts: 2, everyMs: 3600_000 },
+  /** Reminds agencies of reports due in 7 days and in 1 day, once each (src/supervision/report-reminders.ts). */
+  'supervision.report-reminders': { queue: 'workflow', attempts: 2, everyMs: 3600_000 },
 } satisfies { [N in keyof JobPayloads]: JobSpec };
 
 export type JobName = keyof JobPayloads;

@@ -8,6 +8,7 @@ import { authRoutes } from './auth/routes';
 import { documentRoutes } from './documents/routes';
 import { legalRoutes } from './legal/routes';
 import { publicRoutes } from './public/routes';
+import { qualityRoutes } from './quality/routes';
 import { rootRoute } from './root';
 import { supervisionRoutes } from './supervision/routes';
 import { workRoutes } from './work/routes';
@@ -16,7 +17,7 @@ import { workRoutes } from './work/routes';
 const routeTree = rootRoute.addChildren([
   ...publicRoutes,
   ...authRoutes,
-  appRoute.addChildren([...workRoutes, ...documentRoutes, ...auditRoutes, ...legalRoutes, ...supervisionRoutes, ...adminRoutes]),
+  appRoute.addChildren([...workRoutes, ...documentRoutes, ...auditRoutes, ...legalRoutes, ...qualityRoutes, ...supervisionRoutes, ...adminRoutes]),
 ]);
 
 export function createAppRouter(queryClient: QueryClient) {
