@@ -254,6 +254,8 @@ export const vi = {
       returned: 'Bị trả lại',
       review_due: 'Đến hạn soát xét',
       legal_change: 'Căn cứ pháp lý thay đổi',
+      submit_report: 'Báo cáo chờ ký gửi',
+      report_returned: 'Báo cáo bị Sở trả lại',
     } as Record<string, string>,
     since: 'Từ',
     due: 'Hạn',

@@ -16,6 +16,13 @@ const KINDS: TaskKind[] = ['check', 'approve', 'returned', 'review_due', 'legal_
 /** Where a task is acted on: the revision for workflow steps, the document for flags. */
 export function TaskLink({ task, children }: { task: Task; children: React.ReactNode }) {
   const toRevision = task.revisionId && ['check', 'approve', 'returned'].includes(task.kind);
+  if (task.entityType === 'periodic_report') {
+    return (
+      <AnchorLink to="/bao-cao/$reportId" params={{ reportId: task.entityId }}>
+        {children}
+      </AnchorLink>
+    );
+  }
   return toRevision ? (
     <AnchorLink to="/ban/$revisionId" params={{ revisionId: task.revisionId! }}>
       {children}
