@@ -126,6 +126,8 @@ export class AgenciesService {
         agencyId: agency.id,
         changes: diffFields(null, agency, ['code', 'name', 'level', 'parentId']),
       });
+      // A new agency joins its ancestors' subtrees (cached agency scopes).
+      this.db.afterCommit(() => this.access.invalidatePaths());
       return toAgencyView(agency);
     });
   }

@@ -263,6 +263,8 @@ export const vi = {
       corrective_action: 'Hành động khắc phục',
       corrective_action_overdue: 'Hành động khắc phục quá hạn',
       verify_nonconformity: 'Xác nhận hiệu lực khắc phục',
+      submit_report: 'Báo cáo chờ ký gửi',
+      report_returned: 'Báo cáo bị Sở trả lại',
     } as Record<string, string>,
     since: 'Từ',
     due: 'Hạn',
