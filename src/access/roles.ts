@@ -24,17 +24,21 @@ export type Permission =
   /** Approve, return, withdraw (deputies only under an active delegation). */
   | 'revision.approve'
   /** Read the audit trail. */
-  | 'audit.read';
+  | 'audit.read'
+  /** Declare which TTHC of the catalogue the agency handles. */
+  | 'tthc.declare'
+  /** Set who must read a document (its distribution). */
+  | 'distribution.manage';
 
 const READER: Permission[] = ['agency.read', 'document.read'];
 const DRAFT_READER: Permission[] = [...READER, 'document.readDrafts', 'audit.read'];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  admin: ['agency.read', 'agency.manage'],
-  supervisor: DRAFT_READER,
+  admin: ['agency.read', 'agency.manage', 'tthc.declare'],
+  supervisor: [...DRAFT_READER, 'tthc.declare'],
   head: [...DRAFT_READER, 'revision.approve'],
   deputy: [...DRAFT_READER, 'revision.approve'],
-  iso_secretary: [...DRAFT_READER, 'document.write', 'revision.submit', 'revision.check'],
+  iso_secretary: [...DRAFT_READER, 'document.write', 'revision.submit', 'revision.check', 'tthc.declare', 'distribution.manage'],
   drafter: [...DRAFT_READER, 'document.write', 'revision.submit'],
   staff: READER,
   auditor: DRAFT_READER,

@@ -48,6 +48,7 @@ export const PROBLEM_CODES = {
   not_revision_author: { status: 403, vi: 'Chỉ người soạn thảo hoặc thư ký ISO được trình', en: "Not the revision's author" },
   approver_required: { status: 403, vi: 'Cần người đứng đầu hoặc cấp phó được ủy quyền', en: 'Head of agency or delegated deputy required' },
   delegation_required: { status: 403, vi: 'Cấp phó cần ủy quyền còn hiệu lực (KT.)', en: 'Active delegation required' },
+  tthc_catalogue_read_only: { status: 403, vi: 'Chỉ quản trị hệ thống và Sở KH&CN cập nhật danh mục TTHC', en: 'TTHC catalogue is read-only for you' },
   legal_registry_read_only: { status: 403, vi: 'Chỉ quản trị hệ thống và Sở KH&CN cập nhật danh mục văn bản pháp luật', en: 'Legal registry is read-only for you' },
 
   // ---- 404: not found, or not visible to you
@@ -64,6 +65,8 @@ export const PROBLEM_CODES = {
   duplicate: { status: 409, vi: 'Đã có bản ghi trùng giá trị duy nhất', en: 'Duplicate' },
   reference_conflict: { status: 409, vi: 'Bản ghi đang được tham chiếu', en: 'Reference conflict' },
   concurrent_update: { status: 409, vi: 'Xung đột với thay đổi đồng thời; hãy thử lại', en: 'Concurrent update' },
+  revision_not_in_force: { status: 409, vi: 'Chỉ xác nhận đã đọc phiên bản đang có hiệu lực', en: 'Revision not in force' },
+  already_acknowledged: { status: 409, vi: 'Bạn đã xác nhận đọc phiên bản này', en: 'Already acknowledged' },
   immutable_record: { status: 409, vi: 'Hồ sơ kiểm soát không được sửa đổi', en: 'Controlled record' },
   agency_code_taken: { status: 409, vi: 'Mã cơ quan đã được dùng', en: 'Agency code taken' },
   username_taken: { status: 409, vi: 'Tên đăng nhập đã được dùng', en: 'Username taken' },
@@ -112,6 +115,9 @@ export const PROBLEM_CODES = {
   legal_relation_invalid: { status: 422, vi: 'Quan hệ giữa hai văn bản không hợp lệ', en: 'Invalid legal relation' },
   legal_relation_cycle: { status: 422, vi: 'Quan hệ văn bản tạo thành vòng', en: 'Legal relation cycle' },
   legal_status_from_relations: { status: 422, vi: 'Tình trạng hiệu lực do các quan hệ văn bản quyết định', en: 'Status follows the relations' },
+  tthc_import_invalid: { status: 422, vi: 'Tệp danh mục TTHC có dòng không hợp lệ', en: 'Invalid TTHC import rows' },
+  tthc_unknown: { status: 422, vi: 'Mã TTHC không có trong danh mục', en: 'TTHC code not in the catalogue' },
+  distribution_invalid: { status: 422, vi: 'Danh sách phân phối không hợp lệ', en: 'Invalid distribution' },
   legal_import_invalid: { status: 422, vi: 'Tệp nhập có dòng không hợp lệ', en: 'Invalid import rows' },
   history_too_long: { status: 422, vi: 'Lịch sử quá dài để xuất một lần', en: 'History too long' },
   revisions_not_comparable: { status: 422, vi: 'Hai bản không thể so sánh', en: 'Revisions not comparable' },

@@ -376,11 +376,24 @@ export class DocumentPage {
   @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
 }
 
+export class DraftPrefillView {
+  @ApiProperty({ example: '1.001193' }) tthcCode: string;
+  @ApiProperty({ description: 'False when the code is not in the TTHC catalogue (nothing was prefilled).' }) found: boolean;
+  @ApiProperty({ type: [String], example: ['statutoryTimeLimit', 'fee', 'legalBases'], description: 'Content members taken from the catalogue.' }) fields: string[];
+  @ApiProperty({ type: [String], example: ['99/2099/NĐ-CP'], description: 'Legal-basis numbers of the catalogue that the legal registry does not hold (not cited).' })
+  unresolvedLegalBases: string[];
+}
+
 export class DocumentDetailView extends DocumentView {
   @ApiProperty({ type: RevisionView, nullable: true, description: 'The effective revision, or null.' }) currentRevision: RevisionView | null;
   @ApiProperty({ type: RevisionView, nullable: true, description: 'The open revision (draft … approved), shown only to users who may read drafts.' })
   openDraft: RevisionView | null;
   @ApiProperty({ type: [FlagView], description: 'Active flags (legal basis changed, review overdue, ...).' }) flags: FlagView[];
+  @ApiPropertyOptional({
+    type: DraftPrefillView,
+    description: 'POST /documents of a procedure with a tthcCode and no content: what the first draft took from the TTHC catalogue.',
+  })
+  prefill?: DraftPrefillView;
 }
 
 export class CurrentRevisionView extends RevisionView {

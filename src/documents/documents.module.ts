@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CatalogueCoreModule } from '../catalogue/catalogue-core.module.js';
 import { IdentityModule } from '../identity/identity.module.js';
 import { RenditionsCoreModule } from '../renditions/renditions-core.module.js';
 import { ContentStore } from './content-store.js';
@@ -8,6 +9,7 @@ import { DocumentFlags } from './document-flags.service.js';
 import { AgencyDocumentsController, DocumentsController } from './documents.controller.js';
 import { DocumentsService } from './documents.service.js';
 import { ObjectMaintenance } from './object-maintenance.js';
+import { ProcedureFacts } from './procedure-facts.js';
 import { RevisionFilesService } from './revision-files.service.js';
 import { RevisionLifecycle } from './revision-lifecycle.js';
 import { RevisionTransitions } from './revision-transitions.service.js';
@@ -22,7 +24,7 @@ import { RevisionViews } from './views.js';
  * changes, history).
  */
 @Module({
-  imports: [RenditionsCoreModule, IdentityModule],
+  imports: [RenditionsCoreModule, IdentityModule, CatalogueCoreModule],
   controllers: [DocumentsController, AgencyDocumentsController, RevisionsController],
   providers: [
     DocumentAccess,
@@ -36,7 +38,8 @@ import { RevisionViews } from './views.js';
     DocumentsService,
     RevisionFilesService,
     ObjectMaintenance,
+    ProcedureFacts,
   ],
-  exports: [DocumentAccess, ContentValidator, RevisionViews, RevisionTransitions, DocumentFlags, ContentStore, RevisionsService, RevisionLifecycle, DocumentsService, RevisionFilesService],
+  exports: [DocumentAccess, ContentValidator, RevisionViews, RevisionTransitions, DocumentFlags, ContentStore, RevisionsService, RevisionLifecycle, DocumentsService, RevisionFilesService, ProcedureFacts],
 })
 export class DocumentsModule {}

@@ -25,6 +25,8 @@ import { RevisionLifecycle } from './revision-lifecycle.js';
 import { RevisionsService } from './revisions.service.js';
 import { RenditionRequests } from '../renditions/rendition-requests.js';
 import { RevisionViews, toDocumentView, toFlagView } from './views.js';
+import { TthcDrafts } from '../catalogue/tthc-drafts.js';
+import { ContentValidator } from './content-validator.js';
 
 interface DocumentRow {
   id: string;
@@ -97,6 +99,8 @@ export class DocumentsService {
     private readonly views: RevisionViews,
     private readonly flags: DocumentFlags,
     private readonly renditions: RenditionRequests,
+    private readonly tthcDrafts: TthcDrafts,
+    private readonly validator: ContentValidator,
   ) {}
 
   findById(id: string): Promise<Document | null> {
@@ -169,8 +173,13 @@ export class DocumentsService {
         agencyId: doc.agencyId,
         changes: diffFields(null, doc, ['type', 'code', 'title', 'procedureId', 'tthcCode', 'reviewIntervalMonths', 'year']),
       });
-      const draft = await this.lifecycle.create(doc, { authorId: p.id, content: req.content, changeSummary: req.changeSummary }, null, p);
-      return { ...toDocumentView(doc), currentRevision: null, openDraft: await this.views.one(draft), flags: [] };
+      // A procedure for a national TTHC starts from the catalogue: time limit, fee, legal bases.
+      const prefill = req.type === 'procedure' && req.tthcCode && req.content === undefined ? await this.tthcDrafts.prefill(req.tthcCode) : null;
+      const content = prefill?.found ? { ...this.validator.defaultContent('procedure'), ...prefill.content } : req.content;
+      const draft = await this.lifecycle.create(doc, { authorId: p.id, content, changeSummary: req.changeSummary }, null, p);
+      const view: DocumentDetailView = { ...toDocumentView(doc), currentRevision: null, openDraft: await this.views.one(draft), flags: [] };
+      if (prefill) view.prefill = { tthcCode: prefill.tthcCode, found: prefill.found, fields: prefill.fields, unresolvedLegalBases: prefill.unresolvedLegalBases };
+      return view;
     });
   }
 

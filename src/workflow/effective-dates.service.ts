@@ -25,9 +25,10 @@ export function effectiveJobId(revisionId: string): string {
 
 /**
  * Flags a new effective revision may resolve: the review is done; a legal change is dealt with
- * when the revision no longer cites the act it replaced or repealed (DocumentFlags onlyIfResolved).
+ * when the revision no longer cites the act it replaced or repealed; a TTHC change when the revision
+ * carries the catalogue's time limit, fee and legal bases (SQL flag_resolved_by; DocumentFlags onlyIfResolved).
  */
-const FLAGS_RESOLVED_BY_NEW_REVISION = ['legal_basis_changed', 'review_overdue'] as const;
+const FLAGS_RESOLVED_BY_NEW_REVISION = ['legal_basis_changed', 'review_overdue', 'tthc_changed'] as const;
 
 /**
  * Effective dates: approved revisions take effect at their `effective_from`, through a delayed
