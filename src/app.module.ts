@@ -8,6 +8,7 @@ import { AuditModule } from './audit/audit.module.js';
 import { ProblemFilter } from './common/problem.js';
 import type { AppConfig } from './config/app-config.js';
 import { CatalogueModule } from './catalogue/catalogue.module.js';
+import { DistributionModule } from './distribution/distribution.module.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { DocumentsModule } from './documents/documents.module.js';
@@ -37,7 +38,7 @@ export interface AppModuleOptions {
 type ModuleImport = NonNullable<DynamicModule['imports']>[number];
 
 /** Feature modules, in one place. A new feature module is added here. */
-const FEATURES = [AccessModule, ApprovalModule, AuditCoreModule, IdentityModule, AgenciesModule, HealthModule, NotificationsModule, AuditModule, LegalModule, DocumentsModule, WorkflowModule, HistoryModule, RenditionsModule, PublicModule, LegalChangesModule, RecordPapersModule, TasksModule, AgencyFactsModule, CatalogueModule];
+const FEATURES = [AccessModule, ApprovalModule, AuditCoreModule, IdentityModule, AgenciesModule, HealthModule, NotificationsModule, AuditModule, LegalModule, DocumentsModule, WorkflowModule, HistoryModule, RenditionsModule, PublicModule, LegalChangesModule, RecordPapersModule, TasksModule, AgencyFactsModule, CatalogueModule, DistributionModule];
 
 @Module({})
 export class AppModule {

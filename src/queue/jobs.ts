@@ -69,6 +69,7 @@ export interface JobPayloads {
     round: number;
   };
   'render.record-paper-resend-lost': NoPayload;
+  'distribution.remind-readers': NoPayload;
 }
 
 export const JOBS = {
@@ -100,6 +101,8 @@ export const JOBS = {
   'render.record-paper': { queue: 'render', attempts: 5, removeOnComplete: true },
   /** Queues again record paper requests still pending whose job was lost (src/record-papers). */
   'render.record-paper-resend-lost': { queue: 'maintenance', attempts: 2, everyMs: 5 * 60_000 },
+  /** Reminds once those who have not acknowledged a revision in force after 7 days (src/distribution). */
+  'distribution.remind-readers': { queue: 'workflow', attempts: 2, everyMs: 3600_000 },
 } satisfies { [N in keyof JobPayloads]: JobSpec };
 
 export type JobName = keyof JobPayloads;

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Database } from '../database/database.js';
+import { DistributionService } from '../distribution/distribution.service.js';
 import { DocumentFlags } from '../documents/document-flags.service.js';
 import { Document, Revision } from '../documents/document.entities.js';
 import { RevisionLifecycle } from '../documents/revision-lifecycle.js';
@@ -49,6 +50,7 @@ export class EffectiveDates {
     private readonly flags: DocumentFlags,
     private readonly notifications: NotificationsService,
     private readonly jobs: JobQueue,
+    private readonly distribution: DistributionService,
   ) {}
 
   /** Enqueues the delayed job (inside the approval's transaction). */
@@ -84,6 +86,7 @@ export class EffectiveDates {
     for (const kind of FLAGS_RESOLVED_BY_NEW_REVISION) {
       await this.flags.clear({ documentId: document.id, kind, byRevisionId: revision.id, onlyIfResolved: true, note: `Lần ban hành ${revision.number} có hiệu lực.` });
     }
+    await this.distribution.askFor(document, revision);
     await this.notifications.notify(
       [revision.authorId],
       WorkflowNotices.effective(

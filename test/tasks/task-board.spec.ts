@@ -70,7 +70,7 @@ describe('task board', () => {
     item('check', 'c', at(3)),
     item('returned', 'd', at(7, 5)),
   ]);
-  const flags = new FakeSource(['review_due', 'legal_change'], [item('legal_change', 'e', at(2)), item('review_due', 'f', at(3)), item('legal_change', 'g', at(7, 4)), item('review_due', 'h', at(9))]);
+  const flags = new FakeSource(['review_due', 'legal_change', 'read', 'tthc_change'], [item('legal_change', 'e', at(2)), item('review_due', 'f', at(3)), item('legal_change', 'g', at(7, 4)), item('review_due', 'h', at(9))]);
   const expected = ['check:a', 'legal_change:e', 'approve:b', 'check:c', 'review_due:f', 'legal_change:g', 'returned:d', 'review_due:h'];
 
   it('merges sorted lists k-way, ties by key in code-unit order', () => {
@@ -122,7 +122,7 @@ describe('task board', () => {
       { name: 'Revisions', source: revisions },
       { name: 'Flags', source: flags },
     ]);
-    expect(await b.counts(me, {})).toEqual({ total: 8, byKind: { check: 2, approve: 1, returned: 1, review_due: 2, legal_change: 2 } });
+    expect(await b.counts(me, {})).toEqual({ total: 8, byKind: { check: 2, approve: 1, returned: 1, review_due: 2, legal_change: 2, read: 0, tthc_change: 0 } });
   });
 
   it('refuses a cursor it did not make', async () => {
@@ -136,7 +136,7 @@ describe('task board', () => {
   });
 
   it('refuses to start on a kind not in TASK_KINDS, a kind claimed twice, or a kind without a source', () => {
-    const all = new FakeSource(['check', 'approve', 'returned', 'review_due', 'legal_change'], []);
+    const all = new FakeSource(['check', 'approve', 'returned', 'review_due', 'legal_change', 'read', 'tthc_change'], []);
     expect(() => board([{ name: 'All', source: all }])).not.toThrow();
     expect(() => board([{ name: 'All', source: all }, { name: 'Odd', source: new FakeSource(['audit_plan' as TaskKind], []) }])).toThrow(/'audit_plan', which is not in TASK_KINDS/);
     expect(() => board([{ name: 'All', source: all }, { name: 'Again', source: new FakeSource(['check'], []) }])).toThrow(/'check' is yielded by All and Again/);
@@ -145,7 +145,7 @@ describe('task board', () => {
   });
 
   it('refuses a source returning a kind it was not asked for', async () => {
-    const liar: TaskSource = { kinds: ['review_due', 'legal_change'], list: async () => [item('check', 'x', at(1))], count: async () => ({}) };
+    const liar: TaskSource = { kinds: ['review_due', 'legal_change', 'read', 'tthc_change'], list: async () => [item('check', 'x', at(1))], count: async () => ({}) };
     const b = board([
       { name: 'Revisions', source: revisions },
       { name: 'Liar', source: liar },
