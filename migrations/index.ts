@@ -18,6 +18,7 @@ import { RetryPolicy1795301400000 } from './1795301400000-RetryPolicy.js';
 import { RecordGuards1795301600000 } from './1795301600000-RecordGuards.js';
 import { RecordPapers1795301610000 } from './1795301610000-RecordPapers.js';
 import { TthcCatalogue1795302300000 } from './1795302300000-TthcCatalogue.js';
+import { FileText1795302310000 } from './1795302310000-FileText.js';
 
 /** Every migration, in order. A new migration file is added here too (the app and CLI load this list). */
 export const MIGRATIONS = [
@@ -41,4 +42,5 @@ export const MIGRATIONS = [
   RecordGuards1795301600000,
   RecordPapers1795301610000,
   TthcCatalogue1795302300000,
+  FileText1795302310000,
 ];

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema, getSchemaPath, PickType } from '@nestjs/swagger';
+import { MATCH_PLACES } from './document-search.js';
 import { IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min } from 'class-validator';
 import { Omittable } from '../common/validation.js';
 import { PageQuery } from '../common/pagination.js';
@@ -366,9 +367,17 @@ export class DocumentView {
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
 }
 
+export class SearchMatchView {
+  @ApiProperty({ enum: MATCH_PLACES, description: 'Where the words were found: the title, the code, the structured content or a file of a revision you may read.' }) in: string;
+  @ApiProperty({ example: 'Quy trình <mark>cấp</mark> <mark>phép</mark> xây dựng', description: 'HTML-escaped text around the match; the matched words in <mark>…</mark>.' })
+  snippet: string;
+  @ApiPropertyOptional({ example: 'Quy trinh.pdf', description: 'For a file match: the file name.' }) filename?: string;
+}
+
 export class DocumentListItem extends DocumentView {
   @ApiProperty({ type: RevisionRefView, nullable: true, description: 'The effective revision.' }) currentRevision: RevisionRefView | null;
   @ApiProperty({ type: RevisionRefView, nullable: true, description: 'The open revision (only where you may read drafts).' }) openRevision: RevisionRefView | null;
+  @ApiPropertyOptional({ type: [SearchMatchView], description: 'With `q`: where the document matched, with snippets.' }) matches?: SearchMatchView[];
 }
 
 export class DocumentPage {

@@ -1,11 +1,13 @@
 import { Module } from '@nestjs/common';
 import { CatalogueCoreModule } from '../catalogue/catalogue-core.module.js';
+import { SearchCoreModule } from '../search/search-core.module.js';
 import { IdentityModule } from '../identity/identity.module.js';
 import { RenditionsCoreModule } from '../renditions/renditions-core.module.js';
 import { ContentStore } from './content-store.js';
 import { ContentValidator } from './content-validator.js';
 import { DocumentAccess } from './document-access.js';
 import { DocumentFlags } from './document-flags.service.js';
+import { DocumentSearch } from './document-search.js';
 import { AgencyDocumentsController, DocumentsController } from './documents.controller.js';
 import { DocumentsService } from './documents.service.js';
 import { ObjectMaintenance } from './object-maintenance.js';
@@ -24,7 +26,7 @@ import { RevisionViews } from './views.js';
  * changes, history).
  */
 @Module({
-  imports: [RenditionsCoreModule, IdentityModule, CatalogueCoreModule],
+  imports: [RenditionsCoreModule, IdentityModule, CatalogueCoreModule, SearchCoreModule],
   controllers: [DocumentsController, AgencyDocumentsController, RevisionsController],
   providers: [
     DocumentAccess,
@@ -39,7 +41,8 @@ import { RevisionViews } from './views.js';
     RevisionFilesService,
     ObjectMaintenance,
     ProcedureFacts,
+    DocumentSearch,
   ],
-  exports: [DocumentAccess, ContentValidator, RevisionViews, RevisionTransitions, DocumentFlags, ContentStore, RevisionsService, RevisionLifecycle, DocumentsService, RevisionFilesService, ProcedureFacts],
+  exports: [DocumentAccess, ContentValidator, RevisionViews, RevisionTransitions, DocumentFlags, ContentStore, RevisionsService, RevisionLifecycle, DocumentsService, RevisionFilesService, ProcedureFacts, DocumentSearch],
 })
 export class DocumentsModule {}

@@ -70,6 +70,8 @@ export interface JobPayloads {
   };
   'render.record-paper-resend-lost': NoPayload;
   'distribution.remind-readers': NoPayload;
+  'search.extract-text': { sha256: string };
+  'search.extract-resend': NoPayload;
 }
 
 export const JOBS = {
@@ -103,6 +105,10 @@ export const JOBS = {
   'render.record-paper-resend-lost': { queue: 'maintenance', attempts: 2, everyMs: 5 * 60_000 },
   /** Reminds once those who have not acknowledged a revision in force after 7 days (src/distribution). */
   'distribution.remind-readers': { queue: 'workflow', attempts: 2, everyMs: 3600_000 },
+  /** Extracts the text of a stored file for search (jobId extract_<sha256>[_r<round>]; src/search). */
+  'search.extract-text': { queue: 'render', attempts: 3 },
+  /** Queues again text extractions still pending whose job was lost (src/search). */
+  'search.extract-resend': { queue: 'maintenance', attempts: 2, everyMs: 10 * 60_000 },
 } satisfies { [N in keyof JobPayloads]: JobSpec };
 
 export type JobName = keyof JobPayloads;
