@@ -7,6 +7,7 @@ import { auditRoutes } from './audit/routes';
 import { authRoutes } from './auth/routes';
 import { documentRoutes } from './documents/routes';
 import { legalRoutes } from './legal/routes';
+import { catalogueRoutes } from './catalogue/routes';
 import { publicRoutes } from './public/routes';
 import { rootRoute } from './root';
 import { workRoutes } from './work/routes';
@@ -15,7 +16,7 @@ import { workRoutes } from './work/routes';
 const routeTree = rootRoute.addChildren([
   ...publicRoutes,
   ...authRoutes,
-  appRoute.addChildren([...workRoutes, ...documentRoutes, ...auditRoutes, ...legalRoutes, ...adminRoutes]),
+  appRoute.addChildren([...workRoutes, ...documentRoutes, ...auditRoutes, ...legalRoutes, ...catalogueRoutes, ...adminRoutes]),
 ]);
 
 export function createAppRouter(queryClient: QueryClient) {

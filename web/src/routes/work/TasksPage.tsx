@@ -11,11 +11,18 @@ import { m } from '../../i18n';
 
 type Task = Schemas['TaskView'];
 type TaskKind = Task['kind'];
-const KINDS: TaskKind[] = ['check', 'approve', 'returned', 'review_due', 'legal_change'];
+const KINDS: TaskKind[] = ['check', 'approve', 'returned', 'review_due', 'legal_change', 'tthc_change', 'read'];
 
 /** Where a task is acted on: the revision for workflow steps, the document for flags. */
 export function TaskLink({ task, children }: { task: Task; children: React.ReactNode }) {
   const toRevision = task.revisionId && ['check', 'approve', 'returned'].includes(task.kind);
+  if (task.kind === 'read' && task.revisionId) {
+    return (
+      <AnchorLink to="/xac-nhan-doc/$revisionId" params={{ revisionId: task.revisionId }}>
+        {children}
+      </AnchorLink>
+    );
+  }
   return toRevision ? (
     <AnchorLink to="/ban/$revisionId" params={{ revisionId: task.revisionId! }}>
       {children}
