@@ -77,7 +77,7 @@ async function generate(db: pg.Client, size: Size): Promise<void> {
     await db.query(
       `INSERT INTO file_texts (sha256, media_type, state, text, pages, extracted_at)
        SELECT s.sha256, 'application/pdf', 'done',
-              (SELECT string_agg((${words})[1 + ((('x' || substr(s.sha256, 1 + (i % 56), 8))::bit(32)::int & 2147483647) + i * 31) % ${WORDS.length}], ' ')
+              (SELECT string_agg((${words})[1 + ((('x' || substr(s.sha256, 1 + (i % 56), 8))::bit(32)::int & 2147483647)::bigint + i * 31) % ${WORDS.length}], ' ')
                  FROM generate_series(1, $1::int) i),
               greatest(1, $1::int / 300), now()
          FROM stored_objects s`,

@@ -17,8 +17,12 @@ import { SecurityHardening1795301300000 } from './1795301300000-SecurityHardenin
 import { RetryPolicy1795301400000 } from './1795301400000-RetryPolicy.js';
 import { RecordGuards1795301600000 } from './1795301600000-RecordGuards.js';
 import { RecordPapers1795301610000 } from './1795301610000-RecordPapers.js';
+import { Nonconformities1795302100000 } from './1795302100000-Nonconformities.js';
+import { InternalAudits1795302110000 } from './1795302110000-InternalAudits.js';
 import { TthcCatalogue1795302300000 } from './1795302300000-TthcCatalogue.js';
 import { FileText1795302310000 } from './1795302310000-FileText.js';
+import { Supervision1795302400000 } from './1795302400000-Supervision.js';
+import { Inspections1795302400100 } from './1795302400100-Inspections.js';
 
 /** Every migration, in order. A new migration file is added here too (the app and CLI load this list). */
 export const MIGRATIONS = [
@@ -41,6 +45,10 @@ export const MIGRATIONS = [
   RetryPolicy1795301400000,
   RecordGuards1795301600000,
   RecordPapers1795301610000,
+  Nonconformities1795302100000,
+  InternalAudits1795302110000,
   TthcCatalogue1795302300000,
   FileText1795302310000,
+  Supervision1795302400000,
+  Inspections1795302400100,
 ];

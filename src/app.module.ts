@@ -24,9 +24,12 @@ import { RecordPapersModule } from './record-papers/record-papers.module.js';
 import { RedisModule } from './redis/redis.module.js';
 import { RenditionsModule } from './renditions/renditions.module.js';
 import { StorageModule } from './storage/storage.module.js';
+import { SupervisionModule } from './supervision/supervision.module.js';
 import { TasksModule } from './tasks/tasks.module.js';
 import { AgencyFactsModule } from './agency-facts/agency-facts.module.js';
 import { WorkflowModule } from './workflow/workflow.module.js';
+import { InternalAuditsModule } from './internal-audits/internal-audits.module.js';
+import { NonconformitiesModule } from './nonconformities/nonconformities.module.js';
 
 export interface AppModuleOptions {
   /** Run the queue workers (and job schedulers) in this process. */
@@ -38,7 +41,7 @@ export interface AppModuleOptions {
 type ModuleImport = NonNullable<DynamicModule['imports']>[number];
 
 /** Feature modules, in one place. A new feature module is added here. */
-const FEATURES = [AccessModule, ApprovalModule, AuditCoreModule, IdentityModule, AgenciesModule, HealthModule, NotificationsModule, AuditModule, LegalModule, DocumentsModule, WorkflowModule, HistoryModule, RenditionsModule, PublicModule, LegalChangesModule, RecordPapersModule, TasksModule, AgencyFactsModule, CatalogueModule, DistributionModule];
+const FEATURES = [AccessModule, ApprovalModule, AuditCoreModule, IdentityModule, AgenciesModule, HealthModule, NotificationsModule, AuditModule, LegalModule, DocumentsModule, WorkflowModule, HistoryModule, RenditionsModule, PublicModule, LegalChangesModule, RecordPapersModule, TasksModule, AgencyFactsModule, NonconformitiesModule, InternalAuditsModule, SupervisionModule, CatalogueModule, DistributionModule];
 
 @Module({})
 export class AppModule {

@@ -117,4 +117,30 @@ export class AccessService {
   async hasRole(p: Principal, agencyId: string, role: Role): Promise<boolean> {
     return (await this.grants(p)).some((g) => g.agencyId === agencyId && g.roles.includes(role));
   }
+
+  /**
+   * Whether `userId` (anyone, not the caller) holds `role` in the agency, or with `orAncestor` in
+   * the agency or one of its ancestors (a provincial auditor may audit a commune). Active users only.
+   */
+  async userHoldsRole(userId: string, agencyId: string, role: Role, opts: { orAncestor?: boolean } = {}): Promise<boolean> {
+    const rows = await this.db.query<{ ok: boolean }[]>(
+      `SELECT EXISTS (
+         SELECT 1 FROM memberships m JOIN agencies a ON a.id = m.agency_id JOIN users u ON u.id = m.user_id AND u.is_active
+                  JOIN agencies t ON t.id = $2
+          WHERE m.user_id = $1 AND $3 = ANY (m.roles)
+            AND (m.agency_id = $2 OR ($4 AND starts_with(t.path, a.path)))
+       ) AS ok`,
+      [userId, agencyId, role, !!opts.orAncestor],
+    );
+    return !!rows[0]?.ok;
+  }
+
+  /** Whether `userId` is a member (any role) of the agency. */
+  async isMember(userId: string, agencyId: string): Promise<boolean> {
+    const rows = await this.db.query<{ ok: boolean }[]>(
+      `SELECT EXISTS (SELECT 1 FROM memberships m JOIN users u ON u.id = m.user_id AND u.is_active WHERE m.user_id = $1 AND m.agency_id = $2) AS ok`,
+      [userId, agencyId],
+    );
+    return !!rows[0]?.ok;
+  }
 }

@@ -25,23 +25,45 @@ export type Permission =
   | 'revision.approve'
   /** Read the audit trail. */
   | 'audit.read'
+  /** Read internal audits, their findings and reports. */
+  | 'internal_audit.read'
+  /** Plan an internal audit (its scope, dates and team). */
+  | 'internal_audit.plan'
+  /** Approve an audit plan (deputies only under an active delegation). */
+  | 'internal_audit.approve'
+  /** Read nonconformities and their corrective actions. */
+  | 'nonconformity.read'
+  /** Raise nonconformities, state correction and root cause, plan corrective actions. */
+  | 'nonconformity.write'
+  /** Verify the effectiveness of corrective actions (never someone responsible for one of them). */
+  | 'nonconformity.verify'
+  /** Read the agency's periodic reports to the Sở KH&CN. */
+  | 'report.read'
+  /** Open a periodic report and write its free text (results, difficulties, proposals). */
+  | 'report.write'
+  /** Sign and submit a periodic report (head; deputies only under an active delegation, "KT."). */
+  | 'report.submit'
+  /** Return a submitted report with a comment, plan inspections, read the province overview (the Sở KH&CN). */
+  | 'supervision.manage'
+  /** Read the inspections of the agency. */
+  | 'inspection.read'
   /** Declare which TTHC of the catalogue the agency handles. */
   | 'tthc.declare'
   /** Set who must read a document (its distribution). */
   | 'distribution.manage';
 
 const READER: Permission[] = ['agency.read', 'document.read'];
-const DRAFT_READER: Permission[] = [...READER, 'document.readDrafts', 'audit.read'];
+const DRAFT_READER: Permission[] = [...READER, 'document.readDrafts', 'audit.read', 'internal_audit.read', 'nonconformity.read', 'report.read', 'inspection.read'];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: ['agency.read', 'agency.manage', 'tthc.declare'],
-  supervisor: [...DRAFT_READER, 'tthc.declare'],
-  head: [...DRAFT_READER, 'revision.approve'],
-  deputy: [...DRAFT_READER, 'revision.approve'],
-  iso_secretary: [...DRAFT_READER, 'document.write', 'revision.submit', 'revision.check', 'tthc.declare', 'distribution.manage'],
-  drafter: [...DRAFT_READER, 'document.write', 'revision.submit'],
+  supervisor: [...DRAFT_READER, 'supervision.manage', 'tthc.declare'],
+  head: [...DRAFT_READER, 'revision.approve', 'internal_audit.approve', 'nonconformity.write', 'report.write', 'report.submit'],
+  deputy: [...DRAFT_READER, 'revision.approve', 'internal_audit.approve', 'nonconformity.write', 'report.write', 'report.submit'],
+  iso_secretary: [...DRAFT_READER, 'document.write', 'revision.submit', 'revision.check', 'internal_audit.plan', 'nonconformity.write', 'nonconformity.verify', 'report.write', 'tthc.declare', 'distribution.manage'],
+  drafter: [...DRAFT_READER, 'document.write', 'revision.submit', 'nonconformity.write'],
   staff: READER,
-  auditor: DRAFT_READER,
+  auditor: [...DRAFT_READER, 'internal_audit.plan', 'nonconformity.verify'],
 };
 
 /** Roles whose grant covers the agency's whole subtree (a supervisor of the Sở KH&CN sees every agency below). */

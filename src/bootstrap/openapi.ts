@@ -28,6 +28,8 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
       .addTag('workflow', 'Submit, check, approve, return, withdraw; tasks')
       .addTag('legal', 'The legal registry and legal changes that regenerate citing procedures')
       .addTag('audit', 'The append-only, hash-chained audit trail')
+      .addTag('internal-audits', 'Internal audits (ISO 9001 §9.2): plan, approval, findings, report')
+      .addTag('nonconformities', 'Nonconformities and corrective actions (ISO 9001 §10.2), verification of effectiveness')
       .addTag('notifications', 'In-app notifications')
       .addTag('public', 'Forms and documents in force, without sign-in')
       .addTag('operations', 'Job queues')

@@ -50,6 +50,9 @@ export const PROBLEM_CODES = {
   delegation_required: { status: 403, vi: 'Cấp phó cần ủy quyền còn hiệu lực (KT.)', en: 'Active delegation required' },
   tthc_catalogue_read_only: { status: 403, vi: 'Chỉ quản trị hệ thống và Sở KH&CN cập nhật danh mục TTHC', en: 'TTHC catalogue is read-only for you' },
   legal_registry_read_only: { status: 403, vi: 'Chỉ quản trị hệ thống và Sở KH&CN cập nhật danh mục văn bản pháp luật', en: 'Legal registry is read-only for you' },
+  not_action_responsible: { status: 403, vi: 'Chỉ người chịu trách nhiệm mới xác nhận hoàn thành hành động khắc phục', en: 'Not responsible for the action' },
+  not_lead_auditor: { status: 403, vi: 'Chỉ trưởng đoàn đánh giá được thực hiện', en: 'Lead auditor only' },
+  not_audit_team: { status: 403, vi: 'Chỉ chuyên gia trong đoàn đánh giá được ghi phát hiện', en: 'Not on the audit team' },
 
   // ---- 404: not found, or not visible to you
   not_found: { status: 404, vi: 'Không tìm thấy', en: 'Not found' },
@@ -88,12 +91,22 @@ export const PROBLEM_CODES = {
   revision_state_conflict: { status: 409, vi: 'Trạng thái của bản không cho phép thao tác này', en: 'Revision state conflict' },
   revision_in_workflow: { status: 409, vi: 'Có bản đang kiểm tra hoặc chờ phê duyệt', en: 'A revision is in the workflow' },
   check_stale: { status: 409, vi: 'Nội dung đã đổi sau khi được kiểm tra', en: 'Check is stale' },
+  nonconformity_closed: { status: 409, vi: 'Điểm không phù hợp đã đóng', en: 'Nonconformity closed' },
+  nonconformity_not_awaiting_verification: { status: 409, vi: 'Điểm không phù hợp chưa chờ xác nhận hiệu lực', en: 'Nonconformity not awaiting verification' },
+  action_complete: { status: 409, vi: 'Hành động khắc phục đã hoàn thành', en: 'Action already complete' },
+  audit_not_planned: { status: 409, vi: 'Cuộc đánh giá không ở trạng thái kế hoạch', en: 'Audit not planned' },
+  audit_not_approved: { status: 409, vi: 'Kế hoạch đánh giá chưa được phê duyệt', en: 'Audit plan not approved' },
+  audit_not_in_progress: { status: 409, vi: 'Cuộc đánh giá không đang diễn ra', en: 'Audit not in progress' },
   source_file_exists: { status: 409, vi: 'Bản này đã có tệp gốc', en: 'Source file exists' },
   legal_number_taken: { status: 409, vi: 'Số ký hiệu văn bản đã có trong danh mục', en: 'Legal document number taken' },
   legal_document_ended: { status: 409, vi: 'Văn bản pháp luật đã hết hiệu lực', en: 'Legal document no longer in force' },
   legal_relation_exists: { status: 409, vi: 'Quan hệ giữa hai văn bản đã được ghi nhận', en: 'Legal relation exists' },
   legal_change_exists: { status: 409, vi: 'Thay đổi này đã được ghi nhận', en: 'Legal change exists' },
   legal_change_nothing_to_retry: { status: 409, vi: 'Không có mục lỗi để chạy lại', en: 'Nothing to retry' },
+  report_exists: { status: 409, vi: 'Cơ quan đã có báo cáo cho kỳ này', en: 'Report exists for this period' },
+  report_not_editable: { status: 409, vi: 'Báo cáo đã gửi, không thể sửa', en: 'Report not editable' },
+  report_not_submitted: { status: 409, vi: 'Báo cáo chưa được gửi', en: 'Report not submitted' },
+  inspection_closed: { status: 409, vi: 'Cuộc kiểm tra đã kết thúc', en: 'Inspection closed' },
 
   // ---- 412, 413, 415, 416, 428, 429
   precondition_failed: { status: 412, vi: 'Dữ liệu đã thay đổi từ lần đọc trước (ETag)', en: 'Stale If-Match' },
@@ -121,6 +134,17 @@ export const PROBLEM_CODES = {
   legal_import_invalid: { status: 422, vi: 'Tệp nhập có dòng không hợp lệ', en: 'Invalid import rows' },
   history_too_long: { status: 422, vi: 'Lịch sử quá dài để xuất một lần', en: 'History too long' },
   revisions_not_comparable: { status: 422, vi: 'Hai bản không thể so sánh', en: 'Revisions not comparable' },
+  root_cause_required: { status: 422, vi: 'Cần xác định nguyên nhân gốc trước khi lập hành động khắc phục', en: 'Root cause required' },
+  responsible_not_member: { status: 422, vi: 'Người chịu trách nhiệm không thuộc cơ quan', en: 'Responsible person not a member' },
+  due_date_past: { status: 422, vi: 'Thời hạn đã qua', en: 'Due date in the past' },
+  document_not_in_agency: { status: 422, vi: 'Tài liệu không thuộc cơ quan', en: 'Document not of the agency' },
+  action_document_not_revised: { status: 422, vi: 'Tài liệu cần sửa đổi chưa có lần ban hành mới có hiệu lực', en: 'Document not yet revised' },
+  auditor_not_qualified: { status: 422, vi: 'Người được phân công không có vai trò chuyên gia đánh giá', en: 'Not an auditor' },
+  auditor_impartiality: { status: 422, vi: 'Chuyên gia không được đánh giá tài liệu do chính mình soạn thảo, kiểm tra hoặc phê duyệt', en: 'Auditor impartiality' },
+  audit_report_empty: { status: 422, vi: 'Báo cáo cần ít nhất một phát hiện hoặc kết luận không có phát hiện', en: 'Empty audit report' },
+
+  report_period_not_started: { status: 422, vi: 'Kỳ báo cáo chưa bắt đầu', en: 'Reporting period not started' },
+  inspector_invalid: { status: 422, vi: 'Người kiểm tra phải là cán bộ theo dõi của Sở KH&CN', en: 'Invalid inspector' },
 
   // ---- 5xx
   internal_error: { status: 500, vi: 'Lỗi hệ thống (đã ghi nhận)', en: 'Internal error' },

@@ -72,6 +72,11 @@ export interface AppConfig {
   metrics: { token: string | null; port: number | null; host: string };
   smtp: { url: string | null; from: string };
   legalChangeDueDays: number;
+  /**
+   * Due dates of the periodic reports to the Sở KH&CN (day and month, Vietnam time): the six-month
+   * report YYYY-H1, the annual report YYYY, and the day of the quarter's last month for YYYY-Qn.
+   */
+  reporting: { halfYearDue: { month: number; day: number }; yearDue: { month: number; day: number }; quarterDueDay: number };
   /** Set only by the test harness: run the in-process scheduled jobs (sweeps) on demand instead of on a timer. */
   schedulesEnabled: boolean;
 }
@@ -114,6 +119,21 @@ class Reader {
       return fallback;
     }
     return Number(v);
+  }
+
+  /** A day and month `DD/MM` (as printed in Vietnam), from `minMonth` on (a report is due after its period starts). */
+  dayOfYear(name: string, fallback: { month: number; day: number }, o: { minMonth: number }): { month: number; day: number } {
+    const v = this.raw(name);
+    if (v === undefined) return fallback;
+    const m = /^(\d{1,2})\/(\d{1,2})$/.exec(v);
+    const day = m ? Number(m[1]) : NaN;
+    const month = m ? Number(m[2]) : NaN;
+    const days = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    if (!m || month < o.minMonth || month > 12 || day < 1 || day > (month === 2 ? 28 : days[month - 1])) {
+      this.problems.push({ variable: name, message: `must be a day and month DD/MM from month ${o.minMonth} on, e.g. 15/12 (got "${v}")` });
+      return fallback;
+    }
+    return { month, day };
   }
 
   /** Sizes accept plain bytes or a unit suffix: 512kb, 10mb, 2gb. */
@@ -294,6 +314,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
     metrics: { token: metricsToken, port: metricsPort, host: r.string('METRICS_HOST', '127.0.0.1') },
     smtp: { url: r.url('SMTP_URL', null, ['smtp:', 'smtps:']), from: r.string('MAIL_FROM', 'e-ISO <no-reply@e-iso.local>') },
     legalChangeDueDays: r.int('LEGAL_CHANGE_DUE_DAYS', 30, 1, 365),
+    reporting: {
+      halfYearDue: r.dayOfYear('REPORT_DUE_HALF_YEAR', { month: 6, day: 15 }, { minMonth: 6 }),
+      yearDue: r.dayOfYear('REPORT_DUE_YEAR', { month: 12, day: 15 }, { minMonth: 10 }),
+      quarterDueDay: r.int('REPORT_DUE_QUARTER_DAY', 20, 1, 30),
+    },
     schedulesEnabled: r.bool('SCHEDULES_ENABLED', true),
   };
 

@@ -72,6 +72,18 @@ export class Database {
     return result;
   }
 
+  /**
+   * Runs fn inside the transaction of `manager` (an EntityManager another module handed over):
+   * every `db.manager` / `db.query()` in fn uses it. When it is already the current transaction's
+   * manager, fn simply joins. Otherwise after-commit hooks registered inside are not run (the
+   * caller owns that transaction; queued jobs still leave through the outbox relay's next poll).
+   */
+  async using<T>(manager: EntityManager | undefined | null, fn: () => Promise<T>): Promise<T> {
+    if (!manager || this.als.getStore()?.manager === manager) return fn();
+    if (!manager.queryRunner?.isTransactionActive) throw new Error('Database.using() needs the manager of an open transaction');
+    return this.als.run({ manager, afterCommit: [] }, fn);
+  }
+
   /** Runs `hook` once the current transaction commits (immediately when not in one). Never on rollback. */
   afterCommit(hook: () => void | Promise<void>): void {
     const state = this.als.getStore();

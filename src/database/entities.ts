@@ -10,6 +10,8 @@ import { Notification } from '../notifications/notification.entity.js';
 import { JobOutboxEntry } from '../queue/job-outbox.entity.js';
 import { Rendition, RenditionRequest } from '../renditions/rendition.entities.js';
 import { SignOff } from '../workflow/sign-off.entity.js';
+import { AuditFinding, InternalAudit, InternalAuditAuditor } from '../internal-audits/internal-audit.entities.js';
+import { CorrectiveAction, Nonconformity, NonconformityVerification } from '../nonconformities/nonconformity.entities.js';
 
 /** Every entity, for the app and the migration CLI. Add new entities here. */
-export const ENTITIES = [User, AuthSession, RefreshToken, Agency, Membership, Delegation, AuditEvent, JobOutboxEntry, LegalDocument, Document, Revision, RevisionFile, StoredObject, RevisionCitation, RevisionTransition, DocumentFlag, LegalRelation, Notification, SignOff, Rendition, RenditionRequest, LegalChange, LegalChangeItem];
+export const ENTITIES = [User, AuthSession, RefreshToken, Agency, Membership, Delegation, AuditEvent, JobOutboxEntry, LegalDocument, Document, Revision, RevisionFile, StoredObject, RevisionCitation, RevisionTransition, DocumentFlag, LegalRelation, Notification, SignOff, Rendition, RenditionRequest, LegalChange, LegalChangeItem, Nonconformity, CorrectiveAction, NonconformityVerification, InternalAudit, InternalAuditAuditor, AuditFinding];

@@ -6,6 +6,7 @@ import { RenditionsCoreModule } from '../renditions/renditions-core.module.js';
 import { ContentStore } from './content-store.js';
 import { ContentValidator } from './content-validator.js';
 import { DocumentAccess } from './document-access.js';
+import { DocumentFacts } from './document-facts.js';
 import { DocumentFlags } from './document-flags.service.js';
 import { DocumentSearch } from './document-search.js';
 import { AgencyDocumentsController, DocumentsController } from './documents.controller.js';
@@ -42,6 +43,7 @@ import { RevisionViews } from './views.js';
     ObjectMaintenance,
     ProcedureFacts,
     DocumentSearch,
+    DocumentFacts,
   ],
   exports: [DocumentAccess, ContentValidator, RevisionViews, RevisionTransitions, DocumentFlags, ContentStore, RevisionsService, RevisionLifecycle, DocumentsService, RevisionFilesService, ProcedureFacts, DocumentSearch],
 })

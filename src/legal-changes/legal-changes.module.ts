@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { DocumentsModule } from '../documents/documents.module.js';
 import { LegalModule } from '../legal/legal.module.js';
+import { LegalChangeFacts } from './legal-change-facts.js';
 import { LegalChangeQueue } from './legal-change-queue.js';
 import { LegalChangeRunner } from './legal-change-runner.js';
 import { LegalChangeSweep } from './legal-change-sweep.js';
@@ -16,7 +17,7 @@ import { LegalCitationsService } from './legal-citations.service.js';
 @Module({
   imports: [LegalModule, DocumentsModule],
   controllers: [LegalChangesController],
-  providers: [LegalChangeQueue, LegalCitationsService, LegalChangesService, LegalChangeRunner, LegalChangeSweep],
+  providers: [LegalChangeFacts, LegalChangeQueue, LegalCitationsService, LegalChangesService, LegalChangeRunner, LegalChangeSweep],
   exports: [LegalChangesService, LegalChangeRunner, LegalChangeSweep],
 })
 export class LegalChangesModule {}

@@ -72,6 +72,8 @@ export interface JobPayloads {
   'distribution.remind-readers': NoPayload;
   'search.extract-text': { sha256: string };
   'search.extract-resend': NoPayload;
+  'nonconformities.notify-overdue-actions': NoPayload;
+  'supervision.report-reminders': NoPayload;
 }
 
 export const JOBS = {
@@ -109,6 +111,10 @@ export const JOBS = {
   'search.extract-text': { queue: 'render', attempts: 3 },
   /** Queues again text extractions still pending whose job was lost (src/search). */
   'search.extract-resend': { queue: 'maintenance', attempts: 2, everyMs: 10 * 60_000 },
+  /** Tells the responsible person and the ISO secretaries, once, that a corrective action is past its due date (src/nonconformities). */
+  'nonconformities.notify-overdue-actions': { queue: 'workflow', attempts: 2, everyMs: 3600_000 },
+  /** Reminds agencies of reports due in 7 days and in 1 day, once each (src/supervision/report-reminders.ts). */
+  'supervision.report-reminders': { queue: 'workflow', attempts: 2, everyMs: 3600_000 },
 } satisfies { [N in keyof JobPayloads]: JobSpec };
 
 export type JobName = keyof JobPayloads;

@@ -72,4 +72,13 @@ export class SignOffs {
     const rows = await this.db.query<{ user_id: string }[]>(`SELECT DISTINCT user_id FROM sign_offs WHERE revision_id = $1 AND meaning = 'checked'`, [revisionId]);
     return rows.map((r) => r.user_id);
   }
+
+  /**
+   * Everyone who took part in the revision: its author and whoever signed it as drafter, checker or
+   * approver (in any round). An internal auditor is never one of them for what they audit (§9.2.2 c).
+   */
+  async participantIds(revision: Pick<Revision, 'id' | 'authorId'>): Promise<string[]> {
+    const rows = await this.db.query<{ user_id: string }[]>(`SELECT DISTINCT user_id FROM sign_offs WHERE revision_id = $1`, [revision.id]);
+    return [...new Set([revision.authorId, ...rows.map((r) => r.user_id)])];
+  }
 }

@@ -4,7 +4,7 @@
  */
 import { Principal } from '../../src/access/principal.js';
 import { DomainError } from '../../src/common/errors.js';
-import type { TaskKind } from '../../src/tasks/task-kinds.js';
+import { TASK_KIND_NAMES, type TaskKind } from '../../src/tasks/task-kinds.js';
 import { compareTasks, mergeTaskLists, TaskBoard } from '../../src/tasks/task-board.js';
 import type { TaskItem, TaskPageRequest, TaskScope, TaskSource } from '../../src/tasks/task-source.js';
 
@@ -70,7 +70,10 @@ describe('task board', () => {
     item('check', 'c', at(3)),
     item('returned', 'd', at(7, 5)),
   ]);
-  const flags = new FakeSource(['review_due', 'legal_change', 'read', 'tthc_change'], [item('legal_change', 'e', at(2)), item('review_due', 'f', at(3)), item('legal_change', 'g', at(7, 4)), item('review_due', 'h', at(9))]);
+  const flags = new FakeSource(['review_due', 'legal_change'], [item('legal_change', 'e', at(2)), item('review_due', 'f', at(3)), item('legal_change', 'g', at(7, 4)), item('review_due', 'h', at(9))]);
+  // The kinds of the other modules' sources (quality records...): present, with no tasks.
+  const records = new FakeSource(TASK_KIND_NAMES.filter((k) => ![...revisions.kinds, ...flags.kinds].includes(k)), []);
+  const zeros = Object.fromEntries(TASK_KIND_NAMES.map((k) => [k, 0]));
   const expected = ['check:a', 'legal_change:e', 'approve:b', 'check:c', 'review_due:f', 'legal_change:g', 'returned:d', 'review_due:h'];
 
   it('merges sorted lists k-way, ties by key in code-unit order', () => {
@@ -88,6 +91,7 @@ describe('task board', () => {
     const b = board([
       { name: 'Revisions', source: revisions },
       { name: 'Flags', source: flags },
+      { name: 'Records', source: records },
     ]);
     for (const limit of [1, 2, 3, 5, 50]) {
       const seen: string[] = [];
@@ -110,6 +114,7 @@ describe('task board', () => {
     const b = board([
       { name: 'Revisions', source: revisions },
       { name: 'Flags', source: flags },
+      { name: 'Records', source: records },
     ]);
     const page = await b.list(me, { kind: 'review_due', agencyId: '00000000-0000-0000-0000-0000000000bb' });
     expect(page.items.map((i) => i.entityId)).toEqual(['f', 'h']);
@@ -121,14 +126,16 @@ describe('task board', () => {
     const b = board([
       { name: 'Revisions', source: revisions },
       { name: 'Flags', source: flags },
+      { name: 'Records', source: records },
     ]);
-    expect(await b.counts(me, {})).toEqual({ total: 8, byKind: { check: 2, approve: 1, returned: 1, review_due: 2, legal_change: 2, read: 0, tthc_change: 0 } });
+    expect(await b.counts(me, {})).toEqual({ total: 8, byKind: { ...zeros, check: 2, approve: 1, returned: 1, review_due: 2, legal_change: 2 } });
   });
 
   it('refuses a cursor it did not make', async () => {
     const b = board([
       { name: 'Revisions', source: revisions },
       { name: 'Flags', source: flags },
+      { name: 'Records', source: records },
     ]);
     const bad = Buffer.from(JSON.stringify(['yesterday', 'check:a'])).toString('base64url');
     await expect(b.list(me, { cursor: bad })).rejects.toThrow(DomainError);
@@ -136,7 +143,7 @@ describe('task board', () => {
   });
 
   it('refuses to start on a kind not in TASK_KINDS, a kind claimed twice, or a kind without a source', () => {
-    const all = new FakeSource(['check', 'approve', 'returned', 'review_due', 'legal_change', 'read', 'tthc_change'], []);
+    const all = new FakeSource(TASK_KIND_NAMES, []);
     expect(() => board([{ name: 'All', source: all }])).not.toThrow();
     expect(() => board([{ name: 'All', source: all }, { name: 'Odd', source: new FakeSource(['audit_plan' as TaskKind], []) }])).toThrow(/'audit_plan', which is not in TASK_KINDS/);
     expect(() => board([{ name: 'All', source: all }, { name: 'Again', source: new FakeSource(['check'], []) }])).toThrow(/'check' is yielded by All and Again/);
@@ -149,6 +156,7 @@ describe('task board', () => {
     const b = board([
       { name: 'Revisions', source: revisions },
       { name: 'Liar', source: liar },
+      { name: 'Records', source: records },
     ]);
     await expect(b.list(me, {})).rejects.toThrow(/was not asked for/);
   });

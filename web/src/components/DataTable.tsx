@@ -1,6 +1,6 @@
 import { Button, Group, Table, Text } from '@mantine/core';
 import { keepPreviousData, useInfiniteQuery, type QueryKey } from '@tanstack/react-query';
-import type { ReactNode } from 'react';
+import type { CSSProperties, ReactNode } from 'react';
 import { m } from '../i18n';
 import { ErrorAlert, Loading } from './QueryState';
 
@@ -44,6 +44,7 @@ export function DataTable<T>({
   rowKey,
   empty = m.app.empty,
   minWidth = 600,
+  rowStyle,
 }: {
   caption: string;
   columns: Column<T>[];
@@ -51,6 +52,8 @@ export function DataTable<T>({
   rowKey: (row: T) => string;
   empty?: string;
   minWidth?: number;
+  /** A style per row (e.g. a background colour by status). */
+  rowStyle?: (row: T) => CSSProperties | undefined;
 }) {
   if (!rows.length) {
     return (
@@ -77,7 +80,7 @@ export function DataTable<T>({
         </Table.Thead>
         <Table.Tbody>
           {rows.map((row) => (
-            <Table.Tr key={rowKey(row)}>
+            <Table.Tr key={rowKey(row)} style={rowStyle?.(row)}>
               {columns.map((c) => (
                 <Table.Td key={c.header} {...visibility(c)}>
                   {c.cell(row)}

@@ -10,13 +10,14 @@ import { legalRoutes } from './legal/routes';
 import { catalogueRoutes } from './catalogue/routes';
 import { publicRoutes } from './public/routes';
 import { rootRoute } from './root';
+import { supervisionRoutes } from './supervision/routes';
 import { workRoutes } from './work/routes';
 
 /** The route tree: one module per area (routes/<area>/routes.ts), each page loaded on demand. */
 const routeTree = rootRoute.addChildren([
   ...publicRoutes,
   ...authRoutes,
-  appRoute.addChildren([...workRoutes, ...documentRoutes, ...auditRoutes, ...legalRoutes, ...catalogueRoutes, ...adminRoutes]),
+  appRoute.addChildren([...workRoutes, ...documentRoutes, ...auditRoutes, ...legalRoutes, ...supervisionRoutes, ...catalogueRoutes, ...adminRoutes]),
 ]);
 
 export function createAppRouter(queryClient: QueryClient) {
