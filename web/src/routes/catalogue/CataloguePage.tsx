@@ -1,81 +1,23 @@
-import { Button, FileButton, Group, Progress, Select, Stack, Text, TextInput } from '@mantine/core';
+import { Group, Select, TextInput } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { api, ApiError, call } from '../../api/client';
+import { api, call } from '../../api/client';
 import type { Schemas } from '../../api/types';
 import { useSession } from '../../auth/session';
-import { DataTable, PagedTable, useCursorList, type Column } from '../../components/DataTable';
+import { PagedTable, useCursorList, type Column } from '../../components/DataTable';
+import { ImportPanel } from '../../components/ImportPanel';
 import { notify } from '../../components/notify';
 import { Page } from '../../components/Page';
-import { ProblemAlert } from '../../components/ProblemAlert';
 import { m } from '../../i18n';
 import { mayWriteLegal } from '../../lib/access';
-import { uploadWithProgress } from '../../lib/files';
 import { useDebounced } from '../../lib/useDebounced';
 
 type Tthc = Schemas['TthcView'];
-type ImportError = Schemas['TthcImportError'];
 type Level = 'province' | 'district' | 'commune';
 
 export function timeLimitText(t: Tthc): string {
   if (t.timeLimit) return `${t.timeLimit.value} ${m.units[t.timeLimit.unit]}`;
   return t.timeLimitText ?? '—';
-}
-
-/** Import CSV/XLSX/JSON: all rows or none; the row errors listed so the file can be fixed. */
-function ImportPanel({ onDone }: { onDone: () => void }) {
-  const [progress, setProgress] = useState<number | null>(null);
-  const [rowErrors, setRowErrors] = useState<ImportError[]>([]);
-  const [error, setError] = useState<unknown>(null);
-  return (
-    <Stack gap="xs">
-      <FileButton
-        accept=".csv,.xlsx,.json,text/csv,application/json,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        onChange={async (file) => {
-          if (!file) return;
-          setRowErrors([]);
-          setError(null);
-          setProgress(0);
-          try {
-            const r = await uploadWithProgress<Schemas['TthcImportResult']>('/api/v1/tthc/import', file, setProgress);
-            notify(m.catalogue.importDone(r.created, r.updated, r.unchanged, r.flaggedDocuments));
-            onDone();
-          } catch (err) {
-            if (err instanceof ApiError && err.code === 'tthc_import_invalid') setRowErrors((err.problem.errors ?? []) as unknown as ImportError[]);
-            else setError(err);
-          } finally {
-            setProgress(null);
-          }
-        }}
-      >
-        {(props) => (
-          <Button {...props} variant="light" loading={progress !== null}>
-            {m.catalogue.import}
-          </Button>
-        )}
-      </FileButton>
-      {progress !== null && <Progress value={progress} aria-label={m.revision.uploading(progress)} />}
-      {error != null && <ProblemAlert error={error} />}
-      {rowErrors.length > 0 && (
-        <Stack gap={4} role="alert" data-testid="import-errors">
-          <Text c="red" size="sm" fw={600}>
-            {m.catalogue.importErrors}
-          </Text>
-          <DataTable<ImportError>
-            caption={m.catalogue.importErrors}
-            rows={rowErrors}
-            rowKey={(e) => `${e.row}:${e.field}:${e.message}`}
-            minWidth={420}
-            columns={[
-              { header: m.legal.row, cell: (e) => e.line ?? e.row },
-              { header: m.legal.field, cell: (e) => e.field },
-              { header: m.legal.message, cell: (e) => e.message },
-            ]}
-          />
-        </Stack>
-      )}
-    </Stack>
-  );
 }
 
 /** The TTHC catalogue: search (accents ignored), level and status filters; admin and supervisors import. */
@@ -109,7 +51,19 @@ export function CataloguePage() {
         <Select label={m.catalogue.level} data={Object.entries(m.catalogue.levelNames).map(([value, label]) => ({ value, label }))} value={level} onChange={setLevel} clearable placeholder={m.app.all} w={160} />
         <Select label={m.catalogue.status} data={Object.entries(m.catalogue.statuses).map(([value, label]) => ({ value, label }))} value={status} onChange={setStatus} clearable placeholder={m.app.all} w={180} />
       </Group>
-      {mayWriteLegal(session.user) && <ImportPanel onDone={() => qc.invalidateQueries({ queryKey: ['tthc', 'list'] })} />}
+      {mayWriteLegal(session.user) && (
+        <ImportPanel<Schemas['TthcImportResult']>
+          url="/api/v1/tthc/import"
+          accept=".csv,.xlsx,.json,text/csv,application/json,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+          label={m.catalogue.import}
+          errorsTitle={m.catalogue.importErrors}
+          invalidCode="tthc_import_invalid"
+          onDone={(r) => {
+            notify(m.catalogue.importDone(r.created, r.updated, r.unchanged, r.flaggedDocuments));
+            void qc.invalidateQueries({ queryKey: ['tthc', 'list'] });
+          }}
+        />
+      )}
       <PagedTable caption={m.catalogue.title} columns={columns} list={list} rowKey={(t) => t.code} />
     </Page>
   );
