@@ -275,7 +275,8 @@ export class DocumentsService {
     const draftParam = draftIds ? $(draftIds) : null;
     const inDrafts = draftParam ? `d.agency_id = ANY(${draftParam}::uuid[])` : 'true';
     const scope: DraftScope = draftIds ? (draftIds.length ? { kind: 'agencies', placeholder: draftParam!, agencyIds: draftIds } : { kind: 'none' }) : { kind: 'all' };
-    const inReaders = readIds ? `d.agency_id = ANY(${$(readIds)}::uuid[])` : 'true';
+    const readParam = readIds ? $(readIds) : null;
+    const inReaders = readParam ? `d.agency_id = ANY(${readParam}::uuid[])` : 'true';
     const hasEffective = `EXISTS (SELECT 1 FROM revisions e WHERE e.document_id = d.id AND e.state = 'effective')`;
     const where: string[] = [`(${inDrafts} OR (${inReaders} AND ${hasEffective}))`];
     if (q.agencyId) where.push(`d.agency_id = ${$(q.agencyId)}`);
@@ -285,7 +286,8 @@ export class DocumentsService {
     if (q.state === 'effective') where.push(hasEffective);
     else if (q.state) where.push(`${inDrafts} AND EXISTS (SELECT 1 FROM revisions r WHERE r.document_id = d.id AND r.state = ${$(q.state)})`);
     // Titles and codes, the content and the files of the revisions the caller may read (DocumentSearch).
-    const search = this.search.condition(q.q, $, scope);
+    const within = draftParam && readParam ? [`r.agency_id = ANY(${draftParam}::uuid[])`, `r.agency_id = ANY(${readParam}::uuid[])`] : [];
+    const search = this.search.condition(q.q, $, scope, within);
     if (search) where.push(search);
     if (after) where.push(`(d.code_key, d.id) > (${$(String(after[0]))}, ${$(String(after[1]))}::uuid)`);
     // The page is chosen first; its current and open revisions are joined for those rows only.

@@ -99,7 +99,7 @@ export class PublicDocumentsService {
     const search = this.search.condition(q.q, (v) => {
       params.push(v);
       return `$${params.length}`;
-    }, { kind: 'none' });
+    }, { kind: 'none' }, ['r.agency_id = $1']);
     if (search) sql += ` AND ${search}`;
     if (after) {
       params.push(after[0], after[1]);
