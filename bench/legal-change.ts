@@ -8,9 +8,12 @@
  *   npm run bench:legal -- --documents=2000 --agencies=100 --concurrency=8
  *   npm run bench:legal -- --pause-render      # the render queue paused: the regeneration alone
  *
- * By default the same process also renders every new draft's PDF (render queue, same concurrency),
- * as a one-machine deployment would; --pause-render pauses that queue in Redis to time the
- * regeneration by itself.
+ * The drafts' PDFs are rendered on demand (at their first read), so the regeneration queues no
+ * renders. By default the render queue runs in the same process, as a one-machine deployment's
+ * would, and the bench opens the PDF of a few drafts while the fan-out is still going (the time
+ * until each is served shows that interactive renders do not wait for the bulk work);
+ * --pause-render pauses that queue in Redis. Prints where the time went (per-phase timings the
+ * batch jobs report).
  *
  * The database is DATABASE_URL's server with the name eiso_bench_legal, recreated on every run.
  */
@@ -100,6 +103,61 @@ async function generate(db: pg.Client, size: Size): Promise<{ oldId: string; new
   return { oldId, newId };
 }
 
+/**
+ * Where the time went: the phases each batch job reports (summed over the jobs, so with several
+ * jobs at once they add up to more than the wall time) and the fan-out job's duration.
+ */
+async function phaseReport(redisUrl: string, prefix: string, documents: number): Promise<string> {
+  const legal = new Queue('legal', { connection: { url: redisUrl }, prefix });
+  try {
+    const jobs = await legal.getJobs(['completed'], 0, -1);
+    const phases: Record<string, number> = {};
+    let batches = 0;
+    let batchMs = 0;
+    let fanoutMs = 0;
+    for (const j of jobs) {
+      const ran = (j.finishedOn ?? 0) - (j.processedOn ?? 0);
+      if (j.name === 'legal.change.fanout') fanoutMs += ran;
+      if (j.name !== 'legal.change.batch') continue;
+      batches++;
+      batchMs += ran;
+      for (const [k, v] of Object.entries((j.returnvalue?.phases ?? {}) as Record<string, number>)) phases[k] = (phases[k] ?? 0) + v;
+    }
+    const lines = Object.entries(phases).map(([k, v]) => `    ${k.padEnd(10)} ${(v / 1000).toFixed(1).padStart(7)} s   ${(v / Math.max(1, documents)).toFixed(2)} ms/document`);
+    return (
+      `  fan-out job                              ${fanoutMs} ms\n` +
+      `  batch jobs                               ${batches}, ${(batchMs / 1000).toFixed(1)} s in all (${(batchMs / Math.max(1, batches)).toFixed(0)} ms per job); phases summed over the jobs:\n` +
+      `${lines.join('\n')}\n`
+    );
+  } finally {
+    await legal.close();
+  }
+}
+
+/** Opens the controlled copy of `n` drafts made so far as an ISO secretary of their agency; resolves with the time until each was served. */
+async function readDrafts(db: pg.Client, root: Client, base: string, n: number): Promise<number[]> {
+  const drafts = (await db.query<{ id: string; agency_id: string }>(`SELECT id, agency_id FROM revisions WHERE state = 'draft' ORDER BY created_at LIMIT $1`, [n])).rows;
+  if (!drafts.length) return [];
+  const username = `lb-reader-${process.pid}`;
+  const password = 'bench-reader-password-1';
+  const u = await root.ok<{ id: string }>('POST', '/users', { username, fullName: 'Thư ký ISO đọc bản in', password });
+  for (const a of new Set(drafts.map((d) => d.agency_id))) await root.ok('PUT', `/agencies/${a}/members/${u.id}`, { roles: ['iso_secretary'] });
+  const reader = await new Client(base).login(username, password);
+  return Promise.all(
+    drafts.map(async (d) => {
+      const t0 = performance.now();
+      for (;;) {
+        const res = await fetch(`${base}/api/v1/revisions/${d.id}/rendition`, { headers: { Authorization: `Bearer ${reader.token}` } });
+        await res.arrayBuffer();
+        if (res.status === 200) return performance.now() - t0;
+        if (res.status !== 202) throw new Error(`GET /revisions/${d.id}/rendition: ${res.status}`);
+        if (performance.now() - t0 > 10 * 60_000) throw new Error('a draft PDF was not rendered within 10 minutes');
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }),
+  );
+}
+
 async function main(): Promise<void> {
   const size: Size = { agencies: numArg('agencies', 500), documents: numArg('documents', 10_000) };
   const concurrency = numArg('concurrency', 4);
@@ -131,16 +189,21 @@ async function main(): Promise<void> {
     let firstAt: number | null = null;
     let last = { status: 'pending', total: 0, processed: 0, failed: 0 };
     let peakRss = 0;
+    let interactive: Promise<number[]> | null = null;
     for (;;) {
       last = await root.ok('GET', `/legal-changes/${posted.changeId}?limit=1`);
       peakRss = Math.max(peakRss, rssOf(api.pid));
       if (firstAt === null && last.processed > 0) firstAt = performance.now() - t0;
+      // With the render queue running: somebody opens the PDF of a few drafts while the fan-out
+      // is still going (an interactive render must not wait behind the bulk work).
+      if (!pauseRender && interactive === null && last.processed > 0 && last.processed < last.total) interactive = readDrafts(db, root, api.url, 5);
       if (last.total > 0 && last.processed === last.total) break;
       if (last.status === 'completed' || last.status === 'completed_with_failures') break;
       if (performance.now() - t0 > 60 * 60_000) throw new Error('gave up after an hour');
       await new Promise((r) => setTimeout(r, 250));
     }
     const totalMs = performance.now() - t0;
+    const readers = interactive ? await interactive : null;
     const check = await db.query<{ drafts: number; flags: number; requests: number; rendered: number }>(
       `SELECT (SELECT count(*) FROM revisions WHERE state = 'draft')::int AS drafts,
               (SELECT count(*) FROM document_flags WHERE kind = 'legal_basis_changed' AND cleared_at IS NULL)::int AS flags,
@@ -158,7 +221,9 @@ async function main(): Promise<void> {
         `  processed == total after                 ${s(totalMs)}  (${last.processed}/${last.total}, failed ${last.failed}, status ${last.status})\n` +
         `  documents per second                     ${(last.processed / (totalMs / 1000)).toFixed(1)}\n` +
         `  drafts ${c.drafts}, active legal_basis_changed flags ${c.flags}, draft render requests ${c.requests} (${c.rendered} rendered so far)\n` +
-        `  API process peak RSS                     ${(peakRss / 1024 / 1024).toFixed(0)} MB\n`,
+        `  API process peak RSS                     ${(peakRss / 1024 / 1024).toFixed(0)} MB\n` +
+        (readers ? `  on-demand draft PDFs read during the fan-out: ${readers.length}, first GET → 200 after ${readers.map((ms) => s(ms)).join(', ')}\n` : '') +
+        (await phaseReport(redisUrl, prefix, last.processed)),
     );
   } finally {
     await db.end();

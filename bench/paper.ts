@@ -11,7 +11,7 @@
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { renderOfficialPaperPdf } from '../src/rendering/index.js';
-import { sampleAuditRecordPaper, sampleReportPaper } from '../src/rendering/sample-papers.js';
+import { sampleAuditRecordPaper, sampleReportPaper } from './support/sample-papers.js';
 import { arg } from './api-process.js';
 import { mib, row, runChild } from './support/processes.js';
 

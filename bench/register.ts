@@ -4,8 +4,10 @@
  *   - GET /documents?q=...                 (accent-insensitive search) as staff of one agency and as a
  *                                          supervisor who sees all 500 agencies;
  *   - GET /documents/{id}/current          for random documents;
- *   - GET /agencies/{id}/documents/by-code/{code}/current.
- * Prints p50/p95/p99 latencies; never passes or fails.
+ *   - GET /agencies/{id}/documents/by-code/{code}/current;
+ *   - the same reads of /current as direct SQL (the floor), and /current revalidated with If-None-Match.
+ * Prints p50/p95/p99 latencies and, for the API lines, the SQL statements per request (the API's
+ * db_queries_total metric before and after); never passes or fails.
  *
  *   npm run bench:register                                   # full size, reuses a generated register
  *   npm run bench:register -- --fresh                        # regenerate
@@ -145,17 +147,31 @@ async function prepare(size: Size, fresh: boolean): Promise<{ url: string; gener
   }
 }
 
-async function run(label: string, n: number, fn: (i: number) => Promise<number>): Promise<Stats> {
+const METRICS_TOKEN = 'bench-register-metrics-token';
+
+/** The API process's `db_queries_total` (GET /metrics). */
+async function queriesSoFar(base: string): Promise<number> {
+  const text = await (await fetch(`${base}/metrics`, { headers: { Authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+  const m = /^db_queries_total\s+(\d+)/m.exec(text);
+  return m ? Number(m[1]) : NaN;
+}
+
+/** Times `fn` n times after a warm-up; with `base`, also prints the SQL statements per request the API sent meanwhile. */
+async function run(label: string, n: number, fn: (i: number) => Promise<number>, base?: string): Promise<Stats> {
   for (let i = 0; i < Math.min(20, n); i++) await fn(i);
   const samples: number[] = [];
   let bad = 0;
+  const before = base ? await queriesSoFar(base) : 0;
   for (let i = 0; i < n; i++) {
     const { ms, result } = await time(() => fn(i));
     if (result >= 400) bad++;
     samples.push(ms);
   }
+  const queries = base ? ((await queriesSoFar(base)) - before) / n : null;
   const s = stats(samples);
-  process.stdout.write(`${label.padEnd(58)} n=${s.n}  p50=${s.p50} ms  p95=${s.p95} ms  p99=${s.p99} ms  max=${s.max} ms${bad ? `  (${bad} errors)` : ''}\n`);
+  process.stdout.write(
+    `${label.padEnd(58)} n=${s.n}  p50=${s.p50} ms  p95=${s.p95} ms  p99=${s.p99} ms  max=${s.max} ms${queries !== null ? `  queries/request=${queries.toFixed(2)}` : ''}${bad ? `  (${bad} errors)` : ''}\n`,
+  );
   return s;
 }
 
@@ -165,7 +181,7 @@ async function main(): Promise<void> {
   const { url, generated } = await prepare(size, arg('fresh') !== undefined);
   const dataDir = mkdtempSync(join(tmpdir(), 'eiso-bench-register-'));
   // The API seeds its administrator into the empty database first; the register is generated after.
-  const api = await startApi({ DATABASE_URL: url, DATA_DIR: dataDir, REDIS_PREFIX: `eiso_bench_register_${process.pid}` });
+  const api = await startApi({ DATABASE_URL: url, DATA_DIR: dataDir, REDIS_PREFIX: `eiso_bench_register_${process.pid}`, METRICS_TOKEN });
   try {
     if (!generated) {
       const db = new pg.Client({ connectionString: url });
@@ -197,13 +213,38 @@ async function main(): Promise<void> {
     process.stdout.write(`\nregister: ${size.documents} documents, ${size.revisions} revisions, ${size.agencies} agencies; ${requests} requests per line, sequential\n`);
     await run('GET /documents?q=  (staff, 1 agency)', requests, (i) => status(staff, `/documents?q=${encodeURIComponent(pick(QUERIES, i))}`));
     await run('GET /documents?q=  (drafter, 1 agency, drafts too)', requests, (i) => status(drafter, `/documents?q=${encodeURIComponent(pick(QUERIES, i))}`));
-    await run(`GET /documents?q=  (supervisor, ${size.agencies} agencies)`, requests, (i) => status(supervisor, `/documents?q=${encodeURIComponent(pick(QUERIES, i))}`));
+    await run(`GET /documents?q=  (supervisor, ${size.agencies} agencies)`, requests, (i) => status(supervisor, `/documents?q=${encodeURIComponent(pick(QUERIES, i))}`), api.url);
     await run(`GET /documents  (supervisor, first page, no filter)`, requests, () => status(supervisor, `/documents`));
-    await run('GET /documents/{id}/current  (staff, own agency)', requests, (i) => status(staff, `/documents/${pick(own, i).id}/current`));
-    await run(`GET /documents/{id}/current  (supervisor, any agency)`, requests, (i) => status(supervisor, `/documents/${pick(ids, i).id}/current`));
+    await run('GET /documents/{id}/current  (staff, own agency)', requests, (i) => status(staff, `/documents/${pick(own, i).id}/current`), api.url);
+    // The floor: the same reads as plain SQL from this process (session + grants, then the
+    // document with its effective revision and files), without HTTP, JSON or access checks.
+    const direct = new pg.Client({ connectionString: url });
+    await direct.connect();
+    try {
+      await run('  direct SQL: session + effective revision with files', requests, async (i) => {
+        await direct.query(`SELECT u.id, (SELECT json_agg(m.roles) FROM memberships m WHERE m.user_id = u.id) FROM users u WHERE u.username = 'admin'`);
+        const r = await direct.query(
+          `SELECT d.*, r.*, (SELECT json_agg(f) FROM revision_files f WHERE f.revision_id = r.id) AS files
+             FROM documents d JOIN revisions r ON r.document_id = d.id AND r.state = 'effective' WHERE d.id = $1`,
+          [pick(own, i).id],
+        );
+        return r.rowCount ? 200 : 404;
+      });
+    } finally {
+      await direct.end();
+    }
+    const tags = new Map<string, string>();
+    await run('GET /documents/{id}/current  If-None-Match (staff, 304)', requests, async (i) => {
+      const id = pick(own, i).id;
+      const res = await fetch(`${api.url}/api/v1/documents/${id}/current`, { headers: { Authorization: `Bearer ${staff.token}`, ...(tags.has(id) ? { 'If-None-Match': tags.get(id)! } : {}) } });
+      await res.arrayBuffer();
+      if (res.headers.get('etag')) tags.set(id, res.headers.get('etag')!);
+      return res.status === 304 || res.status === 200 ? 200 : res.status;
+    }, api.url);
+    await run(`GET /documents/{id}/current  (supervisor, any agency)`, requests, (i) => status(supervisor, `/documents/${pick(ids, i).id}/current`), api.url);
     await run('GET /agencies/{id}/documents/by-code/{code}/current  (staff)', requests, (i) =>
       status(staff, `/agencies/${agency.id}/documents/by-code/${encodeURIComponent(pick(own, i).code)}/current`),
-    );
+    api.url);
   } finally {
     await api.stop();
     rmSync(dataDir, { recursive: true, force: true });

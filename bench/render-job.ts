@@ -28,7 +28,7 @@ import { loadConfig } from '../src/config/app-config.js';
 import { Database } from '../src/database/database.js';
 import { Queues } from '../src/queue/job-queue.js';
 import { LAYOUT_VERSION, renderRevisionPdf } from '../src/rendering/index.js';
-import { sampleSteps } from '../src/rendering/sample-models.js';
+import { sampleSteps } from './support/sample-models.js';
 import { RenderRevisionJob } from '../src/renditions/render-revision.job.js';
 import { RenditionModelBuilder } from '../src/renditions/rendition-model.builder.js';
 import { contentObjectKey } from '../src/storage/object-keys.js';

@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { deflateSync } from 'node:zlib';
 import { concatTransformationMatrix, drawObject, PDFDocument, PDFName, popGraphicsState, pushGraphicsState } from 'pdf-lib';
 import { renderRevisionPdf } from '../src/rendering/index.js';
-import { sampleProcedureModel } from '../src/rendering/sample-models.js';
+import { sampleProcedureModel } from './support/sample-models.js';
 import { arg } from './api-process.js';
 import { mib, row, runChild, textPdf } from './support/processes.js';
 

@@ -17,8 +17,10 @@ import { SecurityHardening1795301300000 } from './1795301300000-SecurityHardenin
 import { RetryPolicy1795301400000 } from './1795301400000-RetryPolicy.js';
 import { RecordGuards1795301600000 } from './1795301600000-RecordGuards.js';
 import { RecordPapers1795301610000 } from './1795301610000-RecordPapers.js';
+import { JobPriority1795302000000 } from './1795302000000-JobPriority.js';
 import { Nonconformities1795302100000 } from './1795302100000-Nonconformities.js';
 import { InternalAudits1795302110000 } from './1795302110000-InternalAudits.js';
+import { QualityCycleRecords1795302200000 } from './1795302200000-QualityCycleRecords.js';
 import { TthcCatalogue1795302300000 } from './1795302300000-TthcCatalogue.js';
 import { FileText1795302310000 } from './1795302310000-FileText.js';
 import { Supervision1795302400000 } from './1795302400000-Supervision.js';
@@ -45,8 +47,10 @@ export const MIGRATIONS = [
   RetryPolicy1795301400000,
   RecordGuards1795301600000,
   RecordPapers1795301610000,
+  JobPriority1795302000000,
   Nonconformities1795302100000,
   InternalAudits1795302110000,
+  QualityCycleRecords1795302200000,
   TthcCatalogue1795302300000,
   FileText1795302310000,
   Supervision1795302400000,

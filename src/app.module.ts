@@ -30,6 +30,10 @@ import { AgencyFactsModule } from './agency-facts/agency-facts.module.js';
 import { WorkflowModule } from './workflow/workflow.module.js';
 import { InternalAuditsModule } from './internal-audits/internal-audits.module.js';
 import { NonconformitiesModule } from './nonconformities/nonconformities.module.js';
+import { AnnouncementsModule } from './announcements/announcements.module.js';
+import { SteeringCommitteeModule } from './steering-committee/steering-committee.module.js';
+import { ManagementReviewsModule } from './management-reviews/management-reviews.module.js';
+import { ObjectivesEvaluationModule } from './objectives-evaluation/objectives-evaluation.module.js';
 
 export interface AppModuleOptions {
   /** Run the queue workers (and job schedulers) in this process. */
@@ -41,7 +45,7 @@ export interface AppModuleOptions {
 type ModuleImport = NonNullable<DynamicModule['imports']>[number];
 
 /** Feature modules, in one place. A new feature module is added here. */
-const FEATURES = [AccessModule, ApprovalModule, AuditCoreModule, IdentityModule, AgenciesModule, HealthModule, NotificationsModule, AuditModule, LegalModule, DocumentsModule, WorkflowModule, HistoryModule, RenditionsModule, PublicModule, LegalChangesModule, RecordPapersModule, TasksModule, AgencyFactsModule, NonconformitiesModule, InternalAuditsModule, SupervisionModule, CatalogueModule, DistributionModule];
+const FEATURES = [AccessModule, ApprovalModule, AuditCoreModule, IdentityModule, AgenciesModule, HealthModule, NotificationsModule, AuditModule, LegalModule, DocumentsModule, WorkflowModule, HistoryModule, RenditionsModule, PublicModule, LegalChangesModule, RecordPapersModule, TasksModule, AgencyFactsModule, NonconformitiesModule, InternalAuditsModule, ObjectivesEvaluationModule, SteeringCommitteeModule, AnnouncementsModule, ManagementReviewsModule, SupervisionModule, CatalogueModule, DistributionModule];
 
 @Module({})
 export class AppModule {

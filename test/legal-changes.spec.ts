@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { LegalChange } from '../src/legal-changes/legal-change.entities.js';
 import { LegalChangeRunner } from '../src/legal-changes/legal-change-runner.js';
+import { RENDER_PRIORITY } from '../src/renditions/rendition-requests.js';
 import { createTestApp, TestApp } from './support/app.js';
 import { bearer, Fixtures, TestAgency, TestUser } from './support/fixtures.js';
 import {
@@ -118,14 +119,21 @@ describe('legal changes: citations, regeneration and progress', () => {
       expect(a1Item).toMatchObject({ outcome: 'draft_created', reasonCode: 'articles_to_review' });
     });
 
-    it("requests each draft's rendition (render request committed with the draft, rendered by the render worker)", async () => {
+    it("renders a draft's PDF on demand: nothing is queued with the draft, the first read queues it ahead of background renders", async () => {
       for (const item of body.items) {
-        const rows = await t.db.query<{ status: string; job_id: string }[]>(`SELECT status, job_id FROM rendition_requests WHERE revision_id = $1 AND state = 'draft'`, [item.draftRevisionId]);
-        expect(rows).toHaveLength(1);
-        expect(rows[0].job_id).toContain(`render_${item.draftRevisionId}_draft`);
+        const rows = await t.db.query<unknown[]>(`SELECT 1 FROM rendition_requests WHERE revision_id = $1`, [item.draftRevisionId]);
+        expect(rows).toEqual([]);
+        const reader = [a1, a2, a3, q1].find((c) => c.agency.id === item.agencyId)!;
+        const rev = await t.http.get(`${API}/revisions/${item.draftRevisionId}`).set(bearer(reader.secretary.token));
+        expect(rev.body.rendition).toMatchObject({ status: 'not_requested' });
       }
       const first = body.items[0];
       const who = [a1, a2, a3, q1].find((c) => c.agency.id === first.agencyId)!;
+      const asked = await t.http.get(`${API}/revisions/${first.draftRevisionId}/rendition`).set(bearer(who.secretary.token));
+      expect(asked.status).toBe(202);
+      expect(asked.headers['retry-after']).toBe('2');
+      const [outbox] = await t.db.query<{ priority: number }[]>(`SELECT priority FROM job_outbox WHERE queue = 'render' AND job_id LIKE $1`, [`render_${first.draftRevisionId}_draft%`]);
+      expect(outbox?.priority ?? RENDER_PRIORITY.interactive).toBe(RENDER_PRIORITY.interactive);
       const pdf = await until(
         () => t.http.get(`${API}/revisions/${first.draftRevisionId}/rendition`).set(bearer(who.secretary.token)),
         (r) => r.status === 200,

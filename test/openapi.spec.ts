@@ -70,6 +70,7 @@ describe('OpenAPI document', () => {
         'GET /api/v1/public/agencies/{agencyCode}/documents',
         'GET /api/v1/public/agencies/{agencyCode}/documents/{code}',
         'GET /api/v1/public/agencies/{agencyCode}/documents/{code}/file',
+        'GET /api/v1/public/agencies/{agencyCode}/objectives',
         'GET /health/live',
         'GET /health/ready',
         'POST /api/v1/auth/login',

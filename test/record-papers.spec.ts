@@ -13,7 +13,7 @@ import { RecordPaperKind, RecordPapers, RecordPapersModule, recordPaperJobId } f
 import type { RecordPaper, RecordPaperProvider } from '../src/record-papers/index.js';
 import { RenderRecordPaperJob } from '../src/record-papers/render-record-paper.job.js';
 import { officialPaperDigest, PAPER_LAYOUT_VERSION } from '../src/rendering/index.js';
-import { sampleAuditRecordPaper } from '../src/rendering/sample-papers.js';
+import { sampleAuditRecordPaper } from '../bench/support/sample-papers.js';
 import { contentObjectKey } from '../src/storage/object-keys.js';
 import { ObjectStorage } from '../src/storage/object-storage.js';
 import { fetchBinary, renderWorker, waitForPdf } from './renditions/helpers.js';

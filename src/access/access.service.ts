@@ -6,6 +6,16 @@ import { Database } from '../database/database.js';
 import { Grant, Principal } from './principal.js';
 import { Permission, ROLE_PERMISSIONS, Role, SUBTREE_ROLES } from './roles.js';
 
+/**
+ * SQL: the grants (memberships with their agencies' paths) of the user `userId` (an SQL
+ * expression) as a JSON array of Grant. The session lookup of each request selects it with the
+ * user (one query), so Principal.grants are loaded with the principal; live, never cached.
+ */
+export function grantsJsonSql(userId: string): string {
+  return `(SELECT coalesce(json_agg(json_build_object('agencyId', m.agency_id, 'agencyPath', a.path, 'roles', m.roles)), '[]'::json)
+             FROM memberships m JOIN agencies a ON a.id = m.agency_id WHERE m.user_id = ${userId})`;
+}
+
 /** Which agencies a user may act on for a permission: every agency, or these ids. */
 export type AgencyScope = { all: true } | { all: false; agencyIds: string[] };
 
@@ -17,16 +27,14 @@ export type AgencyScope = { all: true } | { all: false; agencyIds: string[] };
 @Injectable()
 export class AccessService {
   private readonly pathCache = new Map<string, { path: string; at: number }>();
+  private readonly subtreeCache = new Map<string, { ids: string[]; at: number }>();
 
   constructor(private readonly db: Database) {}
 
   async grants(p: Principal): Promise<Grant[]> {
     if (!p.grants) {
-      const rows = await this.db.query<{ agency_id: string; path: string; roles: Role[] }[]>(
-        `SELECT m.agency_id, a.path, m.roles FROM memberships m JOIN agencies a ON a.id = m.agency_id WHERE m.user_id = $1`,
-        [p.id],
-      );
-      p.grants = rows.map((r) => ({ agencyId: r.agency_id, agencyPath: r.path, roles: r.roles }));
+      const [row] = await this.db.query<{ grants: Grant[] }[]>(`SELECT ${grantsJsonSql('$1::uuid')} AS grants`, [p.id]);
+      p.grants = row.grants;
     }
     return p.grants;
   }
@@ -42,9 +50,21 @@ export class AccessService {
     return rows[0].path;
   }
 
-  /** Agency moves change paths: forget cached ones. */
+  /** Agency moves change paths, new agencies join subtrees: forget cached ones. */
   invalidatePaths(): void {
     this.pathCache.clear();
+    this.subtreeCache.clear();
+  }
+
+  /** The ids of the agencies under these paths (themselves included), cached like paths. */
+  private async subtreeIds(prefixes: string[]): Promise<string[]> {
+    const key = [...prefixes].sort().join('|');
+    const hit = this.subtreeCache.get(key);
+    if (hit && Date.now() - hit.at < 30_000) return hit.ids;
+    const rows = await this.db.query<{ id: string }[]>(`SELECT id FROM agencies WHERE path LIKE ANY($1::text[])`, [prefixes.map((x) => escapeLike(x) + '%')]);
+    if (this.subtreeCache.size > 1_000) this.subtreeCache.clear();
+    this.subtreeCache.set(key, { ids: rows.map((r) => r.id), at: Date.now() });
+    return rows.map((r) => r.id);
   }
 
   /** Roles the user holds on this agency: its own membership plus subtree roles held on ancestors. */
@@ -106,11 +126,24 @@ export class AccessService {
       else direct.push(g.agencyId);
     }
     if (!subtreePrefixes.length) return { all: false, agencyIds: [...new Set(direct)] };
-    const rows = await this.db.query<{ id: string }[]>(
-      `SELECT id FROM agencies WHERE path LIKE ANY($1::text[])`,
-      [subtreePrefixes.map((x) => escapeLike(x) + '%')],
+    return { all: false, agencyIds: [...new Set([...direct, ...(await this.subtreeIds(subtreePrefixes))])] };
+  }
+
+  /**
+   * Active users holding any of `roles` directly in these agencies (one query), per agency in the
+   * order of `roles` (holders of the first role first), then by membership age.
+   */
+  async activeMembers(agencyIds: readonly string[], roles: readonly Role[]): Promise<Map<string, string[]>> {
+    const out = new Map<string, string[]>();
+    if (!agencyIds.length) return out;
+    const rows = await this.db.query<{ agency_id: string; user_id: string }[]>(
+      `SELECT m.agency_id, m.user_id FROM memberships m JOIN users u ON u.id = m.user_id AND u.is_active
+        WHERE m.agency_id = ANY($1::uuid[]) AND m.roles && $2::text[]
+        ORDER BY m.agency_id, (SELECT min(array_position($2::text[], r)) FROM unnest(m.roles) AS r), m.created_at, m.user_id`,
+      [agencyIds, roles],
     );
-    return { all: false, agencyIds: [...new Set([...direct, ...rows.map((r) => r.id)])] };
+    for (const r of rows) out.set(r.agency_id, [...(out.get(r.agency_id) ?? []), r.user_id]);
+    return out;
   }
 
   /** True when the user holds this role directly in the agency. */

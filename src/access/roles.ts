@@ -25,6 +25,18 @@ export type Permission =
   | 'revision.approve'
   /** Read the audit trail. */
   | 'audit.read'
+  /** Record an evaluation of the quality objectives (ISO secretary, head). */
+  | 'objectives.evaluate'
+  /** Read the quality records of the yearly cycle (management reviews and their inputs). */
+  | 'quality_record.read'
+  /** Prepare a management review: create, edit the draft, add decisions. */
+  | 'management_review.prepare'
+  /** Approve a management review as its chair (deputies only under an active delegation). */
+  | 'management_review.approve'
+  /** Record a new composition of the ISO steering committee. */
+  | 'steering_committee.manage'
+  /** Sign an announcement of conformity (deputies only under an active delegation). */
+  | 'announcement.sign'
   /** Read internal audits, their findings and reports. */
   | 'internal_audit.read'
   /** Plan an internal audit (its scope, dates and team). */
@@ -57,13 +69,13 @@ const DRAFT_READER: Permission[] = [...READER, 'document.readDrafts', 'audit.rea
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: ['agency.read', 'agency.manage', 'tthc.declare'],
-  supervisor: [...DRAFT_READER, 'supervision.manage', 'tthc.declare'],
-  head: [...DRAFT_READER, 'revision.approve', 'internal_audit.approve', 'nonconformity.write', 'report.write', 'report.submit'],
-  deputy: [...DRAFT_READER, 'revision.approve', 'internal_audit.approve', 'nonconformity.write', 'report.write', 'report.submit'],
-  iso_secretary: [...DRAFT_READER, 'document.write', 'revision.submit', 'revision.check', 'internal_audit.plan', 'nonconformity.write', 'nonconformity.verify', 'report.write', 'tthc.declare', 'distribution.manage'],
-  drafter: [...DRAFT_READER, 'document.write', 'revision.submit', 'nonconformity.write'],
+  supervisor: [...DRAFT_READER, 'supervision.manage', 'quality_record.read', 'tthc.declare'],
+  head: [...DRAFT_READER, 'revision.approve', 'internal_audit.approve', 'nonconformity.write', 'report.write', 'report.submit', 'quality_record.read', 'objectives.evaluate', 'management_review.prepare', 'management_review.approve', 'steering_committee.manage', 'announcement.sign'],
+  deputy: [...DRAFT_READER, 'revision.approve', 'internal_audit.approve', 'nonconformity.write', 'report.write', 'report.submit', 'quality_record.read', 'management_review.approve', 'announcement.sign'],
+  iso_secretary: [...DRAFT_READER, 'document.write', 'revision.submit', 'revision.check', 'internal_audit.plan', 'nonconformity.write', 'nonconformity.verify', 'report.write', 'quality_record.read', 'objectives.evaluate', 'management_review.prepare', 'steering_committee.manage', 'tthc.declare', 'distribution.manage'],
+  drafter: [...DRAFT_READER, 'document.write', 'revision.submit', 'nonconformity.write', 'quality_record.read', 'management_review.prepare'],
   staff: READER,
-  auditor: [...DRAFT_READER, 'internal_audit.plan', 'nonconformity.verify'],
+  auditor: [...DRAFT_READER, 'internal_audit.plan', 'nonconformity.verify', 'quality_record.read'],
 };
 
 /** Roles whose grant covers the agency's whole subtree (a supervisor of the Sở KH&CN sees every agency below). */

@@ -53,6 +53,41 @@ export class AgenciesService {
     return ids.map((i) => rows.find((r) => r.id === i)!).filter(Boolean);
   }
 
+  /** The agency's direct child agencies of level `unit` (its phòng, ban), by name. */
+  async unitsOf(agencyId: string): Promise<Agency[]> {
+    return this.db.repo(Agency).find({ where: { parentId: agencyId, level: 'unit' }, order: { name: 'ASC', id: 'ASC' } });
+  }
+
+  /** Of these users, the ones who are members of the agency (any role). */
+  async memberIds(agencyId: string, userIds: readonly string[]): Promise<string[]> {
+    if (!userIds.length) return [];
+    const rows = await this.db.query<{ user_id: string }[]>(`SELECT user_id FROM memberships WHERE agency_id = $1 AND user_id = ANY($2::uuid[])`, [agencyId, [...userIds]]);
+    return rows.map((r) => r.user_id);
+  }
+
+  /** The roles each of these users holds in the agency itself (users without a membership are absent). */
+  async memberRoles(agencyId: string, userIds: readonly string[]): Promise<Map<string, string[]>> {
+    if (!userIds.length) return new Map();
+    const rows = await this.db.query<{ user_id: string; roles: string[] }[]>(`SELECT user_id, roles FROM memberships WHERE agency_id = $1 AND user_id = ANY($2::uuid[])`, [
+      agencyId,
+      userIds.map((u) => u.toLowerCase()),
+    ]);
+    return new Map(rows.map((r) => [r.user_id, r.roles]));
+  }
+
+  /** Active users holding `role` on the agency itself or on one of its ancestors (e.g. the supervisors who oversee it). */
+  async holdersOver(agencyId: string, role: string): Promise<string[]> {
+    const rows = await this.db.query<{ user_id: string }[]>(
+      `SELECT DISTINCT m.user_id FROM agencies t
+         JOIN agencies a ON t.path LIKE a.path || '%'
+         JOIN memberships m ON m.agency_id = a.id AND $2 = ANY (m.roles)
+         JOIN users u ON u.id = m.user_id AND u.is_active
+        WHERE t.id = $1 ORDER BY m.user_id`,
+      [agencyId, role],
+    );
+    return rows.map((r) => r.user_id);
+  }
+
   private async codeTaken(code: string, exceptId?: string): Promise<boolean> {
     const rows = await this.db.query<unknown[]>('SELECT 1 FROM agencies WHERE lower(code) = lower($1) AND id IS DISTINCT FROM $2', [code, exceptId ?? null]);
     return rows.length > 0;
@@ -91,6 +126,8 @@ export class AgenciesService {
         agencyId: agency.id,
         changes: diffFields(null, agency, ['code', 'name', 'level', 'parentId']),
       });
+      // A new agency joins its ancestors' subtrees (cached agency scopes).
+      this.db.afterCommit(() => this.access.invalidatePaths());
       return toAgencyView(agency);
     });
   }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { RequestContexts } from '../common/request-context.js';
 import { Database } from '../database/database.js';
 import { AuditEvent } from './audit-event.entity.js';
+import { SYSTEM_CHAIN } from './audit-sql.js';
 
 export interface AuditInput {
   action: string;
@@ -54,18 +55,42 @@ export class AuditService {
   constructor(private readonly db: Database) {}
 
   async record(input: AuditInput): Promise<void> {
+    await this.recordMany([input]);
+  }
+
+  /**
+   * Several events with one statement, linked into their chains in the order given (the link
+   * trigger runs per row and sees the rows before it). Give them ordered by agency: a writer of
+   * several chains takes their locks in that order (see lockChains).
+   */
+  async recordMany(inputs: readonly AuditInput[]): Promise<void> {
+    if (!inputs.length) return;
     const ctx = RequestContexts.current();
-    await this.db.manager.insert(AuditEvent, {
-      action: input.action,
-      entityType: input.entityType,
-      entityId: input.entityId,
-      agencyId: input.agencyId,
-      changes: (input.changes ?? null) as never,
-      actorId: input.actorId !== undefined ? input.actorId : (ctx?.actorId ?? null),
-      actorName: input.actorName !== undefined ? input.actorName : (ctx?.actorName ?? null),
-      requestId: ctx?.requestId ?? null,
-      clientRequestId: ctx?.clientRequestId ?? null,
-      clientIp: ctx?.clientIp ?? null,
-    });
+    await this.db.manager.insert(
+      AuditEvent,
+      inputs.map((input) => ({
+        action: input.action,
+        entityType: input.entityType,
+        entityId: input.entityId,
+        agencyId: input.agencyId,
+        changes: (input.changes ?? null) as never,
+        actorId: input.actorId !== undefined ? input.actorId : (ctx?.actorId ?? null),
+        actorName: input.actorName !== undefined ? input.actorName : (ctx?.actorName ?? null),
+        requestId: ctx?.requestId ?? null,
+        clientRequestId: ctx?.clientRequestId ?? null,
+        clientIp: ctx?.clientIp ?? null,
+      })),
+    );
+  }
+
+  /**
+   * Takes the chain locks of these agencies now, in one order (the link trigger takes a chain's
+   * lock at its first event, until commit): a transaction writing events of many agencies calls
+   * it first, so two such transactions never wait for each other in a circle.
+   */
+  async lockChains(agencyIds: readonly (string | null)[]): Promise<void> {
+    const chains = [...new Set(agencyIds.map((a) => a ?? SYSTEM_CHAIN))].sort();
+    if (!chains.length) return;
+    await this.db.query(`SELECT pg_advisory_xact_lock(hashtextextended('audit:' || c, 0)) FROM unnest($1::text[]) WITH ORDINALITY AS x(c, n) ORDER BY n`, [chains]);
   }
 }

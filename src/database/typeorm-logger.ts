@@ -9,9 +9,13 @@ const short = (sql: string) => (sql.length > MAX_SQL ? sql.slice(0, MAX_SQL) + '
  * hashes and personal data). A failed query is usually a refused write that becomes a 4xx (a
  * unique or trigger violation), so it is debug; the request log reports real failures.
  */
+/** Queries sent by this process (TypeORM calls logQuery for every one): the `db_queries_total` metric. */
+export const queryCounter = { total: 0 };
+
 export class TypeOrmJsonLogger implements OrmLogger {
   logQuery(): void {
-    /* queries are not logged */
+    // Queries are not logged, only counted.
+    queryCounter.total++;
   }
 
   logQueryError(error: string | Error, query: string): void {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Errors, type FieldError } from '../common/errors.js';
+import { DomainError, Errors, type FieldError } from '../common/errors.js';
 import { validateRecord } from '../common/validation.js';
 import { Database } from '../database/database.js';
 import { FILE_BASED_TYPES, HOURS_PER_WORKING_DAY, type DocumentType } from './document-types.js';
@@ -104,23 +104,36 @@ export class ContentValidator {
    * 400 with one error per bad field; returns the normalised content.
    */
   async validateForSave(type: DocumentType, content: unknown, ctx: { year?: number | null } = {}): Promise<Record<string, unknown>> {
-    const { errors, content: normalised } = this.shapeErrors(type, content, ctx);
-    if (!errors.length) errors.push(...(await this.missingLegalDocuments(normalised)));
-    if (errors.length) throw Errors.validation(errors, 'The revision content has invalid fields.');
-    return normalised;
+    const [result] = await this.validateManyForSave([{ type, content, year: ctx.year }]);
+    if (result instanceof DomainError) throw result;
+    return result;
   }
 
-  private async missingLegalDocuments(content: Record<string, unknown>): Promise<FieldError[]> {
-    const bases = (content.legalBases ?? []) as LegalBasis[];
-    if (!bases.length) return [];
-    const ids = [...new Set(bases.map((b) => b.legalDocumentId).filter(Boolean))];
-    const rows = await this.db.query<{ id: string }[]>('SELECT id FROM legal_documents WHERE id = ANY($1::uuid[])', [ids]);
-    const found = new Set(rows.map((r) => r.id));
-    const errors: FieldError[] = [];
-    bases.forEach((b, i) => {
-      if (b.legalDocumentId && !found.has(b.legalDocumentId)) errors.push({ field: `content.legalBases[${i}].legalDocumentId`, message: 'is not a document of the legal registry' });
+  /**
+   * `validateForSave` for a set of contents (one query for the cited legal documents of all):
+   * each entry's normalised content, or its 400 error.
+   */
+  async validateManyForSave(entries: readonly { type: DocumentType; content: unknown; year?: number | null }[]): Promise<(Record<string, unknown> | DomainError)[]> {
+    const shaped = entries.map((e) => this.shapeErrors(e.type, e.content, { year: e.year }));
+    const cited = new Set<string>();
+    for (const s of shaped) if (!s.errors.length) for (const b of this.basesOf(s.content)) if (b.legalDocumentId) cited.add(b.legalDocumentId);
+    const found = new Set<string>();
+    if (cited.size) {
+      const rows = await this.db.query<{ id: string }[]>('SELECT id FROM legal_documents WHERE id = ANY($1::uuid[])', [[...cited]]);
+      for (const r of rows) found.add(r.id);
+    }
+    return shaped.map(({ errors, content }) => {
+      if (!errors.length) {
+        this.basesOf(content).forEach((b, i) => {
+          if (b.legalDocumentId && !found.has(b.legalDocumentId)) errors.push({ field: `content.legalBases[${i}].legalDocumentId`, message: 'is not a document of the legal registry' });
+        });
+      }
+      return errors.length ? Errors.validation(errors, 'The revision content has invalid fields.') : content;
     });
-    return errors;
+  }
+
+  private basesOf(content: Record<string, unknown>): LegalBasis[] {
+    return (content.legalBases ?? []) as LegalBasis[];
   }
 
   /** The citation rows of content (procedures' legalBases), in order. */

@@ -45,30 +45,45 @@ export class DocumentFlags {
   /** Raises a flag unless the same one (document, kind, source) is active; returns it and whether it is new. */
   async raise(input: RaiseFlag): Promise<{ flag: DocumentFlag; raised: boolean }> {
     return this.db.transaction(async () => {
-      const inserted = await this.db.query<{ id: string }[]>(
-        `INSERT INTO document_flags (document_id, agency_id, kind, reason, due_on, source_id)
-         SELECT d.id, d.agency_id, $2, $3, $4, $5 FROM documents d WHERE d.id = $1
-         ON CONFLICT (document_id, kind, coalesce(source_id, '00000000-0000-0000-0000-000000000000'::uuid)) WHERE cleared_at IS NULL DO NOTHING
-         RETURNING id`,
-        [input.documentId, input.kind, input.reason, input.dueOn ?? null, input.sourceId ?? null],
-      );
-      if (inserted.length) {
-        const flag = await this.db.repo(DocumentFlag).findOneByOrFail({ id: inserted[0].id });
-        await this.audit.record({
-          action: 'document.flag_raised',
-          entityType: 'document',
-          entityId: flag.documentId,
-          agencyId: flag.agencyId,
-          changes: { flagId: flag.id, kind: flag.kind, reason: flag.reason, dueOn: flag.dueOn, sourceId: flag.sourceId },
-        });
-        return { flag, raised: true };
-      }
+      const raised = await this.raiseMany([input]);
       const existing = await this.db.query<{ id: string }[]>(
         `SELECT id FROM document_flags WHERE document_id = $1 AND kind = $2 AND source_id IS NOT DISTINCT FROM $3 AND cleared_at IS NULL`,
         [input.documentId, input.kind, input.sourceId ?? null],
       );
       if (!existing.length) throw new Error(`document ${input.documentId} does not exist`);
-      return { flag: await this.db.repo(DocumentFlag).findOneByOrFail({ id: existing[0].id }), raised: false };
+      return { flag: await this.db.repo(DocumentFlag).findOneByOrFail({ id: existing[0].id }), raised: raised.has(input.documentId) };
+    });
+  }
+
+  /**
+   * Raises a set of flags with one statement (those already active are left as they are) and
+   * records `document.flag_raised` for each new one; returns the documents whose flag is new.
+   */
+  async raiseMany(inputs: readonly RaiseFlag[]): Promise<Set<string>> {
+    if (!inputs.length) return new Set();
+    return this.db.transaction(async () => {
+      const rows = await this.db.query<{ id: string; document_id: string; agency_id: string; kind: string; reason: string; due_on: string | null; source_id: string | null }[]>(
+        `INSERT INTO document_flags (document_id, agency_id, kind, reason, due_on, source_id)
+         SELECT d.id, d.agency_id, v.kind, v.reason, v.due_on, v.source_id
+           FROM jsonb_to_recordset($1::jsonb) AS v(n int, document_id uuid, kind text, reason text, due_on date, source_id uuid)
+           JOIN documents d ON d.id = v.document_id
+          ORDER BY v.n
+         ON CONFLICT (document_id, kind, coalesce(source_id, '00000000-0000-0000-0000-000000000000'::uuid)) WHERE cleared_at IS NULL DO NOTHING
+         RETURNING id, document_id, agency_id, kind, reason, to_char(due_on, 'YYYY-MM-DD') AS due_on, source_id`,
+        [JSON.stringify(inputs.map((i, n) => ({ n, document_id: i.documentId, kind: i.kind, reason: i.reason, due_on: i.dueOn ?? null, source_id: i.sourceId ?? null })))],
+      );
+      const order = new Map(inputs.map((input, n) => [input.documentId, n]));
+      rows.sort((a, b) => order.get(a.document_id)! - order.get(b.document_id)!);
+      await this.audit.recordMany(
+        rows.map((f) => ({
+          action: 'document.flag_raised',
+          entityType: 'document',
+          entityId: f.document_id,
+          agencyId: f.agency_id,
+          changes: { flagId: f.id, kind: f.kind, reason: f.reason, dueOn: f.due_on, sourceId: f.source_id },
+        })),
+      );
+      return new Set(rows.map((r) => r.document_id));
     });
   }
 

@@ -267,4 +267,3 @@ export class DocumentFlag {
   clearNote: string | null;
 }
 
-export const DOCUMENT_ENTITIES = [Document, Revision, RevisionFile, StoredObject, RevisionCitation, RevisionTransition, DocumentFlag];

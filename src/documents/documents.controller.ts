@@ -46,6 +46,17 @@ export function ApiFileResponses(): MethodDecorator {
   );
 }
 
+/** The ETag of a current version (Express answers 304 when If-None-Match matches it); clients revalidate each time. */
+const CURRENT_HEADERS = {
+  ETag: { description: 'Changes whenever the current version (document, effective revision, files, controlled copy) changes.', schema: { type: 'string' } },
+};
+
+function withCurrentTag(res: Response, tagged: { view: CurrentRevisionView; etag: string }): CurrentRevisionView {
+  res.setHeader('ETag', tagged.etag);
+  res.setHeader('Cache-Control', 'private, no-cache');
+  return tagged.view;
+}
+
 @ApiTags('documents')
 @ApiBearerAuth()
 @ApiExtraModels(...CONTENT_SCHEMAS, ...CREATE_DOCUMENT_MODELS)
@@ -109,10 +120,12 @@ export class DocumentsController {
 
   @Get(':id/current')
   @Operation('getCurrentRevision', 'The effective revision of a document (404 if none)')
-  @ApiOkResponse({ type: CurrentRevisionView })
+  @ApiOkResponse({ type: CurrentRevisionView, headers: CURRENT_HEADERS })
+  @ApiResponse({ status: 304, description: 'If-None-Match matched: the current version is unchanged.' })
+  @ApiHeader({ name: 'If-None-Match', required: false, description: 'The ETag of a previous answer: 304 while the current version is unchanged.' })
   @ApiProblems(401, 403, 'no_effective_revision')
-  current(@CurrentUser() p: Principal, @IdParam('id') id: string): Promise<CurrentRevisionView> {
-    return this.documents.current(p, id);
+  async current(@CurrentUser() p: Principal, @IdParam('id') id: string, @Res({ passthrough: true }) res: Response): Promise<CurrentRevisionView> {
+    return withCurrentTag(res, await this.documents.currentTagged(p, { id }));
   }
 
   @Get(':id/current/file')
@@ -159,9 +172,11 @@ export class AgencyDocumentsController {
   @HttpCode(200)
   @Operation('getCurrentRevisionByCode', "The effective revision of an agency's document found by code", 'Encode "/" in codes as %2F (BM.01%2FQT-01).')
   @ApiParam({ name: 'code', example: 'BM.01%2FQT-01' })
-  @ApiOkResponse({ type: CurrentRevisionView })
+  @ApiOkResponse({ type: CurrentRevisionView, headers: CURRENT_HEADERS })
+  @ApiResponse({ status: 304, description: 'If-None-Match matched: the current version is unchanged.' })
+  @ApiHeader({ name: 'If-None-Match', required: false, description: 'The ETag of a previous answer: 304 while the current version is unchanged.' })
   @ApiProblems(401, 403, 404)
-  byCode(@CurrentUser() p: Principal, @IdParam('agencyId') agencyId: string, @Param('code') code: string): Promise<CurrentRevisionView> {
-    return this.documents.currentByCode(p, agencyId, code);
+  async byCode(@CurrentUser() p: Principal, @IdParam('agencyId') agencyId: string, @Param('code') code: string, @Res({ passthrough: true }) res: Response): Promise<CurrentRevisionView> {
+    return withCurrentTag(res, await this.documents.currentTagged(p, { agencyId, code }));
   }
 }

@@ -10,6 +10,7 @@ import { DocumentFacts } from './document-facts.js';
 import { DocumentFlags } from './document-flags.service.js';
 import { DocumentSearch } from './document-search.js';
 import { AgencyDocumentsController, DocumentsController } from './documents.controller.js';
+import { DocumentRegister } from './document-register.js';
 import { DocumentsService } from './documents.service.js';
 import { ObjectMaintenance } from './object-maintenance.js';
 import { ProcedureFacts } from './procedure-facts.js';
@@ -44,7 +45,8 @@ import { RevisionViews } from './views.js';
     ProcedureFacts,
     DocumentSearch,
     DocumentFacts,
+    DocumentRegister,
   ],
-  exports: [DocumentAccess, ContentValidator, RevisionViews, RevisionTransitions, DocumentFlags, ContentStore, RevisionsService, RevisionLifecycle, DocumentsService, RevisionFilesService, ProcedureFacts, DocumentSearch],
+  exports: [DocumentAccess, ContentValidator, RevisionViews, RevisionTransitions, DocumentFlags, ContentStore, RevisionsService, RevisionLifecycle, DocumentsService, RevisionFilesService, DocumentRegister, ProcedureFacts, DocumentSearch],
 })
 export class DocumentsModule {}

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Principal } from '../access/principal.js';
 import { AuditService, diffFields } from '../audit/audit.service.js';
@@ -25,6 +26,7 @@ import type {
 import { RevisionLifecycle } from './revision-lifecycle.js';
 import { RevisionsService } from './revisions.service.js';
 import { RenditionRequests } from '../renditions/rendition-requests.js';
+import { renditionTokenSql } from '../renditions/rendition-status.view.js';
 import { RevisionViews, toDocumentView, toFlagView } from './views.js';
 import { TthcDrafts } from '../catalogue/tthc-drafts.js';
 import { ContentValidator } from './content-validator.js';
@@ -82,8 +84,16 @@ export { searchTerms } from './document-search.js';
  * document with its current revision, open draft and flags, and the current (effective) revision
  * by id or by code.
  */
+/** How long a built current-version view is reused at most (names of people in it may change). */
+const CURRENT_VIEW_TTL_MS = 60_000;
+/** Views kept (documents); the map is emptied when full. */
+const CURRENT_VIEW_CACHE_SIZE = 20_000;
+
 @Injectable()
 export class DocumentsService {
+  /** The current-version views built recently, per document, with the ETag they were built for. */
+  private readonly currentViews = new Map<string, { etag: string; at: number; view: CurrentRevisionView }>();
+
   constructor(
     private readonly db: Database,
     private readonly audit: AuditService,
@@ -343,16 +353,47 @@ export class DocumentsService {
   }
 
   async current(p: Principal, id: string): Promise<CurrentRevisionView> {
-    const { document, revision } = await this.resolveCurrent(p, await this.findById(id));
-    return { ...(await this.views.one(revision)), document: toDocumentView(document) };
+    return (await this.currentTagged(p, { id })).view;
   }
 
   async currentByCode(p: Principal, agencyId: string, code: string): Promise<CurrentRevisionView> {
-    const doc = await this.findByCode(agencyId, code);
-    if (!doc) {
-      await this.access.assertReadRevision(p, { agencyId, state: 'effective' }, 'Document');
+    return (await this.currentTagged(p, { agencyId, code })).view;
+  }
+
+  /**
+   * The current version of a visible document (by id, or by agency and code) with its ETag. One
+   * indexed query finds the document, its effective revision and a token of everything the view
+   * shows (the document row, the revision's version, its rendition); the view is built again only
+   * when that token changed (or after CURRENT_VIEW_TTL_MS, for names of people), so a request costs
+   * this query plus the session lookup. The ETag is the token's hash: If-None-Match → 304.
+   */
+  async currentTagged(p: Principal, by: { id: string } | { agencyId: string; code: string }): Promise<{ view: CurrentRevisionView; etag: string }> {
+    const where = 'id' in by ? 'd.id = $1' : 'd.agency_id = $1 AND d.code_key = $2';
+    const [row] = await this.db.query<{ id: string; agency_id: string; revision_id: string | null; token: string }[]>(
+      `SELECT d.id, d.agency_id, r.id AS revision_id,
+              concat_ws(':', d.updated_at::text, r.id, r.version, r.updated_at::text, ${renditionTokenSql('r')}) AS token
+         FROM documents d LEFT JOIN revisions r ON r.document_id = d.id AND r.state = 'effective'
+        WHERE ${where}`,
+      'id' in by ? [by.id] : [by.agencyId, codeKey(by.code)],
+    );
+    if (!row) {
+      if (!('id' in by)) await this.access.assertReadRevision(p, { agencyId: by.agencyId, state: 'effective' }, 'Document');
       throw Errors.notFound('Document');
     }
-    return this.current(p, doc.id);
+    await this.access.assertReadRevision(p, { agencyId: row.agency_id, state: 'effective' }, 'Document');
+    if (!row.revision_id) {
+      if (await this.access.canReadDrafts(p, row.agency_id)) throw Errors.notFound('Effective revision', 'no_effective_revision');
+      throw Errors.notFound('Document');
+    }
+    const etag = `"${createHash('sha256').update(row.token).digest('base64url').slice(0, 27)}"`;
+    const hit = this.currentViews.get(row.id);
+    if (hit && hit.etag === etag && Date.now() - hit.at < CURRENT_VIEW_TTL_MS) return { view: hit.view, etag };
+    const document = await this.findById(row.id);
+    const revision = await this.revisions.findById(row.revision_id);
+    if (!document || !revision || revision.state !== 'effective') return this.currentTagged(p, { id: row.id });
+    const view: CurrentRevisionView = { ...(await this.views.one(revision)), document: toDocumentView(document) };
+    if (this.currentViews.size >= CURRENT_VIEW_CACHE_SIZE) this.currentViews.clear();
+    this.currentViews.set(row.id, { etag, at: Date.now(), view });
+    return { view, etag };
   }
 }

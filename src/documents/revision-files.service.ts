@@ -117,6 +117,7 @@ export class RevisionFilesService {
           createdBy: p.id,
         }),
       );
+      await this.revisions.bumpVersion(revisionId);
       await this.audit.record({
         action: 'file.added',
         entityType: 'revision',
@@ -153,6 +154,7 @@ export class RevisionFilesService {
       if (!file) throw Errors.notFound('File');
       this.assertDraft(locked);
       await this.db.repo(RevisionFile).delete({ id: file.id });
+      await this.revisions.bumpVersion(revisionId);
       await this.audit.record({
         action: 'file.removed',
         entityType: 'revision',

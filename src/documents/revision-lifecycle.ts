@@ -218,21 +218,60 @@ export class RevisionLifecycle {
    * rendition request.
    */
   async create(document: Document, draft: NewDraft, base: Revision | null, actor: Principal | null): Promise<Revision> {
+    const [created] = await this.createMany([{ document, draft, base }], { actor });
+    if (created instanceof DomainError) throw created;
+    return created;
+  }
+
+  /**
+   * `create` for a set of documents (the caller holds their rows FOR UPDATE), with one statement
+   * per table: each entry's new draft, or the error that refused it (409 withdrawn or open
+   * revision, 403, 400 content) — nothing is written for a refused entry. `rendition: 'on_demand'`
+   * requests no rendition: the first read of the draft's copy asks for it (a legal change's
+   * regeneration, whose drafts may never be read before they are edited).
+   */
+  async createMany(
+    entries: readonly { document: Document; draft: NewDraft; base: Revision | null }[],
+    opts: { actor: Principal | null; rendition?: 'eager' | 'on_demand' },
+  ): Promise<(Revision | DomainError)[]> {
     return this.db.transaction(async () => {
       const rule = REVISION_MOVES.create;
-      await this.assertRequirements(rule, { document, at: new Date() });
-      await this.assertActor('create', rule, { agencyId: document.agencyId, authorId: draft.authorId }, actor, new Date());
-      const { revision, copiedFiles } = await this.revisions.insertDraft(document, draft, base);
-      await this.transitions.record(revision.id, null, rule.to);
-      await this.audit.record({
-        action: rule.action,
-        entityType: 'revision',
-        entityId: revision.id,
-        agencyId: document.agencyId,
-        changes: { documentId: document.id, basedOnRevisionId: base?.id ?? null, copiedFiles, changeSummary: revision.changeSummary },
+      const at = new Date();
+      const out: (Revision | DomainError | null)[] = entries.map(() => null);
+      const open = rule.requires.includes('no_open_revision') ? await this.revisions.openOfMany(entries.map((e) => e.document.id)) : new Map<string, Revision>();
+      for (const [i, e] of entries.entries()) {
+        try {
+          await this.assertRequirements(rule, { document: e.document, at, open: open.get(e.document.id) ?? null });
+          await this.assertActor('create', rule, { agencyId: e.document.agencyId, authorId: e.draft.authorId }, opts.actor, at);
+        } catch (err) {
+          if (!(err instanceof DomainError)) throw err;
+          out[i] = err;
+        }
+      }
+      const cleared = entries.map((e, i) => ({ ...e, i })).filter(({ i }) => out[i] === null);
+      const contents = await this.revisions.draftContents(cleared.map((e) => ({ doc: e.document, draft: e.draft, base: e.base })));
+      const writable = cleared.flatMap((e, k) => {
+        const content = contents[k];
+        if (content instanceof DomainError) {
+          out[e.i] = content;
+          return [];
+        }
+        return [{ ...e, content }];
       });
-      await this.renditions.request(revision.id);
-      return revision;
+      const inserted = await this.revisions.insertDrafts(writable.map((e) => ({ doc: e.document, draft: e.draft, base: e.base, content: e.content })));
+      await this.transitions.recordMany(inserted.map(({ revision }) => ({ revisionId: revision.id, from: null, to: rule.to })));
+      await this.audit.recordMany(
+        inserted.map(({ revision, copiedFiles }, k) => ({
+          action: rule.action,
+          entityType: 'revision',
+          entityId: revision.id,
+          agencyId: writable[k].document.agencyId,
+          changes: { documentId: writable[k].document.id, basedOnRevisionId: writable[k].base?.id ?? null, copiedFiles, changeSummary: revision.changeSummary },
+        })),
+      );
+      if (opts.rendition !== 'on_demand') for (const { revision } of inserted) await this.renditions.request(revision.id);
+      inserted.forEach(({ revision }, k) => (out[writable[k].i] = revision));
+      return out as (Revision | DomainError)[];
     });
   }
 
@@ -320,7 +359,8 @@ export class RevisionLifecycle {
     throw Errors.conflict(rule.conflict, `This needs a revision in state ${expected}; this one is ${state}.`, { state, expectedState: expected });
   }
 
-  private async assertRequirements(rule: MoveRule, input: { revision?: Revision; document: Document; at: Date }): Promise<void> {
+  /** `open`: the document's open revision when the caller read it already (a set of creations). */
+  private async assertRequirements(rule: MoveRule, input: { revision?: Revision; document: Document; at: Date; open?: Revision | null }): Promise<void> {
     const { revision, document } = input;
     for (const requirement of rule.requires) {
       switch (requirement) {
@@ -328,7 +368,7 @@ export class RevisionLifecycle {
           assertNotWithdrawn(document);
           break;
         case 'no_open_revision': {
-          const open = await this.revisions.openOf(document.id);
+          const open = input.open !== undefined ? input.open : await this.revisions.openOf(document.id);
           if (open) {
             throw Errors.conflict('revision_open', `The document already has an open revision (${open.state}); finish or return it first.`, {
               openRevisionId: open.id,

@@ -20,15 +20,24 @@ export class RevisionTransitions {
   constructor(private readonly db: Database) {}
 
   async record(revisionId: string, from: RevisionState | null, to: RevisionState, actor: TransitionActor = {}): Promise<void> {
+    await this.recordMany([{ revisionId, from, to, actor }]);
+  }
+
+  /** Several moves with one statement (a set of drafts created together). */
+  async recordMany(moves: readonly { revisionId: string; from: RevisionState | null; to: RevisionState; actor?: TransitionActor }[]): Promise<void> {
+    if (!moves.length) return;
     const ctx = RequestContexts.current();
-    await this.db.manager.insert(RevisionTransition, {
-      revisionId,
-      fromState: from,
-      toState: to,
-      actorId: actor.actorId !== undefined ? actor.actorId : (ctx?.actorId ?? null),
-      actorName: actor.actorName !== undefined ? actor.actorName : (ctx?.actorName ?? null),
-      comment: actor.comment ?? null,
-    });
+    await this.db.manager.insert(
+      RevisionTransition,
+      moves.map(({ revisionId, from, to, actor = {} }) => ({
+        revisionId,
+        fromState: from,
+        toState: to,
+        actorId: actor.actorId !== undefined ? actor.actorId : (ctx?.actorId ?? null),
+        actorName: actor.actorName !== undefined ? actor.actorName : (ctx?.actorName ?? null),
+        comment: actor.comment ?? null,
+      })),
+    );
   }
 
   /** A revision's moves, oldest first. */

@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { In } from 'typeorm';
 import { Principal } from '../access/principal.js';
 import { AuditService, FieldChanges } from '../audit/audit.service.js';
-import { Errors } from '../common/errors.js';
+import { DomainError, Errors } from '../common/errors.js';
 import { Cursor, Page, PageQuery, pageLimit, toPage } from '../common/pagination.js';
 import { Database } from '../database/database.js';
 import { RenditionRequests } from '../renditions/rendition-requests.js';
@@ -113,6 +115,73 @@ export class RevisionsService {
       .getOne();
   }
 
+  /** The open revision of each document that has one (one query). */
+  async openOfMany(documentIds: readonly string[]): Promise<Map<string, Revision>> {
+    if (!documentIds.length) return new Map();
+    const rows = await this.db
+      .repo(Revision)
+      .createQueryBuilder('r')
+      .where('r.document_id IN (:...ids) AND r.state IN (:...open)', { ids: [...documentIds], open: OPEN_STATES })
+      .getMany();
+    return new Map(rows.map((r) => [r.documentId, r]));
+  }
+
+  /** The documents' rows FOR UPDATE in id order (the lock order of a set of documents); missing ids are left out. */
+  async lockDocuments(ids: readonly string[]): Promise<Document[]> {
+    if (!ids.length) return [];
+    return this.db.repo(Document).createQueryBuilder('d').where('d.id IN (:...ids)', { ids: [...ids] }).orderBy('d.id').setLock('pessimistic_write').getMany();
+  }
+
+  /**
+   * For a set of documents whose rows the caller holds FOR UPDATE: each one's open and effective
+   * revision (rows FOR UPDATE) and, for a document with neither, its latest revision. One query,
+   * two when some document has neither.
+   */
+  async currentRevisionsOf(documentIds: readonly string[]): Promise<Map<string, { open: Revision | null; effective: Revision | null; latest: Revision | null }>> {
+    const out = new Map<string, { open: Revision | null; effective: Revision | null; latest: Revision | null }>();
+    if (!documentIds.length) return out;
+    for (const id of documentIds) out.set(id, { open: null, effective: null, latest: null });
+    const rows = await this.db
+      .repo(Revision)
+      .createQueryBuilder('r')
+      .where('r.document_id IN (:...ids) AND r.state IN (:...states)', { ids: [...documentIds], states: [...OPEN_STATES, 'effective'] })
+      .orderBy('r.id')
+      .setLock('pessimistic_write')
+      .getMany();
+    for (const r of rows) {
+      const entry = out.get(r.documentId)!;
+      if (r.state === 'effective') entry.effective = r;
+      else entry.open = r;
+    }
+    const bare = documentIds.filter((id) => !out.get(id)!.open && !out.get(id)!.effective);
+    if (bare.length) {
+      const latest = await this.db
+        .repo(Revision)
+        .createQueryBuilder('r')
+        .distinctOn(['r.document_id'])
+        .where('r.document_id IN (:...ids)', { ids: bare })
+        .orderBy('r.document_id')
+        .addOrderBy('r.created_at', 'DESC')
+        .addOrderBy('r.id', 'DESC')
+        .getMany();
+      for (const r of latest) out.get(r.documentId)!.latest = r;
+    }
+    return out;
+  }
+
+  /** The people who authored revisions of each document, the most recent first (one query). */
+  async authorsOf(documentIds: readonly string[]): Promise<Map<string, string[]>> {
+    const out = new Map<string, string[]>();
+    if (!documentIds.length) return out;
+    const rows = await this.db.query<{ document_id: string; author_id: string }[]>(
+      `SELECT document_id, author_id FROM revisions WHERE document_id = ANY($1::uuid[])
+        GROUP BY document_id, author_id ORDER BY document_id, max(created_at) DESC, author_id`,
+      [documentIds],
+    );
+    for (const r of rows) out.set(r.document_id, [...(out.get(r.document_id) ?? []), r.author_id]);
+    return out;
+  }
+
   /** The number the document's next revision to take effect will get. */
   async nextNumber(documentId: string): Promise<number> {
     return (await this.views.nextNumbers([documentId])).get(documentId) ?? 1;
@@ -194,81 +263,146 @@ export class RevisionsService {
   // ---------------------------------------------------------------- building blocks for other services
 
   /**
-   * Inserts the row of a new draft of `doc` with its content (validated), citations and the file
-   * rows of `base` (no bytes copied). Only RevisionLifecycle.create calls this: it checks the move
-   * and records the creation (transition, audit event, rendition request).
+   * A draft's files changed (added or removed): its version, hence its ETag, moves on, so a client
+   * revalidating with If-None-Match sees the new file list (the caller holds the revision lock).
    */
-  async insertDraft(doc: Document, draft: NewDraft, base: Revision | null): Promise<{ revision: Revision; copiedFiles: number }> {
-    const content =
-      draft.content !== undefined
-        ? await this.validator.validateForSave(doc.type, draft.content, { year: doc.year })
-        : base
-          ? base.content
-          : this.validator.defaultContent(doc.type, doc.year);
-    const inserted = await this.db.repo(Revision).save(
-      this.db.repo(Revision).create({
-        documentId: doc.id,
-        agencyId: doc.agencyId,
-        state: 'draft',
-        content,
-        changeSummary: draft.changeSummary?.trim() ? draft.changeSummary : null,
-        authorId: draft.authorId,
-        basedOnRevisionId: base?.id ?? null,
-        number: null,
-      }),
+  async bumpVersion(revisionId: string): Promise<void> {
+    await this.db.query('UPDATE revisions SET version = version + 1, updated_at = now() WHERE id = $1', [revisionId]);
+  }
+
+  /**
+   * The content each new draft starts with: the given content validated as on save (its 400 error
+   * otherwise), else the base revision's, else the type's default. One query for the whole set.
+   */
+  async draftContents(entries: readonly { doc: Document; draft: NewDraft; base: Revision | null }[]): Promise<(Record<string, unknown> | DomainError)[]> {
+    const given = entries.map((e, i) => ({ e, i })).filter(({ e }) => e.draft.content !== undefined);
+    const validated = await this.validator.validateManyForSave(given.map(({ e }) => ({ type: e.doc.type, content: e.draft.content, year: e.doc.year })));
+    const out: (Record<string, unknown> | DomainError)[] = entries.map((e) => (e.base ? e.base.content : this.validator.defaultContent(e.doc.type, e.doc.year)));
+    given.forEach(({ i }, k) => (out[i] = validated[k]));
+    return out;
+  }
+
+  /**
+   * Inserts the rows of new drafts with their content (from `draftContents`), citations and the
+   * file rows of their base (no bytes copied), with one statement per table. Only
+   * RevisionLifecycle.createMany calls this: it checks the move and records the creation
+   * (transition, audit event, rendition request).
+   */
+  async insertDrafts(
+    entries: readonly { doc: Document; draft: NewDraft; base: Revision | null; content: Record<string, unknown> }[],
+  ): Promise<{ revision: Revision; copiedFiles: number }[]> {
+    if (!entries.length) return [];
+    const rows = entries.map((e) => ({
+      id: randomUUID(),
+      document_id: e.doc.id,
+      agency_id: e.doc.agencyId,
+      content: e.content,
+      change_summary: e.draft.changeSummary?.trim() ? e.draft.changeSummary : null,
+      author_id: e.draft.authorId,
+      based_on_revision_id: e.base?.id ?? null,
+    }));
+    await this.db.query(
+      `INSERT INTO revisions (id, document_id, agency_id, state, content, change_summary, author_id, based_on_revision_id, number)
+       SELECT v.id, v.document_id, v.agency_id, 'draft', v.content, v.change_summary, v.author_id, v.based_on_revision_id, NULL
+         FROM jsonb_to_recordset($1::jsonb) AS v(id uuid, document_id uuid, agency_id uuid, content jsonb, change_summary text, author_id uuid, based_on_revision_id uuid)`,
+      [JSON.stringify(rows)],
     );
-    const copied = base
-      ? await this.db.query<{ id: string }[]>(
+    const withBase = rows.filter((r) => r.based_on_revision_id);
+    const copied = withBase.length
+      ? await this.db.query<{ revision_id: string }[]>(
           `INSERT INTO revision_files (revision_id, agency_id, role, filename, media_type, size, sha256, created_by)
-           SELECT $1, agency_id, role, filename, media_type, size, sha256, created_by FROM revision_files WHERE revision_id = $2
-           ORDER BY created_at, id RETURNING id`,
-          [inserted.id, base.id],
+           SELECT m.id, f.agency_id, f.role, f.filename, f.media_type, f.size, f.sha256, f.created_by
+             FROM unnest($1::uuid[], $2::uuid[]) AS m(id, base_id) JOIN revision_files f ON f.revision_id = m.base_id
+            ORDER BY m.id, f.created_at, f.id RETURNING revision_id`,
+          [withBase.map((r) => r.id), withBase.map((r) => r.based_on_revision_id)],
         )
       : [];
-    await this.syncCitations(inserted, doc);
-    return { revision: (await this.findById(inserted.id))!, copiedFiles: copied.length };
+    const copiedPer = new Map<string, number>();
+    for (const c of copied) copiedPer.set(c.revision_id, (copiedPer.get(c.revision_id) ?? 0) + 1);
+    const saved = new Map((await this.db.repo(Revision).findBy({ id: In(rows.map((r) => r.id)) })).map((r) => [r.id, r]));
+    const revisions = rows.map((r) => saved.get(r.id)!);
+    await this.syncCitations(revisions.map((revision, i) => ({ revision, document: entries[i].doc })));
+    return revisions.map((revision) => ({ revision, copiedFiles: copiedPer.get(revision.id) ?? 0 }));
   }
 
   /**
    * Saves new content and/or change summary on a draft (the caller holds the revision lock):
    * validates (400), replaces the citations, bumps the version (ETag), records `revision.updated`
-   * with the changed fields. A save that changes nothing changes nothing.
+   * with the changed fields and requests the rendition. A save that changes nothing changes nothing.
    */
   async applyContent(revision: Revision, document: Document, patch: ContentPatch): Promise<Revision> {
-    if (revision.state !== 'draft') throw Errors.conflict('revision_not_draft', `Only drafts can be edited; this revision is ${revision.state}.`, { state: revision.state });
-    const next: ContentPatch = { content: revision.content, changeSummary: revision.changeSummary };
-    if (patch.content !== undefined) next.content = await this.validator.validateForSave(document.type, patch.content, { year: document.year });
-    if (patch.changeSummary !== undefined) next.changeSummary = patch.changeSummary?.trim() ? patch.changeSummary : null;
-    const changes = revisionChanges({ content: revision.content, changeSummary: revision.changeSummary }, next);
-    if (!Object.keys(changes).length) return revision;
-    await this.db.query(`UPDATE revisions SET content = $2, change_summary = $3, version = version + 1, updated_at = now() WHERE id = $1`, [
-      revision.id,
-      next.content,
-      next.changeSummary,
-    ]);
-    const saved = (await this.findById(revision.id))!;
-    if (Object.keys(changes).some((k) => k === 'content.legalBases')) await this.syncCitations(saved, document);
-    await this.renditions.request(revision.id);
-    await this.audit.record({
-      action: 'revision.updated',
-      entityType: 'revision',
-      entityId: revision.id,
-      agencyId: revision.agencyId,
-      changes: { documentId: document.id, version: saved.version, ...changes },
-    });
+    const [saved] = await this.applyContents([{ revision, document, patch }]);
+    if (saved instanceof DomainError) throw saved;
     return saved;
   }
 
-  /** Replaces the revision's citation rows with those of its content.legalBases. */
-  private async syncCitations(revision: Revision, document: Document): Promise<void> {
-    await this.db.query('DELETE FROM revision_citations WHERE revision_id = $1', [revision.id]);
-    const rows = this.validator.citations(document.type, revision.content);
+  /**
+   * `applyContent` for a set of drafts (the caller holds their locks), with one statement per
+   * table: each entry's saved revision, or the error that refused it (409 not a draft, 400 content).
+   * `rendition: 'on_demand'` requests no rendition: the first read of the draft's copy asks for it
+   * (a regeneration's drafts, which nobody may ever read).
+   */
+  async applyContents(
+    entries: readonly { revision: Revision; document: Document; patch: ContentPatch }[],
+    opts: { rendition?: 'eager' | 'on_demand' } = {},
+  ): Promise<(Revision | DomainError)[]> {
+    const out: (Revision | DomainError)[] = entries.map((e) =>
+      e.revision.state === 'draft' ? e.revision : Errors.conflict('revision_not_draft', `Only drafts can be edited; this revision is ${e.revision.state}.`, { state: e.revision.state }),
+    );
+    const drafts = entries.map((e, i) => ({ ...e, i })).filter(({ i }) => !(out[i] instanceof DomainError));
+    const withContent = drafts.filter((d) => d.patch.content !== undefined);
+    const validated = await this.validator.validateManyForSave(withContent.map((d) => ({ type: d.document.type, content: d.patch.content, year: d.document.year })));
+    const contentOf = new Map(withContent.map((d, k) => [d.i, validated[k]]));
+    const updates: { i: number; entry: (typeof drafts)[number]; next: ContentPatch; changes: FieldChanges }[] = [];
+    for (const d of drafts) {
+      const next: ContentPatch = { content: d.revision.content, changeSummary: d.revision.changeSummary };
+      const content = contentOf.get(d.i);
+      if (content instanceof DomainError) {
+        out[d.i] = content;
+        continue;
+      }
+      if (content) next.content = content;
+      if (d.patch.changeSummary !== undefined) next.changeSummary = d.patch.changeSummary?.trim() ? d.patch.changeSummary : null;
+      const changes = revisionChanges({ content: d.revision.content, changeSummary: d.revision.changeSummary }, next);
+      if (Object.keys(changes).length) updates.push({ i: d.i, entry: d, next, changes });
+    }
+    if (!updates.length) return out;
+    await this.db.query(
+      `UPDATE revisions r SET content = v.content, change_summary = v.change_summary, version = r.version + 1, updated_at = now()
+         FROM jsonb_to_recordset($1::jsonb) AS v(id uuid, content jsonb, change_summary text) WHERE r.id = v.id`,
+      [JSON.stringify(updates.map((u) => ({ id: u.entry.revision.id, content: u.next.content, change_summary: u.next.changeSummary })))],
+    );
+    const saved = new Map((await this.db.repo(Revision).findBy({ id: In(updates.map((u) => u.entry.revision.id)) })).map((r) => [r.id, r]));
+    for (const u of updates) out[u.i] = saved.get(u.entry.revision.id)!;
+    await this.syncCitations(
+      updates.filter((u) => 'content.legalBases' in u.changes).map((u) => ({ revision: saved.get(u.entry.revision.id)!, document: u.entry.document })),
+    );
+    if (opts.rendition !== 'on_demand') for (const u of updates) await this.renditions.request(u.entry.revision.id);
+    await this.audit.recordMany(
+      updates.map((u) => ({
+        action: 'revision.updated',
+        entityType: 'revision',
+        entityId: u.entry.revision.id,
+        agencyId: u.entry.revision.agencyId,
+        changes: { documentId: u.entry.document.id, version: saved.get(u.entry.revision.id)!.version, ...u.changes },
+      })),
+    );
+    return out;
+  }
+
+  /** Replaces the revisions' citation rows with those of their content.legalBases (one statement per table). */
+  private async syncCitations(entries: readonly { revision: Revision; document: Document }[]): Promise<void> {
+    if (!entries.length) return;
+    await this.db.query('DELETE FROM revision_citations WHERE revision_id = ANY($1::uuid[])', [entries.map((e) => e.revision.id)]);
+    const rows = entries.flatMap(({ revision, document }) =>
+      this.validator.citations(document.type, revision.content).map((r) => ({ revision_id: revision.id, position: r.position, legal_document_id: r.legalDocumentId, articles: r.articles })),
+    );
     if (!rows.length) return;
     await this.db.query(
       `INSERT INTO revision_citations (revision_id, position, legal_document_id, articles)
-       SELECT $1, c.position, c.legal_document_id, c.articles
-         FROM jsonb_to_recordset($2::jsonb) AS c(position int, legal_document_id uuid, articles text)`,
-      [revision.id, JSON.stringify(rows.map((r) => ({ position: r.position, legal_document_id: r.legalDocumentId, articles: r.articles })))],
+       SELECT c.revision_id, c.position, c.legal_document_id, c.articles
+         FROM jsonb_to_recordset($1::jsonb) AS c(revision_id uuid, position int, legal_document_id uuid, articles text)`,
+      [JSON.stringify(rows)],
     );
   }
 }

@@ -3,7 +3,8 @@ import { createServer, Server } from 'node:http';
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { Errors } from '../common/errors.js';
-import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { queryCounter } from '../database/typeorm-logger.js';
 import { Queues, withTimeout } from '../queue/job-queue.js';
 
 const JOB_STATES = ['waiting', 'active', 'delayed', 'failed', 'completed', 'prioritized', 'waiting-children'] as const;
@@ -32,6 +33,15 @@ export class MetricsService implements OnModuleInit {
 
   onModuleInit(): void {
     collectDefaultMetrics({ register: this.registry });
+    new Counter({
+      name: 'db_queries_total',
+      help: 'SQL statements this process sent to PostgreSQL (per request: the delta over the requests)',
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        this.inc(queryCounter.total);
+      },
+    });
     const queues = this.queues;
     new Gauge({
       name: 'queue_jobs',

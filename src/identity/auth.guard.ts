@@ -1,7 +1,8 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
-import { Principal } from '../access/principal.js';
+import { grantsJsonSql } from '../access/access.service.js';
+import { Grant, Principal } from '../access/principal.js';
 import { Errors } from '../common/errors.js';
 import { RequestContexts } from '../common/request-context.js';
 import { Database } from '../database/database.js';
@@ -34,8 +35,9 @@ export class AuthGuard implements CanActivate {
     if (!m) throw Errors.unauthorized('invalid_token', 'The Authorization header must be "Bearer <accessToken>".');
     const claims = await this.tokens.verifyAccess(m[1]);
     if (!claims) throw Errors.unauthorized('invalid_token', 'The access token is invalid or expired.');
-    const rows = await this.db.query<{ id: string; username: string; full_name: string; is_admin: boolean }[]>(
-      `SELECT u.id, u.username, u.full_name, u.is_admin
+    // The session check and the principal's grants in one query (the only one of the request's authentication).
+    const rows = await this.db.query<{ id: string; username: string; full_name: string; is_admin: boolean; grants: Grant[] }[]>(
+      `SELECT u.id, u.username, u.full_name, u.is_admin, ${grantsJsonSql('u.id')} AS grants
          FROM users u JOIN auth_sessions s ON s.user_id = u.id
         WHERE u.id = $1 AND s.id = $2 AND u.is_active AND s.revoked_at IS NULL AND s.expires_at > now()`,
       [claims.sub, claims.sid],
@@ -43,6 +45,7 @@ export class AuthGuard implements CanActivate {
     if (!rows.length) throw Errors.unauthorized('session_revoked', 'The session has ended; sign in again.');
     const u = rows[0];
     req.principal = new Principal(u.id, u.username, u.full_name, u.is_admin, claims.sid);
+    req.principal.grants = u.grants;
     RequestContexts.setActor(u.id, u.full_name);
     return true;
   }

@@ -6,6 +6,7 @@ import { LegalChangeQueue } from './legal-change-queue.js';
 import { LegalChangeRunner } from './legal-change-runner.js';
 import { LegalChangeSweep } from './legal-change-sweep.js';
 import { LegalChangesController } from './legal-changes.controller.js';
+import { LegalChangeSummaries } from './legal-change-summaries.js';
 import { LegalChangesService } from './legal-changes.service.js';
 import { LegalCitationsService } from './legal-citations.service.js';
 
@@ -17,7 +18,7 @@ import { LegalCitationsService } from './legal-citations.service.js';
 @Module({
   imports: [LegalModule, DocumentsModule],
   controllers: [LegalChangesController],
-  providers: [LegalChangeFacts, LegalChangeQueue, LegalCitationsService, LegalChangesService, LegalChangeRunner, LegalChangeSweep],
-  exports: [LegalChangesService, LegalChangeRunner, LegalChangeSweep],
+  providers: [LegalChangeFacts, LegalChangeQueue, LegalCitationsService, LegalChangesService, LegalChangeRunner, LegalChangeSweep, LegalChangeSummaries],
+  exports: [LegalChangeSummaries, LegalChangesService, LegalChangeRunner, LegalChangeSweep],
 })
 export class LegalChangesModule {}

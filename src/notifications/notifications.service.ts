@@ -52,22 +52,40 @@ export class NotificationsService {
   ) {}
 
   async notify(userIds: string[], notice: NoticeInput): Promise<void> {
-    const recipients = [...new Set(userIds)];
-    if (!recipients.length) return;
-    const users = await this.db.query<{ id: string; email: string | null; is_active: boolean }[]>(
-      'SELECT id, email, is_active FROM users WHERE id = ANY($1::uuid[])',
-      [recipients],
+    await this.notifyMany([{ userIds, notice }]);
+  }
+
+  /** Several notices, each to its people, with one statement (and one for their e-mail jobs). */
+  async notifyMany(notices: readonly { userIds: readonly string[]; notice: NoticeInput }[]): Promise<void> {
+    const everyone = [...new Set(notices.flatMap((n) => n.userIds))];
+    if (!everyone.length) return;
+    const users = await this.db.query<{ id: string; email: string | null; is_active: boolean }[]>('SELECT id, email, is_active FROM users WHERE id = ANY($1::uuid[])', [everyone]);
+    const byId = new Map(users.filter((u) => u.is_active).map((u) => [u.id, u]));
+    const rows = notices.flatMap(({ userIds, notice }) =>
+      [...new Set(userIds)]
+        .filter((id) => byId.has(id))
+        .map((id) => ({
+          user_id: id,
+          agency_id: notice.agencyId,
+          kind: notice.kind,
+          title: notice.title,
+          body: notice.body,
+          entity_type: notice.entityType ?? null,
+          entity_id: notice.entityId ?? null,
+          email_status: this.mailer.enabled && byId.get(id)!.email ? 'pending' : 'skipped',
+        })),
     );
-    for (const u of users) {
-      if (!u.is_active) continue;
-      const mail = this.mailer.enabled && !!u.email;
-      const [row] = await this.db.query<{ id: string }[]>(
-        `INSERT INTO notifications (user_id, agency_id, kind, title, body, entity_type, entity_id, email_status)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-        [u.id, notice.agencyId, notice.kind, notice.title, notice.body, notice.entityType ?? null, notice.entityId ?? null, mail ? 'pending' : 'skipped'],
-      );
-      if (mail) await this.jobs.enqueue('mail.notification', { notificationId: row.id }, { jobId: `mail_${row.id}` });
-    }
+    if (!rows.length) return;
+    const inserted = await this.db.query<{ id: string; email_status: string }[]>(
+      `INSERT INTO notifications (user_id, agency_id, kind, title, body, entity_type, entity_id, email_status)
+       SELECT v.user_id, v.agency_id, v.kind, v.title, v.body, v.entity_type, v.entity_id, v.email_status
+         FROM jsonb_to_recordset($1::jsonb) AS v(user_id uuid, agency_id uuid, kind text, title text, body text, entity_type text, entity_id uuid, email_status text)
+       RETURNING id, email_status`,
+      [JSON.stringify(rows)],
+    );
+    await this.jobs.enqueueMany(
+      inserted.filter((r) => r.email_status === 'pending').map((r) => ({ name: 'mail.notification' as const, data: { notificationId: r.id }, opts: { jobId: `mail_${r.id}` } })),
+    );
   }
 
   async list(p: Principal, q: NotificationQuery): Promise<Page<NotificationView> & { unreadCount: number }> {

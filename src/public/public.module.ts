@@ -4,5 +4,5 @@ import { IdentityModule } from '../identity/identity.module.js';
 import { PublicController, PublicDownloadCountsController } from './public.controller.js';
 import { PublicDocumentsService } from './public-documents.service.js';
 
-@Module({ imports: [DocumentsModule, IdentityModule], controllers: [PublicController, PublicDownloadCountsController], providers: [PublicDocumentsService] })
+@Module({ imports: [DocumentsModule, IdentityModule], controllers: [PublicController, PublicDownloadCountsController], providers: [PublicDocumentsService], exports: [PublicDocumentsService] })
 export class PublicModule {}

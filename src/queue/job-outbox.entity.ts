@@ -30,6 +30,10 @@ export class JobOutboxEntry {
   @Column({ name: 'run_at', type: 'timestamptz', nullable: true })
   runAt: Date | null;
 
+  /** BullMQ priority of the job (1 first); null: none (BullMQ takes such jobs before prioritized ones). */
+  @Column({ type: 'int', nullable: true })
+  priority: number | null;
+
   @Column({ type: 'int', default: 0 })
   attempts: number;
 

@@ -14,7 +14,15 @@ export interface EnqueueOptions {
   jobId: string;
   /** Run no earlier than this. */
   runAt?: Date;
+  /**
+   * BullMQ priority (1 goes first). Asking again for a job that still waits with a lower priority
+   * raises it (the relay changes the waiting job's priority).
+   */
+  priority?: number;
 }
+
+/** One job to enqueue with `JobQueue.enqueueMany`. */
+export type JobRequest = { [N in JobName]: { name: N; data: JobPayload<N>; opts: EnqueueOptions } }[JobName];
 
 const REDIS_TIMEOUT_MS = 3000;
 /** How often the relay runs a job again that failed for good without settling (see reconcile). */
@@ -64,10 +72,11 @@ export class Queues implements OnModuleInit {
   }
 }
 
-export function jobOptions(spec: JobSpec, jobId: string, runAt?: Date | null): JobsOptions {
+export function jobOptions(spec: JobSpec, jobId: string, runAt?: Date | null, priority?: number | null): JobsOptions {
   const policy = retryPolicy(spec);
   return {
     jobId,
+    priority: priority ?? undefined,
     // Attempts and back-off of genuine errors; outages are delayed by the worker (retry-policy.ts).
     attempts: policy.attempts,
     backoff: { type: 'exponential', delay: policy.backoffMs },
@@ -144,7 +153,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private async sendBatch(): Promise<number> {
     return this.db.transaction(async () => {
       const rows = await this.db.query<JobOutboxEntry[]>(
-        `SELECT id, queue, name, job_id AS "jobId", data, run_at AS "runAt"
+        `SELECT id, queue, name, job_id AS "jobId", data, run_at AS "runAt", priority
            FROM job_outbox WHERE dispatched_at IS NULL AND (namespace = $1 OR namespace IS NULL)
            ORDER BY id LIMIT 200 FOR UPDATE SKIP LOCKED`,
         [this.config.redisPrefix],
@@ -173,13 +182,18 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
    * earlier) would make BullMQ ignore the add, so it is removed first and the job runs again. A
    * job of that id that is waiting, running or completed is the same unit of work: the add is a no-op.
    */
-  private async send(spec: JobSpec, row: Pick<JobOutboxEntry, 'name' | 'jobId' | 'data' | 'runAt'>): Promise<void> {
+  private async send(spec: JobSpec, row: Pick<JobOutboxEntry, 'name' | 'jobId' | 'data' | 'runAt' | 'priority'>): Promise<void> {
     const queue = this.queues.get(spec.queue);
-    if ((await withTimeout(queue.getJobState(row.jobId))) === 'failed') {
+    const state = await withTimeout(queue.getJobState(row.jobId));
+    if (state === 'failed') {
       this.logger.warn({ msg: 'job asked for again after it had failed for good: running it again', job: row.name, jobId: row.jobId });
       await withTimeout(queue.remove(row.jobId));
+    } else if (row.priority && state === 'prioritized') {
+      // Asked for again with a higher priority while it waits (a reader is waiting for it now).
+      const job = await withTimeout(queue.getJob(row.jobId));
+      if (job && (!job.opts.priority || job.opts.priority > row.priority)) await withTimeout(job.changePriority({ priority: row.priority }));
     }
-    await withTimeout(queue.add(row.name, row.data, jobOptions(spec, row.jobId, row.runAt)));
+    await withTimeout(queue.add(row.name, row.data, jobOptions(spec, row.jobId, row.runAt, row.priority)));
   }
 
   /**
@@ -194,7 +208,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   async reconcile(graceMs = 60_000): Promise<void> {
     await this.db.transaction(async () => {
       const rows = await this.db.query<JobOutboxEntry[]>(
-        `SELECT id, queue, name, job_id AS "jobId", data, run_at AS "runAt", resends
+        `SELECT id, queue, name, job_id AS "jobId", data, run_at AS "runAt", priority, resends
            FROM job_outbox
           WHERE dispatched_at < now() - make_interval(secs => $1::float8 / 1000)
             AND (run_at IS NULL OR run_at < now() - make_interval(secs => $1::float8 / 1000))
@@ -251,14 +265,42 @@ export class JobQueue {
 
   /** `data` is checked against the job's payload type (JobPayloads in jobs.ts). */
   async enqueue<N extends JobName>(name: N, data: JobPayload<N>, opts: EnqueueOptions): Promise<void> {
-    const spec: JobSpec = JOBS[name];
-    await this.db.manager
-      .createQueryBuilder()
-      .insert()
-      .into(JobOutboxEntry)
-      .values({ namespace: this.config.redisPrefix, queue: spec.queue, name, jobId: safeJobId(opts.jobId), data: data as never, runAt: opts.runAt ?? null })
-      .orIgnore()
-      .execute();
+    await this.enqueueMany([{ name, data, opts } as JobRequest]);
+  }
+
+  /**
+   * Several jobs with one statement (in the caller's transaction). A job id already in the outbox
+   * is the same unit of work: nothing is added, except that a higher priority is taken over and
+   * the row is sent again (so the relay raises the waiting job's priority).
+   */
+  async enqueueMany(requests: readonly JobRequest[]): Promise<void> {
+    if (!requests.length) return;
+    // One row per job id (a statement may not update the same row twice): the first request, with the best priority asked.
+    const byJob = new Map<string, { namespace: string; queue: string; name: string; job_id: string; data: unknown; run_at: string | null; priority: number | null }>();
+    for (const r of requests) {
+      const row = {
+        namespace: this.config.redisPrefix,
+        queue: JOBS[r.name].queue,
+        name: r.name,
+        job_id: safeJobId(r.opts.jobId),
+        data: r.data,
+        run_at: r.opts.runAt?.toISOString() ?? null,
+        priority: r.opts.priority ?? null,
+      };
+      const key = `${row.queue}\u0000${row.job_id}`;
+      const seen = byJob.get(key);
+      if (!seen) byJob.set(key, row);
+      else if (row.priority !== null && seen.priority !== null && row.priority < seen.priority) seen.priority = row.priority;
+    }
+    const rows = [...byJob.values()];
+    await this.db.query(
+      `INSERT INTO job_outbox (namespace, queue, name, job_id, data, run_at, priority)
+       SELECT v.namespace, v.queue, v.name, v.job_id, v.data, v.run_at, v.priority
+         FROM jsonb_to_recordset($1::jsonb) AS v(namespace text, queue text, name text, job_id text, data jsonb, run_at timestamptz, priority int)
+       ON CONFLICT ((coalesce(namespace, '')), queue, job_id) DO UPDATE SET priority = EXCLUDED.priority, dispatched_at = NULL
+         WHERE job_outbox.priority IS NOT NULL AND EXCLUDED.priority < job_outbox.priority`,
+      [JSON.stringify(rows)],
+    );
     this.db.afterCommit(() => this.relay.kick());
   }
 }

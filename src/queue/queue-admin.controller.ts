@@ -36,10 +36,10 @@ export class QueueAdminController {
     const queues = await Promise.all(
       this.queues.all().map(async ([name, q]): Promise<QueueView> => {
         try {
-          const [c, failed, delayed] = await withTimeout(Promise.all([q.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed'), q.getFailed(0, 9), q.getJobs(['delayed', 'wait'], 0, 99)]));
+          const [c, failed, delayed] = await withTimeout(Promise.all([q.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'failed', 'completed'), q.getFailed(0, 9), q.getJobs(['delayed', 'wait', 'prioritized'], 0, 99)]));
           return {
             name,
-            counts: { waiting: c.waiting ?? 0, active: c.active ?? 0, delayed: c.delayed ?? 0, failed: c.failed ?? 0, completed: c.completed ?? 0 },
+            counts: { waiting: (c.waiting ?? 0) + (c.prioritized ?? 0), active: c.active ?? 0, delayed: c.delayed ?? 0, failed: c.failed ?? 0, completed: c.completed ?? 0 },
             recentFailures: failed.map(
               (j): FailedJobView => ({
                 name: j.name,

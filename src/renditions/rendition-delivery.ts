@@ -80,7 +80,7 @@ export class RenditionDelivery {
     const next = decideOnRead(request);
     if (next.kind === 'failed') return { kind: 'failed', request: request!, retryAfterSeconds: next.retryAfterSeconds };
     if (next.kind === 'request') {
-      await this.requests.request(revision.id);
+      await this.requests.request(revision.id, 'interactive');
       return { kind: 'pending', request: await this.requests.find(revision.id, revision.state) };
     }
     return { kind: 'pending', request };

@@ -23,6 +23,13 @@ const CLEAR_RETRY_UNLESS_PENDING = ['retry_reason', 'retry_dependency', 'next_at
   .map((c) => `${c} = CASE WHEN q.status = 'pending' THEN q.${c} END`)
   .join(', ');
 
+/**
+ * BullMQ priorities of render jobs: a copy somebody is waiting for (a read found nothing queued)
+ * goes ahead of the background renders that follow lifecycle moves and saves.
+ */
+export const RENDER_PRIORITY = { interactive: 1, background: 100 } as const;
+export type RenderUrgency = keyof typeof RENDER_PRIORITY;
+
 /** A pending request whose job left neither the outbox nor a rendition for this long is re-sent. */
 export const LOST_REQUEST_AFTER_MS = 2 * 60_000;
 
@@ -47,8 +54,11 @@ export class RenditionRequests {
     private readonly jobs: JobQueue,
   ) {}
 
-  /** Requests the rendition of the revision in its current state (in the caller's transaction, or its own). */
-  async request(revisionId: string): Promise<void> {
+  /**
+   * Requests the rendition of the revision in its current state (in the caller's transaction, or
+   * its own); `interactive` when a reader waits for it (it goes ahead of background renders).
+   */
+  async request(revisionId: string, urgency: RenderUrgency = 'background'): Promise<void> {
     await this.db.transaction(async () => {
       const [rev] = await this.db.query<{ state: RevisionState; agency_id: string }[]>('SELECT state, agency_id FROM revisions WHERE id = $1', [revisionId]);
       if (!rev) return;
@@ -67,17 +77,17 @@ export class RenditionRequests {
          RETURNING round, job_id`,
         [revisionId, rev.state, LAYOUT_VERSION, rev.agency_id, renderJobId(revisionId, rev.state, 0)],
       );
-      await this.enqueueRound(revisionId, rev.state, row);
+      await this.enqueueRound(revisionId, rev.state, row, urgency);
     });
   }
 
   /** Points the request at its round's job id and enqueues that job. */
-  private async enqueueRound(revisionId: string, state: RevisionState, row: { round: number; job_id: string }): Promise<void> {
+  private async enqueueRound(revisionId: string, state: RevisionState, row: { round: number; job_id: string }, urgency: RenderUrgency = 'background'): Promise<void> {
     const jobId = renderJobId(revisionId, state, row.round);
     if (jobId !== row.job_id) {
       await this.db.query('UPDATE rendition_requests SET job_id = $4 WHERE revision_id = $1 AND state = $2 AND layout_version = $3', [revisionId, state, LAYOUT_VERSION, jobId]);
     }
-    await this.jobs.enqueue('render.revision', { revisionId, state, layoutVersion: LAYOUT_VERSION, round: row.round } satisfies RenderJobData, { jobId });
+    await this.jobs.enqueue('render.revision', { revisionId, state, layoutVersion: LAYOUT_VERSION, round: row.round } satisfies RenderJobData, { jobId, priority: RENDER_PRIORITY[urgency] });
   }
 
   /**

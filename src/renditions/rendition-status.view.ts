@@ -69,6 +69,17 @@ interface StatusRow {
   q_gives_up_at: Date | null;
 }
 
+/**
+ * SQL text (for a query over `revisions` aliased `rev`) that changes whenever the rendition status
+ * of the revision in its current state may change: a rendition added, its request moving on. For
+ * callers that reuse a view while nothing it shows has changed.
+ */
+export function renditionTokenSql(rev: string): string {
+  return `concat_ws(':',
+    (SELECT max(x.created_at)::text FROM renditions x WHERE x.revision_id = ${rev}.id AND x.state = ${rev}.state AND x.layout_version = ${LAYOUT_VERSION}),
+    (SELECT q.status || q.updated_at::text FROM rendition_requests q WHERE q.revision_id = ${rev}.id AND q.state = ${rev}.state AND q.layout_version = ${LAYOUT_VERSION}))`;
+}
+
 /** The rendition status of each revision as it is now (one query for the batch). */
 export async function renditionStatusesOf(db: Database, revisions: { id: string; state: string; digest: string }[]): Promise<Map<string, RenditionStatusView>> {
   const out = new Map<string, RenditionStatusView>();

@@ -116,4 +116,3 @@ export class RenditionRequest {
   updatedAt: Date;
 }
 
-export const RENDITION_ENTITIES = [Rendition, RenditionRequest];

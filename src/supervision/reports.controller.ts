@@ -12,7 +12,7 @@ import { OverviewService } from './overview.service.js';
 import { vnDate } from './reporting-periods.js';
 import {
   OpenReportRequest,
-  ReportFormatQuery,
+  PeriodicReportFormatQuery,
   ReportingPeriodView,
   ReportList,
   ReportListQuery,
@@ -69,7 +69,7 @@ export class ReportsController {
   @Operation('getReport', 'A periodic report (JSON, or the PDF in the Decree 30 layout)', 'Figures are live while draft or returned and frozen once submitted; every submitted version is kept.')
   @RecordPaperResponses({ filename: '"Báo cáo HTQLCL <kỳ> - <cơ quan>.pdf"', jsonType: ReportView })
   @ApiProblems(401, 404, 'record_paper_failed')
-  async get(@CurrentUser() p: Principal, @IdParam('id') id: string, @Query() q: ReportFormatQuery, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async get(@CurrentUser() p: Principal, @IdParam('id') id: string, @Query() q: PeriodicReportFormatQuery, @Req() req: Request, @Res() res: Response): Promise<void> {
     if (q.format === 'pdf') {
       await this.reports.visible(p, id);
       await this.papers.respond(req, res, REPORT_PAPER, id);

@@ -86,7 +86,7 @@ export class ReturnReportRequest {
   comment: string;
 }
 
-export class ReportFormatQuery {
+export class PeriodicReportFormatQuery {
   @ApiPropertyOptional({ enum: ['json', 'pdf'], description: 'Default json.' })
   @IsOptional()
   @IsIn(['json', 'pdf'], { message: 'must be json or pdf' })
@@ -99,7 +99,7 @@ export class ReportListQuery extends YearQuery {
   agencyId: string;
 }
 
-export class ReportSignatureView {
+export class PeriodicReportSignatureView {
   @ApiProperty() fullName: string;
   @ApiProperty({ type: String, nullable: true }) title: string | null;
   @ApiProperty({ enum: ['head', 'deputy'], description: '`deputy`: signed "KT." for the head under a delegation.' }) capacity: string;
@@ -119,7 +119,7 @@ export class ReportVersionView {
   @ApiProperty() late: boolean;
   @ApiProperty({ format: 'date-time' }) submittedAt: string;
   @ApiProperty({ format: 'uuid' }) submittedBy: string;
-  @ApiProperty({ type: ReportSignatureView }) signature: ReportSignatureView;
+  @ApiProperty({ type: PeriodicReportSignatureView }) signature: PeriodicReportSignatureView;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) returnedAt: string | null;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) returnedBy: string | null;
   @ApiProperty({ type: String, nullable: true }) returnComment: string | null;

@@ -10,6 +10,7 @@ import { InspectionsService } from './inspections.service.js';
 import { OverviewService } from './overview.service.js';
 import { PeriodicReportPaper } from './report-paper.js';
 import { ReportReminders } from './report-reminders.js';
+import { ReportTasks } from './report-tasks.js';
 import { ReportsController } from './reports.controller.js';
 import { ReportsService } from './reports.service.js';
 import { SupervisionPeople } from './supervision-people.js';
@@ -24,7 +25,7 @@ import { SupervisionPeople } from './supervision-people.js';
 @Module({
   imports: [AgenciesModule, IdentityModule, NotificationsModule, NonconformitiesModule, RecordPapersModule],
   controllers: [ReportsController, InspectionsController],
-  providers: [SupervisionPeople, ReportsService, PeriodicReportPaper, ReportReminders, OverviewService, InspectionsService, InspectionClosing],
+  providers: [SupervisionPeople, ReportsService, PeriodicReportPaper, ReportReminders, ReportTasks, OverviewService, InspectionsService, InspectionClosing],
   exports: [ReportsService, ReportReminders, OverviewService, InspectionsService],
 })
 export class SupervisionModule {}

@@ -16,6 +16,10 @@ export const TASK_KINDS = {
   corrective_action: 'a corrective action you are responsible for, not yet due',
   corrective_action_overdue: 'a corrective action past its due date (the responsible person and the ISO secretaries)',
   verify_nonconformity: 'a nonconformity whose actions are complete, to verify (auditor, ISO secretary; not responsible for its actions)',
+  management_review_to_approve: 'a management review you chair waits for your approval (its draft minutes)',
+  review_decision: 'a decision of an approved management review assigned to you is open (due date in dueOn)',
+  submit_report: 'a periodic report to the Sở KH&CN to sign and send (head, or deputy with an active delegation), draft or returned',
+  report_returned: 'a periodic report the Sở KH&CN returned with a comment, to revise (ISO secretary)',
 } as const satisfies Record<string, string>;
 
 export type TaskKind = keyof typeof TASK_KINDS;

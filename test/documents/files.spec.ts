@@ -58,6 +58,26 @@ describe('documents: files in object storage', () => {
   };
   const draft = (type = 'other') => createDocument(t, c.drafter, { agencyId: c.agency.id, type, code: code('TL'), title: 'Tài liệu có tệp' });
 
+  it("adding or removing a file moves the revision's version and ETag on (If-None-Match no longer matches)", async () => {
+    const d = await draft();
+    const url = `${API}/revisions/${d.draftId}`;
+    const before = await t.http.get(url).set(bearer(c.drafter.token));
+    expect(before.status).toBe(200);
+    const up = await uploadFile(t, c.drafter, d.draftId, 'mau.pdf', pdf(randomUUID()), 'attachment');
+    expect(up.status).toBe(201);
+    const added = await t.http.get(url).set(bearer(c.drafter.token)).set('If-None-Match', before.headers.etag);
+    expect(added.status).toBe(200);
+    expect(added.headers.etag).not.toBe(before.headers.etag);
+    expect(added.body.version).toBe(before.body.version + 1);
+    expect(added.body.files.map((x: { id: string }) => x.id)).toEqual([up.body.id]);
+    const del = await t.http.delete(`${url}/files/${up.body.id}`).set(bearer(c.drafter.token));
+    expect(del.status).toBe(204);
+    const removed = await t.http.get(url).set(bearer(c.drafter.token)).set('If-None-Match', added.headers.etag);
+    expect(removed.status).toBe(200);
+    expect(removed.body.version).toBe(before.body.version + 2);
+    expect(removed.body.files).toEqual([]);
+  });
+
   it('uploads a file with a Vietnamese name and returns it byte for byte, with the name in filename*', async () => {
     const d = await draft();
     const name = 'Biểu mẫu đăng ký hộ kinh doanh (lần 2).docx';

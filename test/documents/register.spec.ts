@@ -246,6 +246,38 @@ describe('documents: the register', () => {
     expect(raisedAgain.raised).toBe(true);
   });
 
+  it('GET /current carries an ETag: If-None-Match answers 304 until the document, its revision or its controlled copy changes; a membership change applies at once', async () => {
+    const d = await createDocument(t, c.drafter, { agencyId: c.agency.id, type: 'procedure', code: code('QT'), title: 'Quy trình có ETag' });
+    await makeEffective(t, d.draftId);
+    const url = `${API}/documents/${d.id}/current`;
+    // Once its controlled copy is rendered, nothing about this version changes by itself.
+    let first = await t.http.get(url).set(bearer(c.staff.token));
+    for (const end = Date.now() + 30_000; first.body.rendition?.status !== 'ready' && Date.now() < end; first = await t.http.get(url).set(bearer(c.staff.token))) {
+      await t.flushOutbox();
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(first.status).toBe(200);
+    expect(first.body.rendition.status).toBe('ready');
+    expect(first.headers.etag).toMatch(/^"[A-Za-z0-9_-]+"$/);
+    expect(first.headers['cache-control']).toBe('private, no-cache');
+    const again = await t.http.get(url).set(bearer(c.staff.token)).set('If-None-Match', first.headers.etag);
+    expect(again.status).toBe(304);
+    // By code: the same version, the same tag.
+    const byCode = await t.http.get(`${API}/agencies/${c.agency.id}/documents/by-code/${encodeURIComponent(first.body.document.code)}/current`).set(bearer(c.staff.token)).set('If-None-Match', first.headers.etag);
+    expect(byCode.status).toBe(304);
+    // The document changes (review interval): a new tag and the new value.
+    expect((await t.http.patch(`${API}/documents/${d.id}`).set(bearer(c.drafter.token)).send({ reviewIntervalMonths: 6 })).status).toBe(200);
+    const changed = await t.http.get(url).set(bearer(c.staff.token)).set('If-None-Match', first.headers.etag);
+    expect(changed.status).toBe(200);
+    expect(changed.headers.etag).not.toBe(first.headers.etag);
+    expect(changed.body.document.reviewIntervalMonths).toBe(6);
+    // Access is checked on every request, before any tag: a member removed is refused at once.
+    const reader = await f.user({ [c.agency.id]: ['staff'] });
+    expect((await t.http.get(url).set(bearer(reader.token)).set('If-None-Match', changed.headers.etag)).status).toBe(304);
+    await t.db.query('DELETE FROM memberships WHERE user_id = $1', [reader.id]);
+    expect((await t.http.get(url).set(bearer(reader.token)).set('If-None-Match', changed.headers.etag)).status).toBe(404);
+  });
+
   describe('PATCH /documents/{id}', () => {
     it('corrects the title and TTHC code before the first submission; the review interval at any time', async () => {
       const d = await createDocument(t, c.drafter, { agencyId: c.agency.id, type: 'procedure', code: code('QT'), title: 'Quy trình cấp phép (dự thảo)' });

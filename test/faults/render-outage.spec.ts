@@ -140,7 +140,7 @@ describe('faults: renders through a storage outage with the database down at the
     try {
       await t.app.get(OutboxRelay).reconcile(0);
       expect(await t.db.query<{ resends: number }[]>(`SELECT resends FROM job_outbox WHERE job_id = $1`, [jobIds[0]])).toEqual([{ resends: 1 }]);
-      expect(await queue.getJobState(jobIds[0])).toBe('waiting');
+      expect(await queue.getJobState(jobIds[0])).toBe('prioritized'); // waiting again, in the background renders' priority lane
     } finally {
       worker.resume();
     }

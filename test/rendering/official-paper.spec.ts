@@ -13,7 +13,7 @@ import {
   WATERMARK_DRAFT,
 } from '../../src/rendering/index.js';
 import { romanNumeral } from '../../src/rendering/pdf/render-official-paper.js';
-import { sampleAuditRecordPaper, sampleReportPaper } from '../../src/rendering/sample-papers.js';
+import { sampleAuditRecordPaper, sampleReportPaper } from '../../bench/support/sample-papers.js';
 import { pageLabels as labels, PdfReadBack, readPdf, vietnameseAlphabet, watermarks } from './pdf-text.js';
 
 const all = (pdf: PdfReadBack) => pdf.pages.map((p) => p.text).join(' ');

@@ -21,7 +21,7 @@ import {
   sampleProcedureModel,
   sampleQualityObjectivesModel,
   sampleQualityPolicyModel,
-} from '../../src/rendering/sample-models.js';
+} from '../../bench/support/sample-models.js';
 import { PAGE_LABEL, PdfPageText, readPdf, vietnameseAlphabet } from './pdf-text.js';
 
 async function sourcePdf(pages: number, o: { rotate?: number } = {}): Promise<Uint8Array> {

@@ -43,6 +43,8 @@ describe('periodic reports', () => {
     const r = t.http.patch(`${API}/reports/${id}`).set(bearer(u.token));
     return (etag ? r.set('If-Match', etag) : r).send(body);
   };
+  const tasks = async (u: TestUser, kind: string) =>
+    ((await t.http.get(`${API}/me/tasks?kind=${kind}&agencyId=${c.agency.id}`).set(bearer(u.token))).body.items as { entityId: string; comment: string | null; dueOn: string | null }[]);
   const effectiveProcedure = async () => {
     const doc = await newProcedure(t, c);
     await toEffective(w, c, doc.revisionId);
@@ -82,6 +84,11 @@ describe('periodic reports', () => {
     expect(edited.status).toBe(200);
     expect((await patch(c.secretary, id, etag, { results: 'y' })).status).toBe(412);
 
+    // The head has it to sign and send; the secretary does not.
+    expect((await tasks(c.head, 'submit_report')).map((x) => x.entityId)).toContain(id);
+    expect((await tasks(c.head, 'submit_report')).find((x) => x.entityId === id)?.dueOn).toBe(`${YEAR}-12-31`);
+    expect(await tasks(c.secretary, 'submit_report')).toEqual([]);
+
     // Who may sign: not the secretary, not a deputy without a delegation, not with a wrong password.
     expect((await submit(c.secretary, id)).status).toBe(403);
     const deputyAlone = await submit(c.deputy, id);
@@ -120,6 +127,10 @@ describe('periodic reports', () => {
     const notices = await t.db.query<{ kind: string }[]>(`SELECT kind FROM notifications WHERE user_id = $1 AND entity_id = $2`, [c.head.id, id]);
     expect(notices.map((n) => n.kind)).toContain('periodic_report.returned');
 
+    // The secretary has it to revise, with the Sở's comment; the head to sign again.
+    expect((await tasks(c.secretary, 'report_returned')).find((x) => x.entityId === id)?.comment).toBe('Đề nghị bổ sung số liệu TTHC.');
+    expect((await tasks(c.head, 'submit_report')).map((x) => x.entityId)).toContain(id);
+
     // Returned: editable and live again; resubmitted by the deputy under a delegation ("KT.").
     const r2 = await get(c.secretary, id);
     expect(r2.body.figures.proceduresInForce).toBe(3);
@@ -135,6 +146,8 @@ describe('periodic reports', () => {
     expect(resubmitted.body.versions[0].figures.proceduresInForce).toBe(2);
     expect(resubmitted.body.versions[1].figures.proceduresInForce).toBe(3);
     expect(resubmitted.body.versions[1].number).not.toBe(resubmitted.body.versions[0].number);
+    expect((await tasks(c.secretary, 'report_returned')).map((x) => x.entityId)).not.toContain(id);
+    expect((await tasks(c.head, 'submit_report')).map((x) => x.entityId)).not.toContain(id);
 
     // The audit trail has every move.
     const events = await t.db.query<{ action: string }[]>(`SELECT action FROM audit_events WHERE entity_id = $1 ORDER BY occurred_at, id`, [id]);

@@ -9,9 +9,9 @@ import { accessToken, refreshSession, sessionStore } from '../auth/session';
 import type { paths, Problem } from './types';
 import { m } from '../i18n';
 
-// `no-store`: API answers are live data. Without it the browser revalidates with If-None-Match and
-// Express answers 304 from the revision ETag, which does not change when only files change.
-export const api = createClient<paths>({ baseUrl: '', cache: 'no-store' });
+// The browser's HTTP cache revalidates with If-None-Match: ETags change with what they tag (a
+// revision's version moves with its files; /current's tag covers the document, revision and copy).
+export const api = createClient<paths>({ baseUrl: '', cache: 'no-cache' });
 
 const replays = new WeakMap<Request, Request>();
 

@@ -23,6 +23,7 @@ export const NAV: NavEntry[] = [
   { to: '/van-ban-phap-luat', label: m.nav.legal, group: m.nav.groupDocuments, visible: everyone },
   { to: '/danh-muc-tthc', label: m.nav.catalogue, group: m.nav.groupDocuments, visible: everyone },
   { to: '/tthc-ap-dung', label: m.nav.coverage, group: m.nav.groupDocuments, visible: (u) => isAdmin(u) || hasRole(u, [...DRAFTING_ROLES, 'head', 'deputy', 'supervisor']) },
+  { to: '/ho-so-chat-luong', label: m.quality.nav, group: m.nav.groupDocuments, visible: (u) => u.memberships.length > 0 },
   { to: '/giam-sat', label: m.supervision.navDashboard, group: m.nav.groupAudit, visible: (u) => hasRole(u, ['supervisor']) },
   { to: '/bao-cao', label: m.supervision.navReports, group: m.nav.groupAudit, visible: (u) => hasRole(u, ['head', 'deputy', 'iso_secretary', 'drafter', 'auditor']) },
   { to: '/nhat-ky', label: m.nav.audit, group: m.nav.groupAudit, visible: (u) => isAdmin(u) || hasRole(u, AUDIT_READERS) },

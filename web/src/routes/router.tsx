@@ -9,6 +9,7 @@ import { documentRoutes } from './documents/routes';
 import { legalRoutes } from './legal/routes';
 import { catalogueRoutes } from './catalogue/routes';
 import { publicRoutes } from './public/routes';
+import { qualityRoutes } from './quality/routes';
 import { rootRoute } from './root';
 import { supervisionRoutes } from './supervision/routes';
 import { workRoutes } from './work/routes';
@@ -17,7 +18,7 @@ import { workRoutes } from './work/routes';
 const routeTree = rootRoute.addChildren([
   ...publicRoutes,
   ...authRoutes,
-  appRoute.addChildren([...workRoutes, ...documentRoutes, ...auditRoutes, ...legalRoutes, ...supervisionRoutes, ...catalogueRoutes, ...adminRoutes]),
+  appRoute.addChildren([...workRoutes, ...documentRoutes, ...auditRoutes, ...legalRoutes, ...qualityRoutes, ...supervisionRoutes, ...catalogueRoutes, ...adminRoutes]),
 ]);
 
 export function createAppRouter(queryClient: QueryClient) {

@@ -1,5 +1,6 @@
 import { Anchor, Badge, Button, Card, Container, Group, SegmentedControl, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
+import { PublicObjectives } from './PublicObjectives';
 import { useParams } from '@tanstack/react-router';
 import { useEffect, useState } from 'react';
 import { api, call } from '../../api/client';
@@ -105,6 +106,7 @@ export function PublicAgencyPage() {
               {m.public.intro}
             </Text>
           </header>
+          <PublicObjectives agencyCode={agencyCode} />
           <form role="search" onSubmit={(e) => e.preventDefault()}>
             <Stack gap="xs">
               <TextInput label={m.public.search} description={m.public.searchHint} value={q} onChange={(e) => setQ(e.currentTarget.value)} type="search" size="md" />

@@ -23,6 +23,13 @@ export function TaskLink({ task, children }: { task: Task; children: React.React
       </AnchorLink>
     );
   }
+  if (task.entityType === 'periodic_report') {
+    return (
+      <AnchorLink to="/bao-cao/$reportId" params={{ reportId: task.entityId }}>
+        {children}
+      </AnchorLink>
+    );
+  }
   return toRevision ? (
     <AnchorLink to="/ban/$revisionId" params={{ revisionId: task.revisionId! }}>
       {children}

@@ -9,7 +9,7 @@ import {
   QualityObjective,
   RenditionModel,
   RevisionState,
-} from './rendition-model.js';
+} from '../../src/rendering/rendition-model.js';
 
 const ACTIONS = [
   'Tiếp nhận hồ sơ tại Bộ phận Một cửa, kiểm tra tính đầy đủ, hợp lệ của thành phần hồ sơ; cập nhật vào Hệ thống thông tin giải quyết thủ tục hành chính tỉnh',

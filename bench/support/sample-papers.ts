@@ -3,8 +3,8 @@
  * layout) and an internal-audit report (record layout). Used by the tests and for previewing layout
  * changes; not by the service.
  */
-import { paperKindHeading, paperSymbol, signingCapacity } from '../common/decree30.js';
-import { OfficialPaperModel, PAPER_LAYOUT_VERSION, PaperCell } from './official-paper-model.js';
+import { paperKindHeading, paperSymbol, signingCapacity } from '../../src/common/decree30.js';
+import { OfficialPaperModel, PAPER_LAYOUT_VERSION, PaperCell } from '../../src/rendering/official-paper-model.js';
 
 export interface SamplePaperOptions {
   /** Rows of the figures table (default 8). */
