@@ -21,6 +21,8 @@ import { JobPriority1795302000000 } from './1795302000000-JobPriority.js';
 import { Nonconformities1795302100000 } from './1795302100000-Nonconformities.js';
 import { InternalAudits1795302110000 } from './1795302110000-InternalAudits.js';
 import { QualityCycleRecords1795302200000 } from './1795302200000-QualityCycleRecords.js';
+import { TthcCatalogue1795302300000 } from './1795302300000-TthcCatalogue.js';
+import { FileText1795302310000 } from './1795302310000-FileText.js';
 import { Supervision1795302400000 } from './1795302400000-Supervision.js';
 import { Inspections1795302400100 } from './1795302400100-Inspections.js';
 
@@ -49,6 +51,8 @@ export const MIGRATIONS = [
   Nonconformities1795302100000,
   InternalAudits1795302110000,
   QualityCycleRecords1795302200000,
+  TthcCatalogue1795302300000,
+  FileText1795302310000,
   Supervision1795302400000,
   Inspections1795302400100,
 ];

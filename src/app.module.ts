@@ -7,6 +7,8 @@ import { AuditCoreModule } from './audit/audit-core.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { ProblemFilter } from './common/problem.js';
 import type { AppConfig } from './config/app-config.js';
+import { CatalogueModule } from './catalogue/catalogue.module.js';
+import { DistributionModule } from './distribution/distribution.module.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { DocumentsModule } from './documents/documents.module.js';
@@ -43,7 +45,7 @@ export interface AppModuleOptions {
 type ModuleImport = NonNullable<DynamicModule['imports']>[number];
 
 /** Feature modules, in one place. A new feature module is added here. */
-const FEATURES = [AccessModule, ApprovalModule, AuditCoreModule, IdentityModule, AgenciesModule, HealthModule, NotificationsModule, AuditModule, LegalModule, DocumentsModule, WorkflowModule, HistoryModule, RenditionsModule, PublicModule, LegalChangesModule, RecordPapersModule, TasksModule, AgencyFactsModule, NonconformitiesModule, InternalAuditsModule, ObjectivesEvaluationModule, SteeringCommitteeModule, AnnouncementsModule, ManagementReviewsModule, SupervisionModule];
+const FEATURES = [AccessModule, ApprovalModule, AuditCoreModule, IdentityModule, AgenciesModule, HealthModule, NotificationsModule, AuditModule, LegalModule, DocumentsModule, WorkflowModule, HistoryModule, RenditionsModule, PublicModule, LegalChangesModule, RecordPapersModule, TasksModule, AgencyFactsModule, NonconformitiesModule, InternalAuditsModule, ObjectivesEvaluationModule, SteeringCommitteeModule, AnnouncementsModule, ManagementReviewsModule, SupervisionModule, CatalogueModule, DistributionModule];
 
 @Module({})
 export class AppModule {

@@ -58,17 +58,21 @@ export type Permission =
   /** Return a submitted report with a comment, plan inspections, read the province overview (the Sở KH&CN). */
   | 'supervision.manage'
   /** Read the inspections of the agency. */
-  | 'inspection.read';
+  | 'inspection.read'
+  /** Declare which TTHC of the catalogue the agency handles. */
+  | 'tthc.declare'
+  /** Set who must read a document (its distribution). */
+  | 'distribution.manage';
 
 const READER: Permission[] = ['agency.read', 'document.read'];
 const DRAFT_READER: Permission[] = [...READER, 'document.readDrafts', 'audit.read', 'internal_audit.read', 'nonconformity.read', 'report.read', 'inspection.read'];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  admin: ['agency.read', 'agency.manage'],
-  supervisor: [...DRAFT_READER, 'supervision.manage', 'quality_record.read'],
+  admin: ['agency.read', 'agency.manage', 'tthc.declare'],
+  supervisor: [...DRAFT_READER, 'supervision.manage', 'quality_record.read', 'tthc.declare'],
   head: [...DRAFT_READER, 'revision.approve', 'internal_audit.approve', 'nonconformity.write', 'report.write', 'report.submit', 'quality_record.read', 'objectives.evaluate', 'management_review.prepare', 'management_review.approve', 'steering_committee.manage', 'announcement.sign'],
   deputy: [...DRAFT_READER, 'revision.approve', 'internal_audit.approve', 'nonconformity.write', 'report.write', 'report.submit', 'quality_record.read', 'management_review.approve', 'announcement.sign'],
-  iso_secretary: [...DRAFT_READER, 'document.write', 'revision.submit', 'revision.check', 'internal_audit.plan', 'nonconformity.write', 'nonconformity.verify', 'report.write', 'quality_record.read', 'objectives.evaluate', 'management_review.prepare', 'steering_committee.manage'],
+  iso_secretary: [...DRAFT_READER, 'document.write', 'revision.submit', 'revision.check', 'internal_audit.plan', 'nonconformity.write', 'nonconformity.verify', 'report.write', 'quality_record.read', 'objectives.evaluate', 'management_review.prepare', 'steering_committee.manage', 'tthc.declare', 'distribution.manage'],
   drafter: [...DRAFT_READER, 'document.write', 'revision.submit', 'nonconformity.write', 'quality_record.read', 'management_review.prepare'],
   staff: READER,
   auditor: [...DRAFT_READER, 'internal_audit.plan', 'nonconformity.verify', 'quality_record.read'],

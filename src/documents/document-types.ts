@@ -49,5 +49,5 @@ export function codeKey(code: string): string {
 }
 
 /** Kinds of flags the system raises on documents (others may be added by later features). */
-export const FLAG_KINDS = ['legal_basis_changed', 'review_overdue'] as const;
+export const FLAG_KINDS = ['legal_basis_changed', 'review_overdue', 'tthc_changed'] as const;
 export type FlagKind = (typeof FLAG_KINDS)[number] | (string & {});

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema, getSchemaPath, PickType } from '@nestjs/swagger';
+import { MATCH_PLACES } from './document-search.js';
 import { IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min } from 'class-validator';
 import { Omittable } from '../common/validation.js';
 import { PageQuery } from '../common/pagination.js';
@@ -366,9 +367,17 @@ export class DocumentView {
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
 }
 
+export class SearchMatchView {
+  @ApiProperty({ enum: MATCH_PLACES, description: 'Where the words were found: the title, the code, the structured content or a file of a revision you may read.' }) in: string;
+  @ApiProperty({ example: 'Quy trình <mark>cấp</mark> <mark>phép</mark> xây dựng', description: 'HTML-escaped text around the match; the matched words in <mark>…</mark>.' })
+  snippet: string;
+  @ApiPropertyOptional({ example: 'Quy trinh.pdf', description: 'For a file match: the file name.' }) filename?: string;
+}
+
 export class DocumentListItem extends DocumentView {
   @ApiProperty({ type: RevisionRefView, nullable: true, description: 'The effective revision.' }) currentRevision: RevisionRefView | null;
   @ApiProperty({ type: RevisionRefView, nullable: true, description: 'The open revision (only where you may read drafts).' }) openRevision: RevisionRefView | null;
+  @ApiPropertyOptional({ type: [SearchMatchView], description: 'With `q`: where the document matched, with snippets.' }) matches?: SearchMatchView[];
 }
 
 export class DocumentPage {
@@ -376,11 +385,24 @@ export class DocumentPage {
   @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
 }
 
+export class DraftPrefillView {
+  @ApiProperty({ example: '1.001193' }) tthcCode: string;
+  @ApiProperty({ description: 'False when the code is not in the TTHC catalogue (nothing was prefilled).' }) found: boolean;
+  @ApiProperty({ type: [String], example: ['statutoryTimeLimit', 'fee', 'legalBases'], description: 'Content members taken from the catalogue.' }) fields: string[];
+  @ApiProperty({ type: [String], example: ['99/2099/NĐ-CP'], description: 'Legal-basis numbers of the catalogue that the legal registry does not hold (not cited).' })
+  unresolvedLegalBases: string[];
+}
+
 export class DocumentDetailView extends DocumentView {
   @ApiProperty({ type: RevisionView, nullable: true, description: 'The effective revision, or null.' }) currentRevision: RevisionView | null;
   @ApiProperty({ type: RevisionView, nullable: true, description: 'The open revision (draft … approved), shown only to users who may read drafts.' })
   openDraft: RevisionView | null;
   @ApiProperty({ type: [FlagView], description: 'Active flags (legal basis changed, review overdue, ...).' }) flags: FlagView[];
+  @ApiPropertyOptional({
+    type: DraftPrefillView,
+    description: 'POST /documents of a procedure with a tthcCode and no content: what the first draft took from the TTHC catalogue.',
+  })
+  prefill?: DraftPrefillView;
 }
 
 export class CurrentRevisionView extends RevisionView {

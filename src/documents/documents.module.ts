@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { CatalogueCoreModule } from '../catalogue/catalogue-core.module.js';
+import { SearchCoreModule } from '../search/search-core.module.js';
 import { IdentityModule } from '../identity/identity.module.js';
 import { RenditionsCoreModule } from '../renditions/renditions-core.module.js';
 import { ContentStore } from './content-store.js';
@@ -6,10 +8,12 @@ import { ContentValidator } from './content-validator.js';
 import { DocumentAccess } from './document-access.js';
 import { DocumentFacts } from './document-facts.js';
 import { DocumentFlags } from './document-flags.service.js';
+import { DocumentSearch } from './document-search.js';
 import { AgencyDocumentsController, DocumentsController } from './documents.controller.js';
 import { DocumentRegister } from './document-register.js';
 import { DocumentsService } from './documents.service.js';
 import { ObjectMaintenance } from './object-maintenance.js';
+import { ProcedureFacts } from './procedure-facts.js';
 import { RevisionFilesService } from './revision-files.service.js';
 import { RevisionLifecycle } from './revision-lifecycle.js';
 import { RevisionTransitions } from './revision-transitions.service.js';
@@ -24,7 +28,7 @@ import { RevisionViews } from './views.js';
  * changes, history).
  */
 @Module({
-  imports: [RenditionsCoreModule, IdentityModule],
+  imports: [RenditionsCoreModule, IdentityModule, CatalogueCoreModule, SearchCoreModule],
   controllers: [DocumentsController, AgencyDocumentsController, RevisionsController],
   providers: [
     DocumentAccess,
@@ -38,9 +42,11 @@ import { RevisionViews } from './views.js';
     DocumentsService,
     RevisionFilesService,
     ObjectMaintenance,
+    ProcedureFacts,
+    DocumentSearch,
     DocumentFacts,
     DocumentRegister,
   ],
-  exports: [DocumentAccess, ContentValidator, RevisionViews, RevisionTransitions, DocumentFlags, ContentStore, RevisionsService, RevisionLifecycle, DocumentsService, RevisionFilesService, DocumentRegister],
+  exports: [DocumentAccess, ContentValidator, RevisionViews, RevisionTransitions, DocumentFlags, ContentStore, RevisionsService, RevisionLifecycle, DocumentsService, RevisionFilesService, DocumentRegister, ProcedureFacts, DocumentSearch],
 })
 export class DocumentsModule {}

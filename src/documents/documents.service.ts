@@ -4,7 +4,8 @@ import { Principal } from '../access/principal.js';
 import { AuditService, diffFields } from '../audit/audit.service.js';
 import { Errors, FieldError } from '../common/errors.js';
 import { Cursor, pageLimit, toPage } from '../common/pagination.js';
-import { escapeLike, foldVietnamese } from '../common/text.js';
+import { escapeLike } from '../common/text.js';
+import { DocumentSearch, DraftScope } from './document-search.js';
 import { Database } from '../database/database.js';
 import { DocumentAccess } from './document-access.js';
 import { DocumentFlags } from './document-flags.service.js';
@@ -27,6 +28,8 @@ import { RevisionsService } from './revisions.service.js';
 import { RenditionRequests } from '../renditions/rendition-requests.js';
 import { renditionTokenSql } from '../renditions/rendition-status.view.js';
 import { RevisionViews, toDocumentView, toFlagView } from './views.js';
+import { TthcDrafts } from '../catalogue/tthc-drafts.js';
+import { ContentValidator } from './content-validator.js';
 
 interface DocumentRow {
   id: string;
@@ -74,14 +77,7 @@ function rowToDocument(r: DocumentRow): Document {
   });
 }
 
-/** Search terms: folded (no accents, lower case), split on spaces, at most 8. */
-export function searchTerms(q: string | undefined): string[] {
-  if (!q) return [];
-  return foldVietnamese(q)
-    .split(/\s+/)
-    .filter(Boolean)
-    .slice(0, 8);
-}
+export { searchTerms } from './document-search.js';
 
 /**
  * The register of controlled documents: create (with the first draft), list and search, a
@@ -107,6 +103,9 @@ export class DocumentsService {
     private readonly views: RevisionViews,
     private readonly flags: DocumentFlags,
     private readonly renditions: RenditionRequests,
+    private readonly tthcDrafts: TthcDrafts,
+    private readonly validator: ContentValidator,
+    private readonly search: DocumentSearch,
   ) {}
 
   findById(id: string): Promise<Document | null> {
@@ -179,8 +178,13 @@ export class DocumentsService {
         agencyId: doc.agencyId,
         changes: diffFields(null, doc, ['type', 'code', 'title', 'procedureId', 'tthcCode', 'reviewIntervalMonths', 'year']),
       });
-      const draft = await this.lifecycle.create(doc, { authorId: p.id, content: req.content, changeSummary: req.changeSummary }, null, p);
-      return { ...toDocumentView(doc), currentRevision: null, openDraft: await this.views.one(draft), flags: [] };
+      // A procedure for a national TTHC starts from the catalogue: time limit, fee, legal bases.
+      const prefill = req.type === 'procedure' && req.tthcCode && req.content === undefined ? await this.tthcDrafts.prefill(req.tthcCode) : null;
+      const content = prefill?.found ? { ...this.validator.defaultContent('procedure'), ...prefill.content } : req.content;
+      const draft = await this.lifecycle.create(doc, { authorId: p.id, content, changeSummary: req.changeSummary }, null, p);
+      const view: DocumentDetailView = { ...toDocumentView(doc), currentRevision: null, openDraft: await this.views.one(draft), flags: [] };
+      if (prefill) view.prefill = { tthcCode: prefill.tthcCode, found: prefill.found, fields: prefill.fields, unresolvedLegalBases: prefill.unresolvedLegalBases };
+      return view;
     });
   }
 
@@ -278,8 +282,11 @@ export class DocumentsService {
     const draftIds = drafts.all ? null : drafts.agencyIds;
     const readIds = readers.all ? null : readers.agencyIds;
     if (draftIds && readIds && !draftIds.length && !readIds.length) return { items: [], nextCursor: null };
-    const inDrafts = draftIds ? `d.agency_id = ANY(${$(draftIds)}::uuid[])` : 'true';
-    const inReaders = readIds ? `d.agency_id = ANY(${$(readIds)}::uuid[])` : 'true';
+    const draftParam = draftIds ? $(draftIds) : null;
+    const inDrafts = draftParam ? `d.agency_id = ANY(${draftParam}::uuid[])` : 'true';
+    const scope: DraftScope = draftIds ? (draftIds.length ? { kind: 'agencies', placeholder: draftParam!, agencyIds: draftIds } : { kind: 'none' }) : { kind: 'all' };
+    const readParam = readIds ? $(readIds) : null;
+    const inReaders = readParam ? `d.agency_id = ANY(${readParam}::uuid[])` : 'true';
     const hasEffective = `EXISTS (SELECT 1 FROM revisions e WHERE e.document_id = d.id AND e.state = 'effective')`;
     const where: string[] = [`(${inDrafts} OR (${inReaders} AND ${hasEffective}))`];
     if (q.agencyId) where.push(`d.agency_id = ${$(q.agencyId)}`);
@@ -288,8 +295,10 @@ export class DocumentsService {
     if (q.tthcCode) where.push(`(d.tthc_code = ${$(q.tthcCode)} OR d.tthc_code LIKE ${$(escapeLike(q.tthcCode) + '.%')})`);
     if (q.state === 'effective') where.push(hasEffective);
     else if (q.state) where.push(`${inDrafts} AND EXISTS (SELECT 1 FROM revisions r WHERE r.document_id = d.id AND r.state = ${$(q.state)})`);
-    // search_text is the stored search_fold(code || ' ' || title), trigram-indexed.
-    for (const term of searchTerms(q.q)) where.push(`d.search_text LIKE ${$(`%${escapeLike(term)}%`)}`);
+    // Titles and codes, the content and the files of the revisions the caller may read (DocumentSearch).
+    const within = draftParam && readParam ? [`r.agency_id = ANY(${draftParam}::uuid[])`, `r.agency_id = ANY(${readParam}::uuid[])`] : [];
+    const search = this.search.condition(q.q, $, scope, within);
+    if (search) where.push(search);
     if (after) where.push(`(d.code_key, d.id) > (${$(String(after[0]))}, ${$(String(after[1]))}::uuid)`);
     // The page is chosen first; its current and open revisions are joined for those rows only.
     const rows = await this.db.query<DocumentRow[]>(
@@ -304,10 +313,12 @@ export class DocumentsService {
         ORDER BY d.code_key, d.id`,
       params,
     );
+    const matches = q.q ? await this.search.matches(rows.slice(0, limit), q.q, scope) : null;
     return toPage(rows, limit, (r) => [r.code_key, r.id], (r): DocumentListItem => ({
       ...toDocumentView(rowToDocument(r)),
       currentRevision: r.e_id ? { id: r.e_id, number: r.e_number, state: 'effective', effectiveAt: r.e_effective_at ? new Date(r.e_effective_at).toISOString() : null } : null,
       openRevision: r.o_id ? { id: r.o_id, number: r.o_number === null ? null : Number(r.o_number), state: r.o_state!, effectiveAt: null } : null,
+      ...(matches ? { matches: matches.get(r.id) ?? [] } : {}),
     }));
   }
 

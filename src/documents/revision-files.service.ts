@@ -11,6 +11,7 @@ import { sanitizeFilename, serveObject, withExtensionOf } from '../storage/http-
 import { sniffFile } from '../storage/media-sniffer.js';
 import { ObjectStorage } from '../storage/object-storage.js';
 import { spoolDirectory, spoolMultipartFile, tooLargeAndCut } from '../storage/upload-spool.js';
+import { FileTexts } from '../search/file-texts.service.js';
 import { ContentStore, LocalContent, PutOutcome } from './content-store.js';
 import { DocumentAccess } from './document-access.js';
 import { Document, Revision, RevisionFile } from './document.entities.js';
@@ -42,6 +43,7 @@ export class RevisionFilesService {
     @Inject(AppConfig) private readonly config: AppConfig,
     private readonly renditions: RenditionRequests,
     private readonly controlledCopies: RenditionDelivery,
+    private readonly fileTexts: FileTexts,
   ) {}
 
   private assertDraft(revision: Revision): void {
@@ -124,6 +126,7 @@ export class RevisionFilesService {
         changes: { documentId: revision.documentId, fileId: file.id, role, filename, mediaType: content.mediaType, size: content.size, sha256: content.sha256 },
       });
       await this.renditions.request(revisionId);
+      await this.fileTexts.request(content.sha256, content.mediaType);
       return { id: file.id, filename, mediaType: content.mediaType, size: content.size, sha256: content.sha256, role, revisionId };
     });
   }

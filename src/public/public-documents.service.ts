@@ -5,12 +5,11 @@ import { Errors } from '../common/errors.js';
 import { RequestContexts } from '../common/request-context.js';
 import { AppConfig } from '../config/app-config.js';
 import { Cursor, Page, pageLimit, toPage } from '../common/pagination.js';
-import { escapeLike } from '../common/text.js';
 import { Database } from '../database/database.js';
 import { DocumentAccess } from '../documents/document-access.js';
 import { codeKey } from '../documents/document-types.js';
 import { DocumentsService } from '../documents/documents.service.js';
-import { searchTerms } from '../documents/documents.service.js';
+import { DocumentSearch } from '../documents/document-search.js';
 import { RevisionFilesService } from '../documents/revision-files.service.js';
 import { RevisionsService } from '../documents/revisions.service.js';
 import { addressKey, FailureThrottle } from '../identity/throttle.js';
@@ -49,6 +48,7 @@ export class PublicDocumentsService {
     private readonly documents: DocumentsService,
     private readonly access: DocumentAccess,
     @Inject(AppConfig) private readonly config: AppConfig,
+    private readonly search: DocumentSearch,
   ) {}
 
   /** 429 once the client address made PUBLIC_REQUESTS_PER_MINUTE public requests this minute. */
@@ -95,12 +95,12 @@ export class PublicDocumentsService {
       params.push(codeKey(q.procedureCode));
       sql += ` AND p.code_key = $${params.length}`;
     }
-    // Every word must appear in the code or title, ignoring accents and case (search_text is the
-    // stored, trigram-indexed search_fold(code || ' ' || title), as in the register).
-    for (const term of searchTerms(q.q)) {
-      params.push(`%${escapeLike(term)}%`);
-      sql += ` AND d.search_text LIKE $${params.length}`;
-    }
+    // As in the register: code, title, content and files, of the revision in force only.
+    const search = this.search.condition(q.q, (v) => {
+      params.push(v);
+      return `$${params.length}`;
+    }, { kind: 'none' }, ['r.agency_id = $1']);
+    if (search) sql += ` AND ${search}`;
     if (after) {
       params.push(after[0], after[1]);
       sql += ` AND (d.code_key, d.id) > ($${params.length - 1}::text, $${params.length}::uuid)`;
@@ -109,7 +109,8 @@ export class PublicDocumentsService {
     sql += ` ORDER BY d.code_key, d.id LIMIT $${params.length}`;
     const rows = await this.db.query<Row[]>(sql, params);
     const views = await this.views(agency.code, rows);
-    return toPage(rows, limit, (r) => [r.code_key, r.document_id], (r) => views.get(r.document_id)!);
+    const matches = q.q ? await this.search.matches(rows.slice(0, limit).map((r) => ({ id: r.document_id, code: r.code, title: r.title })), q.q, { kind: 'none' }) : null;
+    return toPage(rows, limit, (r) => [r.code_key, r.document_id], (r) => ({ ...views.get(r.document_id)!, ...(matches ? { matches: matches.get(r.document_id) ?? [] } : {}) }));
   }
 
   private async find(agencyCode: string, code: string): Promise<{ agencyCode: string; row: Row }> {

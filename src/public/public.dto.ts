@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { PageQuery } from '../common/pagination.js';
-import { FILE_VARIANTS } from '../documents/documents.dto.js';
+import { FILE_VARIANTS, SearchMatchView } from '../documents/documents.dto.js';
 
 /** Documents anyone may download: forms, the quality policy and objectives, administrative procedures. */
 export const PUBLIC_TYPES = ['form', 'procedure', 'quality_policy', 'quality_objectives'] as const;
@@ -34,6 +34,8 @@ export class PublicDocumentView {
   controlledCopyUrl: string;
   @ApiProperty({ nullable: true, type: String, description: 'Where to download the source file (e.g. the fillable form)' })
   sourceUrl: string | null;
+  @ApiPropertyOptional({ type: [SearchMatchView], description: 'With `q`: where the document matched (title, code, content or a file of the revision in force), with snippets.' })
+  matches?: SearchMatchView[];
 }
 
 export class PublicDocumentPage {

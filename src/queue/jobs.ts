@@ -69,6 +69,9 @@ export interface JobPayloads {
     round: number;
   };
   'render.record-paper-resend-lost': NoPayload;
+  'distribution.remind-readers': NoPayload;
+  'search.extract-text': { sha256: string };
+  'search.extract-resend': NoPayload;
   'nonconformities.notify-overdue-actions': NoPayload;
   'supervision.report-reminders': NoPayload;
 }
@@ -102,6 +105,12 @@ export const JOBS = {
   'render.record-paper': { queue: 'render', attempts: 5, removeOnComplete: true },
   /** Queues again record paper requests still pending whose job was lost (src/record-papers). */
   'render.record-paper-resend-lost': { queue: 'maintenance', attempts: 2, everyMs: 5 * 60_000 },
+  /** Reminds once those who have not acknowledged a revision in force after 7 days (src/distribution). */
+  'distribution.remind-readers': { queue: 'workflow', attempts: 2, everyMs: 3600_000 },
+  /** Extracts the text of a stored file for search (jobId extract_<sha256>[_r<round>]; src/search). */
+  'search.extract-text': { queue: 'render', attempts: 3 },
+  /** Queues again text extractions still pending whose job was lost (src/search). */
+  'search.extract-resend': { queue: 'maintenance', attempts: 2, everyMs: 10 * 60_000 },
   /** Tells the responsible person and the ISO secretaries, once, that a corrective action is past its due date (src/nonconformities). */
   'nonconformities.notify-overdue-actions': { queue: 'workflow', attempts: 2, everyMs: 3600_000 },
   /** Reminds agencies of reports due in 7 days and in 1 day, once each (src/supervision/report-reminders.ts). */

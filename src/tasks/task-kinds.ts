@@ -9,6 +9,8 @@ export const TASK_KINDS = {
   returned: 'your draft was returned with a comment',
   review_due: "a document's periodic review is overdue (ISO secretary)",
   legal_change: 'a cited legal document changed (ISO secretary, drafter)',
+  read: 'a revision in force to read and acknowledge (members in its distribution)',
+  tthc_change: "the TTHC catalogue changed a procedure's time limit, fee or legal bases, or abolished its TTHC (ISO secretary, drafter)",
   approve_internal_audit: 'an internal audit plan to approve (head, or deputy with an active delegation; not its planner or auditors)',
   conduct_internal_audit: 'an internal audit you lead to start (approved) or to report (in progress)',
   corrective_action: 'a corrective action you are responsible for, not yet due',

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Database } from '../database/database.js';
+import { DistributionService } from '../distribution/distribution.service.js';
 import { DocumentFlags } from '../documents/document-flags.service.js';
 import { Document, Revision } from '../documents/document.entities.js';
 import { RevisionLifecycle } from '../documents/revision-lifecycle.js';
@@ -25,9 +26,10 @@ export function effectiveJobId(revisionId: string): string {
 
 /**
  * Flags a new effective revision may resolve: the review is done; a legal change is dealt with
- * when the revision no longer cites the act it replaced or repealed (DocumentFlags onlyIfResolved).
+ * when the revision no longer cites the act it replaced or repealed; a TTHC change when the revision
+ * carries the catalogue's time limit, fee and legal bases (SQL flag_resolved_by; DocumentFlags onlyIfResolved).
  */
-const FLAGS_RESOLVED_BY_NEW_REVISION = ['legal_basis_changed', 'review_overdue'] as const;
+const FLAGS_RESOLVED_BY_NEW_REVISION = ['legal_basis_changed', 'review_overdue', 'tthc_changed'] as const;
 
 /**
  * Effective dates: approved revisions take effect at their `effective_from`, through a delayed
@@ -48,6 +50,7 @@ export class EffectiveDates {
     private readonly flags: DocumentFlags,
     private readonly notifications: NotificationsService,
     private readonly jobs: JobQueue,
+    private readonly distribution: DistributionService,
   ) {}
 
   /** Enqueues the delayed job (inside the approval's transaction). */
@@ -83,6 +86,7 @@ export class EffectiveDates {
     for (const kind of FLAGS_RESOLVED_BY_NEW_REVISION) {
       await this.flags.clear({ documentId: document.id, kind, byRevisionId: revision.id, onlyIfResolved: true, note: `Lần ban hành ${revision.number} có hiệu lực.` });
     }
+    await this.distribution.askFor(document, revision);
     await this.notifications.notify(
       [revision.authorId],
       WorkflowNotices.effective(

@@ -61,7 +61,7 @@ function flagTasks(kind: TaskKind, flagKind: string, agencies: string): string {
 @Injectable()
 @TaskSourceProvider()
 export class WorkflowTasks implements TaskSource {
-  readonly kinds: readonly TaskKind[] = ['check', 'approve', 'returned', 'review_due', 'legal_change'];
+  readonly kinds: readonly TaskKind[] = ['check', 'approve', 'returned', 'review_due', 'legal_change', 'tthc_change'];
 
   constructor(private readonly db: Database) {}
 
@@ -101,6 +101,7 @@ export class WorkflowTasks implements TaskSource {
            AND lt.to_state = 'draft' AND lt.from_state IN ('in_review', 'pending_approval')
         UNION ALL ${flagTasks('review_due', 'review_overdue', '$6')}
         UNION ALL ${flagTasks('legal_change', 'legal_basis_changed', '$7')}
+        UNION ALL ${flagTasks('tthc_change', 'tthc_changed', '$8')}
 `,
       params: [
         p.id,
@@ -111,6 +112,7 @@ export class WorkflowTasks implements TaskSource {
         q.agencyId ?? null,
         pick('review_due', agencies('iso_secretary')),
         pick('legal_change', agencies('iso_secretary', 'drafter')),
+        pick('tthc_change', agencies('iso_secretary', 'drafter')),
       ],
     };
   }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { DistributionModule } from '../distribution/distribution.module.js';
 import { DocumentsModule } from '../documents/documents.module.js';
 import { EffectiveDates } from './effective-dates.service.js';
 import { PeriodicReview } from './periodic-review.service.js';
@@ -18,7 +19,7 @@ import { WorkflowService } from './workflow.service.js';
  * what later features build on: SignOffs (signatures with validity), EffectiveDates, WorkflowPeople.
  */
 @Module({
-  imports: [DocumentsModule],
+  imports: [DocumentsModule, DistributionModule],
   controllers: [RevisionWorkflowController, DocumentWithdrawalController],
   providers: [WorkflowPeople, SignOffs, EffectiveDates, WorkflowService, WithdrawalService, PeriodicReview, WorkflowTasks],
   exports: [WorkflowPeople, SignOffs, EffectiveDates, WorkflowService],

@@ -21,6 +21,8 @@ export const NAV: NavEntry[] = [
   { to: '/tai-lieu', label: m.nav.documents, group: m.nav.groupDocuments, visible: everyone },
   { to: '/so-dang-ky', label: m.nav.register, group: m.nav.groupDocuments, visible: (u) => hasRole(u, [...DRAFTING_ROLES, 'head', 'deputy', 'auditor', 'supervisor']) },
   { to: '/van-ban-phap-luat', label: m.nav.legal, group: m.nav.groupDocuments, visible: everyone },
+  { to: '/danh-muc-tthc', label: m.nav.catalogue, group: m.nav.groupDocuments, visible: everyone },
+  { to: '/tthc-ap-dung', label: m.nav.coverage, group: m.nav.groupDocuments, visible: (u) => isAdmin(u) || hasRole(u, [...DRAFTING_ROLES, 'head', 'deputy', 'supervisor']) },
   { to: '/ho-so-chat-luong', label: m.quality.nav, group: m.nav.groupDocuments, visible: (u) => u.memberships.length > 0 },
   { to: '/danh-gia-noi-bo', label: m.nav.internalAudits, group: m.nav.groupAudit, visible: (u) => hasRole(u, AUDIT_READERS) },
   { to: '/khong-phu-hop', label: m.nav.nonconformities, group: m.nav.groupAudit, visible: (u) => hasRole(u, [...AUDIT_READERS, 'staff']) },

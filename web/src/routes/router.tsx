@@ -8,6 +8,7 @@ import { authRoutes } from './auth/routes';
 import { documentRoutes } from './documents/routes';
 import { internalAuditRoutes } from './internal-audits/routes';
 import { legalRoutes } from './legal/routes';
+import { catalogueRoutes } from './catalogue/routes';
 import { publicRoutes } from './public/routes';
 import { qualityRoutes } from './quality/routes';
 import { rootRoute } from './root';
@@ -18,7 +19,7 @@ import { workRoutes } from './work/routes';
 const routeTree = rootRoute.addChildren([
   ...publicRoutes,
   ...authRoutes,
-  appRoute.addChildren([...workRoutes, ...documentRoutes, ...auditRoutes, ...internalAuditRoutes, ...legalRoutes, ...qualityRoutes, ...supervisionRoutes, ...adminRoutes]),
+  appRoute.addChildren([...workRoutes, ...documentRoutes, ...auditRoutes, ...internalAuditRoutes, ...legalRoutes, ...qualityRoutes, ...supervisionRoutes, ...catalogueRoutes, ...adminRoutes]),
 ]);
 
 export function createAppRouter(queryClient: QueryClient) {

@@ -9,6 +9,7 @@ import { DateText } from '../../components/DateText';
 import { DownloadButton } from '../../components/DownloadButton';
 import { Page } from '../../components/Page';
 import { m } from '../../i18n';
+import { SearchMatches } from '../../components/SearchMatches';
 import { useDebounced } from '../../lib/useDebounced';
 import { DocumentFilters, type Filters } from './DocumentFilters';
 
@@ -50,9 +51,12 @@ export function InForcePage() {
     {
       header: m.documents.title,
       cell: (d) => (
-        <AnchorLink to="/tai-lieu/$documentId" params={{ documentId: d.id }}>
+        <>
+<AnchorLink to="/tai-lieu/$documentId" params={{ documentId: d.id }}>
           {d.title}
         </AnchorLink>
+<SearchMatches matches={d.matches} />
+</>
       ),
     },
     { header: m.documents.type, cell: (d) => m.types[d.type], hideBelow: 'sm' },

@@ -9,6 +9,7 @@ import { DateText } from '../../components/DateText';
 import { Page } from '../../components/Page';
 import { StatusBadge } from '../../components/StatusBadge';
 import { m } from '../../i18n';
+import { SearchMatches } from '../../components/SearchMatches';
 import { agenciesWith, DRAFTING_ROLES } from '../../lib/access';
 import { useDebounced } from '../../lib/useDebounced';
 import { CreateDocumentDialog } from './CreateDocumentDialog';
@@ -45,9 +46,12 @@ export function RegisterPage() {
       header: m.documents.title,
       cell: (d) => (
         <Stack gap={0}>
-          <AnchorLink to="/tai-lieu/$documentId" params={{ documentId: d.id }}>
+          <>
+<AnchorLink to="/tai-lieu/$documentId" params={{ documentId: d.id }}>
             {d.title}
           </AnchorLink>
+<SearchMatches matches={d.matches} />
+</>
           {d.withdrawnAt && (
             <Text size="xs" c="red">
               {m.documents.withdrawn('')}

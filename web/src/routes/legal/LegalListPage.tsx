@@ -1,27 +1,26 @@
 import { AnchorLink } from '../../components/Links';
-import { Button, FileButton, Group, Progress, Select, Stack, Text, TextInput } from '@mantine/core';
+import { Button, Group, Select, TextInput } from '@mantine/core';
 import { DateInput } from '@mantine/dates';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
 import { useState } from 'react';
-import { api, ApiError, call } from '../../api/client';
+import { api, call } from '../../api/client';
 import type { Schemas } from '../../api/types';
 import { useSession } from '../../auth/session';
-import { DataTable, PagedTable, useCursorList, type Column } from '../../components/DataTable';
+import { PagedTable, useCursorList, type Column } from '../../components/DataTable';
 import { DateText } from '../../components/DateText';
 import { notify } from '../../components/notify';
 import { Page } from '../../components/Page';
-import { fieldError, ProblemAlert } from '../../components/ProblemAlert';
+import { fieldError } from '../../components/ProblemAlert';
 import { m } from '../../i18n';
 import { mayWriteLegal } from '../../lib/access';
-import { uploadWithProgress } from '../../lib/files';
 import { useDebounced } from '../../lib/useDebounced';
 import { FormDialog } from '../../components/FormDialog';
+import { ImportPanel } from '../../components/ImportPanel';
 
 type Legal = Schemas['LegalDocumentView'];
 type LegalType = Schemas['CreateLegalDocumentRequest']['type'];
 type LegalStatus = Schemas['CreateLegalDocumentRequest']['status'];
-type ImportError = Schemas['LegalImportError'];
 
 /** The registry's vocabulary (types and statuses with their Vietnamese labels), from the API. */
 export function useLegalVocabulary() {
@@ -62,62 +61,6 @@ function CreateLegalDialog({ onClose }: { onClose: () => void }) {
   );
 }
 
-/** Import CSV/JSON: all rows or none; the row errors listed so the file can be fixed. */
-function ImportPanel({ onDone }: { onDone: () => void }) {
-  const [progress, setProgress] = useState<number | null>(null);
-  const [rowErrors, setRowErrors] = useState<ImportError[]>([]);
-  const [error, setError] = useState<unknown>(null);
-  return (
-    <Stack gap="xs">
-      <FileButton
-        accept=".csv,.json,text/csv,application/json"
-        onChange={async (file) => {
-          if (!file) return;
-          setRowErrors([]);
-          setError(null);
-          setProgress(0);
-          try {
-            const r = await uploadWithProgress<Schemas['LegalImportResult']>('/api/v1/legal-documents/import', file, setProgress);
-            notify(m.legal.importDone(r.created));
-            onDone();
-          } catch (err) {
-            if (err instanceof ApiError && err.code === 'legal_import_invalid') setRowErrors((err.problem.errors ?? []) as unknown as ImportError[]);
-            else setError(err);
-          } finally {
-            setProgress(null);
-          }
-        }}
-      >
-        {(props) => (
-          <Button {...props} variant="light" loading={progress !== null}>
-            {m.legal.import}
-          </Button>
-        )}
-      </FileButton>
-      {progress !== null && <Progress value={progress} aria-label={m.revision.uploading(progress)} />}
-      {error != null && <ProblemAlert error={error} />}
-      {rowErrors.length > 0 && (
-        <Stack gap={4} role="alert" data-testid="import-errors">
-          <Text c="red" size="sm" fw={600}>
-            {m.legal.importErrors}
-          </Text>
-          <DataTable<ImportError>
-            caption={m.legal.importErrors}
-            rows={rowErrors}
-            rowKey={(e) => `${e.row}:${e.field}:${e.message}`}
-            minWidth={420}
-            columns={[
-              { header: m.legal.row, cell: (e) => e.line ?? e.row },
-              { header: m.legal.field, cell: (e) => e.field },
-              { header: m.legal.message, cell: (e) => e.message },
-            ]}
-          />
-        </Stack>
-      )}
-    </Stack>
-  );
-}
-
 /** The legal registry: search (accents ignored), and for admin/supervisors create and import. */
 export function LegalListPage() {
   const session = useSession()!;
@@ -152,7 +95,19 @@ export function LegalListPage() {
         <TextInput label={m.app.search} placeholder={m.legal.search} type="search" value={q} onChange={(e) => setQ(e.currentTarget.value)} style={{ flex: 1, minWidth: 220 }} />
         <Select label={m.legal.status} data={(vocab.data?.statuses ?? []).map((s) => ({ value: s.code, label: s.label }))} value={status} onChange={setStatus} clearable placeholder={m.app.all} w={220} />
       </Group>
-      {writer && <ImportPanel onDone={() => qc.invalidateQueries({ queryKey: ['legal', 'list'] })} />}
+      {writer && (
+        <ImportPanel<Schemas['LegalImportResult']>
+          url="/api/v1/legal-documents/import"
+          accept=".csv,.json,text/csv,application/json"
+          label={m.legal.import}
+          errorsTitle={m.legal.importErrors}
+          invalidCode="legal_import_invalid"
+          onDone={(r) => {
+            notify(m.legal.importDone(r.created));
+            void qc.invalidateQueries({ queryKey: ['legal', 'list'] });
+          }}
+        />
+      )}
       <PagedTable caption={m.legal.title} columns={columns} list={list} rowKey={(d) => d.id} />
       {creating && <CreateLegalDialog onClose={() => setCreating(false)} />}
     </Page>

@@ -11,7 +11,7 @@ import { m } from '../../i18n';
 
 type Task = Schemas['TaskView'];
 type TaskKind = Task['kind'];
-const KINDS: TaskKind[] = ['check', 'approve', 'returned', 'review_due', 'legal_change', 'approve_internal_audit', 'conduct_internal_audit', 'corrective_action', 'corrective_action_overdue', 'verify_nonconformity', 'submit_report', 'report_returned'];
+const KINDS: TaskKind[] = ['check', 'approve', 'returned', 'review_due', 'legal_change', 'approve_internal_audit', 'conduct_internal_audit', 'corrective_action', 'corrective_action_overdue', 'verify_nonconformity', 'submit_report', 'report_returned', 'tthc_change', 'read'];
 
 /** Where a task is acted on: the revision for workflow steps, the document for flags. */
 export function TaskLink({ task, children }: { task: Task; children: React.ReactNode }) {
@@ -26,6 +26,13 @@ export function TaskLink({ task, children }: { task: Task; children: React.React
   if (task.entityType === 'nonconformity') {
     return (
       <AnchorLink to="/khong-phu-hop/$ncId" params={{ ncId: task.entityId }}>
+        {children}
+      </AnchorLink>
+    );
+  }
+  if (task.kind === 'read' && task.revisionId) {
+    return (
+      <AnchorLink to="/xac-nhan-doc/$revisionId" params={{ revisionId: task.revisionId }}>
         {children}
       </AnchorLink>
     );

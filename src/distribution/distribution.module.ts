@@ -1,0 +1,10 @@
+import { Module } from '@nestjs/common';
+import { DocumentsModule } from '../documents/documents.module.js';
+import { DistributionFacts } from './distribution-facts.js';
+import { DistributionController } from './distribution.controller.js';
+import { DistributionService } from './distribution.service.js';
+import { ReadTasks } from './distribution.tasks.js';
+
+/** Distribution and read-and-acknowledge: who must read a document, read requests, acknowledgements, reminders. */
+@Module({ imports: [DocumentsModule], controllers: [DistributionController], providers: [DistributionService, ReadTasks, DistributionFacts], exports: [DistributionService] })
+export class DistributionModule {}
