@@ -17,8 +17,8 @@ const NULL_WHEN_MISSING: ReadonlySet<FactKey> = new Set<FactKey>(['announcedOn']
 export class AgencyFactsService implements OnModuleInit {
   private readonly logger = new Logger('AgencyFacts');
   private readonly sources: AgencyFactsSource[] = [];
-  /** Every key must have a source (turned on once every owner module supplies its keys). */
-  private strict = false;
+  /** Every key must have a source. */
+  private strict = true;
 
   constructor(
     private readonly discovery: DiscoveryService,
