@@ -7,7 +7,7 @@
  *
  * Dates and upper case come from src/rendering/pdf/vn-format.ts (to be moved next to this file).
  */
-import { formatDateLong, formatDateShort, toCalendarDate, upperVi } from '../rendering/pdf/vn-format.js';
+import { formatDateLong, formatDateShort, toCalendarDate, upperVi } from './vn-format.js';
 import type { DateInput } from '../rendering/rendition-model.js';
 import { nfc } from './text.js';
 

@@ -25,11 +25,9 @@ export const FROZEN_STATES: readonly RevisionState[] = ['approved', 'effective',
 export const FILE_ROLES = ['source', 'attachment'] as const;
 export type FileRole = (typeof FILE_ROLES)[number];
 
-export const DURATION_UNITS = ['working_days', 'days', 'hours'] as const;
-export type DurationUnit = (typeof DURATION_UNITS)[number];
+import { DURATION_UNITS, HOURS_PER_WORKING_DAY, type DurationUnit } from '../common/vn-format.js';
 
-/** A working day is 8 working hours. */
-export const HOURS_PER_WORKING_DAY = 8;
+export { DURATION_UNITS, HOURS_PER_WORKING_DAY, type DurationUnit };
 
 /**
  * Document codes: Latin letters (Vietnamese ones too: Đ, Ư, Ơ, ...), digits, `.`, `-`, `/`, starting

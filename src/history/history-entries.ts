@@ -3,7 +3,8 @@
  * one-line Vietnamese summary of what happened (the same text in JSON, CSV and PDF). Pure.
  */
 import type { RevisionState } from '../documents/document-types.js';
-import { documentTypeName, formatDateShort, STATE_NAMES } from '../rendering/pdf/vn-format.js';
+import { formatDateShort } from '../common/vn-format.js';
+import { documentTypeName, STATE_NAMES } from '../rendering/pdf/vn-format.js';
 import type { DocumentType } from '../rendering/rendition-model.js';
 import type { HistorySignOffView } from './history.dto.js';
 

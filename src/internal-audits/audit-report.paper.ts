@@ -6,7 +6,7 @@ import { compareClauses } from '../nonconformities/iso-clauses.js';
 import { NonconformitiesService } from '../nonconformities/nonconformities.service.js';
 import { RecordPaper, RecordPaperKind, RecordPaperProvider } from '../record-papers/index.js';
 import { PAPER_LAYOUT_VERSION, type PaperCell } from '../rendering/index.js';
-import { formatDateShort } from '../rendering/pdf/vn-format.js';
+import { formatDateShort } from '../common/vn-format.js';
 import { AuditFinding, InternalAudit } from './internal-audit.entities.js';
 import { FINDING_KIND_LABELS, FINDING_KINDS } from './internal-audit-types.js';
 import { AUDIT_REPORT_PAPER } from './internal-audits.service.js';

@@ -9,7 +9,7 @@ import { Errors, FieldError } from '../common/errors.js';
 import { RequestContexts } from '../common/request-context.js';
 import { Cursor, Page, pageLimit, toPage } from '../common/pagination.js';
 import { Database } from '../database/database.js';
-import { formatDateShort } from '../rendering/pdf/vn-format.js';
+import { formatDateShort } from '../common/vn-format.js';
 import { RevisionsService } from '../documents/revisions.service.js';
 import { AuthService } from '../identity/auth.service.js';
 import { NonconformitiesService } from '../nonconformities/nonconformities.service.js';

@@ -5,7 +5,7 @@
 import type { LegalBasis } from '../documents/revision-content.js';
 import type { LegalDocument } from '../legal/legal-document.entity.js';
 import { LEGAL_TYPE_LABELS, LegalType } from '../legal/legal-types.js';
-import { formatDateShort } from '../rendering/pdf/vn-format.js';
+import { formatDateShort } from '../common/vn-format.js';
 import type { LegalChangeKind } from './legal-change.entities.js';
 
 /** revisions.change_summary is at most 4000 characters (CHECK in the Documents migration). */

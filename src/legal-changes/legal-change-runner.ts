@@ -17,7 +17,7 @@ import { isDependencyDown } from '../common/dependency-errors.js';
 import { OnJob } from '../queue/job-registry.js';
 import { planFailure, type JobRun } from '../queue/retry-policy.js';
 import type { JobPayload } from '../queue/jobs.js';
-import { toCalendarDate, formatDateShort } from '../rendering/pdf/vn-format.js';
+import { toCalendarDate, formatDateShort } from '../common/vn-format.js';
 import {
   addDays,
   ChangePlan,

@@ -3,7 +3,7 @@ import { AgenciesService } from '../agencies/agencies.service.js';
 import { onBehalfOf } from '../common/decree30.js';
 import { RecordPaperKind, type RecordPaper, type RecordPaperProvider } from '../record-papers/index.js';
 import { PAPER_LAYOUT_VERSION, type PaperBlock, type PaperCell } from '../rendering/index.js';
-import { formatDateLong, formatDateShort } from '../rendering/pdf/vn-format.js';
+import { formatDateLong, formatDateShort } from '../common/vn-format.js';
 import type { DecisionKind, DecisionView, ReviewInputsView } from './management-reviews.dto.js';
 import { ManagementReviewsService, MINUTES_KIND, type ReviewRow } from './management-reviews.service.js';
 

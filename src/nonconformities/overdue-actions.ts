@@ -3,7 +3,7 @@ import { AuditService } from '../audit/audit.service.js';
 import { Database } from '../database/database.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
 import { OnJob } from '../queue/job-registry.js';
-import { formatDateShort } from '../rendering/pdf/vn-format.js';
+import { formatDateShort } from '../common/vn-format.js';
 import { WorkflowPeople } from '../workflow/workflow-people.js';
 import { nonconformityCode } from './nonconformity-types.js';
 

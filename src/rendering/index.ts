@@ -20,9 +20,6 @@ export { applyMetadata, PRODUCER } from './pdf/metadata.js';
 export type { PdfMetadata } from './pdf/metadata.js';
 export { drawWatermark, pageLabel } from './pdf/stamps.js';
 export {
-  formatDateLong,
-  formatDateShort,
-  formatDuration,
   watermarkFor,
   WATERMARK_CONTROLLED,
   WATERMARK_DRAFT,

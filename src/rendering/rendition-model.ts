@@ -7,7 +7,10 @@
  * (printed as the calendar date in Vietnam, UTC+07:00). Text should be NFC (the renderer normalises
  * again).
  */
-import type { DocumentType, DurationUnit, RevisionState } from '../documents/document-types.js';
+import type { DateInput, Duration } from '../common/vn-format.js';
+import type { DocumentType, RevisionState } from '../documents/document-types.js';
+
+export type { DateInput, Duration };
 
 /**
  * Version of the page layout. Part of the render job key (`render_<revisionId>_<state>_<layout>`):
@@ -20,7 +23,6 @@ export const LAYOUT_VERSION = 1;
 export type { DocumentType, RevisionState };
 
 /** A calendar date `'YYYY-MM-DD'`, or an instant (ISO string with offset, or Date). */
-export type DateInput = string | Date;
 
 /** One agency of the lineage printed in the Decree 30 header block. */
 export interface RenditionAgency {
@@ -78,10 +80,6 @@ export interface RenditionHistoryEntry {
   changeSummary?: string | null;
 }
 
-export interface Duration {
-  value: number;
-  unit: DurationUnit;
-}
 
 /** A legal basis with the legal registry data already resolved. */
 export interface RenditionLegalBasis {

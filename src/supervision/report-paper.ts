@@ -3,7 +3,7 @@ import { AgenciesService } from '../agencies/agencies.service.js';
 import { paperKindHeading, signingCapacity } from '../common/decree30.js';
 import { RecordPaperKind, type RecordPaper, type RecordPaperProvider } from '../record-papers/index.js';
 import { PAPER_LAYOUT_VERSION, type PaperBlock, type PaperCell, type PaperSignature } from '../rendering/index.js';
-import { formatDateLong } from '../rendering/pdf/vn-format.js';
+import { formatDateLong } from '../common/vn-format.js';
 import { COMMITTEE_LEVELS, headTitleOf, reportSymbol } from './report-signing.js';
 import { ReportsService, placeOf } from './reports.service.js';
 

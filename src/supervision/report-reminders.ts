@@ -3,7 +3,7 @@ import { AppConfig } from '../config/app-config.js';
 import { Database } from '../database/database.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
 import { OnJob } from '../queue/job-registry.js';
-import { formatDateShort } from '../rendering/pdf/vn-format.js';
+import { formatDateShort } from '../common/vn-format.js';
 import { daysBetween, periodsOfYear, vnDate } from './reporting-periods.js';
 
 /** Who is reminded in each agency. */

@@ -3,7 +3,7 @@ import { Database } from '../database/database.js';
 import { DocumentFlags } from '../documents/document-flags.service.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
 import { OnJob } from '../queue/job-registry.js';
-import { formatDateShort } from '../rendering/index.js';
+import { formatDateShort } from '../common/vn-format.js';
 import { WorkflowPeople } from './workflow-people.js';
 import { WorkflowNotices } from './workflow-notices.js';
 

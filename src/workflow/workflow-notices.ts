@@ -1,5 +1,5 @@
 import type { NoticeInput } from '../notifications/notifications.service.js';
-import { formatDateShort, formatRevisionNumber } from '../rendering/pdf/vn-format.js';
+import { formatDateShort, formatRevisionNumber } from '../common/vn-format.js';
 
 /** What a notice names: the document and the revision (lần ban hành). */
 export interface NoticeSubject {

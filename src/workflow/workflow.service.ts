@@ -9,7 +9,7 @@ import { RevisionLifecycle } from '../documents/revision-lifecycle.js';
 import type { RevisionMove } from '../documents/revision-moves.js';
 import { RevisionsService } from '../documents/revisions.service.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
-import { toInstant } from '../rendering/pdf/vn-format.js';
+import { toInstant } from '../common/vn-format.js';
 import { EffectiveDates } from './effective-dates.service.js';
 import { SignOffs } from './sign-offs.service.js';
 import { WorkflowPeople } from './workflow-people.js';

@@ -32,7 +32,10 @@ describe('documents: revisions', () => {
     expect(open.body).toMatchObject({ code: 'revision_open', openRevisionId: d.draftId, openRevisionState: 'draft' });
     const up = await uploadFile(t, c.drafter, d.draftId, 'Tờ khai.pdf', pdf(randomUUID()), 'source');
     expect(up.status).toBe(201);
-    await t.http.patch(`${API}/revisions/${d.draftId}`).set(bearer(c.drafter.token)).set('If-Match', d.etag).send({ content: { description: 'Mẫu tờ khai' } }).expect(200);
+    // The upload moved the revision's version: edit with the ETag read after it.
+    const fresh = await t.http.get(`${API}/revisions/${d.draftId}`).set(bearer(c.drafter.token)).expect(200);
+    expect(fresh.headers.etag).not.toBe(d.etag);
+    await t.http.patch(`${API}/revisions/${d.draftId}`).set(bearer(c.drafter.token)).set('If-Match', fresh.headers.etag).send({ content: { description: 'Mẫu tờ khai' } }).expect(200);
     await makeEffective(t, d.draftId);
 
     const r2 = await t.http.post(`${API}/documents/${d.id}/revisions`).set(bearer(c.drafter.token)).send({ changeSummary: 'Cập nhật mẫu theo Nghị định mới' });

@@ -1,11 +1,6 @@
 /** Vietnamese formatting used on renditions (Decree 30 dates, durations, stamps). */
-import {
-  formatDateLong,
-  formatDateShort,
-  formatDuration,
-  watermarkFor,
-} from '../../src/rendering/index.js';
-import { formatDurationTotal, formatFee, upperVi } from '../../src/rendering/pdf/vn-format.js';
+import { formatDateLong, formatDateShort, formatDuration, formatDurationTotal, formatFee, upperVi } from '../../src/common/vn-format.js';
+import { watermarkFor } from '../../src/rendering/index.js';
 
 describe('Vietnamese formatting', () => {
   it('writes Decree 30 dates: leading zero for days < 10 and for January and February only', () => {

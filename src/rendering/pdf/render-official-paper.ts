@@ -30,7 +30,8 @@ import { applyMetadata } from './metadata.js';
 import { signatureArea, signatureGrid } from './signatures.js';
 import { drawBoxHeader, drawFooter, drawWatermark, pageLabel, PageStamp } from './stamps.js';
 import { BLACK, RichText, Run } from './text.js';
-import { formatDateShort, toCalendarDate, toInstant, upperVi, WATERMARK_DRAFT } from './vn-format.js';
+import { formatDateShort, toCalendarDate, toInstant, upperVi } from '../../common/vn-format.js';
+import { WATERMARK_DRAFT } from './vn-format.js';
 
 const DECREE30_MARGINS = { top: 62, right: 57, bottom: 62, left: 85 } as const;
 const RECORD_MARGINS = { top: 100, right: 57, bottom: 62, left: 85 } as const;

@@ -30,15 +30,8 @@ import {
 import { copySourcePages, describe, readSourcePdf, sourceUnreadable } from './source-pages.js';
 import { drawBoxHeader, drawCompactHeader, drawFooter, drawWatermark, PageStamp, SOURCE_BAND_HEIGHT } from './stamps.js';
 import { TextPainter } from './text.js';
-import {
-  documentTypeName,
-  formatDateShort,
-  formatRevisionNumber,
-  SIGN_OFF_HEADINGS,
-  STATE_NAMES,
-  toInstant,
-  watermarkFor,
-} from './vn-format.js';
+import { formatDateShort, formatRevisionNumber, toInstant } from '../../common/vn-format.js';
+import { documentTypeName, SIGN_OFF_HEADINGS, STATE_NAMES, watermarkFor } from './vn-format.js';
 
 /** Margins of generated pages: the boxed header lives in the top margin, the footer in the bottom. */
 const PAGE_MARGINS = { top: 100, right: 57, bottom: 62, left: 85 } as const;

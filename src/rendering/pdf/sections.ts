@@ -17,19 +17,8 @@ import { decree30Header } from './decree30-header.js';
 import { FlowLayout } from './layout.js';
 import { signatureGrid } from './signatures.js';
 import { Run } from './text.js';
-import {
-  documentTypeName,
-  formatDateLong,
-  formatDateShort,
-  formatDuration,
-  formatDurationTotal,
-  formatFee,
-  formatNumber,
-  formatRevisionNumber,
-  SIGN_OFF_HEADINGS,
-  STATE_NAMES,
-  upperVi,
-} from './vn-format.js';
+import { formatDateLong, formatDateShort, formatDuration, formatDurationTotal, formatFee, formatNumber, formatRevisionNumber, upperVi } from '../../common/vn-format.js';
+import { documentTypeName, SIGN_OFF_HEADINGS, STATE_NAMES } from './vn-format.js';
 
 /** Decree 30: the direct parent agency (if any) above the issuing agency. */
 export function agencyBlockLines(model: RenditionModel): string[] {

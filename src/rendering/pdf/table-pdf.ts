@@ -9,7 +9,7 @@ import { A4, FlowLayout, TableCell, TableColumn } from './layout.js';
 import { applyMetadata } from './metadata.js';
 import { drawFooter, drawWatermark, pageLabel } from './stamps.js';
 import type { DateInput } from '../rendition-model.js';
-import { toInstant } from './vn-format.js';
+import { toInstant } from '../../common/vn-format.js';
 
 export interface TablePdfOptions {
   title: string;

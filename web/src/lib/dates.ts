@@ -3,7 +3,7 @@
  * "05/03/2026") and clock times in Asia/Ho_Chi_Minh, whatever the browser's own time zone.
  * The calendar-date rules are the ones of the printed documents (one implementation, shared).
  */
-import { formatDateLong as longForm, formatDateShort, toCalendarDate } from '../../../src/rendering/pdf/vn-format.js';
+import { formatDateLong as longForm, formatDateShort, toCalendarDate } from '../../../src/common/vn-format.js';
 
 export const TIME_ZONE = 'Asia/Ho_Chi_Minh';
 

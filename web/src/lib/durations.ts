@@ -5,7 +5,7 @@
  * the editor shows it live.
  */
 import { HOURS_PER_WORKING_DAY } from '../../../src/documents/document-types.js';
-import { formatDuration, formatDurationTotal, formatNumber } from '../../../src/rendering/pdf/vn-format.js';
+import { formatDuration, formatDurationTotal, formatNumber } from '../../../src/common/vn-format.js';
 
 export type DurationUnit = 'working_days' | 'days' | 'hours';
 export interface Duration {
