@@ -55,12 +55,7 @@ export class LegalChangeQueue {
    * Throws when Redis does not answer (the caller tries again later).
    */
   async willRun(jobId: string): Promise<boolean> {
-    const rows = await this.db.query<unknown[]>('SELECT 1 FROM job_outbox WHERE queue = $1 AND job_id = $2 AND (namespace = $3 OR namespace IS NULL)', [
-      JOBS['legal.change.batch'].queue,
-      jobId,
-      this.config.redisPrefix,
-    ]);
-    if (rows.length) return true;
+    if (await this.jobs.inOutbox(JOBS['legal.change.batch'].queue, jobId)) return true;
     const job = await this.queues.get(JOBS['legal.change.batch'].queue).getJob(jobId);
     if (!job) return false;
     return LIVE_STATES.has(await job.getState());

@@ -263,6 +263,22 @@ export class JobQueue {
     @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
 
+  /**
+   * SQL condition for other modules' queries: the job whose id is the SQL expression `jobIdSql`
+   * is still in this instance's outbox on `queue` (queued, running or waiting for a retry). The
+   * outbox table and its namespace rule stay here.
+   */
+  outboxHolds(queue: QueueName, jobIdSql: string): string {
+    const ns = this.config.redisPrefix.replace(/'/g, "''");
+    return `EXISTS (SELECT 1 FROM job_outbox o WHERE o.queue = '${queue}' AND o.job_id = ${jobIdSql} AND (o.namespace = '${ns}' OR o.namespace IS NULL))`;
+  }
+
+  /** True when the job is still in this instance's outbox on `queue`. */
+  async inOutbox(queue: QueueName, jobId: string): Promise<boolean> {
+    const rows = await this.db.query<unknown[]>('SELECT 1 FROM job_outbox WHERE queue = $1 AND job_id = $2 AND (namespace = $3 OR namespace IS NULL)', [queue, jobId, this.config.redisPrefix]);
+    return rows.length > 0;
+  }
+
   /** `data` is checked against the job's payload type (JobPayloads in jobs.ts). */
   async enqueue<N extends JobName>(name: N, data: JobPayload<N>, opts: EnqueueOptions): Promise<void> {
     await this.enqueueMany([{ name, data, opts } as JobRequest]);

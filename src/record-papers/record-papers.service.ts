@@ -52,8 +52,7 @@ export interface RecordPaperRow {
 export const LOST_PAPER_AFTER_MS = 2 * 60_000;
 
 const ROW_COLUMNS = `p.id, p.status, p.final, p.round, p.job_id AS "jobId", p.sha256, p.size::float8 AS size, p.page_count AS "pageCount", p.warnings,
-  p.attempts, p.last_error AS "lastError", p.updated_at AS "updatedAt", p.rendered_at AS "renderedAt",
-  EXISTS (SELECT 1 FROM job_outbox o WHERE o.queue = 'render' AND o.job_id = p.job_id) AS "queued"`;
+  p.attempts, p.last_error AS "lastError", p.updated_at AS "updatedAt", p.rendered_at AS "renderedAt"`;
 
 /**
  * PDFs of quality records, rendered by the queue with the official-paper renderer, never in a
@@ -146,7 +145,7 @@ export class RecordPapers {
   /** The row of (kind, record, digest, current layout), if any. */
   async find(kind: string, entityId: string, digest: string): Promise<RecordPaperRow | null> {
     const [row] = await this.db.query<RecordPaperRow[]>(
-      `SELECT ${ROW_COLUMNS} FROM record_papers p WHERE p.kind = $1 AND p.entity_id = $2 AND p.digest = $3 AND p.layout_version = $4`,
+      `SELECT ${ROW_COLUMNS}, ${this.jobs.outboxHolds('render', 'p.job_id')} AS "queued" FROM record_papers p WHERE p.kind = $1 AND p.entity_id = $2 AND p.digest = $3 AND p.layout_version = $4`,
       [kind, entityId, digest, PAPER_LAYOUT_VERSION],
     );
     return row ?? null;
@@ -191,7 +190,7 @@ export class RecordPapers {
            FROM record_papers p
           WHERE p.status = 'pending' AND p.layout_version = $3
             AND p.updated_at < now() - make_interval(secs => $1::float8 / 1000)
-            AND NOT EXISTS (SELECT 1 FROM job_outbox o WHERE o.queue = 'render' AND o.job_id = p.job_id)
+            AND NOT ${this.jobs.outboxHolds('render', 'p.job_id')}
           ORDER BY p.updated_at LIMIT $2
           FOR UPDATE OF p SKIP LOCKED`,
         [olderThanMs, limit, PAPER_LAYOUT_VERSION],

@@ -15,8 +15,6 @@ export function renderJobId(revisionId: string, state: RevisionState, round: num
   return round > 0 ? `${base}_r${round}` : base;
 }
 
-/** SQL: the request `q`'s job is still in the outbox (queued, running, or waiting for a retry). */
-const JOB_IN_OUTBOX = `EXISTS (SELECT 1 FROM job_outbox o WHERE o.queue = 'render' AND o.job_id = q.job_id)`;
 
 /** SQL SET items: a request that is not pending starts without the retry state of an earlier failure. */
 const CLEAR_RETRY_UNLESS_PENDING = ['retry_reason', 'retry_dependency', 'next_attempt_at', 'gives_up_at']
@@ -54,6 +52,11 @@ export class RenditionRequests {
     private readonly jobs: JobQueue,
   ) {}
 
+  /** SQL: the request `q`'s job is still in the outbox (queued, running, or waiting for a retry). */
+  private jobInOutbox(): string {
+    return this.jobs.outboxHolds('render', 'q.job_id');
+  }
+
   /**
    * Requests the rendition of the revision in its current state (in the caller's transaction, or
    * its own); `interactive` when a reader waits for it (it goes ahead of background renders).
@@ -69,7 +72,7 @@ export class RenditionRequests {
          VALUES ($1, $2, $3, $4, 'pending', $5)
          ON CONFLICT (revision_id, state, layout_version) DO UPDATE SET
            generation = q.generation + 1,
-           round = q.round + CASE WHEN q.status = 'failed' OR (q.status = 'pending' AND NOT ${JOB_IN_OUTBOX}) THEN 1 ELSE 0 END,
+           round = q.round + CASE WHEN q.status = 'failed' OR (q.status = 'pending' AND NOT ${this.jobInOutbox()}) THEN 1 ELSE 0 END,
            attempts = CASE WHEN q.status = 'pending' THEN q.attempts ELSE 0 END,
            last_error = CASE WHEN q.status = 'pending' THEN q.last_error ELSE NULL END,
            ${CLEAR_RETRY_UNLESS_PENDING},
@@ -104,7 +107,7 @@ export class RenditionRequests {
            FROM rendition_requests q LEFT JOIN revisions r ON r.id = q.revision_id
           WHERE q.status = 'pending' AND q.layout_version = $3
             AND q.updated_at < now() - make_interval(secs => $1::float8 / 1000)
-            AND NOT ${JOB_IN_OUTBOX}
+            AND NOT ${this.jobInOutbox()}
           ORDER BY q.updated_at LIMIT $2
           FOR UPDATE OF q SKIP LOCKED`,
         [olderThanMs, limit, LAYOUT_VERSION],
@@ -133,7 +136,7 @@ export class RenditionRequests {
       `SELECT q.status, q.generation, q.round, q.job_id AS "jobId", q.digest, q.attempts, q.last_error AS "lastError",
               q.requested_at AS "requestedAt", q.updated_at AS "updatedAt",
               q.retry_reason AS "retryReason", q.retry_dependency AS "retryDependency", q.next_attempt_at AS "nextAttemptAt", q.gives_up_at AS "givesUpAt",
-              ${JOB_IN_OUTBOX} AS "queued"
+              ${this.jobInOutbox()} AS "queued"
          FROM rendition_requests q WHERE q.revision_id = $1 AND q.state = $2 AND q.layout_version = $3`,
       [revisionId, state, LAYOUT_VERSION],
     );
