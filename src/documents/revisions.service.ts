@@ -187,6 +187,32 @@ export class RevisionsService {
     return (await this.views.nextNumbers([documentId])).get(documentId) ?? 1;
   }
 
+  /** When the revision last entered `state` (from its recorded transitions), or null. */
+  async stateEnteredAt(revisionId: string, state: string): Promise<Date | null> {
+    const [row] = await this.db.query<{ at: Date | null }[]>(`SELECT max(at) AS at FROM revision_transitions WHERE revision_id = $1 AND to_state = $2`, [revisionId, state]);
+    return row?.at ?? null;
+  }
+
+  /** The document's numbered revisions before `beforeNumber` (not `exceptId`): number, dates and change summary, oldest first. */
+  async earlierIssues(documentId: string, beforeNumber: number, exceptId: string): Promise<{ number: number; effectiveAt: Date | null; approvedAt: Date | null; changeSummary: string | null }[]> {
+    const rows = await this.db.query<{ number: number; effective_at: Date | null; approved_at: Date | null; change_summary: string | null }[]>(
+      `SELECT number, effective_at, approved_at, change_summary FROM revisions
+        WHERE document_id = $1 AND number IS NOT NULL AND number < $2 AND id <> $3 ORDER BY number`,
+      [documentId, beforeNumber, exceptId],
+    );
+    return rows.map((r) => ({ number: r.number, effectiveAt: r.effective_at, approvedAt: r.approved_at, changeSummary: r.change_summary }));
+  }
+
+  /** Titles of the agency's form documents by code key (the forms a procedure's steps name). */
+  async formTitles(agencyId: string, codeKeys: readonly string[]): Promise<Map<string, string>> {
+    if (!codeKeys.length) return new Map();
+    const rows = await this.db.query<{ code_key: string; title: string }[]>(
+      `SELECT code_key, title FROM documents WHERE agency_id = $1 AND type = 'form' AND code_key = ANY($2::text[])`,
+      [agencyId, codeKeys],
+    );
+    return new Map(rows.map((r) => [r.code_key, r.title]));
+  }
+
   async files(revisionId: string): Promise<RevisionFile[]> {
     return (await this.views.filesOf([revisionId])).get(revisionId) ?? [];
   }

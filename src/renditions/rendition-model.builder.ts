@@ -6,6 +6,7 @@ import { AppConfig } from '../config/app-config.js';
 import { Database } from '../database/database.js';
 import { Document, Revision, RevisionFile } from '../documents/document.entities.js';
 import { codeKey } from '../documents/document-types.js';
+import { LegalRegistryService } from '../legal/legal-registry.service.js';
 import { RevisionsService } from '../documents/revisions.service.js';
 import { digestOf } from '../documents/views.js';
 import { LEGAL_TYPE_LABELS } from '../legal/legal-types.js';
@@ -83,6 +84,7 @@ export class RenditionModelBuilder {
     private readonly db: Database,
     private readonly revisions: RevisionsService,
     private readonly agencies: AgenciesService,
+    private readonly legal: LegalRegistryService,
     private readonly storage: ObjectStorage,
     @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
@@ -125,24 +127,16 @@ export class RenditionModelBuilder {
   }
 
   /** When the revision entered its current state (the PDF's creation date: same inputs, same bytes). */
-  private async stateChangedAt(revision: Revision): Promise<Date | null> {
-    const [row] = await this.db.query<{ at: Date }[]>(
-      `SELECT max(at) AS at FROM revision_transitions WHERE revision_id = $1 AND to_state = $2`,
-      [revision.id, revision.state],
-    );
-    return row?.at ?? null;
+  private stateChangedAt(revision: Revision): Promise<Date | null> {
+    return this.revisions.stateEnteredAt(revision.id, revision.state);
   }
 
   /** Earlier revisions that took effect, then this one: number, date, change summary (Trang theo dõi sửa đổi). */
   private async history(revision: Revision, number: number): Promise<RenditionHistoryEntry[]> {
-    const rows = await this.db.query<{ number: number; effective_at: Date | null; approved_at: Date | null; change_summary: string | null }[]>(
-      `SELECT number, effective_at, approved_at, change_summary FROM revisions
-        WHERE document_id = $1 AND number IS NOT NULL AND number < $2 AND id <> $3 ORDER BY number`,
-      [revision.documentId, number, revision.id],
-    );
+    const rows = await this.revisions.earlierIssues(revision.documentId, number, revision.id);
     const summary = (n: number, text: string | null) => text ?? (n === 1 ? FIRST_ISSUE : null);
     return [
-      ...rows.map((r) => ({ number: r.number, date: r.effective_at ?? r.approved_at, changeSummary: summary(r.number, r.change_summary) })),
+      ...rows.map((r) => ({ number: r.number, date: r.effectiveAt ?? r.approvedAt, changeSummary: summary(r.number, r.changeSummary) })),
       { number, date: revision.effectiveAt ?? revision.approvedAt, changeSummary: summary(number, revision.changeSummary) },
     ];
   }
@@ -198,18 +192,13 @@ export class RenditionModelBuilder {
   /** Citations with the registry's number, type, issuer, title, date and status. */
   private async legalBases(bases: Json[]): Promise<RenditionLegalBasis[]> {
     const ids = bases.map((b) => text(b.legalDocumentId)).filter(Boolean);
-    const rows = ids.length
-      ? await this.db.query<{ id: string; number: string; type: string; issuer: string; title: string; issued_on: string; status: RenditionLegalBasis['status'] }[]>(
-          `SELECT id, number, type, issuer, title, to_char(issued_on, 'YYYY-MM-DD') AS issued_on, status FROM legal_documents WHERE id = ANY($1::uuid[])`,
-          [ids],
-        )
-      : [];
+    const rows = ids.length ? await this.legal.findByIds(ids) : [];
     const byId = new Map(rows.map((r) => [r.id, r]));
     return bases.flatMap((b) => {
       const ld = byId.get(text(b.legalDocumentId));
       if (!ld) return [];
       const type = (LEGAL_TYPE_LABELS as Record<string, string>)[ld.type] ?? ld.type;
-      return [{ number: ld.number, type, issuer: ld.issuer, title: ld.title, issuedOn: ld.issued_on, articles: text(b.articles) || null, status: ld.status }];
+      return [{ number: ld.number, type, issuer: ld.issuer, title: ld.title, issuedOn: String(ld.issuedOn).slice(0, 10), articles: text(b.articles) || null, status: ld.status }];
     });
   }
 
@@ -217,11 +206,7 @@ export class RenditionModelBuilder {
   private async forms(document: Document, codes: string[]): Promise<{ code: string; title: string | null }[] | null> {
     const unique = [...new Set(codes.filter(Boolean))];
     if (!unique.length) return null;
-    const rows = await this.db.query<{ code_key: string; title: string }[]>(
-      `SELECT code_key, title FROM documents WHERE agency_id = $1 AND type = 'form' AND code_key = ANY($2::text[])`,
-      [document.agencyId, unique.map(codeKey)],
-    );
-    const titles = new Map(rows.map((r) => [r.code_key, r.title]));
+    const titles = await this.revisions.formTitles(document.agencyId, unique.map(codeKey));
     return unique.map((code) => ({ code, title: titles.get(codeKey(code)) ?? null }));
   }
 

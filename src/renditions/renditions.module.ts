@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AgenciesModule } from '../agencies/agencies.module.js';
+import { LegalModule } from '../legal/legal.module.js';
 import { DocumentsModule } from '../documents/documents.module.js';
 import { RenderRevisionJob } from './render-revision.job.js';
 import { RenditionModelBuilder } from './rendition-model.builder.js';
@@ -13,7 +14,7 @@ import { RenditionsService } from './renditions.service.js';
  * Requests come from the documents and workflow services. See docs/RENDERING.md ("Renditions").
  */
 @Module({
-  imports: [RenditionsCoreModule, DocumentsModule, AgenciesModule],
+  imports: [RenditionsCoreModule, DocumentsModule, AgenciesModule, LegalModule],
   controllers: [RenditionsController],
   providers: [RenditionModelBuilder, RenderRevisionJob, RenditionsService],
   exports: [RenditionModelBuilder, RenderRevisionJob],
