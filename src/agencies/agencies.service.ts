@@ -44,6 +44,15 @@ export class AgenciesService {
     return this.db.repo(Agency).findOneBy({ id });
   }
 
+  /** The agency of this code (any case) with its parent's code, without permission checks (the public pages). */
+  async findByCode(code: string): Promise<{ id: string; code: string; name: string; level: string; parentCode: string | null } | null> {
+    const [a] = await this.db.query<{ id: string; code: string; name: string; level: string; parent_code: string | null }[]>(
+      `SELECT a.id, a.code, a.name, a.level, p.code AS parent_code FROM agencies a LEFT JOIN agencies p ON p.id = a.parent_id WHERE lower(a.code) = lower($1)`,
+      [code],
+    );
+    return a ? { id: a.id, code: a.code, name: a.name, level: a.level, parentCode: a.parent_code } : null;
+  }
+
   /** The agency and its ancestors, root first (for headers such as "UBND TỈNH KON TUM / SỞ ..."). */
   async lineage(id: string): Promise<Agency[]> {
     const a = await this.findById(id);

@@ -8,6 +8,7 @@ import { ContentValidator } from './content-validator.js';
 import { DocumentAccess } from './document-access.js';
 import { DocumentFacts } from './document-facts.js';
 import { DocumentFlags } from './document-flags.service.js';
+import { PublicRegister } from './public-register.js';
 import { DocumentSearch } from './document-search.js';
 import { AgencyDocumentsController, DocumentsController } from './documents.controller.js';
 import { DocumentRegister } from './document-register.js';
@@ -46,7 +47,8 @@ import { RevisionViews } from './views.js';
     DocumentSearch,
     DocumentFacts,
     DocumentRegister,
+    PublicRegister,
   ],
-  exports: [DocumentAccess, ContentValidator, RevisionViews, RevisionTransitions, DocumentFlags, ContentStore, RevisionsService, RevisionLifecycle, DocumentsService, RevisionFilesService, DocumentRegister, ProcedureFacts, DocumentSearch],
+  exports: [DocumentAccess, ContentValidator, RevisionViews, RevisionTransitions, DocumentFlags, ContentStore, RevisionsService, RevisionLifecycle, DocumentsService, RevisionFilesService, DocumentRegister, ProcedureFacts, DocumentSearch, PublicRegister],
 })
 export class DocumentsModule {}

@@ -1,0 +1,100 @@
+import { Injectable } from '@nestjs/common';
+import { Database } from '../database/database.js';
+import { DocumentSearch } from './document-search.js';
+import { codeKey } from './document-types.js';
+
+/** A public document with its revision in force. */
+export interface PublicRow {
+  document_id: string;
+  code: string;
+  title: string;
+  type: string;
+  tthc_code: string | null;
+  procedure_code: string | null;
+  revision_id: string;
+  number: number;
+  effective_at: Date;
+  code_key: string;
+}
+
+export interface PublicFileRow {
+  revision_id: string;
+  role: string;
+  filename: string;
+  media_type: string;
+  size: string;
+  sha256: string;
+}
+
+/** A document anyone may see: a public type, not withdrawn; a procedure only with a TTHC code. */
+const PUBLIC_FILTER = `d.withdrawn_at IS NULL AND (d.type IN ('form', 'quality_policy', 'quality_objectives') OR (d.type = 'procedure' AND d.tthc_code IS NOT NULL))`;
+
+/**
+ * The register's public side, for the public pages (src/public): which documents of an agency anyone
+ * may see — a public type, not withdrawn, with a revision in force — their files, searched as the
+ * register searches (the revision in force only, never a draft).
+ */
+@Injectable()
+export class PublicRegister {
+  constructor(
+    private readonly db: Database,
+    private readonly search: DocumentSearch,
+  ) {}
+
+  private baseSql(): string {
+    return `SELECT d.id AS document_id, d.code, d.code_key, d.title, d.type, d.tthc_code, p.code AS procedure_code,
+                   r.id AS revision_id, r.number, r.effective_at
+              FROM documents d
+              JOIN revisions r ON r.document_id = d.id AND r.state = 'effective'
+              LEFT JOIN documents p ON p.id = d.procedure_id
+             WHERE d.agency_id = $1 AND ${PUBLIC_FILTER}`;
+  }
+
+  /** A page of the agency's public documents in code order, after (code_key, id), at most `limit` rows. */
+  async list(agencyId: string, q: { type?: string; procedureCode?: string; q?: string; after: unknown[] | null; limit: number }): Promise<PublicRow[]> {
+    const params: unknown[] = [agencyId];
+    let sql = this.baseSql();
+    if (q.type) {
+      params.push(q.type);
+      sql += ` AND d.type = $${params.length}`;
+    }
+    if (q.procedureCode) {
+      params.push(codeKey(q.procedureCode));
+      sql += ` AND p.code_key = $${params.length}`;
+    }
+    // As in the register: code, title, content and files, of the revision in force only.
+    const search = this.search.condition(q.q, (v) => {
+      params.push(v);
+      return `$${params.length}`;
+    }, { kind: 'none' }, ['r.agency_id = $1']);
+    if (search) sql += ` AND ${search}`;
+    if (q.after) {
+      params.push(q.after[0], q.after[1]);
+      sql += ` AND (d.code_key, d.id) > ($${params.length - 1}::text, $${params.length}::uuid)`;
+    }
+    params.push(q.limit);
+    sql += ` ORDER BY d.code_key, d.id LIMIT $${params.length}`;
+    return this.db.query<PublicRow[]>(sql, params);
+  }
+
+  /** The agency's public document of this code with its revision in force, or null. */
+  async find(agencyId: string, code: string): Promise<PublicRow | null> {
+    const rows = await this.db.query<PublicRow[]>(`${this.baseSql()} AND d.code_key = $2`, [agencyId, codeKey(code)]);
+    return rows[0] ?? null;
+  }
+
+  /** The files of these revisions, sources first, in upload order. */
+  files(revisionIds: readonly string[]): Promise<PublicFileRow[]> {
+    if (!revisionIds.length) return Promise.resolve([]);
+    return this.db.query<PublicFileRow[]>(
+      `SELECT revision_id, role, filename, media_type, size, sha256 FROM revision_files WHERE revision_id = ANY($1::uuid[]) ORDER BY role DESC, created_at, id`,
+      [revisionIds],
+    );
+  }
+
+  /** The document's revisions' numbers by revision id (drafts without a number left out). */
+  async revisionNumbers(documentId: string): Promise<Map<string, number>> {
+    const rows = await this.db.query<{ id: string; number: number }[]>(`SELECT id, number FROM revisions WHERE document_id = $1 AND number IS NOT NULL`, [documentId]);
+    return new Map(rows.map((r) => [r.id, r.number]));
+  }
+}
