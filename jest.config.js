@@ -16,5 +16,8 @@ export default {
   globalTeardown: '<rootDir>/test/support/global-teardown.mjs',
   testTimeout: 60_000,
   maxWorkers: process.env.JEST_MAX_WORKERS ?? 2,
+  // Each file loads the whole app into the worker's module registry: a worker past this much memory
+  // after a file is replaced by a fresh one, so the last files never run out of heap.
+  workerIdleMemoryLimit: '1500MB',
   forceExit: false,
 };
