@@ -1,28 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { Database } from '../database/database.js';
 import type { TaskKind } from '../tasks/task-kinds.js';
-import { TaskItem, TaskPageRequest, TaskScope, TaskSource, TaskSourceProvider } from '../tasks/task-source.js';
-import { countTasks, keysetTasks, taskItemOf, TaskRow } from '../tasks/task-sql.js';
+import { TaskSourceProvider, type TaskScope } from '../tasks/task-source.js';
+import { SqlTaskSource } from '../tasks/sql-task-source.js';
 
 /** `read`: revisions in force the caller was asked to read and has not acknowledged. */
 @Injectable()
 @TaskSourceProvider()
-export class ReadTasks implements TaskSource {
+export class ReadTasks extends SqlTaskSource {
   readonly kinds: readonly TaskKind[] = ['read'];
 
-  constructor(private readonly db: Database) {}
-
-  async list(q: TaskPageRequest): Promise<TaskItem[]> {
-    const { sql, params } = this.items(q);
-    return (await keysetTasks<TaskRow>(this.db, sql, params, q)).map(taskItemOf);
-  }
-
-  count(q: TaskScope): Promise<Partial<Record<TaskKind, number>>> {
-    const { sql, params } = this.items(q);
-    return countTasks(this.db, sql, params);
-  }
-
-  private items(q: TaskScope): { sql: string; params: unknown[] } {
+  protected items(q: TaskScope): { sql: string; params: unknown[] } {
     return {
       sql: `SELECT 'read'::text AS kind, r.agency_id, 'revision' AS entity_type, r.revision_id AS entity_id, d.title, d.code, r.document_id,
                    r.revision_id, v.state, v.number, r.asked_at AS since, 'read:' || r.id AS key

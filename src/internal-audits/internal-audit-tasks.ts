@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { mayApproveSql } from '../approval/approval-rights.js';
-import { Database } from '../database/database.js';
 import type { TaskKind } from '../tasks/task-kinds.js';
-import { TaskSourceProvider, type TaskItem, type TaskPageRequest, type TaskScope, type TaskSource } from '../tasks/task-source.js';
-import { countTasks, keysetTasks, taskItemOf, type TaskRow } from '../tasks/task-sql.js';
+import { TaskSourceProvider, type TaskScope } from '../tasks/task-source.js';
+import { SqlTaskSource } from '../tasks/sql-task-source.js';
 
 /**
  * What internal audits ask of people: approving a plan (the same SQL rule as the approval itself,
@@ -11,22 +10,10 @@ import { countTasks, keysetTasks, taskItemOf, type TaskRow } from '../tasks/task
  */
 @Injectable()
 @TaskSourceProvider()
-export class InternalAuditTasks implements TaskSource {
+export class InternalAuditTasks extends SqlTaskSource {
   readonly kinds: readonly TaskKind[] = ['approve_internal_audit', 'conduct_internal_audit'];
 
-  constructor(private readonly db: Database) {}
-
-  async list(q: TaskPageRequest): Promise<TaskItem[]> {
-    const { sql, params } = this.items(q);
-    return (await keysetTasks<TaskRow>(this.db, sql, params, q)).map(taskItemOf);
-  }
-
-  count(q: TaskScope): Promise<Partial<Record<TaskKind, number>>> {
-    const { sql, params } = this.items(q);
-    return countTasks(this.db, sql, params);
-  }
-
-  private items(q: TaskScope): { sql: string; params: unknown[] } {
+  protected items(q: TaskScope): { sql: string; params: unknown[] } {
     const sql = `
       SELECT 'approve_internal_audit'::text AS kind, a.agency_id, 'internal_audit'::text AS entity_type, a.id AS entity_id, a.title,
              a.state, to_char(a.planned_from, 'YYYY-MM-DD') AS due_on, a.created_at AS since, 'approve_internal_audit:' || a.id AS key

@@ -1,9 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { Database } from '../database/database.js';
 import type { TaskKind } from '../tasks/task-kinds.js';
-import type { TaskPageRequest, TaskScope, TaskSource } from '../tasks/task-source.js';
-import { countTasks, keysetTasks, taskItemOf, type TaskRow } from '../tasks/task-sql.js';
-import { TaskSourceProvider } from '../tasks/task-source.js';
+import { TaskSourceProvider, type TaskScope } from '../tasks/task-source.js';
+import { SqlTaskSource } from '../tasks/sql-task-source.js';
 
 /**
  * What management reviews ask of people: the chair's draft review to approve, and the open decisions
@@ -11,22 +9,10 @@ import { TaskSourceProvider } from '../tasks/task-source.js';
  */
 @Injectable()
 @TaskSourceProvider()
-export class ManagementReviewTasks implements TaskSource {
+export class ManagementReviewTasks extends SqlTaskSource {
   readonly kinds: readonly TaskKind[] = ['management_review_to_approve', 'review_decision'];
 
-  constructor(private readonly db: Database) {}
-
-  list(q: TaskPageRequest) {
-    const { sql, params } = this.items(q);
-    return keysetTasks<TaskRow>(this.db, sql, params, q).then((rows) => rows.map(taskItemOf));
-  }
-
-  count(q: TaskScope) {
-    const { sql, params } = this.items(q);
-    return countTasks(this.db, sql, params);
-  }
-
-  private items(q: TaskScope): { sql: string; params: unknown[] } {
+  protected items(q: TaskScope): { sql: string; params: unknown[] } {
     return {
       sql: `SELECT 'management_review_to_approve'::text AS kind, r.agency_id, 'management_review' AS entity_type, r.id AS entity_id,
                    'Họp xem xét của lãnh đạo năm ' || r.year AS title, r.state, r.created_at AS since, 'management_review_to_approve:' || r.id AS key,

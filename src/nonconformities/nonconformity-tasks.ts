@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { Database } from '../database/database.js';
 import type { TaskKind } from '../tasks/task-kinds.js';
-import { TaskSourceProvider, type TaskItem, type TaskPageRequest, type TaskScope, type TaskSource } from '../tasks/task-source.js';
-import { countTasks, keysetTasks, taskItemOf, type TaskRow } from '../tasks/task-sql.js';
+import { TaskSourceProvider, type TaskScope } from '../tasks/task-source.js';
+import { SqlTaskSource } from '../tasks/sql-task-source.js';
 import { VN_TODAY_SQL } from './nonconformities.service.js';
 
 /** The instant an action became overdue: 00:00 in Vietnam the day after its due date. */
@@ -15,22 +14,10 @@ const OVERDUE_SINCE = `((a.due_on + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh
  */
 @Injectable()
 @TaskSourceProvider()
-export class NonconformityTasks implements TaskSource {
+export class NonconformityTasks extends SqlTaskSource {
   readonly kinds: readonly TaskKind[] = ['corrective_action', 'corrective_action_overdue', 'verify_nonconformity'];
 
-  constructor(private readonly db: Database) {}
-
-  async list(q: TaskPageRequest): Promise<TaskItem[]> {
-    const { sql, params } = this.items(q);
-    return (await keysetTasks<TaskRow>(this.db, sql, params, q)).map(taskItemOf);
-  }
-
-  count(q: TaskScope): Promise<Partial<Record<TaskKind, number>>> {
-    const { sql, params } = this.items(q);
-    return countTasks(this.db, sql, params);
-  }
-
-  private items(q: TaskScope): { sql: string; params: unknown[] } {
+  protected items(q: TaskScope): { sql: string; params: unknown[] } {
     const code = `'KPH-' || lpad(n.number::text, 3, '0')`;
     const sql = `
       SELECT 'corrective_action'::text AS kind, a.agency_id, 'nonconformity'::text AS entity_type, n.id AS entity_id, a.description AS title,

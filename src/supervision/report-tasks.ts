@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { mayApproveSql } from '../approval/approval-rights.js';
-import { Database } from '../database/database.js';
 import type { TaskKind } from '../tasks/task-kinds.js';
-import { TaskSourceProvider, type TaskItem, type TaskPageRequest, type TaskScope, type TaskSource } from '../tasks/task-source.js';
-import { countTasks, keysetTasks, taskItemOf, type TaskRow } from '../tasks/task-sql.js';
+import { TaskSourceProvider, type TaskScope } from '../tasks/task-source.js';
+import { SqlTaskSource } from '../tasks/sql-task-source.js';
 
 /**
  * What periodic reports ask of people: signing and sending a report not yet submitted (whoever may
@@ -12,22 +11,10 @@ import { countTasks, keysetTasks, taskItemOf, type TaskRow } from '../tasks/task
  */
 @Injectable()
 @TaskSourceProvider()
-export class ReportTasks implements TaskSource {
+export class ReportTasks extends SqlTaskSource {
   readonly kinds: readonly TaskKind[] = ['submit_report', 'report_returned'];
 
-  constructor(private readonly db: Database) {}
-
-  async list(q: TaskPageRequest): Promise<TaskItem[]> {
-    const { sql, params } = this.items(q);
-    return (await keysetTasks<TaskRow>(this.db, sql, params, q)).map(taskItemOf);
-  }
-
-  count(q: TaskScope): Promise<Partial<Record<TaskKind, number>>> {
-    const { sql, params } = this.items(q);
-    return countTasks(this.db, sql, params);
-  }
-
-  private items(q: TaskScope): { sql: string; params: unknown[] } {
+  protected items(q: TaskScope): { sql: string; params: unknown[] } {
     const sql = `
       SELECT 'submit_report'::text AS kind, r.agency_id, 'periodic_report'::text AS entity_type, r.id AS entity_id,
              'Báo cáo HTQLCL kỳ ' || r.period AS title, r.state, to_char(r.due_on, 'YYYY-MM-DD') AS due_on, r.updated_at AS since,
