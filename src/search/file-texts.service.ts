@@ -15,7 +15,7 @@ import type { JobPayload } from '../queue/jobs.js';
 import { contentObjectKey } from '../storage/object-keys.js';
 import { ObjectStorage } from '../storage/object-storage.js';
 import { sweepSpoolFiles } from '../storage/spool-sweeper.js';
-import { EXTRACTABLE_MEDIA_TYPES, extractableKind, extractText } from './text-extraction.js';
+import { EXTRACTABLE_MEDIA_TYPES, extractableKind, ExtractionRefused, extractText } from './text-extraction.js';
 
 const EXTRACT_PREFIX = 'extract-';
 
@@ -99,7 +99,7 @@ export class FileTexts {
         result = await extractText(path, kind);
       } catch (err) {
         // A file that cannot be read as its type (or is over the ZIP limits) has no searchable text: final.
-        const reason = err instanceof ZipLimitError ? `refused: ${err.message}` : `unreadable: ${(err as Error).message}`;
+        const reason = err instanceof ZipLimitError || err instanceof ExtractionRefused ? `refused: ${err.message}` : `unreadable: ${(err as Error).message}`;
         this.logger.warn({ msg: 'text extraction failed', sha256, reason });
         await this.db.query(`UPDATE file_texts SET state = 'failed', attempts = attempts + 1, last_error = $2, extracted_at = now() WHERE sha256 = $1 AND state = 'pending'`, [
           sha256,

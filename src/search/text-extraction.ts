@@ -5,11 +5,19 @@
  * after the archive passed the ZIP limits (entries, inflated size, ratio). The text is NFC, capped
  * at MAX_TEXT_CHARS (`truncated`). A PDF with (almost) no text is a scan: `no_text`.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { SaxesParser } from 'saxes';
 import { DEFAULT_ZIP_LIMITS, inspectZip, readZipEntry, ZipLimits } from '../common/zip-limits.js';
 
 export const MAX_TEXT_CHARS = 2_000_000;
+/**
+ * pdfjs parses a PDF from memory: larger PDFs are not read for text (a 200-page text PDF is a few
+ * MB; what is larger is scans or embedded media), so extraction never holds more than this.
+ */
+export const MAX_PDF_BYTES = 64 * 1024 * 1024;
+
+/** A file the extraction refuses to read (too large for its parser): final, no retry. */
+export class ExtractionRefused extends Error {}
 /** Fewer letters than this per page on average: the PDF is a scan without a text layer. */
 const MIN_LETTERS_PER_PAGE = 10;
 /** Largest XML entry inflated for its text. */
@@ -97,6 +105,8 @@ export async function extractText(path: string, kind: ExtractableKind, zipLimits
 }
 
 async function extractPdf(path: string): Promise<ExtractedText> {
+  const { size } = await stat(path);
+  if (size > MAX_PDF_BYTES) throw new ExtractionRefused(`PDF of ${size} bytes, over the ${MAX_PDF_BYTES} bytes read for text`);
   const { getDocument } = await import('pdfjs-dist/legacy/build/pdf.mjs');
   const data = new Uint8Array(await readFile(path));
   const pdf = await getDocument({ data, verbosity: 0, isEvalSupported: false, disableFontFace: true, useSystemFonts: false }).promise;
