@@ -62,6 +62,17 @@ export class AgenciesService {
     return ids.map((i) => rows.find((r) => r.id === i)!).filter(Boolean);
   }
 
+  /** Of these agency ids, the ones that are `rootId` or lie below it (unknown ids are left out; paths hold only ids and slashes). */
+  async withinSubtree(rootId: string, ids: readonly string[]): Promise<string[]> {
+    if (!ids.length) return [];
+    const rows = await this.db.query<{ id: string }[]>(
+      `SELECT a.id FROM agencies r JOIN agencies a ON a.path LIKE r.path || '%'
+        WHERE r.id = $1 AND a.id = ANY($2::uuid[])`,
+      [rootId, [...ids]],
+    );
+    return rows.map((r) => r.id);
+  }
+
   /** The agency's direct child agencies of level `unit` (its phòng, ban), by name. */
   async unitsOf(agencyId: string): Promise<Agency[]> {
     return this.db.repo(Agency).find({ where: { parentId: agencyId, level: 'unit' }, order: { name: 'ASC', id: 'ASC' } });

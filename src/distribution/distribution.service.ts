@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { AccessService } from '../access/access.service.js';
 import { Principal } from '../access/principal.js';
+import { AgenciesService } from '../agencies/agencies.service.js';
 import { AuditService } from '../audit/audit.service.js';
 import { Errors } from '../common/errors.js';
-import { escapeLike } from '../common/text.js';
 import { Database } from '../database/database.js';
 import { DocumentAccess } from '../documents/document-access.js';
 import type { Document, Revision } from '../documents/document.entities.js';
@@ -35,6 +35,7 @@ export class DistributionService {
     private readonly documents: DocumentsService,
     private readonly revisions: RevisionsService,
     private readonly notifications: NotificationsService,
+    private readonly agencies: AgenciesService,
   ) {}
 
   async get(p: Principal, documentId: string): Promise<DistributionView> {
@@ -61,9 +62,7 @@ export class DistributionService {
       await this.access.assert(p, 'distribution.manage', doc.agencyId, 'Document');
       if (doc.withdrawnAt) throw Errors.conflict('document_withdrawn', 'The document has been withdrawn.');
       const agencyIds = [...new Set(req.agencyIds)];
-      const path = await this.access.agencyPath(doc.agencyId);
-      const inTree = await this.db.query<{ id: string }[]>(`SELECT id FROM agencies WHERE id = ANY($1::uuid[]) AND path LIKE $2`, [agencyIds, `${escapeLike(path ?? '')}%`]);
-      const ok = new Set(inTree.map((r) => r.id));
+      const ok = new Set(await this.agencies.withinSubtree(doc.agencyId, agencyIds));
       const bad = req.agencyIds.map((id, i) => ({ id, i })).filter(({ id }) => !ok.has(id));
       if (bad.length) {
         throw Errors.ruleViolated(

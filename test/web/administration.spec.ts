@@ -5,7 +5,7 @@
  */
 import { TEST_ADMIN_PASSWORD } from '../support/app.js';
 import { Fixtures, uniq } from '../support/fixtures.js';
-import { newPage, pictureOnFailure, screenshot, signIn, webSuite, type WebSuite } from './browser.js';
+import { pictureOnFailure, screenshot, signedInPage, webSuite, type WebSuite } from './browser.js';
 
 const TIMEOUT = 300_000;
 
@@ -26,9 +26,8 @@ describe('web application: legal registry and administration', () => {
   it(
     'imports legal documents (row errors first), posts a change and follows it; manages agencies, members, users, queues',
     async () => {
-      const { context, page } = await newPage(s);
+      const { context, page } = await signedInPage(s, { username: 'admin', password: TEST_ADMIN_PASSWORD });
       try {
-        await signIn(page, { username: 'admin', password: TEST_ADMIN_PASSWORD });
 
         // Legal registry: a file with a bad row is refused whole and the row is named.
         const n = 100 + Math.floor(Math.random() * 899);

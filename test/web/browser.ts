@@ -74,6 +74,14 @@ export async function signIn(page: Page, user: Pick<TestUser, 'username' | 'pass
   await page.waitForURL((url) => !url.pathname.startsWith('/dang-nhap'));
 }
 
+/** A new page (its own context) signed in as `user`, then at `path` when given. */
+export async function signedInPage(s: WebSuite, user: Pick<TestUser, 'username' | 'password'>, path?: string): Promise<{ context: BrowserContext; page: Page }> {
+  const p = await newPage(s);
+  await signIn(p.page, user);
+  if (path) await p.page.goto(path);
+  return p;
+}
+
 /** On a failure, a picture of every open page (in the temp folder) to see what the user saw. */
 export async function pictureOnFailure(s: WebSuite): Promise<void> {
   let i = 0;

@@ -9,7 +9,7 @@
 import type { Page } from 'playwright-core';
 import { bearer, Fixtures, uniq, type TestAgency, type TestUser } from '../support/fixtures.js';
 import { procedureContent } from '../workflow/helpers.js';
-import { newPage, pictureOnFailure, screenshot, signIn, webSuite, type WebSuite } from './browser.js';
+import { pictureOnFailure, screenshot, signedInPage, webSuite, type WebSuite } from './browser.js';
 
 const TIMEOUT = 480_000;
 const API = '/api/v1';
@@ -57,10 +57,7 @@ describe('web application: an internal audit from plan to closed', () => {
   });
 
   async function as(user: TestUser, path: string): Promise<Page> {
-    const { page } = await newPage(s);
-    await signIn(page, user);
-    await page.goto(path);
-    return page;
+    return (await signedInPage(s, user, path)).page;
   }
 
   async function choose(page: Page, label: string, option: string | RegExp) {

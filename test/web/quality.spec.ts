@@ -6,7 +6,7 @@
 import { Fixtures } from '../support/fixtures.js';
 import { objectivesInForce } from '../quality-cycle/helpers.js';
 import { workflowCast, type WorkflowCast } from '../workflow/helpers.js';
-import { newPage, pictureOnFailure, screenshot, signIn, webSuite, type WebSuite } from './browser.js';
+import { pictureOnFailure, screenshot, signedInPage, webSuite, type WebSuite } from './browser.js';
 
 const TIMEOUT = 300_000;
 const YEAR = Number(new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 4));
@@ -28,9 +28,8 @@ describe('web application: quality records', () => {
   it(
     'evaluates the objectives, opens a management review with the evaluation in its inputs, and the chair approves it',
     async () => {
-      const { context, page } = await newPage(s);
+      const { context, page } = await signedInPage(s, c.secretary);
       try {
-        await signIn(page, c.secretary);
         await page.goto('/ho-so-chat-luong');
         await page.getByRole('button', { name: 'Đánh giá mục tiêu' }).click();
         const dialog = page.getByRole('dialog');
@@ -60,9 +59,7 @@ describe('web application: quality records', () => {
         const reviewUrl = page.url();
         await context.close();
 
-        const head = await newPage(s);
-        await signIn(head.page, c.head);
-        await head.page.goto(reviewUrl);
+        const head = await signedInPage(s, c.head, reviewUrl);
         await head.page.getByRole('button', { name: 'Phê duyệt biên bản' }).click();
         const sign = head.page.getByRole('dialog');
         await sign.locator('input[type=password]').fill(c.head.password);

@@ -11,7 +11,7 @@ import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { docx } from '../documents/samples.js';
 import { bearer, Fixtures, uniq, type TestAgency, type TestUser } from '../support/fixtures.js';
-import { newPage, pictureOnFailure, screenshot, signIn, webSuite, type WebSuite } from './browser.js';
+import { newPage, pictureOnFailure, screenshot, signedInPage, signIn, webSuite, type WebSuite } from './browser.js';
 
 const TIMEOUT = 480_000;
 
@@ -148,8 +148,7 @@ describe('web application: the document cycle in a real browser', () => {
 
       // The ISO secretary checks both from the work list (counts in the navigation).
       phase('The ISO secretary checks both from th');
-      const sec = await newPage(s);
-      await signIn(sec.page, secretary);
+      const sec = await signedInPage(s, secretary);
       await sec.page.goto('/cong-viec');
       await sec.page.getByRole('link', { name: /QT-01 — Quy trình đăng ký khai sinh/ }).first().waitFor();
       await screenshot(sec.page, '03-tasks');
@@ -163,8 +162,7 @@ describe('web application: the document cycle in a real browser', () => {
 
       // The head sees the controlled copy in the page, then approves with the password.
       phase('The head sees the controlled copy in ');
-      const hd = await newPage(s);
-      await signIn(hd.page, head);
+      const hd = await signedInPage(s, head);
       for (const [i, title] of [/QT-01 — Quy trình đăng ký khai sinh/, /BM\.01\/QT-01 — Tờ khai/].entries()) {
         await openTask(hd.page, title);
         await hd.page.getByTestId('rendition-frame').waitFor({ timeout: 60_000 });
@@ -202,8 +200,7 @@ describe('web application: the document cycle in a real browser', () => {
 
       // Staff: the form in force in one click; a draft URL is never shown to them.
       phase('Staff: the form in force in one click');
-      const st = await newPage(s);
-      await signIn(st.page, staff);
+      const st = await signedInPage(s, staff);
       await st.page.goto('/tai-lieu');
       await st.page.getByLabel('Tìm kiếm').fill('giay khai sinh');
       await st.page.getByRole('button', { name: 'Tải file gốc BM.01/QT-01' }).waitFor();
@@ -231,8 +228,7 @@ describe('web application: the document cycle in a real browser', () => {
 
       // The auditor: the timeline (sign-offs, transitions, downloads) and revision 2 against 1.
       phase('The auditor: the timeline (sign-offs,');
-      const au = await newPage(s);
-      await signIn(au.page, auditor);
+      const au = await signedInPage(s, auditor);
       const docId = await documentIdOf(procedureId);
       await au.page.goto(`/tai-lieu/${docId}/lich-su`);
       await au.page.getByText('Trần Văn Chủ').first().waitFor();

@@ -6,7 +6,7 @@
  */
 import { Fixtures, type TestAgency, type TestUser } from '../support/fixtures.js';
 import { vnDate } from '../../src/supervision/reporting-periods.js';
-import { newPage, pictureOnFailure, screenshot, signIn, webSuite, type WebSuite } from './browser.js';
+import { pictureOnFailure, screenshot, signedInPage, webSuite, type WebSuite } from './browser.js';
 
 const TIMEOUT = 300_000;
 const YEAR = Number(vnDate(new Date()).slice(0, 4));
@@ -37,12 +37,7 @@ describe('web application: supervision by the Sở KH&CN', () => {
   it(
     'a report is opened with computed figures, signed and sent, seen on the dashboard, returned; an inspection records a finding',
     async () => {
-      const signedIn = async (u: TestUser) => {
-        const p = await newPage(s);
-        await signIn(p.page, u);
-        return p;
-      };
-      let current = await signedIn(secretary);
+      let current = await signedInPage(s, secretary);
       try {
         // The ISO secretary opens this year's annual report: the figures come from the system.
         await current.page.goto('/bao-cao');
@@ -58,7 +53,7 @@ describe('web application: supervision by the Sở KH&CN', () => {
         await current.context.close();
 
         // The chairman signs and sends it with his password.
-        current = await signedIn(head);
+        current = await signedInPage(s, head);
         await current.page.goto(reportUrl);
         await current.page.getByRole('button', { name: 'Ký và gửi báo cáo' }).click();
         const dialog = current.page.getByRole('dialog');
@@ -69,7 +64,7 @@ describe('web application: supervision by the Sở KH&CN', () => {
         await current.context.close();
 
         // The Sở's dashboard: the commune's report is sent; filters by level and status.
-        current = await signedIn(supervisor);
+        current = await signedInPage(s, supervisor);
         await current.page.goto('/giam-sat');
         await current.page.getByText('Tiến độ công bố HTQLCL theo lộ trình', { exact: false }).waitFor();
         const row = current.page.getByRole('row', { name: /Ủy ban nhân dân xã Đăk Blá/ });

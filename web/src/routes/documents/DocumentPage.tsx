@@ -17,6 +17,7 @@ import { StatusBadge } from '../../components/StatusBadge';
 import { m } from '../../i18n';
 import { AUDIT_READERS, DRAFTING_ROLES, rolesIn } from '../../lib/access';
 import { formatDate } from '../../lib/dates';
+import { DistributionPanel } from './DistributionPanel';
 import { CurrentFileButtons } from './InForcePage';
 import { documentRoute } from './routes';
 
@@ -149,6 +150,7 @@ export function DocumentPage() {
                 )}
               </Stack>
             </Card>
+            <DistributionPanel doc={doc} mayManage={roles.includes('iso_secretary')} followsReading={readsDrafts} />
             {doc.type === 'procedure' && forms.data && forms.data.items.length > 0 && (
               <Stack gap="xs">
                 <Title order={2} size="h4">
