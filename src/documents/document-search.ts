@@ -24,8 +24,11 @@ export type DraftScope = { kind: 'none' } | { kind: 'all' } | { kind: 'agencies'
 const START = '[[[';
 const STOP = ']]]';
 const HEADLINE_OPTIONS = `StartSel=${START}, StopSel=${STOP}, MaxWords=24, MinWords=10, MaxFragments=2, FragmentDelimiter=" … "`;
-/** ts_headline reads at most this much of a file's text (a match further on still finds the document). */
+/** The snippet's window is looked for in at most this much of a file's text (a match further on still finds the document). */
 const HEADLINE_CHARS = 200_000;
+/** ts_headline reads a window of this many characters of a file's text, from this many before the first word found. */
+const WINDOW_CHARS = 1500;
+const WINDOW_BEFORE = 400;
 
 /** Search terms: folded (no accents, lower case), split on spaces, at most 8. */
 export function searchTerms(q: string | undefined): string[] {
@@ -73,13 +76,36 @@ export function highlightTerms(text: string, terms: string[]): string | null {
   return out;
 }
 
+/** The rows a search pages over: both arms select `select` from `from` (naming documents `d`) under `where`. */
+export interface SearchBase {
+  /** The page's columns, the same in both arms (e.g. `d.id, d.code_key`). */
+  select: string;
+  /** A FROM clause naming the documents `d` (joins allowed). */
+  from: string;
+  where: string[];
+  /** The page's order inside the arms (on `d`), and outside them (on the selected column names). */
+  order: string;
+  outerOrder: string;
+  /** The SQL placeholder of the page size (rows to return). */
+  limit: string;
+}
+
+/** A regular expression matching any of the folded terms as a whole word (the snippet window's centre). */
+function termsRegex(terms: string[]): string {
+  return `\\m(${terms.map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})\\M`;
+}
+
 /**
  * Search of the register: titles and codes (every word, as a substring of the stored folded
- * search_text, trigram-indexed), the structured content of the revisions the caller may read
- * (full text over its string values, GIN expression index) and the extracted text of their files
- * (file_texts.tsv, GIN). Full text uses the `vn_unaccent` configuration: accents and case are
- * ignored, whole words match. Staff and the public search the revision in force only — a draft's
- * content or files never match for them. `matches` gives each hit's places with a snippet.
+ * search_text, trigram-indexed), and the words of the revision the caller may read: the content
+ * and the extracted text of the files of the revision in force, and of the open revision where the
+ * caller may read drafts, kept per document in `document_search` (in_force / open, GIN; see the
+ * DocumentSearchVectors migration). Full text uses the `vn_unaccent` configuration: accents and case
+ * are ignored, whole words match, all of them in one readable revision. Staff and the public search
+ * the revision in force only — a draft's content or files never match for them. A page is the union
+ * of the title arm and the text arm, each ordered and limited on its own, so neither builds the set
+ * of every match before visibility and LIMIT apply. `matches` gives each hit's places with a snippet,
+ * computed for the page's rows only.
  */
 @Injectable()
 export class DocumentSearch {
@@ -92,28 +118,38 @@ export class DocumentSearch {
     return `(r.state = 'effective' OR (r.state IN (${open}) AND r.agency_id = ANY(${scope.placeholder}::uuid[])))`;
   }
 
-  /**
-   * A WHERE condition on documents `d` for the query `q` (null when q has no words). `within`: SQL
-   * conditions on `r.agency_id` naming the agencies the list can reach at all, so the content and
-   * file subqueries start from those agencies' revisions instead of every match in the database.
-   */
-  condition(q: string | undefined, $: (v: unknown) => string, scope: DraftScope, within: string[] = []): string | null {
-    const terms = searchTerms(q);
-    if (!terms.length) return null;
-    const open = OPEN_STATES.map((s) => `'${s}'`).join(', ');
-    const title = terms.map((t) => `d.search_text LIKE ${$(`%${escapeLike(t)}%`)}`).join(' AND ');
-    const tsq = `plainto_tsquery('vn_unaccent', ${$(terms.join(' '))})`;
-    const readable = within.length ? `${this.readable(scope, open)} AND (${within.join(' OR ')})` : this.readable(scope, open);
-    return `((${title})
-      OR d.id IN (SELECT r.document_id FROM revisions r
-                   WHERE jsonb_to_tsvector('vn_unaccent'::regconfig, r.content, '["string"]') @@ ${tsq} AND ${readable})
-      OR d.id IN (SELECT r.document_id FROM file_texts ft
-                    JOIN revision_files rf ON rf.sha256 = ft.sha256
-                    JOIN revisions r ON r.id = rf.revision_id
-                   WHERE ft.tsv @@ ${tsq} AND ${readable}))`;
+  /** The text arm's condition on `s` (document_search) and `d`: the readable vectors hold every word. */
+  private textCondition(scope: DraftScope, tsq: string): string {
+    if (scope.kind === 'none') return `s.in_force @@ ${tsq}`;
+    if (scope.kind === 'all') return `(s.in_force @@ ${tsq} OR s.open @@ ${tsq})`;
+    return `(s.in_force @@ ${tsq} OR (s.open @@ ${tsq} AND d.agency_id = ANY(${scope.placeholder}::uuid[])))`;
   }
 
-  /** Where each document of the page matched, with snippets (title, code, content, a file). */
+  /**
+   * The SQL of one page of `base` rows matching q, in `outerOrder` (null when q has no words): the
+   * first `limit` rows of the title arm and of the text arm, merged. Each arm is planned on its own
+   * (walking the order index while matches are dense, a GIN lookup when they are rare).
+   */
+  page(q: string | undefined, $: (v: unknown) => string, scope: DraftScope, base: SearchBase): string | null {
+    const terms = searchTerms(q);
+    if (!terms.length) return null;
+    const title = terms.map((t) => `d.search_text LIKE ${$(`%${escapeLike(t)}%`)}`).join(' AND ');
+    const tsq = `plainto_tsquery('vn_unaccent', ${$(terms.join(' '))})`;
+    const where = base.where.length ? `${base.where.join(' AND ')} AND ` : '';
+    return `SELECT * FROM (
+        (SELECT ${base.select} FROM ${base.from} WHERE ${where}(${title}) ORDER BY ${base.order} LIMIT ${base.limit})
+        UNION
+        (SELECT ${base.select} FROM ${base.from} JOIN document_search s ON s.document_id = d.id
+          WHERE ${where}${this.textCondition(scope, tsq)} ORDER BY ${base.order} LIMIT ${base.limit})
+      ) u ORDER BY ${base.outerOrder} LIMIT ${base.limit}`;
+  }
+
+  /**
+   * Where each document of the page matched, with snippets (title, code, content, a file): the places
+   * holding every word; for a document whose words are spread over its places (content and a file),
+   * the places holding some of them, so every hit shows why it was found. Snippets come from a window
+   * of the text around the first word found, so a long file is not parsed whole for each row.
+   */
   async matches(docs: { id: string; code: string; title: string }[], q: string | undefined, scope: DraftScope): Promise<Map<string, SearchMatch[]>> {
     const out = new Map<string, SearchMatch[]>();
     const terms = searchTerms(q);
@@ -132,34 +168,50 @@ export class DocumentSearch {
       return `$${params.length}`;
     };
     const ids = $(docs.map((d) => d.id));
-    const tsq = `plainto_tsquery('vn_unaccent', ${$(terms.join(' '))})`;
+    const every = `plainto_tsquery('vn_unaccent', ${$(terms.join(' '))})`;
+    const some = `replace(${every}::text, ' & ', ' | ')::tsquery`;
     const opts = $(HEADLINE_OPTIONS);
+    const re = $(termsRegex(terms));
     const scoped: DraftScope = scope.kind === 'agencies' ? { ...scope, placeholder: $(scope.agencyIds) } : scope;
     const readable = this.readable(scoped, OPEN_STATES.map((s) => `'${s}'`).join(', '));
-    const rows = await this.db.query<{ document_id: string; place: 'content' | 'file'; filename: string | null; snippet: string }[]>(
-      `SELECT * FROM (
-         SELECT DISTINCT ON (r.document_id) r.document_id, 'content' AS place, NULL::text AS filename,
-                ts_headline('vn_unaccent', (SELECT string_agg(v #>> '{}', ' · ') FROM jsonb_path_query(r.content, 'strict $.** ? (@.type() == "string")') v), ${tsq}, ${opts}) AS snippet
-           FROM revisions r
-          WHERE r.document_id = ANY(${ids}::uuid[]) AND ${readable}
-            AND jsonb_to_tsvector('vn_unaccent'::regconfig, r.content, '["string"]') @@ ${tsq}
-          ORDER BY r.document_id, (r.state = 'effective') DESC) c
-       UNION ALL
-       SELECT * FROM (
-         SELECT DISTINCT ON (r.document_id) r.document_id, 'file' AS place, rf.filename,
-                ts_headline('vn_unaccent', left(ft.text, ${HEADLINE_CHARS}), ${tsq}, ${opts}) AS snippet
+    const contentTsv = `jsonb_to_tsvector('vn_unaccent'::regconfig, r.content, '["string"]')`;
+    const rows = await this.db.query<{ document_id: string; place: 'content' | 'file'; every: boolean; filename: string | null; snippet: string }[]>(
+      `WITH q AS (SELECT ${every} AS every, ${some} AS some),
+       c AS (
+         SELECT DISTINCT ON (r.document_id) r.document_id, r.id AS revision_id, ${contentTsv} @@ q.every AS every
+           FROM revisions r, q
+          WHERE r.document_id = ANY(${ids}::uuid[]) AND ${readable} AND ${contentTsv} @@ q.some
+          ORDER BY r.document_id, 3 DESC, (r.state = 'effective') DESC),
+       f AS (
+         SELECT DISTINCT ON (r.document_id) r.document_id, rf.filename, ft.sha256, ft.tsv @@ q.every AS every
            FROM revisions r
            JOIN revision_files rf ON rf.revision_id = r.id
-           JOIN file_texts ft ON ft.sha256 = rf.sha256
-          WHERE r.document_id = ANY(${ids}::uuid[]) AND ${readable} AND ft.tsv @@ ${tsq}
-          ORDER BY r.document_id, (r.state = 'effective') DESC, rf.role DESC, rf.created_at) f`,
+           JOIN file_texts ft ON ft.sha256 = rf.sha256, q
+          WHERE r.document_id = ANY(${ids}::uuid[]) AND ${readable} AND ft.tsv @@ q.some
+          ORDER BY r.document_id, 4 DESC, (r.state = 'effective') DESC, rf.role DESC, rf.created_at)
+       SELECT c.document_id, 'content' AS place, c.every, NULL::text AS filename,
+              ts_headline('vn_unaccent', (SELECT string_agg(v #>> '{}', ' · ') FROM jsonb_path_query(r.content, 'strict $.** ? (@.type() == "string")') v),
+                          CASE WHEN c.every THEN q.every ELSE q.some END, ${opts}) AS snippet
+         FROM c JOIN revisions r ON r.id = c.revision_id, q
+       UNION ALL
+       SELECT f.document_id, 'file', f.every, f.filename,
+              ts_headline('vn_unaccent', w.text, CASE WHEN f.every THEN q.every ELSE q.some END, ${opts})
+         FROM f JOIN file_texts ft ON ft.sha256 = f.sha256, q,
+              LATERAL (SELECT left(ft.text, ${HEADLINE_CHARS}) AS text) x,
+              LATERAL (SELECT coalesce(nullif(regexp_instr(search_fold(x.text), ${re}), 0), 1) AS at) p,
+              LATERAL (SELECT CASE WHEN p.at <= ${WINDOW_BEFORE} THEN left(x.text, ${WINDOW_CHARS})
+                                   ELSE regexp_replace(substr(x.text, p.at - ${WINDOW_BEFORE}, ${WINDOW_CHARS}), '^\\S*\\s', '') END AS text) w`,
       params,
     );
+    const partial = new Map<string, SearchMatch[]>();
     for (const r of rows) {
       const m: SearchMatch = { in: r.place, snippet: markedHtml(r.snippet ?? '') };
       if (r.filename) m.filename = r.filename;
-      out.get(r.document_id)?.push(m);
+      if (r.every) out.get(r.document_id)?.push(m);
+      else partial.set(r.document_id, [...(partial.get(r.document_id) ?? []), m]);
     }
+    for (const [id, list] of out) if (!list.length && partial.has(id)) list.push(...partial.get(id)!);
+    for (const list of out.values()) list.sort((a, b) => MATCH_PLACES.indexOf(a.in) - MATCH_PLACES.indexOf(b.in));
     return out;
   }
 }

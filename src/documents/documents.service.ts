@@ -295,11 +295,14 @@ export class DocumentsService {
     if (q.tthcCode) where.push(`(d.tthc_code = ${$(q.tthcCode)} OR d.tthc_code LIKE ${$(escapeLike(q.tthcCode) + '.%')})`);
     if (q.state === 'effective') where.push(hasEffective);
     else if (q.state) where.push(`${inDrafts} AND EXISTS (SELECT 1 FROM revisions r WHERE r.document_id = d.id AND r.state = ${$(q.state)})`);
-    // Titles and codes, the content and the files of the revisions the caller may read (DocumentSearch).
-    const within = draftParam && readParam ? [`r.agency_id = ANY(${draftParam}::uuid[])`, `r.agency_id = ANY(${readParam}::uuid[])`] : [];
-    const search = this.search.condition(q.q, $, scope, within);
-    if (search) where.push(search);
     if (after) where.push(`(d.code_key, d.id) > (${$(String(after[0]))}, ${$(String(after[1]))}::uuid)`);
+    const lim = $(limit + 1);
+    // Titles and codes, the content and the files of the revisions the caller may read (DocumentSearch):
+    // the page's ids come from the search's two arms, each walking the order or looking up its index.
+    const searched = this.search.page(q.q, $, scope, { select: 'd.id, d.code_key', from: 'documents d', where, order: 'd.code_key, d.id', outerOrder: 'code_key, id', limit: lim });
+    const page = searched
+      ? `SELECT d.* FROM documents d JOIN (${searched}) m ON m.id = d.id`
+      : `SELECT d.* FROM documents d WHERE ${where.join(' AND ')} ORDER BY d.code_key, d.id LIMIT ${lim}`;
     // The page is chosen first; its current and open revisions are joined for those rows only.
     const rows = await this.db.query<DocumentRow[]>(
       `SELECT d.id, d.agency_id, d.type, d.code, d.code_key, d.title, d.procedure_id, d.tthc_code, d.review_interval_months, d.year,
@@ -307,7 +310,7 @@ export class DocumentsService {
               e.id AS e_id, e.number AS e_number, e.effective_at AS e_effective_at,
               o.id AS o_id, o.state AS o_state,
               CASE WHEN o.id IS NULL THEN NULL ELSE (SELECT coalesce(max(x.number), 0) + 1 FROM revisions x WHERE x.document_id = d.id) END AS o_number
-         FROM (SELECT d.* FROM documents d WHERE ${where.join(' AND ')} ORDER BY d.code_key, d.id LIMIT ${$(limit + 1)}) d
+         FROM (${page}) d
          LEFT JOIN revisions e ON e.document_id = d.id AND e.state = 'effective'
          LEFT JOIN revisions o ON o.document_id = d.id AND o.state = ANY(${$(OPEN_STATES)}::text[]) AND ${inDrafts}
         ORDER BY d.code_key, d.id`,

@@ -41,40 +41,41 @@ export class PublicRegister {
     private readonly search: DocumentSearch,
   ) {}
 
-  private baseSql(): string {
-    return `SELECT d.id AS document_id, d.code, d.code_key, d.title, d.type, d.tthc_code, p.code AS procedure_code,
-                   r.id AS revision_id, r.number, r.effective_at
-              FROM documents d
+  private static readonly COLUMNS = `d.id AS document_id, d.code, d.code_key, d.title, d.type, d.tthc_code, p.code AS procedure_code,
+                   r.id AS revision_id, r.number, r.effective_at`;
+  private static readonly FROM = `documents d
               JOIN revisions r ON r.document_id = d.id AND r.state = 'effective'
-              LEFT JOIN documents p ON p.id = d.procedure_id
-             WHERE d.agency_id = $1 AND ${PUBLIC_FILTER}`;
+              LEFT JOIN documents p ON p.id = d.procedure_id`;
+
+  private baseSql(): string {
+    return `SELECT ${PublicRegister.COLUMNS} FROM ${PublicRegister.FROM} WHERE d.agency_id = $1 AND ${PUBLIC_FILTER}`;
   }
 
   /** A page of the agency's public documents in code order, after (code_key, id), at most `limit` rows. */
   async list(agencyId: string, q: { type?: string; procedureCode?: string; q?: string; after: unknown[] | null; limit: number }): Promise<PublicRow[]> {
     const params: unknown[] = [agencyId];
-    let sql = this.baseSql();
-    if (q.type) {
-      params.push(q.type);
-      sql += ` AND d.type = $${params.length}`;
-    }
-    if (q.procedureCode) {
-      params.push(codeKey(q.procedureCode));
-      sql += ` AND p.code_key = $${params.length}`;
-    }
-    // As in the register: code, title, content and files, of the revision in force only.
-    const search = this.search.condition(q.q, (v) => {
+    const $ = (v: unknown) => {
       params.push(v);
       return `$${params.length}`;
-    }, { kind: 'none' }, ['r.agency_id = $1']);
-    if (search) sql += ` AND ${search}`;
-    if (q.after) {
-      params.push(q.after[0], q.after[1]);
-      sql += ` AND (d.code_key, d.id) > ($${params.length - 1}::text, $${params.length}::uuid)`;
-    }
-    params.push(q.limit);
-    sql += ` ORDER BY d.code_key, d.id LIMIT $${params.length}`;
-    return this.db.query<PublicRow[]>(sql, params);
+    };
+    const where = ['d.agency_id = $1', PUBLIC_FILTER];
+    if (q.type) where.push(`d.type = ${$(q.type)}`);
+    if (q.procedureCode) where.push(`p.code_key = ${$(codeKey(q.procedureCode))}`);
+    if (q.after) where.push(`(d.code_key, d.id) > (${$(q.after[0])}::text, ${$(q.after[1])}::uuid)`);
+    const limit = $(q.limit);
+    // As in the register: code, title, content and files, of the revision in force only.
+    const searched = this.search.page(q.q, $, { kind: 'none' }, {
+      select: PublicRegister.COLUMNS,
+      from: PublicRegister.FROM,
+      where,
+      order: 'd.code_key, d.id',
+      outerOrder: 'code_key, document_id',
+      limit,
+    });
+    return this.db.query<PublicRow[]>(
+      searched ?? `SELECT ${PublicRegister.COLUMNS} FROM ${PublicRegister.FROM} WHERE ${where.join(' AND ')} ORDER BY d.code_key, d.id LIMIT ${limit}`,
+      params,
+    );
   }
 
   /** The agency's public document of this code with its revision in force, or null. */

@@ -157,6 +157,51 @@ describe('search inside files', () => {
     expect(res.body.items[0].matches[0].snippet).toContain(`công khai <mark>${m}</mark>`);
   });
 
+  it('the searched words follow the revision in force: a new revision taking effect replaces the old words', async () => {
+    const [old, fresh] = [marker(), marker()];
+    const doc = await create({ type: 'procedure', content: content(`Quy định cũ ${old}`) });
+    await makeEffective(t, doc.draftId);
+    expect((await search(staff, old)).map((h) => h.id)).toEqual([doc.id]);
+    const next = await t.http.post(`${API}/documents/${doc.id}/revisions`).set(bearer(drafter.token)).send({ content: content(`Quy định mới ${fresh}`), changeSummary: 'Sửa đổi' });
+    expect(next.status).toBe(201);
+    expect(await attach(next.body.id, 'moi.docx', docx(`Phụ lục ${fresh}`))).toBe('done');
+    expect(await search(staff, fresh)).toEqual([]);
+    expect((await search(drafter, fresh)).map((h) => h.id)).toEqual([doc.id]);
+    await makeEffective(t, next.body.id);
+    const hits = await search(staff, fresh);
+    expect(hits.map((h) => h.id)).toEqual([doc.id]);
+    expect(hits[0].matches.map((m) => m.in)).toEqual(['content', 'file']);
+    // The superseded revision's words no longer find the document, for anyone.
+    expect(await search(staff, old)).toEqual([]);
+    expect(await search(drafter, old)).toEqual([]);
+  });
+
+  it('words spread over the content and a file of the revision find it, each place showing its words', async () => {
+    const [a, b] = [marker(), marker()];
+    const doc = await create({ type: 'procedure', content: content(`Mục đích ${a}`) });
+    expect(await attach(doc.draftId, 'phu-luc.docx', docx(`Phụ lục ${b}`))).toBe('done');
+    await makeEffective(t, doc.draftId);
+    const hits = await search(staff, `${a} ${b}`);
+    expect(hits.map((h) => h.id)).toEqual([doc.id]);
+    expect(hits[0].matches).toEqual([
+      { in: 'content', snippet: expect.stringContaining(`<mark>${a}</mark>`) },
+      { in: 'file', filename: 'phu-luc.docx', snippet: expect.stringContaining(`<mark>${b}</mark>`) },
+    ]);
+  });
+
+  it('a word deep inside a long file is found and its snippet shows it', async () => {
+    const m = marker();
+    const filler = Array.from({ length: 4000 }, (_, i) => `đoạn văn bản số ${i} về thủ tục hành chính`).join(' ');
+    const doc = await create({ type: 'manual' });
+    expect(await attach(doc.draftId, 'dai.docx', docx(`${filler} Kết luận thanh tra ${m} cuối tài liệu`), 'source')).toBe('done');
+    await makeEffective(t, doc.draftId);
+    const hits = await search(staff, `thanh tra ${m}`);
+    expect(hits.map((h) => h.id)).toEqual([doc.id]);
+    expect(hits[0].matches[0]).toMatchObject({ in: 'file', filename: 'dai.docx' });
+    expect(hits[0].matches[0].snippet).toContain(`<mark>thanh</mark> <mark>tra</mark> <mark>${m}</mark>`);
+    expect(hits[0].matches[0].snippet.length).toBeLessThan(1000);
+  });
+
   it('a scanned PDF is no_text; a zip bomb in a DOCX is refused (failed) without inflating it; same bytes are extracted once', async () => {
     const doc = await create({ type: 'manual' });
     const scan = await scannedPdf();
