@@ -8,16 +8,17 @@
  *
  *   npm run bench:overview
  *   npm run bench:overview -- --agencies=1000 --documents=20 --samples=60
+ *   npm run bench:overview -- --save=/tmp/overview.json   # also writes the JSON answer (to compare figures across a change)
  *
  * The database is DATABASE_URL's server with the name eiso_bench_overview, recreated on every run.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { ensureDatabaseExists, runMigrations } from '../src/database/prepare-database.js';
-import { benchDatabaseUrl, BENCH_ADMIN_PASSWORD, Client, numArg, stats, startApi } from './api-process.js';
+import { arg, benchDatabaseUrl, BENCH_ADMIN_PASSWORD, Client, numArg, stats, startApi } from './api-process.js';
 
 const DB = 'eiso_bench_overview';
 const KEY = 'ov-agency';
@@ -218,6 +219,8 @@ async function main(): Promise<void> {
     const path = `/supervision/overview?agencyId=${rootId}&year=${year}`;
     const check = await supervisor.ok<{ items: unknown[]; totals: unknown[] }>('GET', path);
     process.stdout.write(`overview: ${check.items.length} rows, ${check.totals.length} level totals\n`);
+    const save = arg('save');
+    if (save) writeFileSync(save, JSON.stringify(check, null, 1));
     const get = (format: string) => async () => {
       const res = await fetch(`${api.url}/api/v1${path}&format=${format}`, { headers: { Authorization: `Bearer ${supervisor.token}` } });
       if (res.status !== 200) throw new Error(`${format}: ${res.status}`);
