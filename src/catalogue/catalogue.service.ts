@@ -383,17 +383,18 @@ export class CatalogueService {
   async coverageCounts(agencyIds: readonly string[]): Promise<Map<string, { handled: number; covered: number }>> {
     const out = new Map<string, { handled: number; covered: number }>();
     if (!agencyIds.length) return out;
-    const handled = await this.db.query<{ agency_id: string; code: string }[]>(
-      `SELECT a.agency_id, a.code FROM agency_tthc a JOIN tthc_procedures t ON t.code = a.code
-        WHERE a.agency_id = ANY($1::uuid[]) AND t.status = 'in_force'`,
-      [agencyIds],
-    );
-    const inForce = new Set((await this.procedures.ofAgencies(agencyIds)).filter((x) => x.effectiveRevisionId).map((x) => `${x.agencyId}|${x.tthcBase}`));
+    // The declared TTHC per agency (one row each) and the register's covered codes, in parallel.
+    const [handled, covered] = await Promise.all([
+      this.db.query<{ agency_id: string; codes: string[] }[]>(
+        `SELECT a.agency_id, array_agg(a.code) AS codes FROM agency_tthc a JOIN tthc_procedures t ON t.code = a.code
+          WHERE a.agency_id = ANY($1::uuid[]) AND t.status = 'in_force' GROUP BY a.agency_id`,
+        [[...agencyIds]],
+      ),
+      this.procedures.coveredTthcOf(agencyIds),
+    ]);
     for (const h of handled) {
-      const row = out.get(h.agency_id) ?? { handled: 0, covered: 0 };
-      row.handled++;
-      if (inForce.has(`${h.agency_id}|${h.code}`)) row.covered++;
-      out.set(h.agency_id, row);
+      const bases = covered.get(h.agency_id);
+      out.set(h.agency_id, { handled: h.codes.length, covered: bases ? h.codes.filter((c) => bases.has(c)).length : 0 });
     }
     return out;
   }

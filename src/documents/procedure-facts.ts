@@ -54,6 +54,23 @@ export class ProcedureFacts {
     return this.query(`d.agency_id = ANY($1::uuid[])`, [agencyIds]);
   }
 
+  /**
+   * Per agency, the TTHC base codes of its procedures in force (an effective revision, not withdrawn):
+   * what the catalogue's coverage counts, without the procedures' contents.
+   */
+  async coveredTthcOf(agencyIds: readonly string[]): Promise<Map<string, Set<string>>> {
+    if (!agencyIds.length) return new Map();
+    const rows = await this.db.query<{ agency_id: string; bases: string[] }[]>(
+      `SELECT d.agency_id, array_agg(DISTINCT substring(d.tthc_code from 1 for 8)) AS bases
+         FROM documents d
+        WHERE d.type = 'procedure' AND d.tthc_code IS NOT NULL AND d.withdrawn_at IS NULL AND d.agency_id = ANY($1::uuid[])
+          AND EXISTS (SELECT 1 FROM revisions e WHERE e.document_id = d.id AND e.state = 'effective')
+        GROUP BY d.agency_id`,
+      [[...agencyIds]],
+    );
+    return new Map(rows.map((r) => [r.agency_id, new Set(r.bases)]));
+  }
+
   private async query(where: string, params: unknown[]): Promise<TthcProcedure[]> {
     const rows = await this.db.query<Row[]>(
       `SELECT d.id, d.agency_id, d.code, d.title, d.tthc_code, e.id AS e_id, o.state AS o_state, coalesce(e.content, o.content) AS content
