@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { ensureDatabaseExists, runMigrations } from '../src/database/prepare-database.js';
-import { arg, benchDatabaseUrl, BENCH_ADMIN_PASSWORD, Client, numArg, stats, startApi } from './api-process.js';
+import { arg, benchDatabaseUrl, BENCH_ADMIN_PASSWORD, Client, cpuMsOf, numArg, stats, startApi } from './api-process.js';
 
 const DB = 'eiso_bench_overview';
 const KEY = 'ov-agency';
@@ -227,11 +227,19 @@ async function main(): Promise<void> {
       await res.arrayBuffer();
     };
     await sample(5, get('json'));
+    // CPU time per request of the API process and of the database's backends: unlike the latency,
+    // it hardly depends on what else the machine is doing.
+    const backends = async () =>
+      (await db.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`)).rows.map((r) => r.pid);
+    const cpu = async () => ({ api: cpuMsOf(api.pid), db: (await backends()).reduce((n, pid) => n + cpuMsOf(pid), 0) });
     for (const format of ['json', 'csv', 'xlsx']) {
       const before = loadavg()[0];
+      const c0 = await cpu();
       const s = stats(await sample(format === 'json' ? samples : Math.ceil(samples / 3), get(format)));
+      const c1 = await cpu();
       process.stdout.write(
         `GET /supervision/overview format=${format} (${agencies} agencies): n=${s.n} p50=${s.p50} ms p95=${s.p95} ms p99=${s.p99} ms max=${s.max} ms` +
+          `; CPU per request: API ${Math.round((c1.api - c0.api) / s.n)} ms, PostgreSQL ${Math.round((c1.db - c0.db) / s.n)} ms` +
           ` (load average ${before.toFixed(2)} before, ${loadavg()[0].toFixed(2)} after; ${availableParallelism()} cores)\n`,
       );
     }

@@ -61,7 +61,7 @@ export class ProcedureFacts {
   async coveredTthcOf(agencyIds: readonly string[]): Promise<Map<string, Set<string>>> {
     if (!agencyIds.length) return new Map();
     const rows = await this.db.query<{ agency_id: string; bases: string[] }[]>(
-      `SELECT d.agency_id, array_agg(DISTINCT substring(d.tthc_code from 1 for 8)) AS bases
+      `SELECT d.agency_id, array_agg(substring(d.tthc_code from 1 for 8)) AS bases
          FROM documents d
         WHERE d.type = 'procedure' AND d.tthc_code IS NOT NULL AND d.withdrawn_at IS NULL AND d.agency_id = ANY($1::uuid[])
           AND EXISTS (SELECT 1 FROM revisions e WHERE e.document_id = d.id AND e.state = 'effective')
