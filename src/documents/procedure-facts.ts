@@ -55,20 +55,16 @@ export class ProcedureFacts {
   }
 
   /**
-   * Per agency, the TTHC base codes of its procedures in force (an effective revision, not withdrawn):
-   * what the catalogue's coverage counts, without the procedures' contents.
+   * SQL relation for the catalogue's queries: the (agency_id, code) pairs of the TTHC base codes of
+   * procedures in force (an effective revision, not withdrawn) in the agencies of the SQL uuid[]
+   * expression `agencyIdsSql` — a pair may repeat, so ask `(agency, code) IN (...)`. What the
+   * coverage counts, in the catalogue's own query without reading the procedures; the documents'
+   * tables stay here.
    */
-  async coveredTthcOf(agencyIds: readonly string[]): Promise<Map<string, Set<string>>> {
-    if (!agencyIds.length) return new Map();
-    const rows = await this.db.query<{ agency_id: string; bases: string[] }[]>(
-      `SELECT d.agency_id, array_agg(substring(d.tthc_code from 1 for 8)) AS bases
-         FROM documents d
-        WHERE d.type = 'procedure' AND d.tthc_code IS NOT NULL AND d.withdrawn_at IS NULL AND d.agency_id = ANY($1::uuid[])
-          AND EXISTS (SELECT 1 FROM revisions e WHERE e.document_id = d.id AND e.state = 'effective')
-        GROUP BY d.agency_id`,
-      [[...agencyIds]],
-    );
-    return new Map(rows.map((r) => [r.agency_id, new Set(r.bases)]));
+  coveredTthcSql(agencyIdsSql: string): string {
+    return `SELECT d.agency_id, substring(d.tthc_code from 1 for 8) AS code FROM documents d
+             WHERE d.agency_id = ANY(${agencyIdsSql}) AND d.type = 'procedure' AND d.tthc_code IS NOT NULL AND d.withdrawn_at IS NULL
+               AND EXISTS (SELECT 1 FROM revisions e WHERE e.document_id = d.id AND e.state = 'effective')`;
   }
 
   private async query(where: string, params: unknown[]): Promise<TthcProcedure[]> {
