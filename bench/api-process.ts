@@ -143,6 +143,18 @@ export async function time<T>(fn: () => Promise<T>): Promise<{ ms: number; resul
 }
 
 /** Resident memory of a process (Linux /proc), in bytes; 0 where unavailable. */
+/** CPU time (user + system, ms) a process has used so far (Linux /proc; 0 when unreadable). */
+export function cpuMsOf(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime are fields 14 and 15 of stat (11 and 12 after the command), in clock ticks (100 per second).
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return 0;
+  }
+}
+
 export function rssOf(pid: number): number {
   try {
     const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));

@@ -1,22 +1,24 @@
 /**
  * The province overview at province scale: generates (with SQL, in its own database) a province of
  * 1,000 agencies (departments, districts, communes) with a year of records — procedures in force
- * with revisions that took effect through the year, periodic reports in every state — starts the
+ * with revisions that took effect through the year, periodic reports in every state, the declared
+ * TTHC, announcements, nonconformities with corrective actions, read-and-acknowledge requests — starts the
  * real API, signs in a supervisor of the province and prints the latency of
  * GET /supervision/overview (JSON, then CSV and XLSX): p50, p95, p99. Never passes or fails.
  *
  *   npm run bench:overview
  *   npm run bench:overview -- --agencies=1000 --documents=20 --samples=60
+ *   npm run bench:overview -- --save=/tmp/overview.json   # also writes the JSON answer (to compare figures across a change)
  *
  * The database is DATABASE_URL's server with the name eiso_bench_overview, recreated on every run.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { ensureDatabaseExists, runMigrations } from '../src/database/prepare-database.js';
-import { benchDatabaseUrl, BENCH_ADMIN_PASSWORD, Client, numArg, stats, startApi } from './api-process.js';
+import { arg, benchDatabaseUrl, BENCH_ADMIN_PASSWORD, Client, cpuMsOf, numArg, stats, startApi } from './api-process.js';
 
 const DB = 'eiso_bench_overview';
 const KEY = 'ov-agency';
@@ -30,6 +32,78 @@ async function recreate(url: string): Promise<void> {
   await c.end();
   await ensureDatabaseExists(url);
   await runMigrations({ databaseUrl: url, nodeEnv: 'development' });
+}
+
+/** TTHC each agency declares it handles (of a catalogue of TTHC_CATALOGUE); three quarters of them have a procedure. */
+const TTHC_PER_AGENCY = 20;
+const TTHC_CATALOGUE = 1000;
+const tthcCode = (agency: string, k: string) => `'1.' || lpad(((${agency} * 7 + ${k}) % ${TTHC_CATALOGUE})::text, 6, '0')`;
+
+/**
+ * The other modules' records of the year, so that every figure source has rows to aggregate: a head
+ * in every agency, the TTHC catalogue and what each agency declares, a signed announcement in every
+ * other agency (in April: procedures took effect after it), ten nonconformities per agency (half
+ * closed) with two corrective actions each (some open past their due date), and read-and-acknowledge
+ * requests for three staff on every revision in force (two thirds acknowledged).
+ */
+async function generateQualityRecords(db: pg.Client, agencies: number, year: number): Promise<void> {
+  await db.query(
+    `INSERT INTO users (id, username, full_name, password_hash)
+     SELECT ov_id('ov-staff-' || u), 'ov-staff-' || u, 'Công chức ' || u, 'x' FROM generate_series(1, 3) AS u`,
+  );
+  await db.query(`INSERT INTO memberships (agency_id, user_id, roles) SELECT id, ov_id('ov-author'), '{head}' FROM agencies`);
+  await db.query(
+    `INSERT INTO tthc_procedures (code, name, field, levels, status)
+     SELECT '1.' || lpad(c::text, 6, '0'), 'Thủ tục ' || c, 'Lĩnh vực ' || (c % 12), '{province,district,commune}', CASE WHEN c % 50 = 0 THEN 'abolished' ELSE 'in_force' END
+       FROM generate_series(0, $1::int - 1) AS c`,
+    [TTHC_CATALOGUE],
+  );
+  await db.query(
+    `INSERT INTO agency_tthc (agency_id, code, declared_by)
+     SELECT ov_id('${KEY}-' || i), ${tthcCode('i', 'k')}, ov_id('ov-author')
+       FROM generate_series(0, $1::int - 1) AS i, generate_series(0, $2::int - 1) AS k`,
+    [agencies, TTHC_PER_AGENCY],
+  );
+  await db.query(
+    `INSERT INTO announcements (agency_id, kind, decision_number, signed_on, scope, signed_by, capacity, signed_at)
+     SELECT ov_id('${KEY}-' || i), 'initial', i || '/QĐ-CB', make_date($1::int, 4, 1), '["Quy trình giải quyết TTHC"]'::jsonb, ov_id('ov-author'), 'head',
+            make_timestamptz($1::int, 4, 1, 9, 0, 0, 'Asia/Ho_Chi_Minh')
+       FROM generate_series(0, $2::int - 1) AS i WHERE i % 2 = 0`,
+    [year, agencies],
+  );
+  // Nonconformities through the year (never later than yesterday), two actions each.
+  const nc = `FROM (SELECT i, k, least(now() - interval '1 day', make_timestamptz($1::int, 1, 5, 8, 0, 0, 'Asia/Ho_Chi_Minh') + ((i * 13 + k * 31) % 320) * interval '1 day') AS at
+                      FROM generate_series(0, $2::int - 1) AS i, generate_series(1, 10) AS k) s`;
+  await db.query(
+    `INSERT INTO nonconformities (id, agency_id, number, source, severity, description, created_by, created_at, updated_at)
+     SELECT ov_id('ov-nc-' || s.i || '-' || s.k), ov_id('${KEY}-' || s.i), s.k, 'process', CASE WHEN s.k % 4 = 0 THEN 'major' ELSE 'minor' END,
+            'Điểm không phù hợp ' || s.k, ov_id('ov-author'), s.at, s.at ${nc}`,
+    [year, agencies],
+  );
+  await db.query(
+    `INSERT INTO corrective_actions (nonconformity_id, agency_id, description, responsible_user_id, due_on, state, evidence, completed_at, completed_by, created_by, created_at)
+     SELECT ov_id('ov-nc-' || s.i || '-' || s.k), ov_id('${KEY}-' || s.i), 'Hành động khắc phục ' || j, ov_id('ov-author'),
+            ((s.at + (10 + 20 * j) * interval '1 day') AT TIME ZONE 'Asia/Ho_Chi_Minh')::date,
+            CASE WHEN s.k % 2 = 0 OR j = 1 THEN 'complete' ELSE 'open' END,
+            CASE WHEN s.k % 2 = 0 OR j = 1 THEN 'Biên bản' END,
+            CASE WHEN s.k % 2 = 0 OR j = 1 THEN least(now(), s.at + 5 * interval '1 day') END,
+            CASE WHEN s.k % 2 = 0 OR j = 1 THEN ov_id('ov-author') END,
+            ov_id('ov-author'), s.at
+       ${nc}, generate_series(1, 2) AS j`,
+    [year, agencies],
+  );
+  await db.query(
+    `UPDATE nonconformities SET state = 'closed', root_cause = 'Nguyên nhân', closed_at = least(now(), created_at + interval '7 days'), closed_by = ov_id('ov-author')
+      WHERE number % 2 = 0`,
+  );
+  await db.query(
+    `INSERT INTO read_requests (revision_id, document_id, agency_id, user_id, asked_at)
+     SELECT r.id, r.document_id, r.agency_id, ov_id('ov-staff-' || u), r.effective_at FROM revisions r, generate_series(1, 3) AS u WHERE r.state = 'effective'`,
+  );
+  await db.query(
+    `INSERT INTO revision_acknowledgements (revision_id, agency_id, user_id, acknowledged_at)
+     SELECT revision_id, agency_id, user_id, asked_at + interval '1 day' FROM read_requests WHERE abs(hashtext(id::text)) % 3 <> 0`,
+  );
 }
 
 /** The province (i = 0), 30 departments, 60 districts and the communes under the districts (ids ov_id('ov-agency-<i>')). */
@@ -64,9 +138,10 @@ async function generate(db: pg.Client, agencies: number, perAgency: number, year
   // Documents: procedures, each with its first revision effective on a day of the year.
   const docs = `FROM (SELECT n, n % $1::int AS a, n / $1::int AS k FROM generate_series(0, $1::int * $2::int - 1) AS n) s`;
   await db.query(
-    `INSERT INTO documents (id, agency_id, type, code, code_key, title, created_by, review_interval_months)
+    `INSERT INTO documents (id, agency_id, type, code, code_key, title, created_by, review_interval_months, tthc_code)
      SELECT ov_id('ov-doc-' || s.n), ov_id('${KEY}-' || s.a), 'procedure', 'QT-' || lpad(s.k::text, 3, '0'), 'qt-' || lpad(s.k::text, 3, '0'),
-            'Quy trình giải quyết thủ tục hành chính số ' || s.k, ov_id('ov-author'), 1 + (s.n % 12)
+            'Quy trình giải quyết thủ tục hành chính số ' || s.k, ov_id('ov-author'), 1 + (s.n % 12),
+            CASE WHEN s.k < ${TTHC_PER_AGENCY} * 3 / 4 THEN ${tthcCode('s.a', 's.k')} END
      ${docs}`,
     [agencies, perAgency],
   );
@@ -84,6 +159,7 @@ async function generate(db: pg.Client, agencies: number, perAgency: number, year
       WHERE state = 'approved'`,
     [year],
   );
+  await generateQualityRecords(db, agencies, year);
   // Reports: six-month report submitted (some late) or in draft; annual ones opened by a third.
   await db.query(
     `INSERT INTO periodic_reports (agency_id, period, year, kind, due_on, state, submission_count, late, created_by)
@@ -100,7 +176,15 @@ async function generate(db: pg.Client, agencies: number, perAgency: number, year
     [String(year), agencies],
   );
   await db.query('VACUUM ANALYZE');
-  process.stdout.write(`generated ${agencies} agencies, ${agencies * perAgency} procedures and ${agencies + Math.ceil(agencies / 3)} reports in ${Math.round(performance.now() - t0)} ms\n`);
+  const counts = await db.query<{ t: string; n: number }>(
+    `SELECT t, n FROM (VALUES ('nonconformities', (SELECT count(*)::int FROM nonconformities)), ('corrective actions', (SELECT count(*)::int FROM corrective_actions)),
+            ('announcements', (SELECT count(*)::int FROM announcements)), ('declared TTHC', (SELECT count(*)::int FROM agency_tthc)),
+            ('read requests', (SELECT count(*)::int FROM read_requests)), ('acknowledgements', (SELECT count(*)::int FROM revision_acknowledgements))) v(t, n)`,
+  );
+  process.stdout.write(
+    `generated ${agencies} agencies, ${agencies * perAgency} procedures, ${agencies + Math.ceil(agencies / 3)} reports, ` +
+      `${counts.rows.map((c) => `${c.n} ${c.t}`).join(', ')} in ${Math.round(performance.now() - t0)} ms\n`,
+  );
   return (await db.query<{ id: string }>(`SELECT ${root} AS id`)).rows[0].id;
 }
 
@@ -135,15 +219,29 @@ async function main(): Promise<void> {
     const path = `/supervision/overview?agencyId=${rootId}&year=${year}`;
     const check = await supervisor.ok<{ items: unknown[]; totals: unknown[] }>('GET', path);
     process.stdout.write(`overview: ${check.items.length} rows, ${check.totals.length} level totals\n`);
+    const save = arg('save');
+    if (save) writeFileSync(save, JSON.stringify(check, null, 1));
     const get = (format: string) => async () => {
       const res = await fetch(`${api.url}/api/v1${path}&format=${format}`, { headers: { Authorization: `Bearer ${supervisor.token}` } });
       if (res.status !== 200) throw new Error(`${format}: ${res.status}`);
       await res.arrayBuffer();
     };
     await sample(5, get('json'));
+    // CPU time per request of the API process and of the database's backends: unlike the latency,
+    // it hardly depends on what else the machine is doing.
+    const backends = async () =>
+      (await db.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`)).rows.map((r) => r.pid);
+    const cpu = async () => ({ api: cpuMsOf(api.pid), db: (await backends()).reduce((n, pid) => n + cpuMsOf(pid), 0) });
     for (const format of ['json', 'csv', 'xlsx']) {
+      const before = loadavg()[0];
+      const c0 = await cpu();
       const s = stats(await sample(format === 'json' ? samples : Math.ceil(samples / 3), get(format)));
-      process.stdout.write(`GET /supervision/overview format=${format} (${agencies} agencies): n=${s.n} p50=${s.p50} ms p95=${s.p95} ms p99=${s.p99} ms max=${s.max} ms\n`);
+      const c1 = await cpu();
+      process.stdout.write(
+        `GET /supervision/overview format=${format} (${agencies} agencies): n=${s.n} p50=${s.p50} ms p95=${s.p95} ms p99=${s.p99} ms max=${s.max} ms` +
+          `; CPU per request: API ${Math.round((c1.api - c0.api) / s.n)} ms, PostgreSQL ${Math.round((c1.db - c0.db) / s.n)} ms` +
+          ` (load average ${before.toFixed(2)} before, ${loadavg()[0].toFixed(2)} after; ${availableParallelism()} cores)\n`,
+      );
     }
   } finally {
     await db.end();

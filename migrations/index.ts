@@ -26,6 +26,7 @@ import { FileText1795302310000 } from './1795302310000-FileText.js';
 import { Supervision1795302400000 } from './1795302400000-Supervision.js';
 import { Inspections1795302400100 } from './1795302400100-Inspections.js';
 import { DocumentSearchVectors1795302500000 } from './1795302500000-DocumentSearchVectors.js';
+import { AgencyFactsIndexes1795302510000 } from './1795302510000-AgencyFactsIndexes.js';
 
 /** Every migration, in order. A new migration file is added here too (the app and CLI load this list). */
 export const MIGRATIONS = [
@@ -57,4 +58,5 @@ export const MIGRATIONS = [
   Supervision1795302400000,
   Inspections1795302400100,
   DocumentSearchVectors1795302500000,
+  AgencyFactsIndexes1795302510000,
 ];

@@ -31,6 +31,16 @@ export function toAgencyView(a: Agency): AgencyView {
   };
 }
 
+/** An agency of a subtree (AgenciesService.subtree). */
+export interface SubtreeAgency {
+  id: string;
+  code: string;
+  name: string;
+  level: AgencyLevel;
+  parentId: string | null;
+  depth: number;
+}
+
 @Injectable()
 export class AgenciesService {
   constructor(
@@ -71,6 +81,22 @@ export class AgenciesService {
       [rootId, [...ids]],
     );
     return rows.map((r) => r.id);
+  }
+
+  /**
+   * The agency and every agency below it in tree order (by path), each with its depth below the
+   * asked one (0 for it), without permission checks (the province overview). Empty when unknown.
+   */
+  async subtree(id: string): Promise<SubtreeAgency[]> {
+    const rows = await this.db.query<{ id: string; code: string; name: string; level: AgencyLevel; parent_id: string | null; depth: number }[]>(
+      `SELECT a.id, a.code, a.name, a.level, a.parent_id,
+              (length(a.path) - length(replace(a.path, '/', ''))) - (length(root.path) - length(replace(root.path, '/', ''))) AS depth
+         FROM agencies root JOIN agencies a ON a.path LIKE root.path || '%'
+        WHERE root.id = $1
+        ORDER BY a.path`,
+      [id],
+    );
+    return rows.map((r) => ({ id: r.id, code: r.code, name: r.name, level: r.level, parentId: r.parent_id, depth: Number(r.depth) }));
   }
 
   /** The agency's direct child agencies of level `unit` (its phòng, ban), by name. */

@@ -6,6 +6,8 @@ import { AgencyFacts, FACT_KEY_NAMES, FactKey, isFactKey } from './fact-keys.js'
 
 /** Figures without a value are 0 (counts and flags) or null (dates). */
 const NULL_WHEN_MISSING: ReadonlySet<FactKey> = new Set<FactKey>(['announcedOn']);
+/** A source answering slower than this is logged as a warning (the province overview's budget is 300 ms in all). */
+const SLOW_SOURCE_MS = 250;
 
 /**
  * The agency figures of every module (sources found at start-up by @AgencyFactsProvider): used by
@@ -17,6 +19,7 @@ const NULL_WHEN_MISSING: ReadonlySet<FactKey> = new Set<FactKey>(['announcedOn']
 export class AgencyFactsService implements OnModuleInit {
   private readonly logger = new Logger('AgencyFacts');
   private readonly sources: AgencyFactsSource[] = [];
+  private supplied: FactKey[] = [];
   /** Every key must have a source. */
   private strict = true;
 
@@ -46,26 +49,51 @@ export class AgencyFactsService implements OnModuleInit {
     if (missing.length && requireAll) throw new Error(`Refusing to start: no agency facts source supplies ${missing.join(', ')}`);
     if (missing.length) this.logger.warn(`no source yet for ${missing.join(', ')}`);
     this.sources.splice(0, this.sources.length, ...found.map((f) => f.source));
+    this.supplied = FACT_KEY_NAMES.filter((k) => owner.has(k));
   }
 
   /** The keys some source supplies. */
   keys(): FactKey[] {
-    return FACT_KEY_NAMES.filter((k) => this.sources.some((s) => s.keys.includes(k)));
+    return this.supplied;
   }
 
-  /** Every figure for every agency of `agencyIds` (all sources in parallel, one call each). */
-  async collect(agencyIds: readonly string[], period: FactsPeriod): Promise<Map<string, AgencyFacts>> {
+  /**
+   * The figures `keys` (default: every key) for every agency of `agencyIds`: only the sources that
+   * supply one of them are asked, all in parallel, one call each, told which of their keys are wanted.
+   * A source slower than SLOW_SOURCE_MS is logged (at debug level every source's time), so the slow
+   * one of a slow overview is named.
+   */
+  async collect(agencyIds: readonly string[], period: FactsPeriod, keys?: readonly FactKey[]): Promise<Map<string, AgencyFacts>> {
+    const asked = keys ? this.keys().filter((k) => keys.includes(k)) : this.keys();
+    const empty = Object.fromEntries(asked.map((k) => [k, NULL_WHEN_MISSING.has(k) ? null : 0])) as AgencyFacts;
     const out = new Map<string, AgencyFacts>();
-    for (const id of agencyIds) out.set(id, Object.fromEntries(this.keys().map((k) => [k, NULL_WHEN_MISSING.has(k) ? null : 0])) as AgencyFacts);
-    if (agencyIds.length === 0) return out;
-    const parts = await Promise.all(this.sources.map(async (s) => ({ s, rows: await s.figures(agencyIds, period) })));
-    for (const { s, rows } of parts) {
+    for (const id of agencyIds) out.set(id, { ...empty });
+    if (agencyIds.length === 0 || asked.length === 0) return out;
+    const askedSet = new Set(asked);
+    const parts = await Promise.all(
+      this.sources.flatMap((s) => {
+        const wanted = new Set(s.keys.filter((k) => askedSet.has(k)));
+        if (!wanted.size) return [];
+        return [this.timed(s, () => s.figures(agencyIds, period, wanted), agencyIds.length).then((rows) => ({ wanted, rows }))];
+      }),
+    );
+    for (const { wanted, rows } of parts) {
       for (const [agencyId, row] of rows) {
         const target = out.get(agencyId);
         if (!target) continue;
-        for (const k of s.keys) if (row[k] !== undefined) target[k] = row[k];
+        for (const k of wanted) if (row[k] !== undefined) target[k] = row[k];
       }
     }
     return out;
+  }
+
+  private async timed<T>(source: AgencyFactsSource, fn: () => Promise<T>, agencies: number): Promise<T> {
+    const t0 = performance.now();
+    const result = await fn();
+    const ms = Math.round(performance.now() - t0);
+    const name = source.constructor.name;
+    if (ms >= SLOW_SOURCE_MS) this.logger.warn(`slow agency facts source ${name}: ${ms} ms for ${agencies} agencies`);
+    else this.logger.debug(`agency facts source ${name}: ${ms} ms for ${agencies} agencies`);
+    return result;
   }
 }

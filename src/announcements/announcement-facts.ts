@@ -7,7 +7,7 @@ import { AnnouncementsService } from './announcements.service.js';
 /**
  * The announcement figures of every agency asked: announced by the end of the period and the date of
  * the latest announcement (one query), and whether a re-announcement is due now (scopeChangesOf:
- * one query for the last announcements, one for the register's changes).
+ * one query for the last announcements, one for the register's changes — only when it is wanted).
  */
 @Injectable()
 @AgencyFactsProvider()
@@ -19,7 +19,7 @@ export class AnnouncementFacts implements AgencyFactsSource {
     private readonly announcements: AnnouncementsService,
   ) {}
 
-  async figures(agencyIds: readonly string[], period: FactsPeriod): Promise<Map<string, Partial<Record<FactKey, FactValue>>>> {
+  async figures(agencyIds: readonly string[], period: FactsPeriod, wanted?: ReadonlySet<FactKey>): Promise<Map<string, Partial<Record<FactKey, FactValue>>>> {
     const out = new Map<string, Partial<Record<FactKey, FactValue>>>();
     if (!agencyIds.length) return out;
     const rows = await this.db.query<{ agency_id: string; announced_on: string }[]>(
@@ -29,6 +29,7 @@ export class AnnouncementFacts implements AgencyFactsSource {
       [[...agencyIds], period.to],
     );
     for (const r of rows) out.set(r.agency_id, { announced: 1, announcedOn: r.announced_on, reannouncementDue: 0 });
+    if (wanted && !wanted.has('reannouncementDue')) return out;
     const due = await this.announcements.scopeChangesOf(rows.map((r) => r.agency_id));
     for (const [agencyId, s] of due) out.get(agencyId)!.reannouncementDue = s.reannouncementDue ? 1 : 0;
     return out;

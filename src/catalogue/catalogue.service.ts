@@ -379,23 +379,18 @@ export class CatalogueService {
     return { total: items.length, covered: items.filter((i) => i.covered).length, items };
   }
 
-  /** Handled (in force) and covered TTHC of each agency: one query of the catalogue's tables, one of the register's. */
+  /** Handled (in force) and covered TTHC of each agency: one query, the register's part its SQL relation (ProcedureFacts.coveredTthcSql). */
   async coverageCounts(agencyIds: readonly string[]): Promise<Map<string, { handled: number; covered: number }>> {
-    const out = new Map<string, { handled: number; covered: number }>();
-    if (!agencyIds.length) return out;
-    const handled = await this.db.query<{ agency_id: string; code: string }[]>(
-      `SELECT a.agency_id, a.code FROM agency_tthc a JOIN tthc_procedures t ON t.code = a.code
-        WHERE a.agency_id = ANY($1::uuid[]) AND t.status = 'in_force'`,
-      [agencyIds],
+    if (!agencyIds.length) return new Map();
+    const rows = await this.db.query<{ agency_id: string; handled: number; covered: number }[]>(
+      `SELECT a.agency_id, count(*)::int AS handled,
+              count(*) FILTER (WHERE (a.agency_id, a.code) IN (${this.procedures.coveredTthcSql('$1::uuid[]')}))::int AS covered
+         FROM agency_tthc a JOIN tthc_procedures t ON t.code = a.code
+        WHERE a.agency_id = ANY($1::uuid[]) AND t.status = 'in_force'
+        GROUP BY a.agency_id`,
+      [[...agencyIds]],
     );
-    const inForce = new Set((await this.procedures.ofAgencies(agencyIds)).filter((x) => x.effectiveRevisionId).map((x) => `${x.agencyId}|${x.tthcBase}`));
-    for (const h of handled) {
-      const row = out.get(h.agency_id) ?? { handled: 0, covered: 0 };
-      row.handled++;
-      if (inForce.has(`${h.agency_id}|${h.code}`)) row.covered++;
-      out.set(h.agency_id, row);
-    }
-    return out;
+    return new Map(rows.map((r) => [r.agency_id, { handled: r.handled, covered: r.covered }]));
   }
 }
 

@@ -54,6 +54,19 @@ export class ProcedureFacts {
     return this.query(`d.agency_id = ANY($1::uuid[])`, [agencyIds]);
   }
 
+  /**
+   * SQL relation for the catalogue's queries: the (agency_id, code) pairs of the TTHC base codes of
+   * procedures in force (an effective revision, not withdrawn) in the agencies of the SQL uuid[]
+   * expression `agencyIdsSql` — a pair may repeat, so ask `(agency, code) IN (...)`. What the
+   * coverage counts, in the catalogue's own query without reading the procedures; the documents'
+   * tables stay here.
+   */
+  coveredTthcSql(agencyIdsSql: string): string {
+    return `SELECT d.agency_id, substring(d.tthc_code from 1 for 8) AS code FROM documents d
+             WHERE d.agency_id = ANY(${agencyIdsSql}) AND d.type = 'procedure' AND d.tthc_code IS NOT NULL AND d.withdrawn_at IS NULL
+               AND EXISTS (SELECT 1 FROM revisions e WHERE e.document_id = d.id AND e.state = 'effective')`;
+  }
+
   private async query(where: string, params: unknown[]): Promise<TthcProcedure[]> {
     const rows = await this.db.query<Row[]>(
       `SELECT d.id, d.agency_id, d.code, d.title, d.tthc_code, e.id AS e_id, o.state AS o_state, coalesce(e.content, o.content) AS content

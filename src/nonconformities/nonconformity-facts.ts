@@ -15,19 +15,22 @@ export class NonconformityFacts implements AgencyFactsSource {
   constructor(private readonly db: Database) {}
 
   async figures(agencyIds: readonly string[], period: FactsPeriod): Promise<Map<string, Partial<Record<FactKey, FactValue>>>> {
+    // The late actions are counted per nonconformity once, then joined: never a scan of them per
+    // nonconformity or per agency.
     const rows = await this.db.query<{ agency_id: string; open: number; closed: number; overdue: number; actions: number }[]>(
       `WITH ref AS (SELECT least($3::timestamptz, now()) AS at, (least($3::timestamptz, now()) AT TIME ZONE 'Asia/Ho_Chi_Minh')::date AS day),
             late AS (
-              SELECT a.agency_id, a.nonconformity_id
+              SELECT a.nonconformity_id, count(*)::int AS actions
                 FROM corrective_actions a, ref
                WHERE a.agency_id = ANY($1::uuid[]) AND a.created_at < ref.at AND a.due_on < ref.day
-                 AND (a.completed_at IS NULL OR a.completed_at >= ref.at))
+                 AND (a.completed_at IS NULL OR a.completed_at >= ref.at)
+               GROUP BY a.nonconformity_id)
        SELECT n.agency_id,
               count(*) FILTER (WHERE n.created_at < $3 AND (n.closed_at IS NULL OR n.closed_at >= $3))::int AS open,
               count(*) FILTER (WHERE n.closed_at >= $2 AND n.closed_at < $3)::int AS closed,
-              count(*) FILTER (WHERE (n.closed_at IS NULL OR n.closed_at >= (SELECT at FROM ref)) AND EXISTS (SELECT 1 FROM late l WHERE l.nonconformity_id = n.id))::int AS overdue,
-              (SELECT count(*) FROM late l WHERE l.agency_id = n.agency_id)::int AS actions
-         FROM nonconformities n
+              count(*) FILTER (WHERE (n.closed_at IS NULL OR n.closed_at >= ref.at) AND l.actions IS NOT NULL)::int AS overdue,
+              coalesce(sum(l.actions), 0)::int AS actions
+         FROM nonconformities n CROSS JOIN ref LEFT JOIN late l ON l.nonconformity_id = n.id
         WHERE n.agency_id = ANY($1::uuid[])
         GROUP BY n.agency_id`,
       [[...agencyIds], period.from, period.to],

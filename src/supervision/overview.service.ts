@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AccessService } from '../access/access.service.js';
 import { Principal } from '../access/principal.js';
-import { AgencyFactsService, type AgencyFacts } from '../agency-facts/index.js';
+import { AgencyFactsService, type AgencyFacts, type FactKey } from '../agency-facts/index.js';
+import { AgenciesService, type SubtreeAgency } from '../agencies/agencies.service.js';
 import { AGENCY_LEVELS } from '../agencies/agency.entity.js';
 import { Errors } from '../common/errors.js';
 import { AppConfig } from '../config/app-config.js';
@@ -21,16 +22,22 @@ export function targetYearOf(level: string): number {
   return ROLLOUT_TARGETS.find((t) => t.levels.includes(level))!.targetYear;
 }
 
-const share = (part: number, whole: number): number => (whole ? Math.round((part / whole) * 1000) / 10 : 0);
+/** The agency figures a row of the overview shows (the registry asks only their sources). */
+export const OVERVIEW_FACT_KEYS: readonly FactKey[] = [
+  'announcedOn',
+  'objectivesIssued',
+  'objectivesEvaluated',
+  'internalAuditsHeld',
+  'managementReviewsHeld',
+  'nonconformitiesOpen',
+  'actionsOverdue',
+  'legalUpdatesOverdue',
+  'documentsOverdueReview',
+  'tthcCovered',
+  'tthcHandled',
+];
 
-interface AgencyRow {
-  id: string;
-  code: string;
-  name: string;
-  level: string;
-  parent_id: string | null;
-  depth: number;
-}
+const share = (part: number, whole: number): number => (whole ? Math.round((part / whole) * 1000) / 10 : 0);
 
 /**
  * The province overview of the Sở KH&CN: one row per agency of a subtree with its figures for a
@@ -43,6 +50,7 @@ export class OverviewService {
   constructor(
     private readonly db: Database,
     private readonly access: AccessService,
+    private readonly agencies: AgenciesService,
     private readonly facts: AgencyFactsService,
     @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
@@ -50,19 +58,12 @@ export class OverviewService {
   async overview(p: Principal, agencyId: string, year: number | undefined): Promise<OverviewView> {
     await this.access.assert(p, 'supervision.manage', agencyId, 'Agency');
     const y = year ?? Number(vnDate(new Date()).slice(0, 4));
-    const agencies = await this.db.query<AgencyRow[]>(
-      `SELECT a.id, a.code, a.name, a.level, a.parent_id,
-              (length(a.path) - length(replace(a.path, '/', ''))) - (length(root.path) - length(replace(root.path, '/', ''))) AS depth
-         FROM agencies root JOIN agencies a ON a.path LIKE root.path || '%'
-        WHERE root.id = $1
-        ORDER BY a.path`,
-      [agencyId],
-    );
+    const agencies = await this.agencies.subtree(agencyId);
     if (!agencies.length) throw Errors.notFound('Agency');
     const ids = agencies.map((a) => a.id);
     const yearPeriod = periodsOfYear(y, this.config.reporting).find((x) => x.kind === 'year')!;
     const [facts, reports] = await Promise.all([
-      this.facts.collect(ids, factsPeriodOf(yearPeriod)),
+      this.facts.collect(ids, factsPeriodOf(yearPeriod), OVERVIEW_FACT_KEYS),
       this.db.query<{ agency_id: string; period: string; kind: string; state: string; late: boolean }[]>(
         `SELECT r.agency_id, r.period, r.kind, r.state, r.late FROM periodic_reports r WHERE r.year = $1 AND r.agency_id = ANY($2::uuid[])`,
         [y, ids],
@@ -83,9 +84,9 @@ export class OverviewService {
 
 const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v ?? 0) || 0);
 
-function rowOf(a: AgencyRow, f: AgencyFacts, periods: string[], statusOf: Map<string, ReportStatus>): OverviewRowView {
+function rowOf(a: SubtreeAgency, f: AgencyFacts, periods: string[], statusOf: Map<string, ReportStatus>): OverviewRowView {
   return {
-    agency: { id: a.id, code: a.code, name: a.name, parentId: a.parent_id, depth: a.depth },
+    agency: { id: a.id, code: a.code, name: a.name, parentId: a.parentId, depth: a.depth },
     level: a.level,
     announcedOn: typeof f.announcedOn === 'string' ? f.announcedOn : null,
     objectivesIssued: num(f.objectivesIssued) > 0,
