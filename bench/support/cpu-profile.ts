@@ -2,7 +2,9 @@
  * Prints the heaviest functions of a V8 CPU profile (`node --cpu-prof`, e.g. the API under a bench
  * with BENCH_CPU_PROF=<dir>): self time and total time, by function and file.
  *
- *   node dist/bench/support/cpu-profile.js <file.cpuprofile> [--top=40] [--filter=text]
+ *   node dist/bench/support/cpu-profile.js <file.cpuprofile> [--top=40] [--filter=text] [--last=ms]
+ *
+ * --last=ms: only the samples of the profile's last `ms` milliseconds (e.g. the final load phase).
  */
 import { readFileSync } from 'node:fs';
 
@@ -17,7 +19,16 @@ const file = process.argv[2];
 if (!file) throw new Error('usage: cpu-profile <file.cpuprofile> [--top=N] [--filter=text]');
 const top = Number(process.argv.find((a) => a.startsWith('--top='))?.split('=')[1] ?? 40);
 const filter = process.argv.find((a) => a.startsWith('--filter='))?.split('=')[1];
-const profile = JSON.parse(readFileSync(file, 'utf8')) as { nodes: Node[]; samples: number[]; startTime: number; endTime: number };
+const last = Number(process.argv.find((a) => a.startsWith('--last='))?.split('=')[1] ?? 0);
+const profile = JSON.parse(readFileSync(file, 'utf8')) as { nodes: Node[]; samples: number[]; timeDeltas: number[]; startTime: number; endTime: number };
+if (last > 0) {
+  // Sample i was taken at startTime + sum(timeDeltas[0..i]) µs.
+  let at = profile.startTime;
+  const from = profile.endTime - last * 1000;
+  const keep = profile.timeDeltas.map((d) => (at += d) >= from);
+  profile.samples = profile.samples.filter((_s, i) => keep[i]);
+  profile.startTime = Math.max(profile.startTime, from);
+}
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
 const parent = new Map<number, number>();
 for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
