@@ -48,11 +48,17 @@ export interface ApiProcess {
   stop(): Promise<void>;
 }
 
-/** Starts `node dist/src/main.js` with the given environment and waits until /health/ready is 200. */
+/**
+ * Starts `node dist/src/main.js` with the given environment and waits until /health/ready is 200.
+ * With BENCH_CPU_PROF=<dir> in the bench's environment the API runs under `--cpu-prof` and leaves
+ * its profile (.cpuprofile, for Chrome DevTools or bench/support/cpu-profile.ts) there on stop.
+ */
 export async function startApi(env: Record<string, string>): Promise<ApiProcess> {
   const port = await freePort();
   const main = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'main.js');
-  const child: ChildProcess = spawn(process.execPath, [main], {
+  // BENCH_CPU_PROF=<dir>: the API writes a V8 CPU profile there when it stops (node --cpu-prof).
+  const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const child: ChildProcess = spawn(process.execPath, [...prof, main], {
     env: {
       PATH: process.env.PATH ?? '',
       NODE_ENV: 'development',

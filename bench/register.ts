@@ -12,12 +12,18 @@
  *   npm run bench:register                                   # full size, reuses a generated register
  *   npm run bench:register -- --fresh                        # regenerate
  *   npm run bench:register -- --documents=20000 --revisions=60000 --agencies=100 --requests=200
+ *   npm run bench:current                                    # the /current lines only (--current-only)
+ *
+ * Then the throughput at 32 concurrent connections (autocannon, --duration=10 s each): requests/s of
+ * /current (staff, own agency's documents, sequentially after the cache is warm) against
+ * /health/live (the framework's floor: no guard query, no view), with the ratio.
  *
  * The database is DATABASE_URL's server with the name eiso_bench_register (never the developer's;
  * `--db=eiso_bench_…` for another).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
+import autocannon from 'autocannon';
 import { join } from 'node:path';
 import pg from 'pg';
 import { ensureDatabaseExists, runMigrations } from '../src/database/prepare-database.js';
@@ -187,7 +193,16 @@ async function main(): Promise<void> {
   const { url, generated } = await prepare(size, arg('fresh') !== undefined);
   const dataDir = mkdtempSync(join(tmpdir(), 'eiso-bench-register-'));
   // The API seeds its administrator into the empty database first; the register is generated after.
-  const api = await startApi({ DATABASE_URL: url, DATA_DIR: dataDir, REDIS_PREFIX: `eiso_bench_register_${process.pid}`, METRICS_TOKEN });
+  const api = await startApi({
+    DATABASE_URL: url,
+    DATA_DIR: dataDir,
+    REDIS_PREFIX: `eiso_bench_register_${process.pid}`,
+    METRICS_TOKEN,
+    // The public lines are timed, not throttled.
+    PUBLIC_REQUESTS_PER_MINUTE: '100000',
+  });
+  const currentOnly = arg('current-only') !== undefined;
+  const seconds = numArg('duration', 10);
   try {
     if (!generated) {
       const db = new pg.Client({ connectionString: url });
@@ -212,15 +227,25 @@ async function main(): Promise<void> {
     await pg1.connect();
     const ids = (await pg1.query<{ id: string; agency_id: string; code: string }>(`SELECT id, agency_id, code FROM documents ORDER BY md5(id::text) LIMIT 5000`)).rows;
     const own = (await pg1.query<{ id: string; code: string }>(`SELECT id, code FROM documents WHERE agency_id = $1 ORDER BY md5(id::text)`, [agency.id])).rows;
+    const publicCodes = (
+      await pg1.query<{ code: string }>(
+        `SELECT code FROM documents WHERE agency_id = $1 AND (type = 'form' OR (type = 'procedure' AND tthc_code IS NOT NULL)) ORDER BY md5(id::text)`,
+        [agency.id],
+      )
+    ).rows.map((r) => r.code);
     await pg1.end();
     const pick = <T>(xs: T[], i: number) => xs[(i * 7919) % xs.length];
     const status = async (c: Client, path: string) => (await c.call('GET', path)).status;
 
-    process.stdout.write(`\nregister: ${size.documents} documents, ${size.revisions} revisions, ${size.agencies} agencies; ${requests} requests per line, sequential\n`);
-    await run('GET /documents?q=  (staff, 1 agency)', requests, (i) => status(staff, `/documents?q=${encodeURIComponent(pick(QUERIES, i))}`));
-    await run('GET /documents?q=  (drafter, 1 agency, drafts too)', requests, (i) => status(drafter, `/documents?q=${encodeURIComponent(pick(QUERIES, i))}`));
-    await run(`GET /documents?q=  (supervisor, ${size.agencies} agencies)`, requests, (i) => status(supervisor, `/documents?q=${encodeURIComponent(pick(QUERIES, i))}`), api.url);
-    await run(`GET /documents  (supervisor, first page, no filter)`, requests, () => status(supervisor, `/documents`));
+    process.stdout.write(
+      `\nregister: ${size.documents} documents, ${size.revisions} revisions, ${size.agencies} agencies; ${requests} requests per line, sequential; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')} (${'2'} cores)\n`,
+    );
+    if (!currentOnly) {
+      await run('GET /documents?q=  (staff, 1 agency)', requests, (i) => status(staff, `/documents?q=${encodeURIComponent(pick(QUERIES, i))}`));
+      await run('GET /documents?q=  (drafter, 1 agency, drafts too)', requests, (i) => status(drafter, `/documents?q=${encodeURIComponent(pick(QUERIES, i))}`));
+      await run(`GET /documents?q=  (supervisor, ${size.agencies} agencies)`, requests, (i) => status(supervisor, `/documents?q=${encodeURIComponent(pick(QUERIES, i))}`), api.url);
+      await run(`GET /documents  (supervisor, first page, no filter)`, requests, () => status(supervisor, `/documents`));
+    }
     await run('GET /documents/{id}/current  (staff, own agency)', requests, (i) => status(staff, `/documents/${pick(own, i).id}/current`), api.url);
     // The floor: the same reads as plain SQL from this process (session + grants, then the
     // document with its effective revision and files), without HTTP, JSON or access checks.
@@ -247,10 +272,42 @@ async function main(): Promise<void> {
       if (res.headers.get('etag')) tags.set(id, res.headers.get('etag')!);
       return res.status === 304 || res.status === 200 ? 200 : res.status;
     }, api.url);
+    // First reads: documents of any agency, each asked for once (no view built for them yet).
+    let first = 0;
+    const fresh = ids.slice(20 + requests);
+    await run(`GET /documents/{id}/current  (supervisor, first reads)`, requests, () => status(supervisor, `/documents/${fresh[first++ % fresh.length].id}/current`), api.url);
     await run(`GET /documents/{id}/current  (supervisor, any agency)`, requests, (i) => status(supervisor, `/documents/${pick(ids, i).id}/current`), api.url);
     await run('GET /agencies/{id}/documents/by-code/{code}/current  (staff)', requests, (i) =>
       status(staff, `/agencies/${agency.id}/documents/by-code/${encodeURIComponent(pick(own, i).code)}/current`),
     api.url);
+    const anonymous = new Client(api.url);
+    await run('GET /public/agencies/{code}/documents/{code}  (no sign-in)', requests, (i) =>
+      status(anonymous, `/public/agencies/${agency.code}/documents/${encodeURIComponent(pick(publicCodes, i))}`),
+    api.url);
+
+    // Throughput at 32 connections: /current against the framework's floor.
+    const cannon = async (label: string, path: (i: number) => string, headers: Record<string, string>) => {
+      let n = 0;
+      const before = await queriesSoFar(api.url);
+      const r = await autocannon({
+        url: api.url,
+        connections: 32,
+        duration: seconds,
+        headers,
+        requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: path(n++) }) }],
+      });
+      const queries = ((await queriesSoFar(api.url)) - before) / Math.max(1, r.requests.total);
+      process.stdout.write(
+        `${label.padEnd(58)} ${r.requests.average.toFixed(0).padStart(6)} requests/s  latency p50=${r.latency.p50} ms  p90=${r.latency.p90} ms  p99=${r.latency.p99} ms` +
+          `  queries/request=${queries.toFixed(2)}${r.non2xx || r.errors ? `  (${r.non2xx} non-2xx, ${r.errors} errors)` : ''}\n`,
+      );
+      return r.requests.average;
+    };
+    process.stdout.write(`\n32 connections, ${seconds} s each (autocannon); load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}\n`);
+    const floor = await cannon('GET /health/live  (framework floor)', () => '/health/live', {});
+    const current = await cannon('GET /documents/{id}/current  (staff, own agency)', (i) => `/api/v1/documents/${pick(own, i).id}/current`, { Authorization: `Bearer ${staff.token}` });
+    process.stdout.write(`${'  ratio /current : /health/live (target >= 0.60)'.padEnd(58)} ${(current / floor).toFixed(2)}x\n`);
+    process.stdout.write(`load average after: ${loadavg().map((x) => x.toFixed(2)).join(' ')}\n`);
   } finally {
     await api.stop();
     rmSync(dataDir, { recursive: true, force: true });

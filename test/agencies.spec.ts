@@ -188,6 +188,25 @@ describe('agencies, memberships, delegations and cross-agency isolation', () => 
     });
   });
 
+  describe('grants kept per user', () => {
+    it('a membership removed, given back or changed applies to the next request with the same token', async () => {
+      const unit = await f.agency({ level: 'unit', parentId: department.id });
+      const u = await f.user({ [unit.id]: ['staff'] });
+      const read = () => t.http.get(`/api/v1/agencies/${unit.id}`).set(bearer(u.token));
+      expect((await read()).status).toBe(200);
+      expect((await read()).status).toBe(200);
+      await t.http.delete(`/api/v1/agencies/${unit.id}/members/${u.id}`).set(bearer(admin)).expect(204);
+      expect((await read()).status).toBe(404);
+      expect([200, 201]).toContain((await t.http.put(`/api/v1/agencies/${unit.id}/members/${u.id}`).set(bearer(admin)).send({ roles: ['staff'] })).status);
+      expect((await read()).status).toBe(200);
+      // A role gained shows at once too: creating documents needs document.write.
+      const create = () => t.http.post('/api/v1/documents').set(bearer(u.token)).send({ agencyId: unit.id, type: 'manual', code: uniq('ST'), title: 'Sổ tay' });
+      expect((await create()).status).toBe(403);
+      await t.http.put(`/api/v1/agencies/${unit.id}/members/${u.id}`).set(bearer(admin)).send({ roles: ['drafter'] }).expect(200);
+      expect((await create()).status).toBe(201);
+    });
+  });
+
   describe('delegations', () => {
     it('a head delegates to a deputy of the same agency within a window', async () => {
       const head = await f.user({ [department.id]: ['head'] }, { fullName: 'Lê Văn Giám Đốc' });

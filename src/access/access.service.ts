@@ -16,6 +16,9 @@ export function grantsJsonSql(userId: string): string {
              FROM memberships m JOIN agencies a ON a.id = m.agency_id WHERE m.user_id = ${userId})`;
 }
 
+/** Agency paths read by one miss of the path cache (all of a province's agencies, usually). */
+const PATHS_READ_AT_ONCE = 20_000;
+
 /** Which agencies a user may act on for a permission: every agency, or these ids. */
 export type AgencyScope = { all: true } | { all: false; agencyIds: string[] };
 
@@ -39,15 +42,22 @@ export class AccessService {
     return p.grants;
   }
 
-  /** The agency's materialised path, or null when it does not exist. */
+  /**
+   * The agency's materialised path, or null when it does not exist. On a miss every agency's path
+   * is read at once (one query, kept like the others for 30 s): a supervisor reading documents of
+   * many agencies does not pay a query per agency.
+   */
   async agencyPath(agencyId: string): Promise<string | null> {
     const hit = this.pathCache.get(agencyId);
     if (hit && Date.now() - hit.at < 30_000) return hit.path;
-    const rows = await this.db.query<{ path: string }[]>('SELECT path FROM agencies WHERE id = $1', [agencyId]);
-    if (!rows.length) return null;
-    if (this.pathCache.size > 10_000) this.pathCache.clear();
-    this.pathCache.set(agencyId, { path: rows[0].path, at: Date.now() });
-    return rows[0].path;
+    const rows = await this.db.query<{ id: string; path: string }[]>(
+      `SELECT id, path FROM agencies WHERE id = $1 UNION ALL (SELECT id, path FROM agencies WHERE id <> $1 LIMIT ${PATHS_READ_AT_ONCE})`,
+      [agencyId],
+    );
+    if (this.pathCache.size + rows.length > PATHS_READ_AT_ONCE * 2) this.pathCache.clear();
+    const at = Date.now();
+    for (const r of rows) this.pathCache.set(r.id, { path: r.path, at });
+    return rows[0]?.id === agencyId ? rows[0].path : null;
   }
 
   /** Agency moves change paths, new agencies join subtrees: forget cached ones. */

@@ -55,6 +55,15 @@ export class AgenciesService {
   }
 
   /** The agency of this code (any case) with its parent's code, without permission checks (the public pages). */
+  /**
+   * SQL selecting the agency whose code is the text parameter `param` (case-insensitive), as
+   * `id` and `code`: for a module that reads its own rows of an agency found by code in one query
+   * (the public pages, PublicRegister.findInAgency). The same match as `findByCode`.
+   */
+  byCodeSql(param: string): string {
+    return `SELECT a.id, a.code FROM agencies a WHERE lower(a.code) = lower(${param})`;
+  }
+
   async findByCode(code: string): Promise<{ id: string; code: string; name: string; level: string; parentCode: string | null } | null> {
     const [a] = await this.db.query<{ id: string; code: string; name: string; level: string; parent_code: string | null }[]>(
       `SELECT a.id, a.code, a.name, a.level, p.code AS parent_code FROM agencies a LEFT JOIN agencies p ON p.id = a.parent_id WHERE lower(a.code) = lower($1)`,

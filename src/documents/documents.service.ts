@@ -27,7 +27,7 @@ import { RevisionLifecycle } from './revision-lifecycle.js';
 import { RevisionsService } from './revisions.service.js';
 import { RenditionRequests } from '../renditions/rendition-requests.js';
 import { renditionTokenSql } from '../renditions/rendition-status.view.js';
-import { RevisionViews, toDocumentView, toFlagView } from './views.js';
+import { RevisionViews, revisionViewJsonSql, toDocumentView, toFlagView } from './views.js';
 import { TthcDrafts } from '../catalogue/tthc-drafts.js';
 import { ContentValidator } from './content-validator.js';
 
@@ -92,7 +92,9 @@ const CURRENT_VIEW_CACHE_SIZE = 20_000;
 @Injectable()
 export class DocumentsService {
   /** The current-version views built recently, per document, with the ETag they were built for. */
-  private readonly currentViews = new Map<string, { etag: string; at: number; view: CurrentRevisionView }>();
+  private readonly currentViews = new Map<string, { token: string; etag: string; at: number; view: CurrentRevisionView }>();
+  /** Document ids by agency and code key, for current versions asked for by code. */
+  private readonly currentIds = new Map<string, string>();
 
   constructor(
     private readonly db: Database,
@@ -364,23 +366,33 @@ export class DocumentsService {
   }
 
   /**
-   * The current version of a visible document (by id, or by agency and code) with its ETag. One
-   * indexed query finds the document, its effective revision and a token of everything the view
-   * shows (the document row, the revision's version, its rendition); the view is built again only
-   * when that token changed (or after CURRENT_VIEW_TTL_MS, for names of people), so a request costs
-   * this query plus the session lookup. The ETag is the token's hash: If-None-Match → 304.
+   * The current version of a visible document (by id, or by agency and code) with its ETag, in one
+   * indexed query: the document, its effective revision, a token of everything the view shows (the
+   * document row, the revision's version, its rendition) and — unless the token is the one of the
+   * view built last for this document (within CURRENT_VIEW_TTL_MS, for names of people) — the
+   * revision with its files, author, sign-offs and rendition status (`revisionViewJsonSql`), from
+   * which the view is built without another query. A request costs this query plus the session
+   * lookup. The ETag is the token's hash: If-None-Match → 304.
    */
   async currentTagged(p: Principal, by: { id: string } | { agencyId: string; code: string }): Promise<{ view: CurrentRevisionView; etag: string }> {
-    const where = 'id' in by ? 'd.id = $1' : 'd.agency_id = $1 AND d.code_key = $2';
-    const [row] = await this.db.query<{ id: string; agency_id: string; revision_id: string | null; token: string }[]>(
-      `SELECT d.id, d.agency_id, r.id AS revision_id,
-              concat_ws(':', d.updated_at::text, r.id, r.version, r.updated_at::text, ${renditionTokenSql('r')}) AS token
+    const byId = 'id' in by;
+    const known = byId ? by.id : this.currentIds.get(`${by.agencyId}:${codeKey(by.code)}`);
+    const cached = known !== undefined ? this.currentViews.get(known) : undefined;
+    const fresh = cached && Date.now() - cached.at < CURRENT_VIEW_TTL_MS ? cached : undefined;
+    const where = byId ? 'd.id = $1' : 'd.agency_id = $1 AND d.code_key = $2';
+    const params: unknown[] = byId ? [by.id] : [by.agencyId, codeKey(by.code)];
+    params.push(fresh?.token ?? null);
+    const [row] = await this.db.query<{ id: string; agency_id: string; revision_id: string | null; token: string; document: Record<string, unknown> | null; revision: unknown }[]>(
+      `SELECT d.id, d.agency_id, r.id AS revision_id, t.token,
+              CASE WHEN r.id IS NOT NULL AND t.token IS DISTINCT FROM $${params.length}::text THEN to_json(d) END AS document,
+              CASE WHEN r.id IS NOT NULL AND t.token IS DISTINCT FROM $${params.length}::text THEN ${revisionViewJsonSql('r')} END AS revision
          FROM documents d LEFT JOIN revisions r ON r.document_id = d.id AND r.state = 'effective'
+        CROSS JOIN LATERAL (SELECT concat_ws(':', d.updated_at::text, r.id, r.version, r.updated_at::text, ${renditionTokenSql('r')}) AS token) t
         WHERE ${where}`,
-      'id' in by ? [by.id] : [by.agencyId, codeKey(by.code)],
+      params,
     );
     if (!row) {
-      if (!('id' in by)) await this.access.assertReadRevision(p, { agencyId: by.agencyId, state: 'effective' }, 'Document');
+      if (!byId) await this.access.assertReadRevision(p, { agencyId: by.agencyId, state: 'effective' }, 'Document');
       throw Errors.notFound('Document');
     }
     await this.access.assertReadRevision(p, { agencyId: row.agency_id, state: 'effective' }, 'Document');
@@ -388,15 +400,18 @@ export class DocumentsService {
       if (await this.access.canReadDrafts(p, row.agency_id)) throw Errors.notFound('Effective revision', 'no_effective_revision');
       throw Errors.notFound('Document');
     }
+    if (fresh && row.id === known && row.token === fresh.token) return { view: fresh.view, etag: fresh.etag };
+    if (!row.document || !row.revision) return this.currentTagged(p, { id: row.id });
     const etag = `"${createHash('sha256').update(row.token).digest('base64url').slice(0, 27)}"`;
-    const hit = this.currentViews.get(row.id);
-    if (hit && hit.etag === etag && Date.now() - hit.at < CURRENT_VIEW_TTL_MS) return { view: hit.view, etag };
-    const document = await this.findById(row.id);
-    const revision = await this.revisions.findById(row.revision_id);
-    if (!document || !revision || revision.state !== 'effective') return this.currentTagged(p, { id: row.id });
-    const view: CurrentRevisionView = { ...(await this.views.one(revision)), document: toDocumentView(document) };
-    if (this.currentViews.size >= CURRENT_VIEW_CACHE_SIZE) this.currentViews.clear();
-    this.currentViews.set(row.id, { etag, at: Date.now(), view });
+    // to_json(d) has the columns as keys (dates as text, which the view's formatting takes).
+    const document = rowToDocument(row.document as unknown as DocumentRow);
+    const view: CurrentRevisionView = { ...this.views.fromJson(row.revision), document: toDocumentView(document) };
+    if (this.currentViews.size >= CURRENT_VIEW_CACHE_SIZE) {
+      this.currentViews.clear();
+      this.currentIds.clear();
+    }
+    this.currentViews.set(row.id, { token: row.token, etag, at: Date.now(), view });
+    if (!byId) this.currentIds.set(`${by.agencyId}:${codeKey(by.code)}`, row.id);
     return { view, etag };
   }
 }

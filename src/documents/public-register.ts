@@ -47,8 +47,8 @@ export class PublicRegister {
               JOIN revisions r ON r.document_id = d.id AND r.state = 'effective'
               LEFT JOIN documents p ON p.id = d.procedure_id`;
 
-  private baseSql(): string {
-    return `SELECT ${PublicRegister.COLUMNS} FROM ${PublicRegister.FROM} WHERE d.agency_id = $1 AND ${PUBLIC_FILTER}`;
+  private baseSql(agencyId = '$1'): string {
+    return `SELECT ${PublicRegister.COLUMNS} FROM ${PublicRegister.FROM} WHERE d.agency_id = ${agencyId} AND ${PUBLIC_FILTER}`;
   }
 
   /** A page of the agency's public documents in code order, after (code_key, id), at most `limit` rows. */
@@ -78,10 +78,25 @@ export class PublicRegister {
     );
   }
 
-  /** The agency's public document of this code with its revision in force, or null. */
-  async find(agencyId: string, code: string): Promise<PublicRow | null> {
-    const rows = await this.db.query<PublicRow[]>(`${this.baseSql()} AND d.code_key = $2`, [agencyId, codeKey(code)]);
-    return rows[0] ?? null;
+  /**
+   * In one query: the agency that `agencySql` selects (its `id` and `code`; the agencies module's
+   * SQL, AgenciesService.byCodeSql, on parameter $1) and its public document of this code with the
+   * revision in force and its files (sources first, in upload order). Null when there is no such
+   * agency; `row` null when the agency has no such public document.
+   */
+  async findInAgency(agencySql: string, agencyCode: string, code: string): Promise<{ agencyCode: string; row: PublicRow | null; files: PublicFileRow[] } | null> {
+    const rows = await this.db.query<(PublicRow & { agency_code: string; found: boolean; files: PublicFileRow[] | null })[]>(
+      `SELECT ag.code AS agency_code, x.document_id IS NOT NULL AS found, x.*,
+              (SELECT json_agg(json_build_object('revision_id', f.revision_id, 'role', f.role, 'filename', f.filename, 'media_type', f.media_type,
+                                                 'size', f.size, 'sha256', f.sha256) ORDER BY f.role DESC, f.created_at, f.id)
+                 FROM revision_files f WHERE f.revision_id = x.revision_id) AS files
+         FROM (${agencySql}) ag
+         LEFT JOIN LATERAL (${this.baseSql('ag.id')} AND d.code_key = $2) x ON true`,
+      [agencyCode, codeKey(code)],
+    );
+    if (!rows.length) return null;
+    const { agency_code, found, files, ...row } = rows[0];
+    return { agencyCode: agency_code, row: found ? (row as PublicRow) : null, files: files ?? [] };
   }
 
   /** The files of these revisions, sources first, in upload order. */

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityTarget } from 'typeorm';
 import { Database } from '../database/database.js';
-import { renditionStatusesOf } from '../renditions/rendition-status.view.js';
-import { signOffViewsOf } from '../workflow/sign-off.view.js';
+import { renditionStatusesOf, renditionStatusFromJson, renditionStatusJsonSql } from '../renditions/rendition-status.view.js';
+import { signOffRecordsJsonSql, signOffViewsFromJson, signOffViewsOf, type SignOffView } from '../workflow/sign-off.view.js';
 import { Document, DocumentFlag, Revision, RevisionFile, RevisionTransition } from './document.entities.js';
 import { OPEN_STATES } from './document-types.js';
 import type { DocumentView, FileView, FlagView, RevisionSummaryView, RevisionView, TransitionView } from './documents.dto.js';
@@ -56,6 +56,54 @@ export function toFlagView(f: DocumentFlag): FlagView {
 /** The digest of a revision with its files (see revision-digest.ts). */
 export function digestOf(rev: Pick<Revision, 'content' | 'changeSummary'>, files: Pick<RevisionFile, 'role' | 'sha256' | 'filename'>[]): string {
   return revisionDigest({ content: rev.content, changeSummary: rev.changeSummary, files });
+}
+
+/** The summary fields of a revision from what was read about it (one builder for every way of reading it). */
+function summaryFields(r: Revision, files: RevisionFile[], authorName: string | null, next: number | null, digest: string, signOffs: SignOffView[]): RevisionSummaryFields {
+  return {
+    id: r.id,
+    number: r.number !== null ? r.number : OPEN_STATES.includes(r.state) ? next : null,
+    numberAssigned: r.number !== null,
+    state: r.state,
+    changeSummary: r.changeSummary,
+    authorId: r.authorId,
+    authorName,
+    basedOnRevisionId: r.basedOnRevisionId,
+    version: r.version,
+    digest,
+    effectiveFrom: iso(r.effectiveFrom),
+    approvedAt: iso(r.approvedAt),
+    effectiveAt: iso(r.effectiveAt),
+    supersededAt: iso(r.supersededAt),
+    obsoleteAt: iso(r.obsoleteAt),
+    createdAt: iso(r.createdAt)!,
+    updatedAt: iso(r.updatedAt)!,
+    files: files.map(toFileView),
+    signOffs,
+  };
+}
+
+/** snake_case keys of a row read as JSON (`to_json(row)`) → the entity's property names. */
+function camelRow<T>(row: Record<string, unknown>, into: T): T {
+  const out = into as Record<string, unknown>;
+  for (const [k, v] of Object.entries(row)) out[k.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase())] = v;
+  return into;
+}
+
+/**
+ * SQL (for a query over `revisions` aliased `rev`): everything the full view of the revision shows
+ * besides the revision row, as one JSON value — its files, its author's name, its sign-offs and
+ * its rendition status; `RevisionViews.fromJson` builds the view. For a caller that reads a
+ * revision and its view in one query (the current version). Not for open revisions (their next
+ * number is not in it).
+ */
+export function revisionViewJsonSql(rev: string): string {
+  return `json_build_object(
+    'revision', to_json(${rev}),
+    'files', (SELECT coalesce(json_agg(to_json(f) ORDER BY f.created_at, f.id), '[]'::json) FROM revision_files f WHERE f.revision_id = ${rev}.id),
+    'authorName', (SELECT u.full_name FROM users u WHERE u.id = ${rev}.author_id),
+    'signOffs', ${signOffRecordsJsonSql(`${rev}.id`)},
+    'rendition', ${renditionStatusJsonSql(rev)})`;
 }
 
 /** Builds revision views in batches: files, author names and the numbers open revisions will get. */
@@ -125,27 +173,7 @@ export class RevisionViews {
     return new Map(
       revs.map((r) => [
         r.id,
-        {
-          id: r.id,
-          number: r.number !== null ? r.number : OPEN_STATES.includes(r.state) ? (next.get(r.documentId) ?? null) : null,
-          numberAssigned: r.number !== null,
-          state: r.state,
-          changeSummary: r.changeSummary,
-          authorId: r.authorId,
-          authorName: names.get(r.authorId) ?? null,
-          basedOnRevisionId: r.basedOnRevisionId,
-          version: r.version,
-          digest: digests.get(r.id)!,
-          effectiveFrom: iso(r.effectiveFrom),
-          approvedAt: iso(r.approvedAt),
-          effectiveAt: iso(r.effectiveAt),
-          supersededAt: iso(r.supersededAt),
-          obsoleteAt: iso(r.obsoleteAt),
-          createdAt: iso(r.createdAt)!,
-          updatedAt: iso(r.updatedAt)!,
-          files: (files.get(r.id) ?? []).map(toFileView),
-          signOffs: signOffs.get(r.id) ?? [],
-        },
+        summaryFields(r, files.get(r.id) ?? [], names.get(r.authorId) ?? null, next.get(r.documentId) ?? null, digests.get(r.id)!, signOffs.get(r.id) ?? []),
       ]),
     );
   }
@@ -161,6 +189,26 @@ export class RevisionViews {
       etag: revisionEtag(r),
       rendition: renditions.get(r.id)!,
     }));
+  }
+
+  /** The full view of a revision from the value of `revisionViewJsonSql` (no query). */
+  fromJson(value: unknown): RevisionView {
+    const v = value as { revision: Record<string, unknown>; files: Record<string, unknown>[]; authorName: string | null; signOffs: unknown; rendition: unknown };
+    const r = camelRow(v.revision, new Revision());
+    const files = v.files.map((f) => {
+      const file = camelRow(f, new RevisionFile());
+      file.size = Number(file.size);
+      return file;
+    });
+    const digest = digestOf(r, files);
+    return {
+      ...summaryFields(r, files, v.authorName, null, digest, signOffViewsFromJson(v.signOffs, digest)),
+      documentId: r.documentId,
+      agencyId: r.agencyId,
+      content: r.content,
+      etag: revisionEtag(r),
+      rendition: renditionStatusFromJson({ id: r.id, state: r.state, digest }, v.rendition),
+    };
   }
 
   async one(rev: Revision): Promise<RevisionView> {

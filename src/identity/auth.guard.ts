@@ -9,12 +9,20 @@ import { Database } from '../database/database.js';
 import { IS_PUBLIC, OWN_CREDENTIALS } from './auth.decorators.js';
 import { Tokens } from './tokens.js';
 
+/** Users whose grants are kept (the map is emptied when full). */
+const GRANTS_CACHE_SIZE = 10_000;
+
 /**
  * Global guard: every route needs a valid access token unless marked @Public(). The token's
  * session must still be live and its user active, so logout and revocation take effect at once.
+ * The user's grants come with the same query, built again only when the user's `grants_version`
+ * (moved by the database on every membership change, migration GrantsVersion) is not the one of
+ * the grants this process kept for the user: always live, usually without the memberships join.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
+  private readonly grants = new Map<string, { version: string; grants: Grant[] }>();
+
   constructor(
     private readonly reflector: Reflector,
     private readonly tokens: Tokens,
@@ -35,17 +43,30 @@ export class AuthGuard implements CanActivate {
     if (!m) throw Errors.unauthorized('invalid_token', 'The Authorization header must be "Bearer <accessToken>".');
     const claims = await this.tokens.verifyAccess(m[1]);
     if (!claims) throw Errors.unauthorized('invalid_token', 'The access token is invalid or expired.');
-    // The session check and the principal's grants in one query (the only one of the request's authentication).
-    const rows = await this.db.query<{ id: string; username: string; full_name: string; is_admin: boolean; grants: Grant[] }[]>(
-      `SELECT u.id, u.username, u.full_name, u.is_admin, ${grantsJsonSql('u.id')} AS grants
+    // The session check and the principal's grants in one query (the only one of the request's
+    // authentication); the grants only when the kept ones are not of the user's current version.
+    const kept = this.grants.get(claims.sub);
+    const rows = await this.db.query<{ id: string; username: string; full_name: string; is_admin: boolean; grants_version: string; grants: Grant[] | null }[]>(
+      `SELECT u.id, u.username, u.full_name, u.is_admin, u.grants_version,
+              CASE WHEN u.grants_version IS DISTINCT FROM $3::bigint THEN ${grantsJsonSql('u.id')} END AS grants
          FROM users u JOIN auth_sessions s ON s.user_id = u.id
         WHERE u.id = $1 AND s.id = $2 AND u.is_active AND s.revoked_at IS NULL AND s.expires_at > now()`,
-      [claims.sub, claims.sid],
+      [claims.sub, claims.sid, kept?.version ?? null],
     );
     if (!rows.length) throw Errors.unauthorized('session_revoked', 'The session has ended; sign in again.');
     const u = rows[0];
+    let grants = u.grants;
+    if (grants === null && kept?.version === u.grants_version) grants = kept.grants;
+    else if (grants === null) return this.canActivate(context);
+    else {
+      // Shared by the user's requests from now on: never changed in place.
+      for (const g of grants) Object.freeze(g.roles);
+      grants = Object.freeze(grants.map((g) => Object.freeze(g))) as Grant[];
+      if (this.grants.size >= GRANTS_CACHE_SIZE) this.grants.clear();
+      this.grants.set(u.id, { version: u.grants_version, grants });
+    }
     req.principal = new Principal(u.id, u.username, u.full_name, u.is_admin, claims.sid);
-    req.principal.grants = u.grants;
+    req.principal.grants = grants;
     RequestContexts.setActor(u.id, u.full_name);
     return true;
   }

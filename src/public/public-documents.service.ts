@@ -10,7 +10,7 @@ import { AgenciesService } from '../agencies/agencies.service.js';
 import { DocumentAccess } from '../documents/document-access.js';
 import { DocumentsService } from '../documents/documents.service.js';
 import { DocumentSearch } from '../documents/document-search.js';
-import { PublicRegister, type PublicRow as Row } from '../documents/public-register.js';
+import { PublicRegister, type PublicFileRow, type PublicRow as Row } from '../documents/public-register.js';
 import { RevisionFilesService } from '../documents/revision-files.service.js';
 import { RevisionsService } from '../documents/revisions.service.js';
 import { addressKey, FailureThrottle } from '../identity/throttle.js';
@@ -65,17 +65,18 @@ export class PublicDocumentsService {
     return toPage(rows, limit, (r) => [r.code_key, r.document_id], (r) => ({ ...views.get(r.document_id)!, ...(matches ? { matches: matches.get(r.document_id) ?? [] } : {}) }));
   }
 
-  private async find(agencyCode: string, code: string): Promise<{ agencyCode: string; row: Row }> {
-    const agency = await this.agency(agencyCode);
-    const row = await this.register.find(agency.id, code);
+  /** The agency by code, its public document by code and that revision's files, in one query. */
+  private async find(agencyCode: string, code: string): Promise<{ agencyCode: string; row: Row; files: PublicFileRow[] }> {
+    const found = await this.register.findInAgency(this.agencies.byCodeSql('$1'), agencyCode, code);
+    if (!found) throw Errors.notFound('Agency');
     // Unknown, not public, withdrawn, or without a revision in force: all simply not found.
-    if (!row) throw Errors.notFound('Document');
-    return { agencyCode: agency.code, row };
+    if (!found.row) throw Errors.notFound('Document');
+    return { agencyCode: found.agencyCode, row: found.row, files: found.files };
   }
 
   async get(agencyCode: string, code: string): Promise<PublicDocumentView> {
-    const { agencyCode: canonical, row } = await this.find(agencyCode, code);
-    return (await this.views(canonical, [row])).get(row.document_id)!;
+    const { agencyCode: canonical, row, files } = await this.find(agencyCode, code);
+    return this.viewsWith(canonical, [row], files).get(row.document_id)!;
   }
 
   async download(agencyCode: string, code: string, variant: 'controlled' | 'source', req: Request, res: Response): Promise<void> {
@@ -116,7 +117,10 @@ export class PublicDocumentsService {
   }
 
   private async views(agencyCode: string, rows: Row[]): Promise<Map<string, PublicDocumentView>> {
-    const files = await this.register.files(rows.map((r) => r.revision_id));
+    return this.viewsWith(agencyCode, rows, await this.register.files(rows.map((r) => r.revision_id)));
+  }
+
+  private viewsWith(agencyCode: string, rows: Row[], files: PublicFileRow[]): Map<string, PublicDocumentView> {
     const out = new Map<string, PublicDocumentView>();
     for (const r of rows) {
       const own = files.filter((f) => f.revision_id === r.revision_id);

@@ -94,28 +94,60 @@ export async function renditionStatusesOf(db: Database, revisions: { id: string;
     [revisions.map((r) => r.id), revisions.map((r) => r.state), revisions.map((r) => r.digest), LAYOUT_VERSION],
   );
   const byId = new Map(rows.map((r) => [r.id, r]));
-  for (const rev of revisions) {
-    const row = byId.get(rev.id);
-    const ready = Boolean(row?.r_sha256);
-    const status: RenditionStatus = ready ? 'ready' : row?.q_status === 'pending' ? 'pending' : row?.q_status === 'failed' ? 'failed' : 'not_requested';
-    out.set(rev.id, {
-      status,
-      state: rev.state,
-      layoutVersion: LAYOUT_VERSION,
-      digest: rev.digest,
-      sha256: ready ? row!.r_sha256 : null,
-      size: ready ? Number(row!.r_size) : null,
-      pageCount: ready ? row!.r_page_count : null,
-      warnings: ready ? (row!.r_warnings ?? []) : [],
-      error: ready ? null : (row?.q_last_error ?? null),
-      attempts: ready ? 0 : (row?.q_attempts ?? 0),
-      retry:
-        status === 'pending'
-          ? retryView({ retryReason: row!.q_retry_reason, retryDependency: row!.q_retry_dependency, nextAttemptAt: row!.q_next_attempt_at, givesUpAt: row!.q_gives_up_at })
-          : null,
-      updatedAt: ready ? iso(row!.r_created_at) : iso(row?.q_updated_at ?? null),
-      href: `/api/v1/revisions/${rev.id}/rendition`,
-    });
-  }
+  for (const rev of revisions) out.set(rev.id, statusView(rev, byId.get(rev.id)));
   return out;
+}
+
+/**
+ * SQL (for a query over `revisions` aliased `rev`): the renditions of the revision in its current
+ * state and layout, and its render request, as one JSON value, for a caller that reads the
+ * revision with everything its view shows in one query; `renditionStatusFromJson` turns it into
+ * the status once the revision's digest is known.
+ */
+export function renditionStatusJsonSql(rev: string): string {
+  return `json_build_object(
+    'renditions', (SELECT coalesce(json_agg(json_build_object('digest', x.digest, 'r_sha256', x.sha256, 'r_size', x.size, 'r_page_count', x.page_count,
+                                                              'r_warnings', x.warnings, 'r_created_at', x.created_at)), '[]'::json)
+                     FROM renditions x WHERE x.revision_id = ${rev}.id AND x.state = ${rev}.state AND x.layout_version = ${LAYOUT_VERSION}),
+    'request', (SELECT json_build_object('q_status', q.status, 'q_attempts', q.attempts, 'q_last_error', q.last_error, 'q_updated_at', q.updated_at,
+                                         'q_retry_reason', q.retry_reason, 'q_retry_dependency', q.retry_dependency, 'q_next_attempt_at', q.next_attempt_at,
+                                         'q_gives_up_at', q.gives_up_at)
+                  FROM rendition_requests q WHERE q.revision_id = ${rev}.id AND q.state = ${rev}.state AND q.layout_version = ${LAYOUT_VERSION}))`;
+}
+
+/** The rendition status of a revision from the value of `renditionStatusJsonSql` (the rendition of its digest, if any). */
+export function renditionStatusFromJson(rev: { id: string; state: string; digest: string }, value: unknown): RenditionStatusView {
+  const v = value as { renditions: (Partial<StatusRow> & { digest: string })[]; request: Partial<StatusRow> | null };
+  const rendition = v.renditions.find((r) => r.digest === rev.digest);
+  const dates = (r: Partial<StatusRow>): Partial<StatusRow> => ({
+    ...r,
+    r_created_at: r.r_created_at ? new Date(r.r_created_at) : null,
+    q_updated_at: r.q_updated_at ? new Date(r.q_updated_at) : null,
+    q_next_attempt_at: r.q_next_attempt_at ? new Date(r.q_next_attempt_at) : null,
+    q_gives_up_at: r.q_gives_up_at ? new Date(r.q_gives_up_at) : null,
+  });
+  return statusView(rev, { id: rev.id, ...dates({ ...(v.request ?? {}), ...(rendition ?? {}) }) } as StatusRow);
+}
+
+function statusView(rev: { id: string; state: string; digest: string }, row: StatusRow | undefined): RenditionStatusView {
+  const ready = Boolean(row?.r_sha256);
+  const status: RenditionStatus = ready ? 'ready' : row?.q_status === 'pending' ? 'pending' : row?.q_status === 'failed' ? 'failed' : 'not_requested';
+  return {
+    status,
+    state: rev.state,
+    layoutVersion: LAYOUT_VERSION,
+    digest: rev.digest,
+    sha256: ready ? row!.r_sha256 : null,
+    size: ready ? Number(row!.r_size) : null,
+    pageCount: ready ? row!.r_page_count : null,
+    warnings: ready ? (row!.r_warnings ?? []) : [],
+    error: ready ? null : (row?.q_last_error ?? null),
+    attempts: ready ? 0 : (row?.q_attempts ?? 0),
+    retry:
+      status === 'pending'
+        ? retryView({ retryReason: row!.q_retry_reason, retryDependency: row!.q_retry_dependency, nextAttemptAt: row!.q_next_attempt_at, givesUpAt: row!.q_gives_up_at })
+        : null,
+    updatedAt: ready ? iso(row!.r_created_at) : iso(row?.q_updated_at ?? null),
+    href: `/api/v1/revisions/${rev.id}/rendition`,
+  };
 }

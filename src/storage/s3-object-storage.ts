@@ -152,11 +152,20 @@ export class S3ObjectStorage extends ObjectStorage {
     }
   }
 
+  /**
+   * Server-side copy. When the source already carries `contentType` its metadata is copied as it
+   * is (COPY): S3 servers that keep an object's checksum with its metadata (s3rver) then copy it
+   * too, where REPLACE makes them read the whole new object again to compute it.
+   */
   async copy(from: string, to: string, contentType: string): Promise<void> {
     try {
+      const source = await this.client.statObject(this.bucket, from);
+      const sameType = String(source.metaData?.['content-type'] ?? '').toLowerCase() === contentType.toLowerCase();
       await this.client.copyObject(
         new Minio.CopySourceOptions({ Bucket: this.bucket, Object: from }),
-        new Minio.CopyDestinationOptions({ Bucket: this.bucket, Object: to, MetadataDirective: 'REPLACE', Headers: { 'Content-Type': contentType } }),
+        new Minio.CopyDestinationOptions(
+          sameType ? { Bucket: this.bucket, Object: to } : { Bucket: this.bucket, Object: to, MetadataDirective: 'REPLACE', Headers: { 'Content-Type': contentType } },
+        ),
       );
     } catch (err) {
       if (isNotFound(err)) throw new ObjectNotFoundError(from);
@@ -175,12 +184,12 @@ export class S3ObjectStorage extends ObjectStorage {
   }
 
   /** One PUT of `size` bytes to `uploads/<uuid>` fed from `sink` as the bytes arrive. */
-  override stageUpload(size: number): StagedUpload {
+  override stageUpload(size: number, contentType = 'application/octet-stream'): StagedUpload {
     const key = `${STAGING_PREFIX}${randomUUID()}`;
     const sink = new PassThrough({ highWaterMark: STAGE_BUFFER });
     const done = this.streamClient
       .makeRequestStreamAsync(
-        { method: 'PUT', bucketName: this.bucket, objectName: key, headers: { 'Content-Length': String(size), 'Content-Type': 'application/octet-stream' } },
+        { method: 'PUT', bucketName: this.bucket, objectName: key, headers: { 'Content-Length': String(size), 'Content-Type': contentType } },
         sink,
         '',
         [200],

@@ -8,6 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import busboy from 'busboy';
 import { DomainError, Errors } from '../common/errors.js';
 import { appLogger } from '../common/logger.js';
+import { ACCEPTED_MEDIA_TYPES } from './media-sniffer.js';
 import type { ObjectStorage, StagedUpload } from './object-storage.js';
 
 /** Names of spool files (`DATA_DIR/tmp/upload-<uuid>`); the spool sweeper removes stale ones. */
@@ -21,6 +22,18 @@ export const STAGE_MIN_BYTES = 8 * 1024 * 1024;
 /** Only the first bytes of a body are searched for where the file part's data starts. */
 const MAX_PREAMBLE = 64 * 1024;
 const CHUNK = 256 * 1024;
+
+const ACCEPTED_TYPES: ReadonlySet<string> = new Set(Object.values(ACCEPTED_MEDIA_TYPES));
+
+/**
+ * The type a file is staged under: the client's claim when it is one the store accepts (usually
+ * right, so the copy to the content key keeps the staged metadata), else octet-stream. The stored
+ * type is always the one the bytes decide (the copy replaces a wrong claim).
+ */
+function stagedType(claimed: string): string {
+  const type = claimed.split(';')[0].trim().toLowerCase();
+  return ACCEPTED_TYPES.has(type) ? type : 'application/octet-stream';
+}
 
 /** The upload spool of this machine. */
 export function spoolDirectory(dataDir: string): string {
@@ -248,7 +261,8 @@ export async function spoolMultipartFile(req: IncomingMessage, opts: SpoolOption
       const hash = createHash('sha256');
       let size = 0;
       const predicted = predictor.size;
-      const staged = predicted !== null && predicted >= STAGE_MIN_BYTES && predicted <= opts.maxFileBytes ? opts.storage!.stageUpload(predicted) : null;
+      const staged =
+        predicted !== null && predicted >= STAGE_MIN_BYTES && predicted <= opts.maxFileBytes ? opts.storage!.stageUpload(predicted, stagedType(meta.clientType)) : null;
       const current = staged ? (stage = new Stage(staged)) : null;
       // Hashes and counts each chunk and, when staging, hands it to storage too (back-pressure from both).
       counter = new Transform({

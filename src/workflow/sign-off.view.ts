@@ -67,37 +67,57 @@ export function toSignOffView(s: SignOffRecord, currentDigest: string): SignOffV
   };
 }
 
+/** A sign_offs row (with `in_round`) as a record; from a query or from `signOffRecordsJsonSql` (dates as text there). */
+function toSignOffRecord(r: Record<string, unknown>): SignOffRecord {
+  return Object.assign(new SignOff(), {
+    id: r.id as string,
+    revisionId: r.revision_id as string,
+    agencyId: r.agency_id as string,
+    userId: r.user_id as string,
+    fullName: r.full_name as string,
+    title: r.title as string | null,
+    role: r.role as SigningRole,
+    meaning: r.meaning as SignOffMeaning,
+    capacity: r.capacity as string | null,
+    onBehalfOfUserId: r.on_behalf_of_user_id as string | null,
+    onBehalfOfName: r.on_behalf_of_name as string | null,
+    onBehalfOfTitle: r.on_behalf_of_title as string | null,
+    delegationId: r.delegation_id as string | null,
+    digest: r.digest as string,
+    signedAt: new Date(r.signed_at as Date | string),
+    inRound: r.in_round === true,
+  });
+}
+
+const IN_ROUND_SQL = `s.signed_at > coalesce(
+              (SELECT max(t.at) FROM revision_transitions t WHERE t.revision_id = s.revision_id AND t.to_state = 'draft'),
+              '-infinity'::timestamptz)`;
+
+/**
+ * SQL: the sign-offs of the revision `revisionId` (an SQL expression) as a JSON array, oldest
+ * first, for a caller that reads a revision with everything its view shows in one query;
+ * `signOffViewsFromJson` makes the views.
+ */
+export function signOffRecordsJsonSql(revisionId: string): string {
+  return `(SELECT coalesce(json_agg(to_jsonb(s) || jsonb_build_object('in_round', ${IN_ROUND_SQL}) ORDER BY s.signed_at, s.id), '[]'::json)
+             FROM sign_offs s WHERE s.revision_id = ${revisionId})`;
+}
+
+/** The views of the value of `signOffRecordsJsonSql`, against the revision's current digest. */
+export function signOffViewsFromJson(value: unknown, currentDigest: string): SignOffView[] {
+  return (value as Record<string, unknown>[]).map((r) => toSignOffView(toSignOffRecord(r), currentDigest));
+}
+
 /** Sign-offs of the revisions in one query, oldest first, each with whether it is in the current round. */
 export async function loadSignOffRecords(db: Database, revisionIds: string[]): Promise<SignOffRecord[]> {
   if (!revisionIds.length) return [];
   const rows = await db.query<Record<string, unknown>[]>(
-    `SELECT s.*, s.signed_at > coalesce(
-              (SELECT max(t.at) FROM revision_transitions t WHERE t.revision_id = s.revision_id AND t.to_state = 'draft'),
-              '-infinity'::timestamptz) AS in_round
+    `SELECT s.*, ${IN_ROUND_SQL} AS in_round
        FROM sign_offs s WHERE s.revision_id = ANY($1::uuid[])
       ORDER BY s.signed_at, s.id`,
     [revisionIds],
   );
-  return rows.map((r) =>
-    Object.assign(new SignOff(), {
-      id: r.id as string,
-      revisionId: r.revision_id as string,
-      agencyId: r.agency_id as string,
-      userId: r.user_id as string,
-      fullName: r.full_name as string,
-      title: r.title as string | null,
-      role: r.role as SigningRole,
-      meaning: r.meaning as SignOffMeaning,
-      capacity: r.capacity as string | null,
-      onBehalfOfUserId: r.on_behalf_of_user_id as string | null,
-      onBehalfOfName: r.on_behalf_of_name as string | null,
-      onBehalfOfTitle: r.on_behalf_of_title as string | null,
-      delegationId: r.delegation_id as string | null,
-      digest: r.digest as string,
-      signedAt: r.signed_at as Date,
-      inRound: r.in_round === true,
-    }),
-  );
+  return rows.map(toSignOffRecord);
 }
 
 /** Sign-off views per revision (each against its current digest), for batches of revision views. */
