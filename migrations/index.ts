@@ -25,6 +25,7 @@ import { TthcCatalogue1795302300000 } from './1795302300000-TthcCatalogue.js';
 import { FileText1795302310000 } from './1795302310000-FileText.js';
 import { Supervision1795302400000 } from './1795302400000-Supervision.js';
 import { Inspections1795302400100 } from './1795302400100-Inspections.js';
+import { AuditChainHeadLookup1795302520000 } from './1795302520000-AuditChainHeadLookup.js';
 
 /** Every migration, in order. A new migration file is added here too (the app and CLI load this list). */
 export const MIGRATIONS = [
@@ -55,4 +56,5 @@ export const MIGRATIONS = [
   FileText1795302310000,
   Supervision1795302400000,
   Inspections1795302400100,
+  AuditChainHeadLookup1795302520000,
 ];
