@@ -17,8 +17,8 @@
  *
  * The database is DATABASE_URL's server with the name eiso_bench_legal, recreated on every run.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Queue } from 'bullmq';
@@ -49,6 +49,29 @@ async function recreate(url: string): Promise<void> {
 }
 
 const CONTENT = (legalId: string) => JSON.stringify(citingProcedure(legalId));
+
+/** CPU seconds (user + system) a process has used so far (Linux /proc), 0 when it is gone. */
+function cpuSecondsOf(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU seconds used so far by each PostgreSQL backend serving the bench database, except the bench's own connection. */
+async function backendCpu(db: pg.Client): Promise<Map<number, number>> {
+  const rows = (await db.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [DB])).rows;
+  return new Map(rows.map((r) => [r.pid, cpuSecondsOf(r.pid)]));
+}
+
+/** CPU the API process and the database's backends spent between two snapshots (backends that started in between count from 0). */
+function cpuSpent(before: { api: number; pg: Map<number, number> }, after: { api: number; pg: Map<number, number> }): { api: number; pg: number } {
+  let pgSeconds = 0;
+  for (const [pid, s] of after.pg) pgSeconds += s - (before.pg.get(pid) ?? 0);
+  return { api: after.api - before.api, pg: pgSeconds };
+}
 
 /** Agencies, their drafter and ISO secretary, two legal documents, and the citing procedures (effective, revision 1). */
 async function generate(db: pg.Client, size: Size): Promise<{ oldId: string; newId: string }> {
@@ -183,6 +206,8 @@ async function main(): Promise<void> {
     const { oldId, newId } = await generate(db, size);
     const root = await new Client(api.url).login('admin', BENCH_ADMIN_PASSWORD);
 
+    const loadBefore = loadavg();
+    const cpuBefore = { api: cpuSecondsOf(api.pid), pg: await backendCpu(db) };
     const t0 = performance.now();
     const posted = await root.ok<{ changeId: string }>('POST', `/legal-documents/${oldId}/changes`, { kind: 'replaced', byLegalDocumentId: newId, effectiveFrom: '2024-07-01' });
     const postMs = performance.now() - t0;
@@ -203,6 +228,8 @@ async function main(): Promise<void> {
       await new Promise((r) => setTimeout(r, 250));
     }
     const totalMs = performance.now() - t0;
+    const cpu = cpuSpent(cpuBefore, { api: cpuSecondsOf(api.pid), pg: await backendCpu(db) });
+    const loadAfter = loadavg();
     const readers = interactive ? await interactive : null;
     const check = await db.query<{ drafts: number; flags: number; requests: number; rendered: number }>(
       `SELECT (SELECT count(*) FROM revisions WHERE state = 'draft')::int AS drafts,
@@ -222,6 +249,9 @@ async function main(): Promise<void> {
         `  documents per second                     ${(last.processed / (totalMs / 1000)).toFixed(1)}\n` +
         `  drafts ${c.drafts}, active legal_basis_changed flags ${c.flags}, draft render requests ${c.requests} (${c.rendered} rendered so far)\n` +
         `  API process peak RSS                     ${(peakRss / 1024 / 1024).toFixed(0)} MB\n` +
+        `  CPU until processed == total             API process ${cpu.api.toFixed(1)} s, PostgreSQL backends ${cpu.pg.toFixed(1)} s ` +
+        `(${((1000 * (cpu.api + cpu.pg)) / Math.max(1, last.processed)).toFixed(2)} ms per document; 2 cores = ${((2 * totalMs) / 1000).toFixed(1)} s available)\n` +
+        `  load average (1, 5, 15 min)              before ${loadBefore.map((l) => l.toFixed(2)).join(', ')}; after ${loadAfter.map((l) => l.toFixed(2)).join(', ')}\n` +
         (readers ? `  on-demand draft PDFs read during the fan-out: ${readers.length}, first GET → 200 after ${readers.map((ms) => s(ms)).join(', ')}\n` : '') +
         (await phaseReport(redisUrl, prefix, last.processed)),
     );

@@ -28,6 +28,7 @@ import { Inspections1795302400100 } from './1795302400100-Inspections.js';
 import { DocumentSearchVectors1795302500000 } from './1795302500000-DocumentSearchVectors.js';
 import { AgencyFactsIndexes1795302510000 } from './1795302510000-AgencyFactsIndexes.js';
 import { GrantsVersion1795302530000 } from './1795302530000-GrantsVersion.js';
+import { AuditChainHeadLookup1795302520000 } from './1795302520000-AuditChainHeadLookup.js';
 
 /** Every migration, in order. A new migration file is added here too (the app and CLI load this list). */
 export const MIGRATIONS = [
@@ -61,4 +62,5 @@ export const MIGRATIONS = [
   DocumentSearchVectors1795302500000,
   AgencyFactsIndexes1795302510000,
   GrantsVersion1795302530000,
+  AuditChainHeadLookup1795302520000,
 ];

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { RequestContexts } from '../common/request-context.js';
 import { Database } from '../database/database.js';
-import { AuditEvent } from './audit-event.entity.js';
 import { SYSTEM_CHAIN } from './audit-sql.js';
 
 export interface AuditInput {
@@ -66,20 +65,30 @@ export class AuditService {
   async recordMany(inputs: readonly AuditInput[]): Promise<void> {
     if (!inputs.length) return;
     const ctx = RequestContexts.current();
-    await this.db.manager.insert(
-      AuditEvent,
-      inputs.map((input) => ({
-        action: input.action,
-        entityType: input.entityType,
-        entityId: input.entityId,
-        agencyId: input.agencyId,
-        changes: (input.changes ?? null) as never,
-        actorId: input.actorId !== undefined ? input.actorId : (ctx?.actorId ?? null),
-        actorName: input.actorName !== undefined ? input.actorName : (ctx?.actorName ?? null),
-        requestId: ctx?.requestId ?? null,
-        clientRequestId: ctx?.clientRequestId ?? null,
-        clientIp: ctx?.clientIp ?? null,
-      })),
+    // One statement whatever the number of events: the rows travel as one jsonb array (no bind
+    // parameter per column and row), and the ORDER BY hands them to the link trigger in the order given.
+    await this.db.query(
+      `INSERT INTO audit_events (agency_id, actor_id, actor_name, action, entity_type, entity_id, changes, request_id, client_request_id, client_ip)
+       SELECT v.agency_id, v.actor_id, v.actor_name, v.action, v.entity_type, v.entity_id, v.changes, $2, $3, $4
+         FROM jsonb_to_recordset($1::jsonb) AS v(n int, agency_id uuid, actor_id uuid, actor_name text, action text, entity_type text, entity_id uuid, changes jsonb)
+        ORDER BY v.n`,
+      [
+        JSON.stringify(
+          inputs.map((input, n) => ({
+            n,
+            agency_id: input.agencyId,
+            actor_id: input.actorId !== undefined ? input.actorId : (ctx?.actorId ?? null),
+            actor_name: input.actorName !== undefined ? input.actorName : (ctx?.actorName ?? null),
+            action: input.action,
+            entity_type: input.entityType,
+            entity_id: input.entityId,
+            changes: input.changes ?? null,
+          })),
+        ),
+        ctx?.requestId ?? null,
+        ctx?.clientRequestId ?? null,
+        ctx?.clientIp ?? null,
+      ],
     );
   }
 

@@ -27,16 +27,25 @@ export class RevisionTransitions {
   async recordMany(moves: readonly { revisionId: string; from: RevisionState | null; to: RevisionState; actor?: TransitionActor }[]): Promise<void> {
     if (!moves.length) return;
     const ctx = RequestContexts.current();
-    await this.db.manager.insert(
-      RevisionTransition,
-      moves.map(({ revisionId, from, to, actor = {} }) => ({
-        revisionId,
-        fromState: from,
-        toState: to,
-        actorId: actor.actorId !== undefined ? actor.actorId : (ctx?.actorId ?? null),
-        actorName: actor.actorName !== undefined ? actor.actorName : (ctx?.actorName ?? null),
-        comment: actor.comment ?? null,
-      })),
+    // One statement, the rows as one jsonb array (no bind parameter per column and row).
+    await this.db.query(
+      `INSERT INTO revision_transitions (revision_id, from_state, to_state, actor_id, actor_name, comment)
+       SELECT v.revision_id, v.from_state, v.to_state, v.actor_id, v.actor_name, v.comment
+         FROM jsonb_to_recordset($1::jsonb) AS v(n int, revision_id uuid, from_state text, to_state text, actor_id uuid, actor_name text, comment text)
+        ORDER BY v.n`,
+      [
+        JSON.stringify(
+          moves.map(({ revisionId, from, to, actor = {} }, n) => ({
+            n,
+            revision_id: revisionId,
+            from_state: from,
+            to_state: to,
+            actor_id: actor.actorId !== undefined ? actor.actorId : (ctx?.actorId ?? null),
+            actor_name: actor.actorName !== undefined ? actor.actorName : (ctx?.actorName ?? null),
+            comment: actor.comment ?? null,
+          })),
+        ),
+      ],
     );
   }
 

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { In } from 'typeorm';
 import { Principal } from '../access/principal.js';
 import { AuditService, FieldChanges } from '../audit/audit.service.js';
 import { DomainError, Errors } from '../common/errors.js';
@@ -65,6 +64,11 @@ export class RevisionsService {
     return this.db.repo(Revision).findOneBy({ id });
   }
 
+  /** Revisions by id (one array parameter, whatever the number of ids). */
+  private byIds(ids: readonly string[]): Promise<Revision[]> {
+    return this.db.repo(Revision).createQueryBuilder('r').where('r.id = ANY(:ids::uuid[])', { ids: [...ids] }).getMany();
+  }
+
   findDocument(id: string): Promise<Document | null> {
     return this.db.repo(Document).findOneBy({ id });
   }
@@ -121,7 +125,7 @@ export class RevisionsService {
     const rows = await this.db
       .repo(Revision)
       .createQueryBuilder('r')
-      .where('r.document_id IN (:...ids) AND r.state IN (:...open)', { ids: [...documentIds], open: OPEN_STATES })
+      .where('r.document_id = ANY(:ids::uuid[]) AND r.state = ANY(:open::text[])', { ids: [...documentIds], open: OPEN_STATES })
       .getMany();
     return new Map(rows.map((r) => [r.documentId, r]));
   }
@@ -129,7 +133,7 @@ export class RevisionsService {
   /** The documents' rows FOR UPDATE in id order (the lock order of a set of documents); missing ids are left out. */
   async lockDocuments(ids: readonly string[]): Promise<Document[]> {
     if (!ids.length) return [];
-    return this.db.repo(Document).createQueryBuilder('d').where('d.id IN (:...ids)', { ids: [...ids] }).orderBy('d.id').setLock('pessimistic_write').getMany();
+    return this.db.repo(Document).createQueryBuilder('d').where('d.id = ANY(:ids::uuid[])', { ids: [...ids] }).orderBy('d.id').setLock('pessimistic_write').getMany();
   }
 
   /**
@@ -144,7 +148,7 @@ export class RevisionsService {
     const rows = await this.db
       .repo(Revision)
       .createQueryBuilder('r')
-      .where('r.document_id IN (:...ids) AND r.state IN (:...states)', { ids: [...documentIds], states: [...OPEN_STATES, 'effective'] })
+      .where('r.document_id = ANY(:ids::uuid[]) AND r.state = ANY(:states::text[])', { ids: [...documentIds], states: [...OPEN_STATES, 'effective'] })
       .orderBy('r.id')
       .setLock('pessimistic_write')
       .getMany();
@@ -159,7 +163,7 @@ export class RevisionsService {
         .repo(Revision)
         .createQueryBuilder('r')
         .distinctOn(['r.document_id'])
-        .where('r.document_id IN (:...ids)', { ids: bare })
+        .where('r.document_id = ANY(:ids::uuid[])', { ids: bare })
         .orderBy('r.document_id')
         .addOrderBy('r.created_at', 'DESC')
         .addOrderBy('r.id', 'DESC')
@@ -345,7 +349,7 @@ export class RevisionsService {
       : [];
     const copiedPer = new Map<string, number>();
     for (const c of copied) copiedPer.set(c.revision_id, (copiedPer.get(c.revision_id) ?? 0) + 1);
-    const saved = new Map((await this.db.repo(Revision).findBy({ id: In(rows.map((r) => r.id)) })).map((r) => [r.id, r]));
+    const saved = new Map((await this.byIds(rows.map((r) => r.id))).map((r) => [r.id, r]));
     const revisions = rows.map((r) => saved.get(r.id)!);
     await this.syncCitations(revisions.map((revision, i) => ({ revision, document: entries[i].doc })));
     return revisions.map((revision) => ({ revision, copiedFiles: copiedPer.get(revision.id) ?? 0 }));
@@ -398,7 +402,7 @@ export class RevisionsService {
          FROM jsonb_to_recordset($1::jsonb) AS v(id uuid, content jsonb, change_summary text) WHERE r.id = v.id`,
       [JSON.stringify(updates.map((u) => ({ id: u.entry.revision.id, content: u.next.content, change_summary: u.next.changeSummary })))],
     );
-    const saved = new Map((await this.db.repo(Revision).findBy({ id: In(updates.map((u) => u.entry.revision.id)) })).map((r) => [r.id, r]));
+    const saved = new Map((await this.byIds(updates.map((u) => u.entry.revision.id))).map((r) => [r.id, r]));
     for (const u of updates) out[u.i] = saved.get(u.entry.revision.id)!;
     await this.syncCitations(
       updates.filter((u) => 'content.legalBases' in u.changes).map((u) => ({ revision: saved.get(u.entry.revision.id)!, document: u.entry.document })),

@@ -36,17 +36,18 @@ export class LegalChangeQueue {
     await this.jobs.enqueue('legal.change.fanout', { changeId }, { jobId });
   }
 
-  /** Queues the batches (in the caller's transaction) and records the job that now runs each one. */
+  /** Queues the batches (in the caller's transaction) and records the job that now runs each one: one statement per table, whatever the number of batches. */
   async enqueueBatches(changeId: string, batchNos: number[], round: number): Promise<void> {
-    for (const batch of [...new Set(batchNos)].sort((a, b) => a - b)) {
-      const jobId = batchJobId(changeId, batch, round);
-      await this.db.query(
-        `INSERT INTO legal_change_batches (change_id, batch_no, job_id, round) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (change_id, batch_no) DO UPDATE SET job_id = EXCLUDED.job_id, round = EXCLUDED.round, enqueued_at = now()`,
-        [changeId, batch, jobId, round],
-      );
-      await this.jobs.enqueue('legal.change.batch', { changeId, batch }, { jobId });
-    }
+    const batches = [...new Set(batchNos)].sort((a, b) => a - b);
+    if (!batches.length) return;
+    const jobIds = batches.map((batch) => batchJobId(changeId, batch, round));
+    await this.db.query(
+      `INSERT INTO legal_change_batches (change_id, batch_no, job_id, round)
+       SELECT $1, b.batch_no, b.job_id, $4 FROM unnest($2::int[], $3::text[]) AS b(batch_no, job_id)
+       ON CONFLICT (change_id, batch_no) DO UPDATE SET job_id = EXCLUDED.job_id, round = EXCLUDED.round, enqueued_at = now()`,
+      [changeId, batches, jobIds, round],
+    );
+    await this.jobs.enqueueMany(batches.map((batch, k) => ({ name: 'legal.change.batch' as const, data: { changeId, batch }, opts: { jobId: jobIds[k] } })));
   }
 
   /**

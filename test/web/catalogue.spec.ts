@@ -119,8 +119,14 @@ describe('web application: TTHC catalogue, coverage, read-and-acknowledge, searc
         await current.page.getByText('Chưa chọn người phải đọc tài liệu này.').waitFor();
         await current.page.getByRole('button', { name: 'Chọn người phải đọc' }).click();
         const dialog = current.page.getByRole('dialog');
-        await dialog.getByLabel('Vai trò phải đọc').click({ force: true });
-        await current.page.getByRole('option', { name: 'Công chức' }).click();
+        await dialog.getByLabel('Vai trò phải đọc').waitFor();
+        // The field's box takes the click (the dialog may still be moving in): open it until the list shows.
+        const option = current.page.getByRole('option', { name: 'Công chức' });
+        for (let i = 0; i < 10 && !(await option.isVisible()); i++) {
+          await dialog.locator('.mantine-MultiSelect-input').first().click();
+          await option.waitFor({ timeout: 2_000 }).catch(() => undefined);
+        }
+        await option.click();
         await current.page.keyboard.press('Escape');
         await dialog.getByRole('button', { name: 'Lưu' }).click();
         await current.page.getByText('Đã lưu; 1 người được yêu cầu đọc phiên bản có hiệu lực.').waitFor();
