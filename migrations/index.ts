@@ -27,8 +27,8 @@ import { Supervision1795302400000 } from './1795302400000-Supervision.js';
 import { Inspections1795302400100 } from './1795302400100-Inspections.js';
 import { DocumentSearchVectors1795302500000 } from './1795302500000-DocumentSearchVectors.js';
 import { AgencyFactsIndexes1795302510000 } from './1795302510000-AgencyFactsIndexes.js';
-import { GrantsVersion1795302530000 } from './1795302530000-GrantsVersion.js';
 import { AuditChainHeadLookup1795302520000 } from './1795302520000-AuditChainHeadLookup.js';
+import { GrantsVersion1795302530000 } from './1795302530000-GrantsVersion.js';
 
 /** Every migration, in order. A new migration file is added here too (the app and CLI load this list). */
 export const MIGRATIONS = [
@@ -61,6 +61,6 @@ export const MIGRATIONS = [
   Inspections1795302400100,
   DocumentSearchVectors1795302500000,
   AgencyFactsIndexes1795302510000,
-  GrantsVersion1795302530000,
   AuditChainHeadLookup1795302520000,
+  GrantsVersion1795302530000,
 ];
