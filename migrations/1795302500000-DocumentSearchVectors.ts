@@ -26,6 +26,11 @@ export class DocumentSearchVectors1795302500000 implements MigrationInterface {
         in_force tsvector,
         open tsvector
       )`);
+    // The one SQL owner of which revisions feed which vector; the open states are OPEN_STATES (src/documents/document-types.ts).
+    await q.query(`
+      CREATE FUNCTION revision_search_class(state text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+        SELECT CASE WHEN state = 'effective' THEN 'in_force' WHEN state IN ('draft', 'in_review', 'pending_approval', 'approved') THEN 'open' END
+      $$`);
     await q.query(`
       CREATE FUNCTION revision_search_vector(rev uuid) RETURNS tsvector LANGUAGE sql STABLE AS $$
         SELECT strip(jsonb_to_tsvector('vn_unaccent'::regconfig, r.content, '["string"]')
@@ -33,7 +38,6 @@ export class DocumentSearchVectors1795302500000 implements MigrationInterface {
                                    WHERE rf.revision_id = r.id), ''::tsvector))
           FROM revisions r WHERE r.id = rev
       $$`);
-    // The open states are those of OPEN_STATES (src/documents/document-types.ts).
     await q.query(`
       CREATE FUNCTION document_search_refresh(doc uuid, of_in_force boolean, of_open boolean) RETURNS void LANGUAGE plpgsql AS $$
       DECLARE
@@ -49,15 +53,11 @@ export class DocumentSearchVectors1795302500000 implements MigrationInterface {
         END IF;
         IF of_open THEN
           v := (SELECT revision_search_vector(r.id) FROM revisions r
-                 WHERE r.document_id = doc AND r.state IN ('draft', 'in_review', 'pending_approval', 'approved'));
+                 WHERE r.document_id = doc AND revision_search_class(r.state) = 'open');
           INSERT INTO document_search AS s (document_id, open) VALUES (doc, v)
             ON CONFLICT (document_id) DO UPDATE SET open = EXCLUDED.open WHERE s.open IS DISTINCT FROM EXCLUDED.open;
         END IF;
       END $$`);
-    await q.query(`
-      CREATE FUNCTION revision_search_class(state text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
-        SELECT CASE WHEN state = 'effective' THEN 'in_force' WHEN state IN ('draft', 'in_review', 'pending_approval', 'approved') THEN 'open' END
-      $$`);
     await q.query(`
       CREATE FUNCTION revisions_search_refresh() RETURNS trigger LANGUAGE plpgsql AS $$
       DECLARE
@@ -89,7 +89,7 @@ export class DocumentSearchVectors1795302500000 implements MigrationInterface {
       DECLARE
         r record;
       BEGIN
-        FOR r IN SELECT rv.document_id, bool_or(rv.state = 'effective') AS in_force, bool_or(rv.state <> 'effective') AS open
+        FOR r IN SELECT rv.document_id, bool_or(revision_search_class(rv.state) = 'in_force') AS in_force, bool_or(revision_search_class(rv.state) = 'open') AS open
                    FROM revision_files rf JOIN revisions rv ON rv.id = rf.revision_id
                   WHERE rf.sha256 = NEW.sha256 AND revision_search_class(rv.state) IS NOT NULL
                   GROUP BY rv.document_id LOOP
@@ -105,7 +105,7 @@ export class DocumentSearchVectors1795302500000 implements MigrationInterface {
           SELECT d.id,
                  (SELECT revision_search_vector(r.id) FROM revisions r WHERE r.document_id = d.id AND r.state = 'effective') AS in_force,
                  (SELECT revision_search_vector(r.id) FROM revisions r
-                   WHERE r.document_id = d.id AND r.state IN ('draft', 'in_review', 'pending_approval', 'approved')) AS open
+                   WHERE r.document_id = d.id AND revision_search_class(r.state) = 'open') AS open
             FROM documents d),
         up AS (
           INSERT INTO document_search AS s (document_id, in_force, open) SELECT id, in_force, open FROM v

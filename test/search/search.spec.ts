@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import fontkit from '@pdf-lib/fontkit';
 import { PDFDocument, rgb } from 'pdf-lib';
+import { OPEN_STATES, REVISION_STATES } from '../../src/documents/document-types.js';
 import { FileTexts } from '../../src/search/file-texts.service.js';
 import { createTestApp, TestApp } from '../support/app.js';
 import { bearer, Fixtures, TestAgency, TestUser } from '../support/fixtures.js';
@@ -90,6 +91,13 @@ describe('search inside files', () => {
     ]);
   });
   afterAll(() => t.close());
+
+  it('the search vectors follow the same open states as the register (one list: OPEN_STATES)', async () => {
+    const rows = await t.db.query<{ state: string; class: string | null }[]>(`SELECT s AS state, revision_search_class(s) AS class FROM unnest($1::text[]) s`, [[...REVISION_STATES]]);
+    expect(Object.fromEntries(rows.map((r) => [r.state, r.class]))).toEqual(
+      Object.fromEntries(REVISION_STATES.map((st) => [st, st === 'effective' ? 'in_force' : OPEN_STATES.includes(st) ? 'open' : null])),
+    );
+  });
 
   it('extracts a Vietnamese PDF: words typed without accents find the document, with a highlighted snippet', async () => {
     const m = marker();
