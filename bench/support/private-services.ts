@@ -105,7 +105,7 @@ export class PrivatePostgres {
     private readonly asPostgres: boolean,
   ) {}
 
-  /** initdb + start on a free port (trust authentication, fsync off: a test cluster). */
+  /** initdb + start on a free port (trust authentication, fsync off: a test cluster; commits still synchronous). */
   static async start(opts: { maxConnections?: number } = {}): Promise<PrivatePostgres> {
     const asPostgres = process.getuid?.() === 0;
     const dir = mkdtempSync(join(tmpdir(), 'eiso-pg-'));
@@ -149,7 +149,11 @@ export class PrivatePostgres {
 
   async start(maxConnections = this.maxConnections): Promise<void> {
     this.maxConnections = maxConnections;
-    const options = `-p ${this.port} -k ${this.dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=${maxConnections}`;
+    // fsync off is safe for what these clusters suffer (a process crash, never the machine's: the
+    // OS keeps written WAL). synchronous_commit stays on: with it off, a commit is acknowledged
+    // before its WAL is written, and an immediate stop loses the last acknowledged writes — exactly
+    // what the fault tests check never happens.
+    const options = `-p ${this.port} -k ${this.dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=${maxConnections}`;
     await this.bin('pg_ctl', ['-D', this.dataDir, '-o', options, '-l', join(this.dir, 'postgres.log'), '-w', '-t', '60', 'start']);
     const pid = this.pid;
     this.unhook();
