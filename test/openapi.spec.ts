@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { serializeOpenApi } from '../src/bootstrap/openapi.js';
 import { createTestApp, TestApp } from './support/app.js';
 
@@ -27,6 +29,21 @@ describe('OpenAPI document', () => {
   it('the committed openapi.json is the document the service serves (run `npm run openapi` after an API change)', () => {
     const committed = readFileSync(new URL('../openapi.json', import.meta.url), 'utf8');
     expect(committed === serializeOpenApi(doc as never)).toBe(true);
+  });
+
+  it('no two DTO classes share a name (the document would keep one schema for both, silently wrong for the other)', () => {
+    const byName = new Map<string, string[]>();
+    const walk = (dir: string): void => {
+      for (const e of readdirSync(dir, { withFileTypes: true })) {
+        const f = join(dir, e.name);
+        if (e.isDirectory()) walk(f);
+        else if (f.endsWith('.ts') && readFileSync(f, 'utf8').includes('@ApiProperty')) {
+          for (const m of readFileSync(f, 'utf8').matchAll(/^export class (\w+)/gm)) byName.set(m[1], [...(byName.get(m[1]) ?? []), f]);
+        }
+      }
+    };
+    walk(fileURLToPath(new URL('../src', import.meta.url)));
+    expect([...byName].filter(([, files]) => files.length > 1)).toEqual([]);
   });
 
   it('every operation has a unique operationId, a summary, a success response and problem+json errors', () => {

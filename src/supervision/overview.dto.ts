@@ -25,7 +25,7 @@ export class OverviewAgencyView {
   @ApiProperty({ description: 'Depth below the asked agency (0 = the asked agency).' }) depth: number;
 }
 
-export class TthcCoverageView {
+export class OverviewTthcCoverageView {
   @ApiProperty() covered: number;
   @ApiProperty() total: number;
 }
@@ -49,7 +49,7 @@ export class OverviewRowView {
   @ApiProperty() overdueActions: number;
   @ApiProperty() legalUpdatesOverdue: number;
   @ApiProperty({ description: 'Documents in force past their periodic review date.' }) reviewsOverdue: number;
-  @ApiProperty({ type: TthcCoverageView }) tthcCoverage: TthcCoverageView;
+  @ApiProperty({ type: OverviewTthcCoverageView }) tthcCoverage: OverviewTthcCoverageView;
 }
 
 export class LevelTotalView {
