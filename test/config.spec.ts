@@ -84,11 +84,12 @@ describe('configuration', () => {
     const r = spawnSync(process.execPath, [entry], {
       env: { PATH: process.env.PATH, NODE_ENV: 'production', PORT: '99999', JWT_SECRET: 'tiny', DATA_DIR: '/tmp/eiso-config-test' },
       encoding: 'utf8',
-      timeout: 20_000,
+      // Loading the whole service before the check takes seconds; past 20 s on a loaded 2-core machine.
+      timeout: 90_000,
     });
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('PORT');
     expect(r.stderr).toContain('JWT_SECRET');
     expect(r.stderr).not.toContain('tiny');
-  });
+  }, 120_000);
 });
