@@ -41,6 +41,26 @@ export interface SubtreeAgency {
   depth: number;
 }
 
+/**
+ * SQL: every agency as other modules may see it — columns `id`, `code`, `name`, `level`,
+ * `parent_id`, `path` (the materialised path: ids and slashes, root first; ordering by it lists a
+ * tree in order). For a module that lists its own rows with their agency in one statement:
+ * `JOIN (${agenciesSql()}) a ON a.id = x.agency_id`. PostgreSQL flattens the subquery: the plan is
+ * the plain join's.
+ */
+export function agenciesSql(): string {
+  return `SELECT a.id, a.code, a.name, a.level, a.parent_id, a.path FROM agencies a`;
+}
+
+/**
+ * SQL: the ids (column `id`) of the agency `rootId` (an SQL expression: a parameter or a column)
+ * and of every agency below it, for a module's "this agency and those below it" filter in one
+ * statement: `AND x.agency_id IN (${agencySubtreeSql('$3')})`. Empty when the agency is unknown.
+ */
+export function agencySubtreeSql(rootId: string): string {
+  return `SELECT a.id FROM agencies r JOIN agencies a ON a.path LIKE r.path || '%' WHERE r.id = ${rootId}`;
+}
+
 @Injectable()
 export class AgenciesService {
   constructor(
@@ -111,36 +131,6 @@ export class AgenciesService {
   /** The agency's direct child agencies of level `unit` (its phòng, ban), by name. */
   async unitsOf(agencyId: string): Promise<Agency[]> {
     return this.db.repo(Agency).find({ where: { parentId: agencyId, level: 'unit' }, order: { name: 'ASC', id: 'ASC' } });
-  }
-
-  /** Of these users, the ones who are members of the agency (any role). */
-  async memberIds(agencyId: string, userIds: readonly string[]): Promise<string[]> {
-    if (!userIds.length) return [];
-    const rows = await this.db.query<{ user_id: string }[]>(`SELECT user_id FROM memberships WHERE agency_id = $1 AND user_id = ANY($2::uuid[])`, [agencyId, [...userIds]]);
-    return rows.map((r) => r.user_id);
-  }
-
-  /** The roles each of these users holds in the agency itself (users without a membership are absent). */
-  async memberRoles(agencyId: string, userIds: readonly string[]): Promise<Map<string, string[]>> {
-    if (!userIds.length) return new Map();
-    const rows = await this.db.query<{ user_id: string; roles: string[] }[]>(`SELECT user_id, roles FROM memberships WHERE agency_id = $1 AND user_id = ANY($2::uuid[])`, [
-      agencyId,
-      userIds.map((u) => u.toLowerCase()),
-    ]);
-    return new Map(rows.map((r) => [r.user_id, r.roles]));
-  }
-
-  /** Active users holding `role` on the agency itself or on one of its ancestors (e.g. the supervisors who oversee it). */
-  async holdersOver(agencyId: string, role: string): Promise<string[]> {
-    const rows = await this.db.query<{ user_id: string }[]>(
-      `SELECT DISTINCT m.user_id FROM agencies t
-         JOIN agencies a ON t.path LIKE a.path || '%'
-         JOIN memberships m ON m.agency_id = a.id AND $2 = ANY (m.roles)
-         JOIN users u ON u.id = m.user_id AND u.is_active
-        WHERE t.id = $1 ORDER BY m.user_id`,
-      [agencyId, role],
-    );
-    return rows.map((r) => r.user_id);
   }
 
   private async codeTaken(code: string, exceptId?: string): Promise<boolean> {

@@ -9,6 +9,7 @@ import { Errors } from '../common/errors.js';
 import { Database } from '../database/database.js';
 import { DocumentRegister, ProcedureRef, ScopeChanges } from '../documents/document-register.js';
 import { AuthService } from '../identity/auth.service.js';
+import { People, peopleSql } from '../identity/people.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
 import type { AnnouncementKind, AnnouncementList, AnnouncementView, CreateAnnouncementRequest, ScopeChangedProcedureView, ScopeChangedSinceView, ScopeProcedureView } from './announcements.dto.js';
 
@@ -32,7 +33,7 @@ interface AnnouncementRow {
 const SELECT = `
   SELECT a.id, a.agency_id, a.kind, a.decision_number, to_char(a.signed_on, 'YYYY-MM-DD') AS signed_on, a.scope, a.signed_by,
          s.full_name AS signer_name, s.title AS signer_title, a.capacity, a.on_behalf_of, h.full_name AS head_name, h.title AS head_title, a.signed_at
-    FROM announcements a JOIN users s ON s.id = a.signed_by LEFT JOIN users h ON h.id = a.on_behalf_of`;
+    FROM announcements a JOIN (${peopleSql()}) s ON s.id = a.signed_by LEFT JOIN (${peopleSql()}) h ON h.id = a.on_behalf_of`;
 
 const toView = (r: AnnouncementRow): AnnouncementView => ({
   id: r.id,
@@ -81,6 +82,7 @@ export class AnnouncementsService {
     private readonly register: DocumentRegister,
     private readonly agencies: AgenciesService,
     private readonly notifications: NotificationsService,
+    private readonly people: People,
   ) {}
 
   async sign(p: Principal, agencyId: string, req: CreateAnnouncementRequest): Promise<AnnouncementView> {
@@ -135,7 +137,7 @@ export class AnnouncementsService {
         agencyId,
         changes: { kind: req.kind, decisionNumber, signedOn: req.signedOn, documentIds: scope.map((s) => s.documentId), capacity: capacity.role },
       });
-      const supervisors = await this.agencies.holdersOver(agencyId, 'supervisor');
+      const supervisors = await this.people.holdersOver(agencyId, 'supervisor');
       const what = req.kind === 'initial' ? 'công bố' : 'công bố lại';
       await this.notifications.notify(supervisors, {
         agencyId,

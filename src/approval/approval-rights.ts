@@ -3,6 +3,7 @@ import { AccessService } from '../access/access.service.js';
 import { Principal } from '../access/principal.js';
 import { Errors } from '../common/errors.js';
 import { Database } from '../database/database.js';
+import { activeMembershipsSql, peopleSql } from '../identity/people.js';
 
 /** A person as a signature shows them: name and job title now. */
 export interface Signer {
@@ -54,7 +55,7 @@ export class ApprovalRights {
   async capacityOf(userId: string, agencyId: string, at: Date = new Date()): Promise<ApproverCapacity | null> {
     const [row] = await this.db.query<{ role: 'head' | 'deputy'; delegation_id: string | null; on_behalf_of: string | null; full_name: string | null; title: string | null }[]>(
       `SELECT c.role, c.delegation_id, c.on_behalf_of, u.full_name, u.title
-         FROM approver_capacities($1, $2, $3) c LEFT JOIN users u ON u.id = c.on_behalf_of
+         FROM approver_capacities($1, $2, $3) c LEFT JOIN (${peopleSql()}) u ON u.id = c.on_behalf_of
         ORDER BY (c.role = 'head') DESC, c.valid_from DESC, c.delegation_id
         LIMIT 1`,
       [agencyId, userId, at],
@@ -85,7 +86,7 @@ export class ApprovalRights {
   /** Active users who may approve in the agency at `at` (heads and deputies under an active delegation), minus `exclude`. */
   async approvers(agencyId: string, opts: { at?: Date; exclude?: readonly string[] } = {}): Promise<string[]> {
     const rows = await this.db.query<{ user_id: string }[]>(
-      `SELECT m.user_id FROM memberships m
+      `SELECT m.user_id FROM (${activeMembershipsSql()}) m
         WHERE m.agency_id = $1 AND ${mayApproveSql('m.agency_id', 'm.user_id', '$2')} AND NOT (m.user_id = ANY($3::uuid[]))
         ORDER BY m.user_id`,
       [agencyId, opts.at ?? new Date(), [...(opts.exclude ?? [])]],

@@ -98,8 +98,7 @@ export class CatalogueService {
 
   private async assertDeclarer(p: Principal, agencyId: string): Promise<void> {
     if (p.isAdmin) {
-      const exists = await this.db.query<unknown[]>('SELECT 1 FROM agencies WHERE id = $1', [agencyId]);
-      if (!exists.length) throw Errors.notFound('Agency');
+      if (!(await this.access.agencyPath(agencyId))) throw Errors.notFound('Agency');
       return;
     }
     await this.access.assert(p, 'tthc.declare', agencyId, 'Agency');
@@ -345,8 +344,7 @@ export class CatalogueService {
 
   private async assertReader(p: Principal, agencyId: string): Promise<void> {
     if (p.isAdmin) {
-      const exists = await this.db.query<unknown[]>('SELECT 1 FROM agencies WHERE id = $1', [agencyId]);
-      if (!exists.length) throw Errors.notFound('Agency');
+      if (!(await this.access.agencyPath(agencyId))) throw Errors.notFound('Agency');
       return;
     }
     await this.access.assert(p, 'agency.read', agencyId, 'Agency');

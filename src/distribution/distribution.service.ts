@@ -5,6 +5,7 @@ import { AgenciesService } from '../agencies/agencies.service.js';
 import { AuditService } from '../audit/audit.service.js';
 import { Errors } from '../common/errors.js';
 import { Database } from '../database/database.js';
+import { activeMembershipsSql, peopleSql } from '../identity/people.js';
 import { DocumentAccess } from '../documents/document-access.js';
 import type { Document, Revision } from '../documents/document.entities.js';
 import { DocumentsService } from '../documents/documents.service.js';
@@ -105,8 +106,7 @@ export class DistributionService {
       `INSERT INTO read_requests (revision_id, document_id, agency_id, user_id)
        SELECT DISTINCT $1::uuid, d.document_id, d.agency_id, m.user_id
          FROM document_distributions d
-         JOIN memberships m ON m.agency_id = ANY(d.agency_ids) AND m.roles && d.roles
-         JOIN users u ON u.id = m.user_id AND u.is_active
+         JOIN (${activeMembershipsSql()}) m ON m.agency_id = ANY(d.agency_ids) AND m.roles && d.roles
         WHERE d.document_id = $2
        ON CONFLICT (revision_id, user_id) DO NOTHING
        RETURNING user_id`,
@@ -159,14 +159,14 @@ export class DistributionService {
     if (!found) throw Errors.notFound('Revision');
     await this.documentAccess.assertReadHistory(p, found.revision.agencyId, 'Revision');
     const items = await this.db.query<{ user_id: string; full_name: string; at: Date }[]>(
-      `SELECT a.user_id, u.full_name, a.acknowledged_at AS at FROM revision_acknowledgements a JOIN users u ON u.id = a.user_id
+      `SELECT a.user_id, u.full_name, a.acknowledged_at AS at FROM revision_acknowledgements a JOIN (${peopleSql()}) u ON u.id = a.user_id
         WHERE a.revision_id = $1 ORDER BY a.acknowledged_at, a.id`,
       [revisionId],
     );
     const requests = await this.db.query<{ user_id: string; full_name: string; asked_at: Date; reminded_at: Date | null; done: boolean }[]>(
       `SELECT r.user_id, u.full_name, r.asked_at, r.reminded_at,
               EXISTS (SELECT 1 FROM revision_acknowledgements a WHERE a.revision_id = r.revision_id AND a.user_id = r.user_id) AS done
-         FROM read_requests r JOIN users u ON u.id = r.user_id
+         FROM read_requests r JOIN (${peopleSql()}) u ON u.id = r.user_id
         WHERE r.revision_id = $1 ORDER BY u.full_name, r.user_id`,
       [revisionId],
     );

@@ -8,15 +8,16 @@ import { AuthService } from './auth.service.js';
 import { LoginLocksController } from './login-locks.controller.js';
 import { LoginLocksService } from './login-locks.service.js';
 import { Passwords } from './passwords.js';
+import { PeopleModule } from './people.js';
 import { FailureThrottle } from './throttle.js';
 import { Tokens } from './tokens.js';
 import { UsersController } from './users.controller.js';
 import { UsersService } from './users.service.js';
 
 @Module({
-  imports: [JwtModule.register({})],
+  imports: [JwtModule.register({}), PeopleModule],
   controllers: [AuthController, UsersController, LoginLocksController],
   providers: [Passwords, Tokens, FailureThrottle, UsersService, AuthService, LoginLocksService, AdminSeeder, { provide: APP_GUARD, useClass: AuthGuard }],
-  exports: [AuthService, UsersService, Passwords, FailureThrottle],
+  exports: [AuthService, UsersService, Passwords, FailureThrottle, PeopleModule],
 })
 export class IdentityModule {}

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AgenciesService } from '../agencies/agencies.service.js';
 import { Database } from '../database/database.js';
 import { RevisionsService } from '../documents/revisions.service.js';
+import { peopleSql } from '../identity/people.js';
 import { compareClauses } from '../nonconformities/iso-clauses.js';
 import { NonconformitiesService } from '../nonconformities/nonconformities.service.js';
 import { RecordPaper, RecordPaperKind, RecordPaperProvider } from '../record-papers/index.js';
@@ -36,7 +37,7 @@ export class AuditReportPaper implements RecordPaperProvider {
     if (!a) return null;
     const lineage = await this.agencies.lineage(a.agencyId);
     const team = await this.db.query<{ user_id: string; full_name: string; title: string | null; lead: boolean }[]>(
-      `SELECT x.user_id, u.full_name, u.title, x.lead FROM internal_audit_auditors x JOIN users u ON u.id = x.user_id WHERE x.audit_id = $1 ORDER BY x.lead DESC, u.full_name, x.user_id`,
+      `SELECT x.user_id, u.full_name, u.title, x.lead FROM internal_audit_auditors x JOIN (${peopleSql()}) u ON u.id = x.user_id WHERE x.audit_id = $1 ORDER BY x.lead DESC, u.full_name, x.user_id`,
       [a.id],
     );
     const findings = (await this.db.repo(AuditFinding).find({ where: { auditId: a.id }, order: { no: 'ASC' } })).sort((x, y) => compareClauses(x.clause, y.clause) || x.no - y.no);

@@ -12,6 +12,7 @@ import { Database } from '../database/database.js';
 import { formatDateShort } from '../common/vn-format.js';
 import { RevisionsService } from '../documents/revisions.service.js';
 import { AuthService } from '../identity/auth.service.js';
+import { peopleSql } from '../identity/people.js';
 import { NonconformitiesService } from '../nonconformities/nonconformities.service.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
 import { RecordPapers } from '../record-papers/record-papers.service.js';
@@ -416,7 +417,7 @@ export class InternalAuditsService {
 
   private async team(auditId: string): Promise<{ userId: string; fullName: string; title: string | null; lead: boolean }[]> {
     const rows = await this.db.query<{ user_id: string; full_name: string; title: string | null; lead: boolean }[]>(
-      `SELECT x.user_id, u.full_name, u.title, x.lead FROM internal_audit_auditors x JOIN users u ON u.id = x.user_id WHERE x.audit_id = $1 ORDER BY x.lead DESC, u.full_name, x.user_id`,
+      `SELECT x.user_id, u.full_name, u.title, x.lead FROM internal_audit_auditors x JOIN (${peopleSql()}) u ON u.id = x.user_id WHERE x.audit_id = $1 ORDER BY x.lead DESC, u.full_name, x.user_id`,
       [auditId],
     );
     return rows.map((r) => ({ userId: r.user_id, fullName: r.full_name, title: r.title, lead: r.lead }));

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { AccessService } from '../access/access.service.js';
 import { Principal } from '../access/principal.js';
+import { agenciesSql } from '../agencies/agencies.service.js';
 import { AuditService } from '../audit/audit.service.js';
 import { DomainError, Errors, FieldError } from '../common/errors.js';
 import { Cursor, Page, PageQuery, pageLimit, toPage } from '../common/pagination.js';
@@ -179,7 +180,7 @@ export class LegalChangesService {
               i.status, i.outcome, i.draft_revision_id, i.reason_code, i.reason, i.attempts, i.updated_at
          FROM legal_change_items i
          JOIN documents d ON d.id = i.document_id
-         JOIN agencies a ON a.id = i.agency_id
+         JOIN (${agenciesSql()}) a ON a.id = i.agency_id
         WHERE i.change_id = $1
           AND ($2::boolean OR i.agency_id = ANY($3::uuid[]))
           AND ($4::text IS NULL OR i.status = $4)

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AccessService } from '../access/access.service.js';
 import { Principal } from '../access/principal.js';
+import { agenciesSql } from '../agencies/agencies.service.js';
 import { Errors } from '../common/errors.js';
 import { Cursor, Page, pageLimit, toPage } from '../common/pagination.js';
 import { isUuid } from '../common/params.js';
@@ -60,7 +61,7 @@ export class LegalCitationsService {
          FROM revision_citations c
          JOIN revisions r ON r.id = c.revision_id AND r.state IN ('effective', 'draft', 'in_review', 'pending_approval', 'approved')
          JOIN documents d ON d.id = r.document_id AND d.withdrawn_at IS NULL
-         JOIN agencies a ON a.id = d.agency_id
+         JOIN (${agenciesSql()}) a ON a.id = d.agency_id
         WHERE c.legal_document_id = $1
           AND ($2::boolean
                OR (r.state = 'effective' AND r.agency_id = ANY($3::uuid[]))

@@ -10,6 +10,7 @@ import { Errors } from '../common/errors.js';
 import { Cursor, Page, pageLimit, toPage } from '../common/pagination.js';
 import { Database } from '../database/database.js';
 import { AuthService } from '../identity/auth.service.js';
+import { People, peopleSql } from '../identity/people.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
 import { RecordPapers } from '../record-papers/index.js';
 import { etagListMatches } from '../storage/http-files.js';
@@ -69,9 +70,9 @@ const REVIEW_SQL = `
          r.approved_by, au.full_name AS approver_name, au.title AS approver_title, r.approved_at, r.capacity, r.on_behalf_of,
          hu.full_name AS head_name, hu.title AS head_title, r.created_by, r.created_at, r.updated_at
     FROM management_reviews r
-    JOIN users cu ON cu.id = r.chair_user_id
-    LEFT JOIN users au ON au.id = r.approved_by
-    LEFT JOIN users hu ON hu.id = r.on_behalf_of`;
+    JOIN (${peopleSql()}) cu ON cu.id = r.chair_user_id
+    LEFT JOIN (${peopleSql()}) au ON au.id = r.approved_by
+    LEFT JOIN (${peopleSql()}) hu ON hu.id = r.on_behalf_of`;
 
 export const reviewEtag = (r: { id: string; version: number }): string => `"${r.id}:${r.version}"`;
 
@@ -96,6 +97,7 @@ export class ManagementReviewsService {
     private readonly inputs: ReviewInputs,
     private readonly papers: RecordPapers,
     private readonly notifications: NotificationsService,
+    private readonly people: People,
   ) {}
 
   // ---------------------------------------------------------------- reading
@@ -202,7 +204,7 @@ export class ManagementReviewsService {
   // ---------------------------------------------------------------- changes
 
   private async assertChair(agencyId: string, userId: string, field = 'chairUserId'): Promise<void> {
-    const members = await this.agencies.memberRoles(agencyId, [userId]);
+    const members = await this.people.rolesIn(agencyId, [userId]);
     const roles = members.get(userId) ?? [];
     if (!roles.includes('head') && !roles.includes('deputy')) {
       throw Errors.ruleViolated('chair_not_approver', 'The chair of a management review is the head of the agency or a deputy.', [{ field, message: 'is not the head or a deputy of the agency' }]);
@@ -284,7 +286,7 @@ export class ManagementReviewsService {
     if (req.dueOn < todayInVietnam()) throw Errors.ruleViolated('due_date_past', 'A decision is due today or later.', [{ field: 'dueOn', message: 'must not be in the past' }]);
     return this.db.transaction(async () => {
       const row = await this.draftFor(p, id);
-      const members = await this.agencies.memberIds(row.agency_id, [req.responsibleUserId.toLowerCase()]);
+      const members = await this.people.memberIds(row.agency_id, [req.responsibleUserId.toLowerCase()]);
       if (!members.length) throw Errors.ruleViolated('responsible_not_member', 'The responsible person is a member of the agency.', [{ field: 'responsibleUserId', message: 'is not a member of the agency' }]);
       const [{ no }] = await this.db.query<{ no: number }[]>(`SELECT coalesce(max(no), 0) + 1 AS no FROM management_review_decisions WHERE review_id = $1`, [row.id]);
       const [d] = await this.db.query<{ id: string }[]>(

@@ -1,3 +1,4 @@
+import { peopleSql } from '../identity/people.js';
 import type { DecisionView } from './management-reviews.dto.js';
 
 /** A decision with its review, responsible person and completion (DECISION_SQL's columns). */
@@ -28,7 +29,7 @@ export const DECISION_SQL = `
          r.year AS review_year, to_char(r.held_on, 'YYYY-MM-DD') AS review_held_on
     FROM management_review_decisions d
     JOIN management_reviews r ON r.id = d.review_id
-    JOIN users u ON u.id = d.responsible_user_id
+    JOIN (${peopleSql()}) u ON u.id = d.responsible_user_id
     LEFT JOIN management_review_decision_completions c ON c.decision_id = d.id`;
 
 export function decisionViewOf(r: DecisionRow): DecisionView {

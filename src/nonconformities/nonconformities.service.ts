@@ -10,6 +10,7 @@ import { Database } from '../database/database.js';
 import { formatDateShort } from '../common/vn-format.js';
 import { RevisionsService } from '../documents/revisions.service.js';
 import { AuthService } from '../identity/auth.service.js';
+import { activeMembershipsSql, People } from '../identity/people.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
 import { etagListMatches } from '../storage/http-files.js';
 import { WorkflowPeople } from '../workflow/workflow-people.js';
@@ -79,6 +80,7 @@ export class NonconformitiesService {
     private readonly revisions: RevisionsService,
     private readonly people: WorkflowPeople,
     private readonly watchers: NonconformitySourceWatchers,
+    private readonly directory: People,
   ) {}
 
   // ------------------------------------------------------------------ the API of other modules
@@ -398,7 +400,7 @@ export class NonconformitiesService {
   /** Auditors and ISO secretaries of the agency responsible for none of the actions. */
   private async verifierCandidates(nc: Nonconformity): Promise<string[]> {
     const rows = await this.db.query<{ user_id: string }[]>(
-      `SELECT m.user_id FROM memberships m JOIN users u ON u.id = m.user_id AND u.is_active
+      `SELECT m.user_id FROM (${activeMembershipsSql()}) m
         WHERE m.agency_id = $1 AND m.roles && ARRAY['auditor', 'iso_secretary']
           AND NOT EXISTS (SELECT 1 FROM corrective_actions a WHERE a.nonconformity_id = $2 AND a.responsible_user_id = m.user_id)`,
       [nc.agencyId, nc.id],
@@ -456,10 +458,8 @@ export class NonconformitiesService {
   }
 
   private async names(ids: string[]): Promise<Map<string, string>> {
-    const unique = [...new Set(ids.filter(Boolean))];
-    if (!unique.length) return new Map();
-    const rows = await this.db.query<{ id: string; full_name: string }[]>('SELECT id, full_name FROM users WHERE id = ANY($1::uuid[])', [unique]);
-    return new Map(rows.map((r) => [r.id, r.full_name]));
+    const persons = await this.directory.persons(ids);
+    return new Map([...persons.values()].map((u) => [u.id, u.fullName]));
   }
 
   private actionView(a: CorrectiveAction, names: Map<string, string>, overdue?: boolean): CorrectiveActionView {

@@ -4,6 +4,7 @@ import { Principal } from '../access/principal.js';
 import { Errors } from '../common/errors.js';
 import { Cursor, Page, pageLimit, toPage } from '../common/pagination.js';
 import { Database } from '../database/database.js';
+import { People, peopleSql } from '../identity/people.js';
 import { JobQueue } from '../queue/job-queue.js';
 import { OnJob } from '../queue/job-registry.js';
 import { isFinalFailure } from '../queue/retry-policy.js';
@@ -49,6 +50,7 @@ export class NotificationsService {
     private readonly db: Database,
     private readonly jobs: JobQueue,
     private readonly mailer: Mailer,
+    private readonly people: People,
   ) {}
 
   async notify(userIds: string[], notice: NoticeInput): Promise<void> {
@@ -59,8 +61,7 @@ export class NotificationsService {
   async notifyMany(notices: readonly { userIds: readonly string[]; notice: NoticeInput }[]): Promise<void> {
     const everyone = [...new Set(notices.flatMap((n) => n.userIds))];
     if (!everyone.length) return;
-    const users = await this.db.query<{ id: string; email: string | null; is_active: boolean }[]>('SELECT id, email, is_active FROM users WHERE id = ANY($1::uuid[])', [everyone]);
-    const byId = new Map(users.filter((u) => u.is_active).map((u) => [u.id, u]));
+    const byId = new Map([...(await this.people.persons(everyone)).values()].filter((u) => u.isActive).map((u) => [u.id, u]));
     const rows = notices.flatMap(({ userIds, notice }) =>
       [...new Set(userIds)]
         .filter((id) => byId.has(id))
@@ -117,7 +118,7 @@ export class NotificationsService {
   @OnJob('mail.notification')
   async sendEmail(data: JobPayload<'mail.notification'>, job: Job): Promise<void> {
     const rows = await this.db.query<{ email_status: string; email: string | null; full_name: string; title: string; body: string }[]>(
-      `SELECT n.email_status, u.email, u.full_name, n.title, n.body FROM notifications n JOIN users u ON u.id = n.user_id WHERE n.id = $1`,
+      `SELECT n.email_status, u.email, u.full_name, n.title, n.body FROM notifications n JOIN (${peopleSql()}) u ON u.id = n.user_id WHERE n.id = $1`,
       [data.notificationId],
     );
     const n = rows[0];

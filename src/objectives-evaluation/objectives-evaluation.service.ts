@@ -7,6 +7,7 @@ import { Errors, FieldError } from '../common/errors.js';
 import { Database } from '../database/database.js';
 import { DocumentRegister, ObjectivesInForce } from '../documents/document-register.js';
 import { DocumentsService } from '../documents/documents.service.js';
+import { peopleSql } from '../identity/people.js';
 import type {
   AgencyObjectivesView,
   CreateEvaluationRequest,
@@ -39,7 +40,7 @@ const EVALUATION_SQL = `
   SELECT e.id, e.agency_id, e.document_id, e.revision_id, e.period, e.year, e.results, e.achieved_count, e.total,
          e.corrects_id, e.correction_reason, c.id AS corrected_by_id, e.evaluated_by, u.full_name AS evaluated_by_name, e.created_at
     FROM objective_evaluations e
-    JOIN users u ON u.id = e.evaluated_by
+    JOIN (${peopleSql()}) u ON u.id = e.evaluated_by
     LEFT JOIN objective_evaluations c ON c.corrects_id = e.id`;
 
 function toView(r: EvaluationRow): EvaluationView {
@@ -181,7 +182,7 @@ export class ObjectivesEvaluationService {
          SELECT x.*, row_number() OVER (PARTITION BY x.document_id ORDER BY x.period_order DESC, x.created_at DESC) AS rank_latest FROM (
            SELECT e.id, e.agency_id, e.document_id, e.revision_id, e.period, e.year, e.results, e.achieved_count, e.total, e.corrects_id, e.correction_reason,
                   NULL::uuid AS corrected_by_id, e.evaluated_by, u.full_name AS evaluated_by_name, e.created_at, ${PERIOD_ORDER_SQL} AS period_order
-             FROM objective_evaluations e JOIN users u ON u.id = e.evaluated_by
+             FROM objective_evaluations e JOIN (${peopleSql()}) u ON u.id = e.evaluated_by
             WHERE e.document_id = ANY($1::uuid[]) AND e.year = $2
               AND NOT EXISTS (SELECT 1 FROM objective_evaluations c WHERE c.corrects_id = e.id)) x) y
         WHERE y.rank_latest = 1 OR y.period = $2::text`,

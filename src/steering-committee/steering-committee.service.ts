@@ -7,6 +7,7 @@ import { AuditService } from '../audit/audit.service.js';
 import { requireDecisionNumber, requirePastDate } from '../common/decision-number.js';
 import { Errors, FieldError } from '../common/errors.js';
 import { Database } from '../database/database.js';
+import { People } from '../identity/people.js';
 import type { CommitteeMemberView, SetSteeringCommitteeRequest, SteeringCommitteeAnswer, SteeringCommitteeView } from './steering-committee.dto.js';
 
 interface CommitteeRow {
@@ -49,6 +50,7 @@ export class SteeringCommitteeService {
     private readonly access: AccessService,
     private readonly audit: AuditService,
     private readonly agencies: AgenciesService,
+    private readonly people: People,
   ) {}
 
   async set(p: Principal, agencyId: string, req: SetSteeringCommitteeRequest): Promise<SteeringCommitteeView> {
@@ -59,7 +61,7 @@ export class SteeringCommitteeService {
     const heads = req.members.filter((m) => m.role === 'head').length;
     if (heads !== 1) throw Errors.validation([{ field: 'members', message: `must name exactly one head (trưởng ban), not ${heads}` }]);
     const linked = req.members.flatMap((m, i) => (m.userId ? [{ i, userId: m.userId.toLowerCase() }] : []));
-    const members = new Set(await this.agencies.memberIds(agencyId, linked.map((l) => l.userId)));
+    const members = new Set(await this.people.memberIds(agencyId, linked.map((l) => l.userId)));
     const strangers: FieldError[] = linked.filter((l) => !members.has(l.userId)).map((l) => ({ field: `members[${l.i}].userId`, message: 'is not a member of the agency' }));
     if (strangers.length) throw Errors.ruleViolated('member_required', 'A committee member linked to a user must be a member of the agency.', strangers);
 

@@ -2,14 +2,15 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AccessService } from '../access/access.service.js';
 import { Principal } from '../access/principal.js';
+import { agencySubtreeSql } from '../agencies/agencies.service.js';
 import { AuditService } from '../audit/audit.service.js';
 import { Errors } from '../common/errors.js';
 import { nfc } from '../common/text.js';
 import { Database } from '../database/database.js';
+import { People } from '../identity/people.js';
 import { NonconformitiesService, type NonconformitySeverity } from '../nonconformities/index.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
 import type { ConcludeInspectionRequest, CreateFindingRequest, CreateInspectionRequest, InspectionList, InspectionListQuery, InspectionView } from './inspections.dto.js';
-import { SupervisionPeople } from './supervision-people.js';
 
 interface InspectionRow {
   id: string;
@@ -44,7 +45,7 @@ export class InspectionsService {
     private readonly audit: AuditService,
     private readonly nonconformities: NonconformitiesService,
     private readonly notifications: NotificationsService,
-    private readonly people: SupervisionPeople,
+    private readonly people: People,
   ) {}
 
   private async find(id: string, lock = false): Promise<InspectionRow | null> {
@@ -74,9 +75,9 @@ export class InspectionsService {
     if (q.agencyId && !(await this.access.isRelated(p, q.agencyId))) throw Errors.notFound('Agency');
     const rows = await this.db.query<InspectionRow[]>(
       `SELECT ${COLUMNS}
-         FROM inspections i JOIN agencies a ON a.id = i.agency_id
+         FROM inspections i
         WHERE ($1::boolean OR i.agency_id = ANY($2::uuid[]))
-          AND ($3::uuid IS NULL OR a.path LIKE (SELECT path FROM agencies WHERE id = $3) || '%')
+          AND ($3::uuid IS NULL OR i.agency_id IN (${agencySubtreeSql('$3')}))
           AND ($4::int IS NULL OR (i.planned_on >= make_date($4, 1, 1) AND i.planned_on < make_date($4 + 1, 1, 1)))
         ORDER BY i.planned_on DESC, i.id LIMIT 500`,
       [scope.all, scope.all ? [] : scope.agencyIds, q.agencyId ?? null, q.year ?? null],
@@ -88,13 +89,7 @@ export class InspectionsService {
     if (!(await this.access.agencyPath(req.agencyId))) throw Errors.notFound('Agency');
     await this.access.assert(p, 'supervision.manage', req.agencyId, 'Agency');
     const inspectorIds = [...new Set(req.inspectorIds)];
-    const inspectors = await this.db.query<{ id: string; full_name: string; title: string | null }[]>(
-      `SELECT u.id, u.full_name, u.title FROM users u
-        WHERE u.id = ANY($2::uuid[]) AND u.is_active
-          AND EXISTS (SELECT 1 FROM memberships m JOIN agencies anc ON anc.id = m.agency_id JOIN agencies a ON a.id = $1
-                       WHERE m.user_id = u.id AND 'supervisor' = ANY(m.roles) AND a.path LIKE anc.path || '%')`,
-      [req.agencyId, inspectorIds],
-    );
+    const inspectors = await this.people.holdersOverAmong(req.agencyId, 'supervisor', inspectorIds);
     const bad = inspectorIds.map((id, i) => ({ id, i })).filter(({ id }) => !inspectors.some((x) => x.id === id));
     if (bad.length) {
       throw Errors.ruleViolated(
@@ -110,7 +105,7 @@ export class InspectionsService {
       );
       for (const [position, userId] of inspectorIds.entries()) {
         const u = inspectors.find((x) => x.id === userId)!;
-        await this.db.query('INSERT INTO inspection_inspectors (inspection_id, user_id, full_name, title, position) VALUES ($1, $2, $3, $4, $5)', [row.id, userId, u.full_name, u.title, position]);
+        await this.db.query('INSERT INTO inspection_inspectors (inspection_id, user_id, full_name, title, position) VALUES ($1, $2, $3, $4, $5)', [row.id, userId, u.fullName, u.title, position]);
       }
       await this.audit.record({
         action: 'inspection.planned',

@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { agenciesSql } from '../agencies/agencies.service.js';
 import { AppConfig } from '../config/app-config.js';
 import { Database } from '../database/database.js';
+import { People } from '../identity/people.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
 import { OnJob } from '../queue/job-registry.js';
 import { formatDateShort } from '../common/vn-format.js';
@@ -28,6 +30,7 @@ export class ReportReminders {
   constructor(
     private readonly db: Database,
     private readonly notifications: NotificationsService,
+    private readonly people: People,
     @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
 
@@ -48,7 +51,7 @@ export class ReportReminders {
       await this.db.transaction(async () => {
         const rows = await this.db.query<{ agency_id: string }[]>(
           `INSERT INTO report_reminders (agency_id, period, days_before, due_on)
-           SELECT a.id, $1, $2, $3::date FROM agencies a
+           SELECT a.id, $1, $2, $3::date FROM (${agenciesSql()}) a
             WHERE a.level <> 'unit'
               AND ($5::uuid[] IS NULL OR a.id = ANY($5::uuid[]))
               AND ($4::text <> 'quarter' OR EXISTS (SELECT 1 FROM periodic_reports q WHERE q.agency_id = a.id AND q.kind = 'quarter' AND q.year IN ($6::int, $6::int - 1)))
@@ -58,14 +61,7 @@ export class ReportReminders {
           [p.period, daysBefore, p.dueOn, p.kind, opts.agencyIds ?? null, year],
         );
         if (!rows.length) return;
-        const members = await this.db.query<{ agency_id: string; user_ids: string[] }[]>(
-          `SELECT m.agency_id, array_agg(m.user_id ORDER BY m.user_id) AS user_ids
-             FROM memberships m JOIN users u ON u.id = m.user_id AND u.is_active
-            WHERE m.agency_id = ANY($1::uuid[]) AND m.roles && $2::text[]
-            GROUP BY m.agency_id`,
-          [rows.map((r) => r.agency_id), [...REMINDED_ROLES]],
-        );
-        const byAgency = new Map(members.map((m) => [m.agency_id, m.user_ids]));
+        const byAgency = await this.people.membersOf(rows.map((r) => r.agency_id), REMINDED_ROLES);
         for (const { agency_id } of rows) {
           const users = byAgency.get(agency_id) ?? [];
           await this.notifications.notify(users, {

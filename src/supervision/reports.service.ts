@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AccessService } from '../access/access.service.js';
 import { Principal } from '../access/principal.js';
+import { AgenciesService } from '../agencies/agencies.service.js';
 import { AgencyFactsService } from '../agency-facts/index.js';
 import { ApprovalRights } from '../approval/approval-rights.js';
 import { AuditService } from '../audit/audit.service.js';
@@ -9,12 +10,12 @@ import { nfc } from '../common/text.js';
 import { AppConfig } from '../config/app-config.js';
 import { Database } from '../database/database.js';
 import { AuthService } from '../identity/auth.service.js';
+import { People } from '../identity/people.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
 import { RecordPapers } from '../record-papers/index.js';
 import { reportSymbol } from './report-signing.js';
 import { factsPeriodOf, periodsOfYear, reportingPeriod, vnDate, type ReportingPeriod } from './reporting-periods.js';
 import type { OpenReportRequest, ReportingPeriodView, ReportList, ReportSummaryView, ReportVersionView, ReportView, UpdateReportRequest } from './reports.dto.js';
-import { SupervisionPeople } from './supervision-people.js';
 
 export const REPORT_PAPER = 'periodic_report.report';
 
@@ -103,7 +104,8 @@ export class ReportsService {
     private readonly audit: AuditService,
     private readonly notifications: NotificationsService,
     private readonly papers: RecordPapers,
-    private readonly people: SupervisionPeople,
+    private readonly people: People,
+    private readonly agencies: AgenciesService,
     @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
 
@@ -193,8 +195,7 @@ export class ReportsService {
   }
 
   private async agencyName(agencyId: string): Promise<string> {
-    const [a] = await this.db.query<{ name: string }[]>('SELECT name FROM agencies WHERE id = $1', [agencyId]);
-    return a?.name ?? '';
+    return (await this.agencies.findById(agencyId))?.name ?? '';
   }
 
   // ---------------------------------------------------------------- moves
@@ -275,8 +276,9 @@ export class ReportsService {
         'SELECT coalesce(max(number), 0) + 1 AS next FROM periodic_report_versions WHERE agency_id = $1 AND number_year = $2',
         [row.agency_id, numberYear],
       );
-      const [agency] = await this.db.query<{ name: string; code: string; level: string }[]>('SELECT name, code, level FROM agencies WHERE id = $1', [row.agency_id]);
-      const signer = await this.people.signer(p.id);
+      const agency = (await this.agencies.findById(row.agency_id))!;
+      const person = await this.people.person(p.id);
+      const signer = { fullName: person?.fullName ?? '', title: person?.title ?? null };
       const version = row.submission_count + 1;
       await this.db.query(
         `INSERT INTO periodic_report_versions (report_id, agency_id, version, state, figures, place, results, difficulties, proposals, number_year, number, symbol, late,
@@ -302,7 +304,7 @@ export class ReportsService {
         changes: { version, late, number: `${String(next).padStart(2, '0')}/${reportSymbol(agency)}`, capacity: capacity.role, figures },
       });
       await this.papers.request(REPORT_PAPER, id);
-      await this.notifications.notify(await this.people.supervisorsOf(row.agency_id), {
+      await this.notifications.notify(await this.people.holdersOver(row.agency_id, 'supervisor'), {
         kind: 'periodic_report.submitted',
         title: `${agency.name} đã gửi báo cáo kỳ ${row.period}${late ? ' (quá hạn)' : ''}`,
         body: `Báo cáo tình hình duy trì, áp dụng HTQLCL kỳ ${row.period} của ${agency.name} đã được gửi${version > 1 ? ` lại (lần ${version})` : ''}.`,

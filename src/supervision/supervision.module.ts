@@ -13,7 +13,6 @@ import { ReportReminders } from './report-reminders.js';
 import { ReportTasks } from './report-tasks.js';
 import { ReportsController } from './reports.controller.js';
 import { ReportsService } from './reports.service.js';
-import { SupervisionPeople } from './supervision-people.js';
 
 /**
  * Supervision by the Sở KH&CN: reporting periods and their due dates, the agencies' periodic
@@ -25,7 +24,7 @@ import { SupervisionPeople } from './supervision-people.js';
 @Module({
   imports: [AgenciesModule, IdentityModule, NotificationsModule, NonconformitiesModule, RecordPapersModule],
   controllers: [ReportsController, InspectionsController],
-  providers: [SupervisionPeople, ReportsService, PeriodicReportPaper, ReportReminders, ReportTasks, OverviewService, InspectionsService, InspectionClosing],
+  providers: [ReportsService, PeriodicReportPaper, ReportReminders, ReportTasks, OverviewService, InspectionsService, InspectionClosing],
   exports: [ReportsService, ReportReminders, OverviewService, InspectionsService],
 })
 export class SupervisionModule {}
