@@ -27,8 +27,13 @@ const HEADLINE_OPTIONS = `StartSel=${START}, StopSel=${STOP}, MaxWords=24, MinWo
 /** The snippet's window is looked for in at most this much of a file's text (a match further on still finds the document). */
 const HEADLINE_CHARS = 200_000;
 /** ts_headline reads a window of this many characters of a file's text, from this many before the first word found. */
-const WINDOW_CHARS = 1500;
-const WINDOW_BEFORE = 400;
+const WINDOW_CHARS = 700;
+const WINDOW_BEFORE = 200;
+/**
+ * The first word is looked for in the first this-many characters, in that order, then (only when not
+ * there) in the whole HEADLINE_CHARS: folding is most of a snippet's cost, and words are usually early.
+ */
+const FIRST_LOOKS = [1000, 4000];
 
 /** Search terms: folded (no accents, lower case), split on spaces, at most 8. */
 export function searchTerms(q: string | undefined): string[] {
@@ -76,19 +81,45 @@ export function highlightTerms(text: string, terms: string[]): string | null {
   return out;
 }
 
+/**
+ * Whose text the text arm may match, on `document_search` alone (`s.agency_id`): the words of the
+ * revision in force and those of the open revision, each of every agency (`true`), of the agencies
+ * of a uuid[] SQL placeholder, or (open only) of none (`null`). Matching a vector implies the
+ * document is visible: a revision in force makes it visible to its readers, the open one is only
+ * readable by those who may read drafts, who see the document anyway.
+ */
+export interface TextScope {
+  inForce: true | string;
+  open: true | string | null;
+}
+
 /** The rows a search pages over: both arms select `select` from `from` (naming documents `d`) under `where`. */
 export interface SearchBase {
   /** The page's columns, the same in both arms (e.g. `d.id, d.code_key`). */
   select: string;
   /** A FROM clause naming the documents `d` (joins allowed). */
   from: string;
+  /** Conditions on `d` (and `from`'s joins) of both arms. */
   where: string[];
+  /** Conditions of the title arm only: who may see the document (the text arm's TextScope implies it). */
+  titleWhere?: string[];
+  /** Conditions of the text arm only, on `s` (document_search): e.g. the page's cursor on (s.code_key, s.document_id). */
+  textWhere?: string[];
   /** The page's order inside the arms (on `d`), and outside them (on the selected column names). */
   order: string;
   outerOrder: string;
   /** The SQL placeholder of the page size (rows to return). */
   limit: string;
+  /**
+   * The caller sees the documents of a few agencies (at most SMALL_SCOPE, or one asked for): both arms
+   * walk those agencies' documents in order, testing each, rather than look the words up in the
+   * indexes of every agency's documents (a common word's postings are most of the register).
+   */
+  few?: boolean;
 }
+
+/** Agencies up to which a caller's documents are walked rather than looked up (SearchBase.few). */
+export const SMALL_SCOPE = 16;
 
 /** A regular expression matching any of the folded terms as a whole word (the snippet window's centre). */
 function termsRegex(terms: string[]): string {
@@ -118,29 +149,46 @@ export class DocumentSearch {
     return `(r.state = 'effective' OR (r.state IN (${open}) AND r.agency_id = ANY(${scope.placeholder}::uuid[])))`;
   }
 
-  /** The text arm's condition on `s` (document_search) and `d`: the readable vectors hold every word. */
-  private textCondition(scope: DraftScope, tsq: string): string {
-    if (scope.kind === 'none') return `s.in_force @@ ${tsq}`;
-    if (scope.kind === 'all') return `(s.in_force @@ ${tsq} OR s.open @@ ${tsq})`;
-    return `(s.in_force @@ ${tsq} OR (s.open @@ ${tsq} AND d.agency_id = ANY(${scope.placeholder}::uuid[])))`;
+  /**
+   * The text arm's condition on `s` (document_search) alone: a readable vector holds every word.
+   * `walk`: as a function call (ts_match_vq is @@), which no index answers, so the rows walked are tested.
+   */
+  private textCondition(scope: TextScope, tsq: string, walk: boolean): string {
+    const match = (vector: string) => (walk ? `ts_match_vq(s.${vector}, ${tsq})` : `s.${vector} @@ ${tsq}`);
+    const of = (agencies: true | string, vector: string) => (agencies === true ? match(vector) : `(s.agency_id = ANY(${agencies}::uuid[]) AND ${match(vector)})`);
+    const arms = [of(scope.inForce, 'in_force')];
+    if (scope.open !== null) arms.push(of(scope.open, 'open'));
+    return arms.length === 1 ? arms[0] : `(${arms.join(' OR ')})`;
   }
 
   /**
    * The SQL of one page of `base` rows matching q, in `outerOrder` (null when q has no words): the
    * first `limit` rows of the title arm and of the text arm, merged. Each arm is planned on its own
-   * (walking the order index while matches are dense, a GIN lookup when they are rare).
+   * (walking the order index while matches are dense, a GIN lookup when they are rare); the text arm
+   * filters and orders on document_search (its code_key, agency_id and vectors), joining the
+   * documents it keeps.
    */
-  page(q: string | undefined, $: (v: unknown) => string, scope: DraftScope, base: SearchBase): string | null {
+  page(q: string | undefined, $: (v: unknown) => string, scope: TextScope, base: SearchBase): string | null {
     const terms = searchTerms(q);
     if (!terms.length) return null;
-    const title = terms.map((t) => `d.search_text LIKE ${$(`%${escapeLike(t)}%`)}`).join(' AND ');
+    // strpos: the same test as LIKE '%term%', and not one the trigram index answers (SearchBase.few).
+    const title = terms.map((t) => (base.few ? `strpos(d.search_text, ${$(t)}) > 0` : `d.search_text LIKE ${$(`%${escapeLike(t)}%`)}`)).join(' AND ');
     const tsq = `plainto_tsquery('vn_unaccent', ${$(terms.join(' '))})`;
-    const where = base.where.length ? `${base.where.join(' AND ')} AND ` : '';
+    const and = (xs: string[]) => (xs.length ? `${xs.join(' AND ')} AND ` : '');
+    const titleWhere = and([...base.where, ...(base.titleWhere ?? [])]);
+    const textWhere = and(base.textWhere ?? []);
+    const text = this.textCondition(scope, tsq, !!base.few);
+    // Without conditions on the documents, the text arm's page is chosen on document_search alone and
+    // only its rows are joined; otherwise documents are joined to the rows walked and filtered.
+    const textArm = base.where.length
+      ? `SELECT ${base.select} FROM ${base.from} JOIN document_search s ON s.document_id = d.id
+          WHERE ${and(base.where)}${textWhere}${text} ORDER BY s.code_key, s.document_id LIMIT ${base.limit}`
+      : `SELECT ${base.select} FROM ${base.from} JOIN (SELECT s.document_id, s.code_key FROM document_search s
+          WHERE ${textWhere}${text} ORDER BY s.code_key, s.document_id LIMIT ${base.limit}) s ON s.document_id = d.id`;
     return `SELECT * FROM (
-        (SELECT ${base.select} FROM ${base.from} WHERE ${where}(${title}) ORDER BY ${base.order} LIMIT ${base.limit})
+        (SELECT ${base.select} FROM ${base.from} WHERE ${titleWhere}(${title}) ORDER BY ${base.order} LIMIT ${base.limit})
         UNION
-        (SELECT ${base.select} FROM ${base.from} JOIN document_search s ON s.document_id = d.id
-          WHERE ${where}${this.textCondition(scope, tsq)} ORDER BY ${base.order} LIMIT ${base.limit})
+        (${textArm})
       ) u ORDER BY ${base.outerOrder} LIMIT ${base.limit}`;
   }
 
@@ -151,43 +199,44 @@ export class DocumentSearch {
    * of the text around the first word found, so a long file is not parsed whole for each row.
    */
   async matches(docs: { id: string; code: string; title: string }[], q: string | undefined, scope: DraftScope): Promise<Map<string, SearchMatch[]>> {
-    const out = new Map<string, SearchMatch[]>();
     const terms = searchTerms(q);
-    if (!terms.length || !docs.length) return out;
-    for (const d of docs) {
-      const list: SearchMatch[] = [];
-      const title = highlightTerms(d.title, terms);
-      if (title) list.push({ in: 'title', snippet: title });
-      const code = highlightTerms(d.code, terms);
-      if (code) list.push({ in: 'code', snippet: code });
-      out.set(d.id, list);
-    }
+    if (!terms.length || !docs.length) return this.collect(docs, terms, []);
     const params: unknown[] = [];
     const $ = (v: unknown) => {
       params.push(v);
       return `$${params.length}`;
     };
     const ids = $(docs.map((d) => d.id));
+    const scoped: DraftScope = scope.kind === 'agencies' ? { ...scope, placeholder: $(scope.agencyIds) } : scope;
+    const rows = await this.db.query<MatchRow[]>(this.matchesSql(terms, $, scoped, `${ids}::uuid[]`)!, params);
+    return this.collect(docs, terms, rows);
+  }
+
+  /**
+   * The SQL of the content and file matches (MatchRow) of the documents whose ids the SQL expression
+   * `ids` (a uuid[]) gives, for a statement that also selects the page (one round trip); `scope`'s
+   * placeholder is one of that statement's. Null when q has no words.
+   */
+  matchesSql(terms: string[], $: (v: unknown) => string, scope: DraftScope, ids: string): string | null {
+    if (!terms.length) return null;
     const every = `plainto_tsquery('vn_unaccent', ${$(terms.join(' '))})`;
     const some = `replace(${every}::text, ' & ', ' | ')::tsquery`;
     const opts = $(HEADLINE_OPTIONS);
     const re = $(termsRegex(terms));
-    const scoped: DraftScope = scope.kind === 'agencies' ? { ...scope, placeholder: $(scope.agencyIds) } : scope;
-    const readable = this.readable(scoped, OPEN_STATES.map((s) => `'${s}'`).join(', '));
+    const readable = this.readable(scope, OPEN_STATES.map((s) => `'${s}'`).join(', '));
     const contentTsv = `jsonb_to_tsvector('vn_unaccent'::regconfig, r.content, '["string"]')`;
-    const rows = await this.db.query<{ document_id: string; place: 'content' | 'file'; every: boolean; filename: string | null; snippet: string }[]>(
-      `WITH q AS (SELECT ${every} AS every, ${some} AS some),
+    return `WITH q AS (SELECT ${every} AS every, ${some} AS some),
        c AS (
          SELECT DISTINCT ON (r.document_id) r.document_id, r.id AS revision_id, ${contentTsv} @@ q.every AS every
-           FROM revisions r, q
-          WHERE r.document_id = ANY(${ids}::uuid[]) AND ${readable} AND ${contentTsv} @@ q.some
+           FROM q, revisions r
+          WHERE r.document_id = ANY(${ids}) AND ${readable} AND ${contentTsv} @@ q.some
           ORDER BY r.document_id, 3 DESC, (r.state = 'effective') DESC),
        f AS (
          SELECT DISTINCT ON (r.document_id) r.document_id, rf.filename, ft.sha256, ft.tsv @@ q.every AS every
-           FROM revisions r
+           FROM q, revisions r
            JOIN revision_files rf ON rf.revision_id = r.id
-           JOIN file_texts ft ON ft.sha256 = rf.sha256, q
-          WHERE r.document_id = ANY(${ids}::uuid[]) AND ${readable} AND ft.tsv @@ q.some
+           JOIN file_texts ft ON ft.sha256 = rf.sha256
+          WHERE r.document_id = ANY(${ids}) AND ${readable} AND ft.tsv @@ q.some
           ORDER BY r.document_id, 4 DESC, (r.state = 'effective') DESC, rf.role DESC, rf.created_at)
        SELECT c.document_id, 'content' AS place, c.every, NULL::text AS filename,
               ts_headline('vn_unaccent', (SELECT string_agg(v #>> '{}', ' · ') FROM jsonb_path_query(r.content, 'strict $.** ? (@.type() == "string")') v),
@@ -198,11 +247,23 @@ export class DocumentSearch {
               ts_headline('vn_unaccent', w.text, CASE WHEN f.every THEN q.every ELSE q.some END, ${opts})
          FROM f JOIN file_texts ft ON ft.sha256 = f.sha256, q,
               LATERAL (SELECT left(ft.text, ${HEADLINE_CHARS}) AS text) x,
-              LATERAL (SELECT coalesce(nullif(regexp_instr(search_fold(x.text), ${re}), 0), 1) AS at) p,
+              LATERAL (SELECT coalesce(${FIRST_LOOKS.map((n) => `nullif(regexp_instr(search_fold(left(x.text, ${n})), ${re}), 0), `).join('')}nullif(regexp_instr(search_fold(x.text), ${re}), 0), 1) AS at) p,
               LATERAL (SELECT CASE WHEN p.at <= ${WINDOW_BEFORE} THEN left(x.text, ${WINDOW_CHARS})
-                                   ELSE regexp_replace(substr(x.text, p.at - ${WINDOW_BEFORE}, ${WINDOW_CHARS}), '^\\S*\\s', '') END AS text) w`,
-      params,
-    );
+                                   ELSE regexp_replace(substr(x.text, p.at - ${WINDOW_BEFORE}, ${WINDOW_CHARS}), '^\\S*\\s', '') END AS text) w`;
+  }
+
+  /** The matches of each document: its title and code (marked here) and the content and file rows of matchesSql. */
+  collect(docs: { id: string; code: string; title: string }[], terms: string[], rows: MatchRow[]): Map<string, SearchMatch[]> {
+    const out = new Map<string, SearchMatch[]>();
+    if (!terms.length) return out;
+    for (const d of docs) {
+      const list: SearchMatch[] = [];
+      const title = highlightTerms(d.title, terms);
+      if (title) list.push({ in: 'title', snippet: title });
+      const code = highlightTerms(d.code, terms);
+      if (code) list.push({ in: 'code', snippet: code });
+      out.set(d.id, list);
+    }
     const partial = new Map<string, SearchMatch[]>();
     for (const r of rows) {
       const m: SearchMatch = { in: r.place, snippet: markedHtml(r.snippet ?? '') };
@@ -214,4 +275,13 @@ export class DocumentSearch {
     for (const list of out.values()) list.sort((a, b) => MATCH_PLACES.indexOf(a.in) - MATCH_PLACES.indexOf(b.in));
     return out;
   }
+}
+
+/** A content or file match of matchesSql. */
+export interface MatchRow {
+  document_id: string;
+  place: 'content' | 'file';
+  every: boolean;
+  filename: string | null;
+  snippet: string;
 }

@@ -5,7 +5,7 @@ import { AuditService, diffFields } from '../audit/audit.service.js';
 import { Errors, FieldError } from '../common/errors.js';
 import { Cursor, pageLimit, toPage } from '../common/pagination.js';
 import { escapeLike } from '../common/text.js';
-import { DocumentSearch, DraftScope } from './document-search.js';
+import { DocumentSearch, DraftScope, MatchRow, searchTerms, SMALL_SCOPE, TextScope } from './document-search.js';
 import { Database } from '../database/database.js';
 import { DocumentAccess } from './document-access.js';
 import { DocumentFlags } from './document-flags.service.js';
@@ -282,43 +282,72 @@ export class DocumentsService {
       return `$${params.length}`;
     };
     const draftIds = drafts.all ? null : drafts.agencyIds;
-    const readIds = readers.all ? null : readers.agencyIds;
-    if (draftIds && readIds && !draftIds.length && !readIds.length) return { items: [], nextCursor: null };
-    const draftParam = draftIds ? $(draftIds) : null;
-    const inDrafts = draftParam ? `d.agency_id = ANY(${draftParam}::uuid[])` : 'true';
-    const scope: DraftScope = draftIds ? (draftIds.length ? { kind: 'agencies', placeholder: draftParam!, agencyIds: draftIds } : { kind: 'none' }) : { kind: 'all' };
-    const readParam = readIds ? $(readIds) : null;
-    const inReaders = readParam ? `d.agency_id = ANY(${readParam}::uuid[])` : 'true';
-    const hasEffective = `EXISTS (SELECT 1 FROM revisions e WHERE e.document_id = d.id AND e.state = 'effective')`;
-    const where: string[] = [`(${inDrafts} OR (${inReaders} AND ${hasEffective}))`];
+    // Agencies where only documents with a revision in force are visible (read without readDrafts).
+    const readOnlyIds = drafts.all ? [] : readers.all ? null : readers.agencyIds.filter((id) => !new Set(draftIds).has(id));
+    if (draftIds && !draftIds.length && readOnlyIds && !readOnlyIds.length) return { items: [], nextCursor: null };
+    const draftParam = draftIds?.length ? $(draftIds) : null;
+    const inDrafts = !draftIds ? 'true' : draftParam ? `d.agency_id = ANY(${draftParam}::uuid[])` : 'false';
+    const scope: DraftScope = draftIds ? (draftParam ? { kind: 'agencies', placeholder: draftParam, agencyIds: draftIds } : { kind: 'none' }) : { kind: 'all' };
+    const readOnlyParam = readOnlyIds?.length ? $(readOnlyIds) : null;
+    // OFFSET 0: probed for each row walked (an index lookup), never planned as a hashed scan of every revision in force.
+    const hasEffective = `EXISTS (SELECT 1 FROM revisions e WHERE e.document_id = d.id AND e.state = 'effective' OFFSET 0)`;
+    const visibleArms: string[] = [];
+    if (inDrafts !== 'false') visibleArms.push(inDrafts);
+    if (!readOnlyIds) visibleArms.push(hasEffective);
+    else if (readOnlyParam) visibleArms.push(`(d.agency_id = ANY(${readOnlyParam}::uuid[]) AND ${hasEffective})`);
+    const visible = visibleArms.includes('true') ? null : visibleArms.length === 1 ? visibleArms[0] : `(${visibleArms.join(' OR ')})`;
+    const where: string[] = [];
     if (q.agencyId) where.push(`d.agency_id = ${$(q.agencyId)}`);
     if (q.type) where.push(`d.type = ${$(q.type)}`);
     if (q.procedureId) where.push(`d.procedure_id = ${$(q.procedureId)}`);
     if (q.tthcCode) where.push(`(d.tthc_code = ${$(q.tthcCode)} OR d.tthc_code LIKE ${$(escapeLike(q.tthcCode) + '.%')})`);
     if (q.state === 'effective') where.push(hasEffective);
     else if (q.state) where.push(`${inDrafts} AND EXISTS (SELECT 1 FROM revisions r WHERE r.document_id = d.id AND r.state = ${$(q.state)})`);
-    if (after) where.push(`(d.code_key, d.id) > (${$(String(after[0]))}, ${$(String(after[1]))}::uuid)`);
+    const cursor = after ? [$(String(after[0])), `${$(String(after[1]))}::uuid`] : null;
     const lim = $(limit + 1);
     // Titles and codes, the content and the files of the revisions the caller may read (DocumentSearch):
     // the page's ids come from the search's two arms, each walking the order or looking up its index.
-    const searched = this.search.page(q.q, $, scope, { select: 'd.id, d.code_key', from: 'documents d', where, order: 'd.code_key, d.id', outerOrder: 'code_key, id', limit: lim });
+    // The text arm's scope is on document_search: the words in force of every agency the caller reads,
+    // the open revision's where they may read drafts; matching them implies the document is visible.
+    const readAll = readers.all || drafts.all;
+    const terms = searchTerms(q.q);
+    const inForceParam = readAll || !terms.length ? null : $([...new Set([...(readers.all ? [] : readers.agencyIds), ...(draftIds ?? [])])]);
+    const textScope: TextScope = { inForce: inForceParam ?? true, open: draftIds ? draftParam : true };
+    const searched = this.search.page(q.q, $, textScope, {
+      select: 'd.id, d.code_key',
+      from: 'documents d',
+      where,
+      titleWhere: [...(visible ? [visible] : []), ...(cursor ? [`(d.code_key, d.id) > (${cursor[0]}, ${cursor[1]})`] : [])],
+      textWhere: cursor ? [`(s.code_key, s.document_id) > (${cursor[0]}, ${cursor[1]})`] : [],
+      order: 'd.code_key, d.id',
+      outerOrder: 'code_key, id',
+      limit: lim,
+      few: !!q.agencyId || (!readAll && new Set([...(readers.all ? [] : readers.agencyIds), ...(draftIds ?? [])]).size <= SMALL_SCOPE),
+    });
+    const listWhere = [...(visible ? [visible] : []), ...where, ...(cursor ? [`(d.code_key, d.id) > (${cursor[0]}, ${cursor[1]})`] : [])];
     const page = searched
       ? `SELECT d.* FROM documents d JOIN (${searched}) m ON m.id = d.id`
-      : `SELECT d.* FROM documents d WHERE ${where.join(' AND ')} ORDER BY d.code_key, d.id LIMIT ${lim}`;
-    // The page is chosen first; its current and open revisions are joined for those rows only.
-    const rows = await this.db.query<DocumentRow[]>(
-      `SELECT d.id, d.agency_id, d.type, d.code, d.code_key, d.title, d.procedure_id, d.tthc_code, d.review_interval_months, d.year,
+      : `SELECT d.* FROM documents d ${listWhere.length ? `WHERE ${listWhere.join(' AND ')}` : ''} ORDER BY d.code_key, d.id LIMIT ${lim}`;
+    // The page is chosen first; its current and open revisions are joined for those rows only. With
+    // q, the same statement gives the page's content and file matches (snippets), for its first
+    // `limit` rows: one round trip.
+    const matchesSql = !terms.length ? null : this.search.matchesSql(terms, $, scope, `(SELECT array_agg(id) FROM (SELECT id FROM page ORDER BY code_key, id LIMIT ${$(limit)}) x)::uuid[]`);
+    const rows = await this.db.query<(DocumentRow & { search_matches?: MatchRow[] | null })[]>(
+      `WITH page AS MATERIALIZED (
+       SELECT d.id, d.agency_id, d.type, d.code, d.code_key, d.title, d.procedure_id, d.tthc_code, d.review_interval_months, d.year,
               d.withdrawn_at, d.withdrawn_reason, d.withdrawn_by, d.created_by, d.created_at, d.updated_at,
               e.id AS e_id, e.number AS e_number, e.effective_at AS e_effective_at,
               o.id AS o_id, o.state AS o_state,
               CASE WHEN o.id IS NULL THEN NULL ELSE (SELECT coalesce(max(x.number), 0) + 1 FROM revisions x WHERE x.document_id = d.id) END AS o_number
          FROM (${page}) d
          LEFT JOIN revisions e ON e.document_id = d.id AND e.state = 'effective'
-         LEFT JOIN revisions o ON o.document_id = d.id AND o.state = ANY(${$(OPEN_STATES)}::text[]) AND ${inDrafts}
-        ORDER BY d.code_key, d.id`,
+         LEFT JOIN revisions o ON o.document_id = d.id AND o.state = ANY(${$(OPEN_STATES)}::text[]) AND ${inDrafts})
+       ${matchesSql ? `, m AS MATERIALIZED (${matchesSql})` : ''}
+       SELECT page.*${matchesSql ? `, (SELECT json_agg(m) FROM m WHERE m.document_id = page.id) AS search_matches` : ''}
+         FROM page ORDER BY page.code_key, page.id`,
       params,
     );
-    const matches = q.q ? await this.search.matches(rows.slice(0, limit), q.q, scope) : null;
+    const matches = q.q ? this.search.collect(rows.slice(0, limit), terms, rows.flatMap((r) => r.search_matches ?? [])) : null;
     return toPage(rows, limit, (r) => [r.code_key, r.id], (r): DocumentListItem => ({
       ...toDocumentView(rowToDocument(r)),
       currentRevision: r.e_id ? { id: r.e_id, number: r.e_number, state: 'effective', effectiveAt: r.e_effective_at ? new Date(r.e_effective_at).toISOString() : null } : null,

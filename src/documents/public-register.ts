@@ -64,10 +64,12 @@ export class PublicRegister {
     if (q.after) where.push(`(d.code_key, d.id) > (${$(q.after[0])}::text, ${$(q.after[1])}::uuid)`);
     const limit = $(q.limit);
     // As in the register: code, title, content and files, of the revision in force only.
-    const searched = this.search.page(q.q, $, { kind: 'none' }, {
+    const searched = this.search.page(q.q, $, { inForce: true, open: null }, {
       select: PublicRegister.COLUMNS,
       from: PublicRegister.FROM,
       where,
+      textWhere: ['s.agency_id = $1'],
+      few: true,
       order: 'd.code_key, d.id',
       outerOrder: 'code_key, document_id',
       limit,

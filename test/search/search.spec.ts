@@ -147,6 +147,16 @@ describe('search inside files', () => {
     expect(hits[0].matches).toEqual([{ in: 'title', snippet: `Quy trình <mark>cấp</mark> <mark>phép</mark> <mark>${m}</mark>` }]);
   });
 
+  it("document_search carries its document's code and agency, and follows a change of either", async () => {
+    const m = marker();
+    const doc = await create({ type: 'procedure', title: `Quy trình ${m}`, content: content() });
+    const row = async () => (await t.db.query<{ code_key: string; agency_id: string }[]>(`SELECT code_key, agency_id FROM document_search WHERE document_id = $1`, [doc.id]))[0];
+    const [d] = await t.db.query<{ code_key: string; agency_id: string }[]>(`SELECT code_key, agency_id FROM documents WHERE id = $1`, [doc.id]);
+    expect(await row()).toEqual({ code_key: d.code_key, agency_id: d.agency_id });
+    await t.db.query(`UPDATE documents SET code_key = $2 WHERE id = $1`, [doc.id, `${d.code_key}-x`]);
+    expect((await row()).code_key).toBe(`${d.code_key}-x`);
+  });
+
   it('the public list searches files of documents in force, never of documents that are not public', async () => {
     const m = marker();
     const pub = await create({ type: 'procedure', tthcCode: '1.001193', content: content() });
