@@ -2,9 +2,11 @@
  * Object storage throughput, for both drivers side by side: uploads and downloads of one large
  * file through the API against the same operations directly on the same store.
  *
- * - s3: the API stages the multipart body in S3 while hashing it, then copies it to its content
- *   key; direct: one streaming PUT with the hash precomputed, one streaming GET. The S3 server
- *   (s3rver) runs in its own process.
+ * - s3: the client announces the file's SHA-256 (Repr-Digest), so the API stages the multipart
+ *   body in S3 under its content key while hashing it (no copy afterwards); also measured without
+ *   the header (staged under a temporary key, then copied server side to the content key).
+ *   Direct: one streaming PUT with the hash precomputed, one streaming GET. The S3 server (s3rver)
+ *   runs in its own process.
  * - local: the API spools and hashes the body, then links the file into DATA_DIR/storage; direct:
  *   one streamed write into the store (flushed, renamed), one streamed read of the object.
  *
@@ -12,7 +14,7 @@
  * RSS during the transfers and the machine's load. Prints figures; never passes or fails.
  *
  *   npm run bench:storage                       # 200 MiB, 3 runs, both drivers
- *   npm run bench:storage -- --size=500 --runs=2 --driver=local
+ *   npm run bench:storage -- --size=500 --runs=2 --driver=local --db=eiso_bench_mine
  *
  * The API uses its own database (eiso_bench_storage on DATABASE_URL's server, recreated each run).
  */
@@ -26,11 +28,14 @@ import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { LocalObjectStorage, localStorageRoot } from '../src/storage/local-object-storage.js';
 import type { ObjectStorage } from '../src/storage/object-storage.js';
+import { reprDigestOf } from '../src/storage/digest-header.js';
 import { S3ObjectStorage } from '../src/storage/s3-object-storage.js';
 import { arg, BENCH_ADMIN_PASSWORD, benchDatabaseUrl, Client, numArg, rssOf, startApi } from './api-process.js';
 import { startS3 } from './support/processes.js';
 
-const DB = 'eiso_bench_storage';
+/** The API's database (`--db=<name>` to use another one). */
+const DB = arg('db') ?? 'eiso_bench_storage';
+if (!/^[a-z_][a-z0-9_]*$/.test(DB)) throw new Error('--db must be a plain lowercase database name');
 const BUCKET = 'eiso-bench';
 const MiB = 1024 * 1024;
 
@@ -45,7 +50,7 @@ async function writeFile(path: string, bytes: number): Promise<void> {
   await pipeline(chunks, createWriteStream(path));
 }
 
-function uploadThroughApi(base: string, token: string, revisionId: string, path: string, size: number): Promise<{ status: number; body: string }> {
+function uploadThroughApi(base: string, token: string, revisionId: string, path: string, size: number, sha256: string | null): Promise<{ status: number; body: string }> {
   const url = new URL(`${base}/api/v1/revisions/${revisionId}/files?role=attachment`);
   const boundary = `----bench${randomBytes(6).toString('hex')}`;
   const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="Sổ tay chất lượng.pdf"\r\nContent-Type: application/pdf\r\n\r\n`);
@@ -57,7 +62,12 @@ function uploadThroughApi(base: string, token: string, revisionId: string, path:
         port: url.port,
         path: url.pathname + url.search,
         method: 'POST',
-        headers: { Authorization: `Bearer ${token}`, 'Content-Type': `multipart/form-data; boundary=${boundary}`, 'Content-Length': String(head.length + size + tail.length) },
+        headers: {
+          Authorization: `Bearer ${token}`,
+          'Content-Type': `multipart/form-data; boundary=${boundary}`,
+          'Content-Length': String(head.length + size + tail.length),
+          ...(sha256 ? { 'Repr-Digest': reprDigestOf(sha256) } : {}),
+        },
       },
       (res) => {
         let body = '';
@@ -98,6 +108,8 @@ type Driver = 's3' | 'local';
 
 interface Figures {
   apiUp: number;
+  /** Without Repr-Digest. */
+  apiUpPlain: number;
   directUp: number;
   apiDown: number;
   directDown: number;
@@ -141,7 +153,7 @@ async function measure(driver: Driver, work: string, size: number, runs: number)
     const doc = await drafter.ok<{ openDraft: { id: string } }>('POST', '/documents', { agencyId: agency.id, type: 'manual', code: 'ST-01', title: 'Sổ tay chất lượng' });
     const revisionId = doc.openDraft.id;
 
-    const rows: Record<'apiUp' | 'apiDown' | 'directUp' | 'directDown', number[]> = { apiUp: [], apiDown: [], directUp: [], directDown: [] };
+    const rows: Record<'apiUp' | 'apiUpPlain' | 'apiDown' | 'directUp' | 'directDown', number[]> = { apiUp: [], apiUpPlain: [], apiDown: [], directUp: [], directDown: [] };
     const rssBefore = rssOf(api.pid);
     let rssPeak = rssBefore;
     for (let i = 0; i < runs; i++) {
@@ -151,13 +163,16 @@ async function measure(driver: Driver, work: string, size: number, runs: number)
       const sha256 = createHash('sha256');
       for await (const chunk of createReadStream(file, { highWaterMark: MiB })) sha256.update(chunk as Buffer);
       const hash = sha256.digest('hex');
+      const plainFile = join(work, `file-${driver}-${i}-plain.pdf`);
+      await writeFile(plainFile, size);
 
       // Through the API (a fresh file each run, so no run is deduplicated).
       const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, rssOf(api.pid))), 25);
       let t0 = performance.now();
-      const up = await uploadThroughApi(api.url, drafter.token, revisionId, file, actual);
+      const up = await uploadThroughApi(api.url, drafter.token, revisionId, file, actual, hash);
       rows.apiUp.push(performance.now() - t0);
       if (up.status !== 201) throw new Error(`upload failed: ${up.status} ${up.body}`);
+      if (JSON.parse(up.body).sha256 !== hash) throw new Error('upload stored other bytes');
       const fileId = JSON.parse(up.body).id as string;
       t0 = performance.now();
       const got = await downloadThroughApi(api.url, drafter.token, `/revisions/${revisionId}/files/${fileId}`);
@@ -175,9 +190,16 @@ async function measure(driver: Driver, work: string, size: number, runs: number)
       await drain(await direct.get(key));
       rows.directDown.push(performance.now() - t0);
       await direct.remove(key);
+
+      // Through the API without Repr-Digest (another fresh file).
+      t0 = performance.now();
+      const plain = await uploadThroughApi(api.url, drafter.token, revisionId, plainFile, statSync(plainFile).size, null);
+      rows.apiUpPlain.push(performance.now() - t0);
+      if (plain.status !== 201) throw new Error(`upload failed: ${plain.status} ${plain.body}`);
       rmSync(file);
+      rmSync(plainFile);
     }
-    return { apiUp: median(rows.apiUp), directUp: median(rows.directUp), apiDown: median(rows.apiDown), directDown: median(rows.directDown), rssBefore, rssPeak };
+    return { apiUp: median(rows.apiUp), apiUpPlain: median(rows.apiUpPlain), directUp: median(rows.directUp), apiDown: median(rows.apiDown), directDown: median(rows.directDown), rssBefore, rssPeak };
   } finally {
     await api.stop();
     s3?.stop();
@@ -206,6 +228,8 @@ async function main(): Promise<void> {
   out += line('upload   through the API', (f) => rate(f.apiUp));
   out += line('upload   directly (one PUT/write)', (f) => rate(f.directUp));
   out += line('  ratio (target >= 0.90)', (f) => `${(f.directUp / f.apiUp).toFixed(2)}x`);
+  out += line('upload   API, no Repr-Digest', (f) => rate(f.apiUpPlain));
+  out += line('  ratio', (f) => `${(f.directUp / f.apiUpPlain).toFixed(2)}x`);
   out += line('download through the API', (f) => rate(f.apiDown));
   out += line('download directly (one GET/read)', (f) => rate(f.directDown));
   out += line('  ratio (target >= 0.95)', (f) => `${(f.directDown / f.apiDown).toFixed(2)}x`);

@@ -15,6 +15,24 @@ export interface LocalContent {
   stagedKey?: string | null;
 }
 
+/**
+ * What an upload whose client announced the file's SHA-256 (Repr-Digest) prepares before its body
+ * arrives (ContentStore.planUpload).
+ */
+export interface UploadPlan {
+  /** The announced hex SHA-256 (only a claim until the bytes are in). */
+  sha256: string;
+  /** The content key to stage the body under (nothing was stored there), or null. */
+  stageKey: string | null;
+  /**
+   * Stored already, and not by the uploading agency: the stored bytes are read back and checked
+   * while the body arrives (so a deduplicated upload takes about the time of one that is not).
+   */
+  storedCheck: Promise<boolean> | null;
+  /** Stops a check still running (the upload failed). */
+  cancel(): void;
+}
+
 /** Whether this request wrote the object to S3 (so it may remove it again if its record fails). */
 export interface PutOutcome {
   key: string;
@@ -73,11 +91,14 @@ export class ContentStore {
    * the time the upload would take) instead of being skipped at once; a stored object that fails
    * the check is replaced.
    */
-  async put(file: LocalContent, opts: { forAgency?: string } = {}): Promise<PutOutcome> {
+  async put(file: LocalContent, opts: { forAgency?: string; plan?: UploadPlan | null } = {}): Promise<PutOutcome> {
     const key = contentObjectKey(file.sha256);
+    // Staged under its content key, checked against its hash before the PUT completed: stored.
+    if (file.stagedKey === key) return { key, created: true };
     const existing = await this.storage.stat(key);
     if (existing && existing.size === file.size) {
-      if (!opts.forAgency || (await this.agencyHolds(opts.forAgency, file.sha256)) || (await this.storedBytesMatch(key, file.sha256))) return { key, created: false };
+      const check = opts.plan?.sha256 === file.sha256 && opts.plan.storedCheck ? () => opts.plan!.storedCheck! : () => this.storedBytesMatch(key, file.sha256);
+      if (!opts.forAgency || (await this.agencyHolds(opts.forAgency, file.sha256)) || (await check())) return { key, created: false };
       this.logger.warn({ msg: 'a stored object does not match its hash; replacing it with the uploaded bytes', sha256: file.sha256 });
     }
     if (file.stagedKey) await this.storage.copy(file.stagedKey, key, file.mediaType);
@@ -85,13 +106,45 @@ export class ContentStore {
     return { key, created: !existing || existing.size !== file.size };
   }
 
+  /**
+   * Before the body of an upload that announced its hash: when nothing is stored under it and the
+   * driver stages uploads, the body can be staged under its content key (no copy afterwards; the
+   * staged PUT completes only with bytes of that hash). When it is stored already and the agency
+   * does not hold it, the check of the stored bytes that `put` would make after the body starts now.
+   */
+  async planUpload(sha256: string, opts: { forAgency?: string } = {}): Promise<UploadPlan> {
+    const key = contentObjectKey(sha256);
+    const plan: UploadPlan = { sha256, stageKey: null, storedCheck: null, cancel: () => undefined };
+    const existing = await this.storage.stat(key);
+    if (!existing) {
+      if (this.storage.stagesUploads) plan.stageKey = key;
+      return plan;
+    }
+    if (opts.forAgency && !(await this.agencyHolds(opts.forAgency, sha256))) {
+      let body: { destroy(): void } | null = null;
+      let cancelled = false;
+      plan.cancel = () => {
+        cancelled = true;
+        body?.destroy();
+      };
+      plan.storedCheck = this.storedBytesMatch(key, sha256, (b) => {
+        body = b;
+        if (cancelled) b.destroy();
+      });
+      plan.storedCheck.catch(() => undefined);
+    }
+    return plan;
+  }
+
   private async agencyHolds(agencyId: string, sha256: string): Promise<boolean> {
     return (await this.db.query<unknown[]>('SELECT 1 FROM revision_files WHERE agency_id = $1 AND sha256 = $2 LIMIT 1', [agencyId, sha256])).length > 0;
   }
 
-  private async storedBytesMatch(key: string, sha256: string): Promise<boolean> {
+  private async storedBytesMatch(key: string, sha256: string, onBody?: (body: { destroy(): void }) => void): Promise<boolean> {
     const hash = createHash('sha256');
-    for await (const chunk of await this.storage.get(key)) hash.update(chunk as Buffer);
+    const body = await this.storage.get(key);
+    onBody?.(body);
+    for await (const chunk of body) hash.update(chunk as Buffer);
     return hash.digest('hex') === sha256;
   }
 

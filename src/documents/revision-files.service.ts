@@ -7,6 +7,7 @@ import { AppConfig } from '../config/app-config.js';
 import { Database } from '../database/database.js';
 import { RenditionDelivery } from '../renditions/rendition-delivery.js';
 import { RenditionRequests } from '../renditions/rendition-requests.js';
+import { REPR_DIGEST_HEADER, reprDigestSha256 } from '../storage/digest-header.js';
 import { sanitizeFilename, serveObject, withExtensionOf } from '../storage/http-files.js';
 import { sniffFile } from '../storage/media-sniffer.js';
 import { ObjectStorage } from '../storage/object-storage.js';
@@ -69,6 +70,11 @@ export class RevisionFilesService {
    * there, never telling whether another agency holds them (local: the spooled file is linked into place; S3: the staged object is copied to its
    * content key); the record is written in one transaction with its audit event. If the record
    * fails, an object this request created is removed again.
+   *
+   * A client that announces the file's SHA-256 (`Repr-Digest: sha-256=:…:`) saves the copy: with
+   * S3 the body is staged under its content key at once (when nothing is stored there), and that
+   * PUT completes only if the bytes have the announced hash. Bytes that do not are a 400 and leave
+   * nothing stored or recorded.
    */
   async upload(p: Principal, revisionId: string, role: FileRole, req: Request): Promise<UploadedFileView> {
     const max = this.config.limits.uploadBytes;
@@ -81,22 +87,41 @@ export class RevisionFilesService {
     await this.access.assertWrite(p, revision.agencyId, 'Revision', { hidden: revision.state !== 'effective' });
     await this.assertDraftWithRoom(revision, role);
 
-    const spooled = await spoolMultipartFile(req, { tmpDir: spoolDirectory(this.config.dataDir), maxFileBytes: max, storage: this.storage });
+    const announced = reprDigestSha256(req.headers['repr-digest']);
+    const plan = announced ? await this.store.planUpload(announced, { forAgency: revision.agencyId }) : null;
+    // Until the record is written, an object staged under the announced content key is this request's to discard.
+    let staged: string | null = plan?.stageKey ? plan.sha256 : null;
     try {
-      if (spooled.size === 0) throw Errors.validation([{ field: 'file', message: 'is empty' }]);
-      const sniffed = await sniffFile(spooled.path);
-      if (!sniffed) throw Errors.unsupportedMediaType(`The file is not a ${ACCEPTED} file (its type is decided by its content, not its name).`);
-      const content: LocalContent = { path: spooled.path, size: spooled.size, sha256: spooled.sha256, mediaType: sniffed.mediaType, stagedKey: spooled.stagedKey };
-      const filename = withExtensionOf(sanitizeFilename(spooled.clientFilename, `file.${sniffed.kind}`), sniffed.kind);
-      const put = await this.store.put(content, { forAgency: revision.agencyId });
+      const spooled = await spoolMultipartFile(req, {
+        tmpDir: spoolDirectory(this.config.dataDir),
+        maxFileBytes: max,
+        storage: this.storage,
+        announced: plan ? { sha256: plan.sha256, stageKey: plan.stageKey } : undefined,
+      });
       try {
-        return await this.record(p, revisionId, role, filename, content, put);
-      } catch (err) {
-        if (put.created) await this.store.discardIfUnregistered(content.sha256);
-        throw err;
+        if (spooled.size === 0) throw Errors.validation([{ field: 'file', message: 'is empty' }]);
+        if (announced && spooled.sha256 !== announced) {
+          throw Errors.validation([{ field: REPR_DIGEST_HEADER, message: `does not match the file received (its sha-256 is ${spooled.sha256})` }]);
+        }
+        const sniffed = await sniffFile(spooled.path);
+        if (!sniffed) throw Errors.unsupportedMediaType(`The file is not a ${ACCEPTED} file (its type is decided by its content, not its name).`);
+        const content: LocalContent = { path: spooled.path, size: spooled.size, sha256: spooled.sha256, mediaType: sniffed.mediaType, stagedKey: spooled.stagedKey };
+        const filename = withExtensionOf(sanitizeFilename(spooled.clientFilename, `file.${sniffed.kind}`), sniffed.kind);
+        const put = await this.store.put(content, { forAgency: revision.agencyId, plan });
+        if (put.created) staged = null;
+        try {
+          return await this.record(p, revisionId, role, filename, content, put);
+        } catch (err) {
+          if (put.created) await this.store.discardIfUnregistered(content.sha256);
+          throw err;
+        }
+      } finally {
+        await spooled.dispose();
       }
     } finally {
-      await spooled.dispose();
+      plan?.cancel();
+      // Refused (413, 415, a digest mismatch) or aborted after staging began: what the cut PUT may have left.
+      if (staged) await this.store.discardIfUnregistered(staged);
     }
   }
 

@@ -6,6 +6,7 @@ import { cutAfterResponse } from '../common/body-limits.js';
 import { ApiProblems, Operation } from '../common/openapi.js';
 import { IdParam } from '../common/params.js';
 import { CurrentUser } from '../identity/auth.decorators.js';
+import { REPR_DIGEST_HEADER } from '../storage/digest-header.js';
 import { isCutUpload } from '../storage/upload-spool.js';
 import { ApiFileResponses } from './documents.controller.js';
 import { RevisionView, UpdateRevisionRequest, UploadFileQuery, UploadedFileView } from './documents.dto.js';
@@ -56,6 +57,13 @@ export class RevisionsController {
       'MAX_UPLOAD_SIZE limits the size (413). Identical bytes are stored once. One source file per revision.',
   )
   @ApiConsumes('multipart/form-data')
+  @ApiHeader({
+    name: REPR_DIGEST_HEADER,
+    required: false,
+    description:
+      'The SHA-256 of the file\'s bytes (not of the multipart body), RFC 9530: `sha-256=:<base64>:`. Optional; with S3 storage it saves the server-side copy after the upload. ' +
+      'Bytes that do not have this digest are a 400 (validation_failed) and nothing is stored; a malformed sha-256 member is a 400 before the body is read.',
+  })
   @ApiBody({ schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' } } } })
   @ApiCreatedResponse({ type: UploadedFileView })
   @ApiProblems(401, 403, 404, 'malformed_multipart', 'request_aborted', 'revision_not_draft', 'source_file_exists', 413, 415)

@@ -93,11 +93,18 @@ export abstract class ObjectStorage {
   /**
    * Starts storing an upload whose `size` is known before its bytes arrived, under a temporary
    * key, so that it is in storage when the last byte is in (then `copy` names it by its hash).
-   * Null when the driver gains nothing from it: the local driver adopts the spooled file instead.
-   * `contentType` is the type the object is staged under (the client's claim; `copy` keeps the
-   * staged metadata when the type decided by the bytes is the same).
+   * With `key` (the content key of a hash the client announced, see ContentStore.planUpload) it
+   * is staged there instead, and no copy is needed; the caller then completes the PUT only with
+   * bytes that hash to that key. Null when the driver gains nothing from it: the local driver
+   * adopts the spooled file instead. `contentType` is the type the object is staged under (the
+   * client's claim; `copy` keeps the staged metadata when the type decided by the bytes is the same).
    */
-  stageUpload(_size: number, _contentType?: string): StagedUpload | null {
+  stageUpload(_size: number, _contentType?: string, _key?: string): StagedUpload | null {
     return null;
+  }
+
+  /** Whether `stageUpload` stages anything (S3), so a content key is worth planning for. */
+  get stagesUploads(): boolean {
+    return false;
   }
 }

@@ -183,9 +183,12 @@ export class S3ObjectStorage extends ObjectStorage {
     return removed;
   }
 
-  /** One PUT of `size` bytes to `uploads/<uuid>` fed from `sink` as the bytes arrive. */
-  override stageUpload(size: number, contentType = 'application/octet-stream'): StagedUpload {
-    const key = `${STAGING_PREFIX}${randomUUID()}`;
+  override get stagesUploads(): boolean {
+    return true;
+  }
+
+  /** One PUT of `size` bytes to `key` (default `uploads/<uuid>`) fed from `sink` as the bytes arrive. */
+  override stageUpload(size: number, contentType = 'application/octet-stream', key = `${STAGING_PREFIX}${randomUUID()}`): StagedUpload {
     const sink = new PassThrough({ highWaterMark: STAGE_BUFFER });
     const done = this.streamClient
       .makeRequestStreamAsync(

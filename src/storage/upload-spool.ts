@@ -73,6 +73,13 @@ export interface SpoolOptions {
    * predicted from Content-Length, its bytes go to storage while they arrive (`stagedKey`).
    */
   storage?: ObjectStorage;
+  /**
+   * The SHA-256 the client announced for the file (Repr-Digest), and the key to stage it under
+   * when nothing is stored under that hash yet (its content key: no copy afterwards). Such a
+   * staged PUT is completed only with bytes that hash to the announced digest: the chunk that
+   * would complete it is held back until the digest of everything before it is known.
+   */
+  announced?: { sha256: string; stageKey: string | null };
 }
 
 /**
@@ -149,10 +156,24 @@ function waitWritable(sink: NodeJS.WritableStream & { destroyed?: boolean }): Pr
   });
 }
 
-/** A staged upload being fed; cancelled as soon as the bytes do not match its declared size. */
+/**
+ * A staged upload being fed; cancelled as soon as the bytes do not match its declared size (or,
+ * staged under a content key, the digest it must have).
+ */
 class Stage {
   active = true;
-  constructor(readonly upload: StagedUpload) {}
+  /** Settles once storage has answered the PUT, whatever the answer. */
+  readonly settled: Promise<void>;
+  constructor(
+    readonly upload: StagedUpload,
+    /** Hex SHA-256 the staged bytes must have before the PUT may complete (a content key), or null. */
+    readonly expected: string | null,
+  ) {
+    this.settled = upload.done.then(
+      () => undefined,
+      () => undefined,
+    );
+  }
 
   cancel(): void {
     if (!this.active) return;
@@ -162,7 +183,11 @@ class Stage {
 
   /** Whether the staged object holds exactly the file (the PUT completed with `size` bytes). */
   async finish(size: number): Promise<boolean> {
-    if (!this.active) return false;
+    if (!this.active) {
+      // A cut PUT is over before the bytes are stored another way (under the same key, maybe).
+      await this.settled;
+      return false;
+    }
     if (size !== this.upload.size) {
       this.cancel();
       return false;
@@ -206,10 +231,12 @@ export async function spoolMultipartFile(req: IncomingMessage, opts: SpoolOption
   let stage: Stage | null = null;
   const dispose = async () => {
     await rm(path, { force: true });
-    // The staged object served its purpose (copied to its content key) or is not wanted.
-    if (stage) await opts.storage!.remove(stage.upload.key).catch(() => undefined);
+    // A temporary staged object served its purpose (copied to its content key) or is not wanted.
+    // One staged under a content key is the stored object, or the caller's to discard (under the hash's lock).
+    if (stage && !stage.expected) await opts.storage!.remove(stage.upload.key).catch(() => undefined);
   };
-  const predictor = new SizePredictor(opts.storage ? boundaryOf(type) : null, Number(req.headers['content-length']));
+  // The boundary from the header as sent: it is case-sensitive (browsers' have capitals).
+  const predictor = new SizePredictor(opts.storage ? boundaryOf(req.headers['content-type'] ?? '') : null, Number(req.headers['content-length']));
 
   let bb: busboy.Busboy;
   try {
@@ -238,9 +265,9 @@ export async function spoolMultipartFile(req: IncomingMessage, opts: SpoolOption
       // A file still streaming (over the limit, or its client gone) would never end: stop its writer.
       counter?.destroy(err instanceof Error ? err : undefined);
       stage?.cancel();
-      // The temporary file goes only once its writer has closed (else it could be re-created).
-      void Promise.resolve(written)
-        .catch(() => undefined)
+      // The temporary file goes only once its writer has closed (else it could be re-created), and
+      // the caller hears of the failure only once a cut staged PUT is over (it may discard its key).
+      void Promise.all([Promise.resolve(written).catch(() => undefined), stage?.settled])
         .then(dispose)
         .catch(() => undefined)
         .finally(() => reject(err));
@@ -261,9 +288,11 @@ export async function spoolMultipartFile(req: IncomingMessage, opts: SpoolOption
       const hash = createHash('sha256');
       let size = 0;
       const predicted = predictor.size;
-      const staged =
-        predicted !== null && predicted >= STAGE_MIN_BYTES && predicted <= opts.maxFileBytes ? opts.storage!.stageUpload(predicted, stagedType(meta.clientType)) : null;
-      const current = staged ? (stage = new Stage(staged)) : null;
+      const announced = opts.announced ?? null;
+      // Announced, but already stored: nothing to stage (the bytes are checked against the stored object).
+      const wanted = predicted !== null && predicted >= STAGE_MIN_BYTES && predicted <= opts.maxFileBytes && (!announced || announced.stageKey !== null);
+      const staged = wanted ? opts.storage!.stageUpload(predicted, stagedType(meta.clientType), announced?.stageKey ?? undefined) : null;
+      const current = staged ? (stage = new Stage(staged, announced?.stageKey ? announced.sha256 : null)) : null;
       // Hashes and counts each chunk and, when staging, hands it to storage too (back-pressure from both).
       counter = new Transform({
         highWaterMark: CHUNK,
@@ -272,6 +301,8 @@ export async function spoolMultipartFile(req: IncomingMessage, opts: SpoolOption
           size += chunk.length;
           if (current?.active) {
             if (size > current.upload.size || current.upload.sink.destroyed) current.cancel();
+            // The chunk that completes a PUT under a content key goes only if the bytes have its hash.
+            else if (size === current.upload.size && current.expected && hash.copy().digest('hex') !== current.expected) current.cancel();
             else if (!current.upload.sink.write(chunk)) {
               void waitWritable(current.upload.sink).then(() => cb(null, chunk));
               return;

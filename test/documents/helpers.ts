@@ -92,6 +92,8 @@ export function streamUpload(opts: {
   declaredLength?: number;
   /** Text fields sent after the file part. */
   fieldsAfter?: Record<string, string>;
+  /** More request headers (e.g. Repr-Digest). */
+  headers?: Record<string, string>;
 }): Promise<RawResponse> {
   const boundary = `----eiso${Date.now().toString(16)}`;
   const head = Buffer.from(
@@ -102,7 +104,7 @@ export function streamUpload(opts: {
     .map(([name, value]) => `\r\n--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}`)
     .join('');
   const tail = Buffer.from(`${after}\r\n--${boundary}--\r\n`, 'utf8');
-  const headers: Record<string, string> = { Authorization: `Bearer ${opts.token}`, 'Content-Type': `multipart/form-data; boundary=${boundary}` };
+  const headers: Record<string, string> = { ...opts.headers, Authorization: `Bearer ${opts.token}`, 'Content-Type': `multipart/form-data; boundary=${boundary}` };
   if (opts.declaredLength !== undefined) headers['Content-Length'] = String(opts.declaredLength);
   else if (opts.fileSize !== undefined) headers['Content-Length'] = String(head.length + opts.fileSize + tail.length);
   async function* body() {

@@ -13,6 +13,7 @@ import { ContentStore } from '../../src/documents/content-store.js';
 import { EmbeddedS3 } from '../../src/storage/embedded-s3.js';
 import { LocalObjectStorage } from '../../src/storage/local-object-storage.js';
 import { contentObjectKey, STAGING_PREFIX } from '../../src/storage/object-keys.js';
+import { reprDigestOf } from '../../src/storage/digest-header.js';
 import { ObjectStorage } from '../../src/storage/object-storage.js';
 import { SpoolSweeper } from '../../src/storage/spool-sweeper.js';
 import { fileDataOffset, STAGE_MIN_BYTES } from '../../src/storage/upload-spool.js';
@@ -44,8 +45,8 @@ function observe(storage: ObjectStorage): { staged: string[]; copies: string[]; 
   const stage = storage.stageUpload.bind(storage);
   const copy = storage.copy.bind(storage);
   const putFile = storage.putFile.bind(storage);
-  storage.stageUpload = (size) => {
-    const s = stage(size);
+  storage.stageUpload = (size, type, key) => {
+    const s = stage(size, type, key);
     if (s) seen.staged.push(s.key);
     return s;
   };
@@ -88,7 +89,7 @@ describe('transfers with S3: staged while arriving, then copied to the content k
   });
 
   const spool = () => (existsSync(join(dataDir, 'tmp')) ? readdirSync(join(dataDir, 'tmp')) : []);
-  const upload = (draftId: string, prefix: Buffer, extra: { fieldsAfter?: Record<string, string> } = {}) =>
+  const upload = (draftId: string, prefix: Buffer, extra: { fieldsAfter?: Record<string, string>; headers?: Record<string, string> } = {}) =>
     streamUpload({ port, path: `${API}/revisions/${draftId}/files`, token: c.drafter.token, filename: 'Hồ sơ lớn.pdf', chunks: repeatedChunks(prefix, SIZE), fileSize: SIZE, ...extra });
 
   it('a large file is staged while it arrives and copied to its content key: no second PUT', async () => {
@@ -129,13 +130,78 @@ describe('transfers with S3: staged while arriving, then copied to the content k
     expect(await keys(storage, STAGING_PREFIX)).toEqual([]);
   }, 120_000);
 
+  it('a file whose SHA-256 the client announces (Repr-Digest) is staged under its content key: no copy, no second PUT', async () => {
+    const d = await createDocument(t, c.drafter, { agencyId: c.agency.id, type: 'other', code: code('TL'), title: 'Hồ sơ lớn' });
+    const prefix = Buffer.from(`%PDF-1.7\n% ${randomUUID()}\n`);
+    const expected = digestOf(repeatedChunks(prefix, SIZE));
+    const before = { staged: seen.staged.length, copies: seen.copies.length, puts: seen.puts.length };
+    const res = await upload(d.draftId, prefix, { headers: { 'Repr-Digest': reprDigestOf(expected) } });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ size: SIZE, sha256: expected, mediaType: 'application/pdf' });
+    expect(seen.staged.slice(before.staged)).toEqual([contentObjectKey(expected)]);
+    expect(seen.copies.length).toBe(before.copies);
+    expect(seen.puts.slice(before.puts)).not.toContain(contentObjectKey(expected));
+    expect((await storage.stat(contentObjectKey(expected)))?.size).toBe(SIZE);
+    expect(await t.db.query('SELECT 1 FROM stored_objects WHERE sha256 = $1', [expected])).toHaveLength(1);
+    expect(await keys(storage, STAGING_PREFIX)).toEqual([]);
+    expect(spool()).toEqual([]);
+    const dl = await t.http.get(`${API}/revisions/${d.draftId}/files/${res.body.id}`).set(bearer(c.drafter.token)).buffer(true).parse(binary);
+    expect(sha256(dl.body)).toBe(expected);
+
+    // Announced again, now stored: nothing staged (deduplicated), the stored object untouched.
+    const again = await upload(d.draftId, prefix, { headers: { 'Repr-Digest': reprDigestOf(expected) } });
+    expect(again.status).toBe(201);
+    expect(again.body.sha256).toBe(expected);
+    expect(seen.staged.length).toBe(before.staged + 1);
+    expect(seen.copies.length).toBe(before.copies);
+    expect((await storage.stat(contentObjectKey(expected)))?.size).toBe(SIZE);
+  }, 120_000);
+
+  it('bytes that do not have the announced SHA-256 are a 400 and leave nothing stored, staged or recorded', async () => {
+    const d = await createDocument(t, c.drafter, { agencyId: c.agency.id, type: 'other', code: code('TL'), title: 'Hồ sơ lớn' });
+    const prefix = Buffer.from(`%PDF-1.7\n% ${randomUUID()}\n`);
+    const actual = digestOf(repeatedChunks(prefix, SIZE));
+    // Announced: the same bytes but the last one (only the chunk that would complete the PUT differs).
+    const claimedBytes = Buffer.concat([...repeatedChunks(prefix, SIZE)]);
+    claimedBytes[SIZE - 1] ^= 0xff;
+    const claimed = sha256(claimedBytes);
+    const before = seen.staged.length;
+    const res = await upload(d.draftId, prefix, { headers: { 'Repr-Digest': reprDigestOf(claimed) } });
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe('validation_failed');
+    expect(JSON.stringify(res.body.errors)).toContain('Repr-Digest');
+    expect(seen.staged.slice(before)).toEqual([contentObjectKey(claimed)]);
+    for (const h of [claimed, actual]) {
+      expect(await storage.stat(contentObjectKey(h))).toBeNull();
+      expect(await t.db.query('SELECT 1 FROM stored_objects WHERE sha256 = $1', [h])).toHaveLength(0);
+    }
+    expect(await t.db.query('SELECT 1 FROM revision_files WHERE revision_id = $1', [d.draftId])).toHaveLength(0);
+    expect(await keys(storage, STAGING_PREFIX)).toEqual([]);
+    expect(spool()).toEqual([]);
+
+    // A malformed digest is refused before the body is read.
+    const bad = await upload(d.draftId, prefix, { headers: { 'Repr-Digest': 'sha-256=:bm90IDMyIGJ5dGVz:' } });
+    expect(bad.status).toBe(400);
+    expect(bad.headers.connection).toBe('close');
+    expect(seen.staged.length).toBe(before + 1);
+  }, 120_000);
+
   it('a large file of a refused type (415) or an aborted upload leaves nothing staged or spooled', async () => {
     const d = await createDocument(t, c.drafter, { agencyId: c.agency.id, type: 'other', code: code('TL'), title: 'Hồ sơ lớn' });
     const refused = await upload(d.draftId, Buffer.from('MZ this is no document'));
     expect(refused.status).toBe(415);
     expect(await t.db.query('SELECT 1 FROM revision_files WHERE revision_id = $1', [d.draftId])).toHaveLength(0);
+    // Announced and staged under its content key, then refused: the object goes again.
+    const mz = Buffer.from(`MZ ${randomUUID()} is no document`);
+    const mzHash = digestOf(repeatedChunks(mz, SIZE));
+    const refusedAnnounced = await upload(d.draftId, mz, { headers: { 'Repr-Digest': reprDigestOf(mzHash) } });
+    expect(refusedAnnounced.status).toBe(415);
+    expect(seen.staged[seen.staged.length - 1]).toBe(contentObjectKey(mzHash));
+    expect(await storage.stat(contentObjectKey(mzHash))).toBeNull();
+    expect(await t.db.query('SELECT 1 FROM stored_objects WHERE sha256 = $1', [mzHash])).toHaveLength(0);
 
-    // The client goes away half-way.
+    // The client goes away half-way (announcing a digest: staged under that content key).
+    const claim = randomBytes(32).toString('hex');
     await new Promise<void>((resolve) => {
       const boundary = 'eisoAbort';
       const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\n\r\n%PDF-1.7\n`);
@@ -144,15 +210,25 @@ describe('transfers with S3: staged while arriving, then copied to the content k
         port,
         path: `${API}/revisions/${d.draftId}/files`,
         method: 'POST',
-        headers: { Authorization: `Bearer ${c.drafter.token}`, 'Content-Type': `multipart/form-data; boundary=${boundary}`, 'Content-Length': String(head.length + SIZE + boundary.length + 8) },
+        headers: {
+          Authorization: `Bearer ${c.drafter.token}`,
+          'Content-Type': `multipart/form-data; boundary=${boundary}`,
+          'Content-Length': String(head.length + SIZE + boundary.length + 8),
+          'Repr-Digest': reprDigestOf(claim),
+        },
       });
       req.on('error', () => resolve());
       req.write(head);
-      req.write(Buffer.alloc(4 * 1024 * 1024, 0x41), () => setTimeout(() => (req.destroy(), resolve()), 300));
+      // Cut once the server has started staging it (or after 5 s, and the expectation below fails).
+      const cut = (waited = 0) =>
+        seen.staged.includes(contentObjectKey(claim)) || waited >= 5000 ? setTimeout(() => (req.destroy(), resolve()), 100) : setTimeout(() => cut(waited + 50), 50);
+      req.write(Buffer.alloc(4 * 1024 * 1024, 0x41), () => cut());
     });
-    for (let i = 0; i < 40 && ((await keys(storage, STAGING_PREFIX)).length || spool().length); i++) await new Promise((r) => setTimeout(r, 100));
+    const leftOver = async () => (await keys(storage, STAGING_PREFIX)).length || spool().length || (await storage.stat(contentObjectKey(claim))) !== null;
+    for (let i = 0; i < 40 && (await leftOver()); i++) await new Promise((r) => setTimeout(r, 100));
     expect(await keys(storage, STAGING_PREFIX)).toEqual([]);
     expect(spool()).toEqual([]);
+    expect(await storage.stat(contentObjectKey(claim))).toBeNull();
   }, 120_000);
 
   it('the orphan sweep finds unregistered objects past 1,000 in one shard on s3rver (no continuation token)', async () => {
