@@ -5,6 +5,7 @@ import { IdentityModule } from '../identity/identity.module.js';
 import { RenditionsCoreModule } from '../renditions/renditions-core.module.js';
 import { ContentStore } from './content-store.js';
 import { ContentValidator } from './content-validator.js';
+import { CurrentViewCache } from './current-cache.js';
 import { DocumentAccess } from './document-access.js';
 import { DocumentFacts } from './document-facts.js';
 import { DocumentFlags } from './document-flags.service.js';
@@ -34,6 +35,7 @@ import { RevisionViews } from './views.js';
   providers: [
     DocumentAccess,
     ContentValidator,
+    CurrentViewCache,
     RevisionViews,
     RevisionTransitions,
     DocumentFlags,
