@@ -109,6 +109,11 @@ export class CacheInvalidation implements OnApplicationShutdown {
     return this.live;
   }
 
+  /** The backend pid of the LISTEN connection while it is up (for tests that cut it). */
+  get listenerPid(): number | null {
+    return this.live ? ((this.client as unknown as { processID?: number } | null)?.processID ?? null) : null;
+  }
+
   /** A fill that read its value after `epoch` was taken may store it. */
   mayStore(epoch: number): boolean {
     return this.live && epoch === this.epoch;
