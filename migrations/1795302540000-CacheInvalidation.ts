@@ -12,7 +12,8 @@ const BY_REVISION = ['revision_files', 'revision_transitions', 'sign_offs', 'ren
  * These statement-level triggers tell them, on channel `eiso_cache`, what changed, once the
  * transaction commits (NOTIFY is transactional): `u:<user ids>` (a session ended, a user changed,
  * their grants moved: memberships and agency paths bump users.grants_version, migration GrantsVersion),
- * `n:<user ids>` (a name shown in current versions changed), `d:<document ids>` (a document, its
+ * `n:<user ids>` (a name shown in current versions changed), `a:<agency ids>` (an agency changed),
+ * `d:<document ids>` (a document, its
  * revisions, their files, sign-offs, state history or renditions changed). Ids are comma-separated;
  * `<kind>:*` when one statement touched more than KEYS_PER_NOTIFICATION of them.
  */
@@ -67,6 +68,8 @@ export class CacheInvalidation1795302540000 implements MigrationInterface {
     const triggers: { table: string; kind: string; key: string; ops: string[] }[] = [
       // A new session is not cached yet: only its end (revoked, expired early, deleted) matters.
       { table: 'auth_sessions', kind: 'u', key: 'x.user_id', ops: ['UPDATE', 'DELETE'] },
+      // Agencies: their codes find public documents (src/documents/current-cache.ts, PublicViewCache).
+      { table: 'agencies', kind: 'a', key: 'x.id', ops: ['UPDATE', 'DELETE'] },
       { table: 'documents', kind: 'd', key: 'x.id', ops: ['INSERT', 'UPDATE', 'DELETE'] },
       { table: 'revisions', kind: 'd', key: 'x.document_id', ops: ['INSERT', 'UPDATE', 'DELETE'] },
       ...BY_REVISION.map((table) => ({ table, kind: 'd', key: '(SELECT r.document_id FROM revisions r WHERE r.id = x.revision_id)', ops: ['INSERT', 'UPDATE', 'DELETE'] })),
@@ -82,7 +85,7 @@ export class CacheInvalidation1795302540000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const table of ['auth_sessions', 'documents', 'revisions', ...BY_REVISION]) {
+    for (const table of ['auth_sessions', 'agencies', 'documents', 'revisions', ...BY_REVISION]) {
       for (const op of ['insert', 'update', 'delete']) await q.query(`DROP TRIGGER IF EXISTS ${table}_cache_${op} ON ${table}`);
     }
     await q.query(`DROP TRIGGER users_cache_update ON users`);

@@ -78,3 +78,64 @@ export class CurrentViewCache {
     this.byCode.clear();
   }
 }
+
+/** A public document as answered without sign-in: the body, and the documents it shows (itself, its procedure). */
+export interface PublicEntry {
+  documentId: string;
+  procedureId: string | null;
+  body: Buffer;
+}
+
+/**
+ * The public documents answered by this process (GET /public/agencies/{code}/documents/{code}), by
+ * the agency code and code key asked for. An entry goes when its document or its procedure (whose
+ * code it shows) changes (`d:`), all of them when an agency changes (`a:`: codes find them), and
+ * nothing is served while the listener is down.
+ */
+@Injectable()
+export class PublicViewCache {
+  private readonly byKey = new Map<string, PublicEntry>();
+  private readonly byDocument = new Map<string, Set<string>>();
+
+  constructor(readonly live: CacheInvalidation) {
+    live.on('d', (changed) => {
+      if (changed === '*') return this.clear();
+      for (const id of changed) this.forget(id);
+    });
+    live.on('a', () => this.clear());
+    live.onReset(() => this.clear());
+  }
+
+  static key(agencyCode: string, codeKey: string): string {
+    return `${agencyCode}\n${codeKey}`;
+  }
+
+  get(key: string): PublicEntry | undefined {
+    const hit = this.byKey.get(key);
+    return hit && this.live.usable ? hit : undefined;
+  }
+
+  set(key: string, entry: PublicEntry, epoch: number): void {
+    if (!this.live.mayStore(epoch)) return;
+    if (this.byKey.size >= CURRENT_KEPT) this.clear();
+    this.byKey.set(key, entry);
+    for (const id of [entry.documentId, entry.procedureId]) {
+      if (!id) continue;
+      let keys = this.byDocument.get(id);
+      if (!keys) this.byDocument.set(id, (keys = new Set()));
+      keys.add(key);
+    }
+  }
+
+  private forget(documentId: string): void {
+    const keys = this.byDocument.get(documentId);
+    if (!keys) return;
+    for (const k of keys) this.byKey.delete(k);
+    this.byDocument.delete(documentId);
+  }
+
+  private clear(): void {
+    this.byKey.clear();
+    this.byDocument.clear();
+  }
+}

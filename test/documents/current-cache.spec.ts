@@ -20,7 +20,8 @@ describe('documents: the current version and the principal, kept and invalidated
   let live: CacheInvalidation;
 
   beforeAll(async () => {
-    ({ t, f, c } = await documentsSuite());
+    // No queue workers in this process: the query counts are those of the requests alone.
+    ({ t, f, c } = await documentsSuite({ RUN_WORKERS: 'false' }));
     other = new pg.Client({ connectionString: t.config.databaseUrl });
     await other.connect();
     live = t.app.get(CacheInvalidation);
@@ -45,6 +46,21 @@ describe('documents: the current version and the principal, kept and invalidated
     expect(live.listenerPid).not.toBeNull();
   }
 
+  /**
+   * The fewest queries this process sent during one of a few tries of `ask` (the counter is the
+   * process's: the outbox relay's poll may fall into one try; a render request written after a
+   * commit may invalidate the first fill).
+   */
+  async function fewestQueries(ask: () => Promise<unknown>): Promise<number> {
+    let fewest = Infinity;
+    for (let i = 0; i < 5 && fewest > 0; i++) {
+      const before = queryCounter.total;
+      await ask();
+      fewest = Math.min(fewest, queryCounter.total - before);
+    }
+    return fewest;
+  }
+
   /** Asks until `ok` holds (for changes made by another connection: heard within milliseconds). */
   async function eventually(ask: () => Promise<boolean>, ms = 3_000): Promise<void> {
     for (const end = Date.now() + ms; ; ) {
@@ -60,9 +76,8 @@ describe('documents: the current version and the principal, kept and invalidated
     await listening();
     const first = await current(d.id, reader.token);
     expect(first.status).toBe(200);
-    const before = queryCounter.total;
+    expect(await fewestQueries(() => current(d.id, reader.token))).toBe(0);
     const again = await current(d.id, reader.token);
-    expect(queryCounter.total - before).toBe(0);
     expect(again.status).toBe(200);
     expect(again.text).toBe(first.text);
     expect(again.headers.etag).toBe(first.headers.etag);
@@ -155,8 +170,30 @@ describe('documents: the current version and the principal, kept and invalidated
     expect(live.listenerPid).not.toBeNull();
     expect((await current(d.id, s.token)).status).toBe(401);
     expect((await current(d.id, c.staff.token)).status).toBe(200);
-    const before = queryCounter.total;
-    expect((await current(d.id, c.staff.token)).status).toBe(200);
-    expect(queryCounter.total - before).toBe(0);
+    expect(await fewestQueries(() => current(d.id, c.staff.token))).toBe(0);
+  });
+  it('the public answer is kept (no query) and follows a new revision in force and a withdrawal', async () => {
+    const k = code('CS');
+    const d = await createDocument(t, c.drafter, { agencyId: c.agency.id, type: 'quality_policy', code: k, title: 'Chính sách chất lượng' });
+    await makeEffective(t, d.draftId);
+    await listening();
+    const url = `${API}/public/agencies/${c.agency.code}/documents/${encodeURIComponent(k)}`;
+    const first = await t.http.get(url);
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ code: k, revisionNumber: 1 });
+    expect(await fewestQueries(() => t.http.get(url))).toBe(0);
+    const again = await t.http.get(url);
+    expect(again.text).toBe(first.text);
+    const open = await t.http.post(`${API}/documents/${d.id}/revisions`).set(bearer(c.drafter.token)).send({ changeSummary: 'Lần 2' });
+    await makeEffective(t, open.body.id);
+    expect((await t.http.get(url)).body.revisionNumber).toBe(2);
+    // The agency's code finds the answer: once it changes, the old code finds nothing.
+    await other.query(`UPDATE agencies SET code = code || '-MOI' WHERE id = $1`, [c.agency.id]);
+    await eventually(async () => (await t.http.get(url)).status === 404);
+    await other.query(`UPDATE agencies SET code = $2 WHERE id = $1`, [c.agency.id, c.agency.code]);
+    await eventually(async () => (await t.http.get(url)).status === 200);
+    // Withdrawn by another connection: heard, then not found.
+    await other.query(`UPDATE documents SET withdrawn_at = now(), withdrawn_reason = 'thử' WHERE id = $1`, [d.id]);
+    await eventually(async () => (await t.http.get(url)).status === 404);
   });
 });
