@@ -29,6 +29,7 @@ import { DocumentSearchVectors1795302500000 } from './1795302500000-DocumentSear
 import { AgencyFactsIndexes1795302510000 } from './1795302510000-AgencyFactsIndexes.js';
 import { AuditChainHeadLookup1795302520000 } from './1795302520000-AuditChainHeadLookup.js';
 import { GrantsVersion1795302530000 } from './1795302530000-GrantsVersion.js';
+import { CacheInvalidation1795302540000 } from './1795302540000-CacheInvalidation.js';
 import { DocumentSearchOrder1795302550000 } from './1795302550000-DocumentSearchOrder.js';
 
 /** Every migration, in order. A new migration file is added here too (the app and CLI load this list). */
@@ -64,5 +65,6 @@ export const MIGRATIONS = [
   AgencyFactsIndexes1795302510000,
   AuditChainHeadLookup1795302520000,
   GrantsVersion1795302530000,
+  CacheInvalidation1795302540000,
   DocumentSearchOrder1795302550000,
 ];

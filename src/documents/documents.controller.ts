@@ -51,10 +51,12 @@ const CURRENT_HEADERS = {
   ETag: { description: 'Changes whenever the current version (document, effective revision, files, controlled copy) changes.', schema: { type: 'string' } },
 };
 
-function withCurrentTag(res: Response, tagged: { view: CurrentRevisionView; etag: string }): CurrentRevisionView {
-  res.setHeader('ETag', tagged.etag);
+/** Sends a current version's body as kept (no serialization per request); Express answers 304 when If-None-Match matches its ETag. */
+function sendCurrent(res: Response, current: { body: Buffer; etag: string }): void {
+  res.setHeader('ETag', current.etag);
   res.setHeader('Cache-Control', 'private, no-cache');
-  return tagged.view;
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.status(200).send(current.body);
 }
 
 @ApiTags('documents')
@@ -124,8 +126,8 @@ export class DocumentsController {
   @ApiResponse({ status: 304, description: 'If-None-Match matched: the current version is unchanged.' })
   @ApiHeader({ name: 'If-None-Match', required: false, description: 'The ETag of a previous answer: 304 while the current version is unchanged.' })
   @ApiProblems(401, 403, 'no_effective_revision')
-  async current(@CurrentUser() p: Principal, @IdParam('id') id: string, @Res({ passthrough: true }) res: Response): Promise<CurrentRevisionView> {
-    return withCurrentTag(res, await this.documents.currentTagged(p, { id }));
+  async current(@CurrentUser() p: Principal, @IdParam('id') id: string, @Res() res: Response): Promise<void> {
+    sendCurrent(res, await this.documents.currentBody(p, { id }));
   }
 
   @Get(':id/current/file')
@@ -176,7 +178,7 @@ export class AgencyDocumentsController {
   @ApiResponse({ status: 304, description: 'If-None-Match matched: the current version is unchanged.' })
   @ApiHeader({ name: 'If-None-Match', required: false, description: 'The ETag of a previous answer: 304 while the current version is unchanged.' })
   @ApiProblems(401, 403, 404)
-  async byCode(@CurrentUser() p: Principal, @IdParam('agencyId') agencyId: string, @Param('code') code: string, @Res({ passthrough: true }) res: Response): Promise<CurrentRevisionView> {
-    return withCurrentTag(res, await this.documents.currentTagged(p, { agencyId, code }));
+  async byCode(@CurrentUser() p: Principal, @IdParam('agencyId') agencyId: string, @Param('code') code: string, @Res() res: Response): Promise<void> {
+    sendCurrent(res, await this.documents.currentBody(p, { agencyId, code }));
   }
 }

@@ -5,6 +5,7 @@ import { IdentityModule } from '../identity/identity.module.js';
 import { RenditionsCoreModule } from '../renditions/renditions-core.module.js';
 import { ContentStore } from './content-store.js';
 import { ContentValidator } from './content-validator.js';
+import { CurrentViewCache, PublicViewCache } from './current-cache.js';
 import { DocumentAccess } from './document-access.js';
 import { DocumentFacts } from './document-facts.js';
 import { DocumentFlags } from './document-flags.service.js';
@@ -34,6 +35,8 @@ import { RevisionViews } from './views.js';
   providers: [
     DocumentAccess,
     ContentValidator,
+    CurrentViewCache,
+    PublicViewCache,
     RevisionViews,
     RevisionTransitions,
     DocumentFlags,
@@ -49,6 +52,6 @@ import { RevisionViews } from './views.js';
     DocumentRegister,
     PublicRegister,
   ],
-  exports: [DocumentAccess, ContentValidator, RevisionViews, RevisionTransitions, DocumentFlags, ContentStore, RevisionsService, RevisionLifecycle, DocumentsService, RevisionFilesService, DocumentRegister, ProcedureFacts, DocumentSearch, PublicRegister],
+  exports: [DocumentAccess, ContentValidator, RevisionViews, RevisionTransitions, DocumentFlags, ContentStore, RevisionsService, RevisionLifecycle, DocumentsService, RevisionFilesService, DocumentRegister, ProcedureFacts, DocumentSearch, PublicRegister, PublicViewCache],
 })
 export class DocumentsModule {}

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Principal } from '../access/principal.js';
 import { AuditService, diffFields } from '../audit/audit.service.js';
@@ -26,10 +25,10 @@ import type {
 import { RevisionLifecycle } from './revision-lifecycle.js';
 import { RevisionsService } from './revisions.service.js';
 import { RenditionRequests } from '../renditions/rendition-requests.js';
-import { renditionTokenSql } from '../renditions/rendition-status.view.js';
 import { RevisionViews, revisionViewJsonSql, toDocumentView, toFlagView } from './views.js';
 import { TthcDrafts } from '../catalogue/tthc-drafts.js';
 import { ContentValidator } from './content-validator.js';
+import { bodyEtag, CurrentEntry, CurrentViewCache } from './current-cache.js';
 
 interface DocumentRow {
   id: string;
@@ -84,18 +83,8 @@ export { searchTerms } from './document-search.js';
  * document with its current revision, open draft and flags, and the current (effective) revision
  * by id or by code.
  */
-/** How long a built current-version view is reused at most (names of people in it may change). */
-const CURRENT_VIEW_TTL_MS = 60_000;
-/** Views kept (documents); the map is emptied when full. */
-const CURRENT_VIEW_CACHE_SIZE = 20_000;
-
 @Injectable()
 export class DocumentsService {
-  /** The current-version views built recently, per document, with the ETag they were built for. */
-  private readonly currentViews = new Map<string, { token: string; etag: string; at: number; view: CurrentRevisionView }>();
-  /** Document ids by agency and code key, for current versions asked for by code. */
-  private readonly currentIds = new Map<string, string>();
-
   constructor(
     private readonly db: Database,
     private readonly audit: AuditService,
@@ -108,6 +97,7 @@ export class DocumentsService {
     private readonly tthcDrafts: TthcDrafts,
     private readonly validator: ContentValidator,
     private readonly search: DocumentSearch,
+    private readonly currentCache: CurrentViewCache,
   ) {}
 
   findById(id: string): Promise<Document | null> {
@@ -387,60 +377,63 @@ export class DocumentsService {
   }
 
   async current(p: Principal, id: string): Promise<CurrentRevisionView> {
-    return (await this.currentTagged(p, { id })).view;
+    return JSON.parse((await this.currentBody(p, { id })).body.toString('utf8')) as CurrentRevisionView;
   }
 
   async currentByCode(p: Principal, agencyId: string, code: string): Promise<CurrentRevisionView> {
-    return (await this.currentTagged(p, { agencyId, code })).view;
+    return JSON.parse((await this.currentBody(p, { agencyId, code })).body.toString('utf8')) as CurrentRevisionView;
   }
 
   /**
-   * The current version of a visible document (by id, or by agency and code) with its ETag, in one
-   * indexed query: the document, its effective revision, a token of everything the view shows (the
-   * document row, the revision's version, its rendition) and — unless the token is the one of the
-   * view built last for this document (within CURRENT_VIEW_TTL_MS, for names of people) — the
-   * revision with its files, author, sign-offs and rendition status (`revisionViewJsonSql`), from
-   * which the view is built without another query. A request costs this query plus the session
-   * lookup. The ETag is the token's hash: If-None-Match → 304.
+   * The current version of a visible document (by id, or by agency and code) as the JSON body to
+   * send and its ETag (the body's hash: If-None-Match → 304). Kept per document by CurrentViewCache
+   * until the database says it changed: a request with a kept version and a kept principal sends no
+   * query. The access check is made on every request, against the principal's grants.
    */
-  async currentTagged(p: Principal, by: { id: string } | { agencyId: string; code: string }): Promise<{ view: CurrentRevisionView; etag: string }> {
+  async currentBody(p: Principal, by: { id: string } | { agencyId: string; code: string }): Promise<{ body: Buffer; etag: string }> {
+    const key = 'id' in by ? by : { agencyId: by.agencyId, codeKey: codeKey(by.code) };
+    const live = this.currentCache.live;
+    let entry: CurrentEntry | null | undefined = this.currentCache.get(key);
+    if (!entry && !live.usable && (await live.ready())) entry = this.currentCache.get(key);
+    if (!entry) {
+      if (!('id' in by)) {
+        // Unknown codes are not kept: the agency's access is checked first (404 for strangers).
+        entry = await this.readCurrent(key);
+        if (!entry) await this.access.assertReadRevision(p, { agencyId: by.agencyId, state: 'effective' }, 'Document');
+      } else entry = await this.readCurrent(key);
+      if (!entry) throw Errors.notFound('Document');
+    }
+    await this.access.assertReadRevision(p, { agencyId: entry.agencyId, state: 'effective' }, 'Document');
+    if (!entry.body) {
+      if (await this.access.canReadDrafts(p, entry.agencyId)) throw Errors.notFound('Effective revision', 'no_effective_revision');
+      throw Errors.notFound('Document');
+    }
+    return { body: entry.body, etag: entry.etag! };
+  }
+
+  /**
+   * In one indexed query: the document, its effective revision and everything the view shows
+   * (`revisionViewJsonSql`: files, author, sign-offs, rendition status), built into the body; kept
+   * unless something changed while it was read.
+   */
+  private async readCurrent(by: { id: string } | { agencyId: string; codeKey: string }): Promise<CurrentEntry | null> {
+    const epoch = this.currentCache.live.epoch;
     const byId = 'id' in by;
-    const known = byId ? by.id : this.currentIds.get(`${by.agencyId}:${codeKey(by.code)}`);
-    const cached = known !== undefined ? this.currentViews.get(known) : undefined;
-    const fresh = cached && Date.now() - cached.at < CURRENT_VIEW_TTL_MS ? cached : undefined;
-    const where = byId ? 'd.id = $1' : 'd.agency_id = $1 AND d.code_key = $2';
-    const params: unknown[] = byId ? [by.id] : [by.agencyId, codeKey(by.code)];
-    params.push(fresh?.token ?? null);
-    const [row] = await this.db.query<{ id: string; agency_id: string; revision_id: string | null; token: string; document: Record<string, unknown> | null; revision: unknown }[]>(
-      `SELECT d.id, d.agency_id, r.id AS revision_id, t.token,
-              CASE WHEN r.id IS NOT NULL AND t.token IS DISTINCT FROM $${params.length}::text THEN to_json(d) END AS document,
-              CASE WHEN r.id IS NOT NULL AND t.token IS DISTINCT FROM $${params.length}::text THEN ${revisionViewJsonSql('r')} END AS revision
+    const [row] = await this.db.query<{ id: string; agency_id: string; code_key: string; document: Record<string, unknown>; revision: unknown }[]>(
+      `SELECT d.id, d.agency_id, d.code_key, to_json(d) AS document, CASE WHEN r.id IS NOT NULL THEN ${revisionViewJsonSql('r')} END AS revision
          FROM documents d LEFT JOIN revisions r ON r.document_id = d.id AND r.state = 'effective'
-        CROSS JOIN LATERAL (SELECT concat_ws(':', d.updated_at::text, r.id, r.version, r.updated_at::text, ${renditionTokenSql('r')}) AS token) t
-        WHERE ${where}`,
-      params,
+        WHERE ${byId ? 'd.id = $1' : 'd.agency_id = $1 AND d.code_key = $2'}`,
+      byId ? [by.id] : [by.agencyId, by.codeKey],
     );
-    if (!row) {
-      if (!byId) await this.access.assertReadRevision(p, { agencyId: by.agencyId, state: 'effective' }, 'Document');
-      throw Errors.notFound('Document');
+    if (!row) return null;
+    let body: Buffer | null = null;
+    if (row.revision) {
+      // to_json(d) has the columns as keys (dates as text, which the view's formatting takes).
+      const view: CurrentRevisionView = { ...this.views.fromJson(row.revision), document: toDocumentView(rowToDocument(row.document as unknown as DocumentRow)) };
+      body = Buffer.from(JSON.stringify(view), 'utf8');
     }
-    await this.access.assertReadRevision(p, { agencyId: row.agency_id, state: 'effective' }, 'Document');
-    if (!row.revision_id) {
-      if (await this.access.canReadDrafts(p, row.agency_id)) throw Errors.notFound('Effective revision', 'no_effective_revision');
-      throw Errors.notFound('Document');
-    }
-    if (fresh && row.id === known && row.token === fresh.token) return { view: fresh.view, etag: fresh.etag };
-    if (!row.document || !row.revision) return this.currentTagged(p, { id: row.id });
-    const etag = `"${createHash('sha256').update(row.token).digest('base64url').slice(0, 27)}"`;
-    // to_json(d) has the columns as keys (dates as text, which the view's formatting takes).
-    const document = rowToDocument(row.document as unknown as DocumentRow);
-    const view: CurrentRevisionView = { ...this.views.fromJson(row.revision), document: toDocumentView(document) };
-    if (this.currentViews.size >= CURRENT_VIEW_CACHE_SIZE) {
-      this.currentViews.clear();
-      this.currentIds.clear();
-    }
-    this.currentViews.set(row.id, { token: row.token, etag, at: Date.now(), view });
-    if (!byId) this.currentIds.set(`${by.agencyId}:${codeKey(by.code)}`, row.id);
-    return { view, etag };
+    const entry: CurrentEntry = { id: row.id, agencyId: row.agency_id, codeKey: row.code_key, body, etag: body ? bodyEtag(body) : null };
+    this.currentCache.set(entry, epoch);
+    return entry;
   }
 }

@@ -10,6 +10,7 @@ export interface PublicRow {
   title: string;
   type: string;
   tthc_code: string | null;
+  procedure_id: string | null;
   procedure_code: string | null;
   revision_id: string;
   number: number;
@@ -41,7 +42,7 @@ export class PublicRegister {
     private readonly search: DocumentSearch,
   ) {}
 
-  private static readonly COLUMNS = `d.id AS document_id, d.code, d.code_key, d.title, d.type, d.tthc_code, p.code AS procedure_code,
+  private static readonly COLUMNS = `d.id AS document_id, d.code, d.code_key, d.title, d.type, d.tthc_code, d.procedure_id, p.code AS procedure_code,
                    r.id AS revision_id, r.number, r.effective_at`;
   private static readonly FROM = `documents d
               JOIN revisions r ON r.document_id = d.id AND r.state = 'effective'

@@ -12,6 +12,8 @@ import { DocumentsService } from '../documents/documents.service.js';
 import { DocumentSearch } from '../documents/document-search.js';
 import { PublicRegister, type PublicFileRow, type PublicRow as Row } from '../documents/public-register.js';
 import { RevisionFilesService } from '../documents/revision-files.service.js';
+import { PublicViewCache } from '../documents/current-cache.js';
+import { codeKey } from '../documents/document-types.js';
 import { RevisionsService } from '../documents/revisions.service.js';
 import { addressKey, FailureThrottle } from '../identity/throttle.js';
 import { PublicAgencyView, PublicDocumentQuery, PublicDocumentView, PublicDownloadCountView } from './public.dto.js';
@@ -36,6 +38,7 @@ export class PublicDocumentsService {
     private readonly search: DocumentSearch,
     private readonly register: PublicRegister,
     private readonly agencies: AgenciesService,
+    private readonly kept: PublicViewCache,
   ) {}
 
   /** 429 once the client address made PUBLIC_REQUESTS_PER_MINUTE public requests this minute. */
@@ -75,8 +78,25 @@ export class PublicDocumentsService {
   }
 
   async get(agencyCode: string, code: string): Promise<PublicDocumentView> {
+    return JSON.parse((await this.getBody(agencyCode, code)).toString('utf8')) as PublicDocumentView;
+  }
+
+  /**
+   * The public document's view as the JSON body to send, kept per agency code and code
+   * (PublicViewCache) until the database says the document, its procedure or an agency changed:
+   * a kept answer sends no query.
+   */
+  async getBody(agencyCode: string, code: string): Promise<Buffer> {
+    const key = PublicViewCache.key(agencyCode, codeKey(code));
+    const live = this.kept.live;
+    let hit = this.kept.get(key);
+    if (!hit && !live.usable && (await live.ready())) hit = this.kept.get(key);
+    if (hit) return hit.body;
+    const epoch = live.epoch;
     const { agencyCode: canonical, row, files } = await this.find(agencyCode, code);
-    return this.viewsWith(canonical, [row], files).get(row.document_id)!;
+    const body = Buffer.from(JSON.stringify(this.viewsWith(canonical, [row], files).get(row.document_id)!), 'utf8');
+    this.kept.set(key, { documentId: row.document_id, procedureId: row.procedure_id, body }, epoch);
+    return body;
   }
 
   async download(agencyCode: string, code: string, variant: 'controlled' | 'source', req: Request, res: Response): Promise<void> {

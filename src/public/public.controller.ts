@@ -47,9 +47,11 @@ export class PublicController {
   @ApiParam({ name: 'code', example: 'BM.01%2FQT-01' })
   @ApiOkResponse({ type: PublicDocumentView })
   @ApiProblems(404, 429)
-  async get(@Param('agencyCode') agencyCode: string, @Param('code') code: string): Promise<PublicDocumentView> {
+  async get(@Param('agencyCode') agencyCode: string, @Param('code') code: string, @Res() res: Response): Promise<void> {
     await this.documents.limitRate();
-    return this.documents.get(agencyCode, code);
+    // The body as kept (no serialization per request).
+    res.setHeader('Content-Type', 'application/json; charset=utf-8');
+    res.status(200).send(await this.documents.getBody(agencyCode, code));
   }
 
   @Get('documents/:code/file')
