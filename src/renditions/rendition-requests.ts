@@ -101,6 +101,21 @@ export class RenditionRequests {
    * id is ignored). Requests for a state the revision has left are moot. Returns how many were re-sent.
    */
   async resendLost(olderThanMs = LOST_REQUEST_AFTER_MS, limit = 500): Promise<number> {
+    // Everything it writes is in its transaction (the jobs leave through the outbox), so when
+    // PostgreSQL picks it as a deadlock's victim (a request or outbox row taken by a render in
+    // another order) it can simply run again.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.resendLostOnce(olderThanMs, limit);
+      } catch (err) {
+        const e = err as { driverError?: { code?: string }; code?: string };
+        if ((e.driverError?.code ?? e.code) !== '40P01' || attempt >= 3) throw err;
+        this.logger.warn({ msg: 'render requests re-send chosen as a deadlock victim: running it again', attempt });
+      }
+    }
+  }
+
+  private async resendLostOnce(olderThanMs: number, limit: number): Promise<number> {
     return this.db.transaction(async () => {
       const rows = await this.db.query<{ revision_id: string; state: RevisionState; current: RevisionState | null; round: number; job_id: string }[]>(
         `SELECT q.revision_id, q.state, r.state AS current, q.round, q.job_id
