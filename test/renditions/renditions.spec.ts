@@ -382,9 +382,11 @@ describe('renditions: controlled-copy PDFs rendered by the queue', () => {
     } finally {
       worker.resume();
     }
-    const got = await waitForRendition(t, c.secretary, d.revisionId);
+    // resendLost(0) re-queued every pending request of this file's database behind it: in a full
+    // run on 2 loaded cores those renders take longer than the default 30 s.
+    const got = await waitForRendition(t, c.secretary, d.revisionId, 120_000);
     expect(got.pdf.info.Custom?.EisoRevisionState).toBe('pending_approval');
-  });
+  }, 180_000);
 
   it('approved for a later date: CHƯA CÓ HIỆU LỰC; a deputy signs "KT. GIÁM ĐỐC" under a delegation', async () => {
     const d = await newProcedure(t, c);
