@@ -13,6 +13,7 @@
  *   npm run bench:register -- --fresh                        # regenerate
  *   npm run bench:register -- --documents=20000 --revisions=60000 --agencies=100 --requests=200
  *   npm run bench:current                                    # the /current lines only (--current-only)
+ *   npm run bench:register -- --search-only --per-query      # the search lines only, and each supervisor query on its own
  *
  * Then the throughput at 32 concurrent connections (autocannon, --duration=10 s each): requests/s of
  * /current (staff, own agency's documents, sequentially after the cache is warm) against
@@ -202,6 +203,7 @@ async function main(): Promise<void> {
     PUBLIC_REQUESTS_PER_MINUTE: '100000',
   });
   const currentOnly = arg('current-only') !== undefined;
+  const searchOnly = arg('search-only') !== undefined;
   const seconds = numArg('duration', 10);
   try {
     if (!generated) {
@@ -244,8 +246,15 @@ async function main(): Promise<void> {
       await run('GET /documents?q=  (staff, 1 agency)', requests, (i) => status(staff, `/documents?q=${encodeURIComponent(pick(QUERIES, i))}`));
       await run('GET /documents?q=  (drafter, 1 agency, drafts too)', requests, (i) => status(drafter, `/documents?q=${encodeURIComponent(pick(QUERIES, i))}`));
       await run(`GET /documents?q=  (supervisor, ${size.agencies} agencies)`, requests, (i) => status(supervisor, `/documents?q=${encodeURIComponent(pick(QUERIES, i))}`), api.url);
+      // Where the supervisor's time goes: each query on its own (p50/p95 of its share of the requests above).
+      if (arg('per-query') !== undefined) {
+        for (const q of QUERIES) {
+          await run(`  supervisor q=${q}`.slice(0, 58), Math.max(20, Math.round(requests / QUERIES.length)), () => status(supervisor, `/documents?q=${encodeURIComponent(q)}`));
+        }
+      }
       await run(`GET /documents  (supervisor, first page, no filter)`, requests, () => status(supervisor, `/documents`));
     }
+    if (searchOnly) return;
     // Each of the agency's documents read once first: the line times the reads of versions this
     // process keeps (src/documents/current-cache.ts); the supervisor's first reads below time the others.
     for (const d of own) await status(staff, `/documents/${d.id}/current`);

@@ -273,7 +273,8 @@ export class DocumentsService {
     };
     const draftIds = drafts.all ? null : drafts.agencyIds;
     // Agencies where only documents with a revision in force are visible (read without readDrafts).
-    const readOnlyIds = drafts.all ? [] : readers.all ? null : readers.agencyIds.filter((id) => !new Set(draftIds).has(id));
+    const draftSet = new Set(draftIds);
+    const readOnlyIds = drafts.all ? [] : readers.all ? null : readers.agencyIds.filter((id) => !draftSet.has(id));
     if (draftIds && !draftIds.length && readOnlyIds && !readOnlyIds.length) return { items: [], nextCursor: null };
     const draftParam = draftIds?.length ? $(draftIds) : null;
     const inDrafts = !draftIds ? 'true' : draftParam ? `d.agency_id = ANY(${draftParam}::uuid[])` : 'false';
