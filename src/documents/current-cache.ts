@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { CacheInvalidation } from '../identity/live-caches.js';
+import { CacheInvalidation, KeyedIndex } from '../identity/live-caches.js';
 
 /**
  * A document's current version as answered: its agency (for the access check of each request)
@@ -36,12 +36,8 @@ export class CurrentViewCache {
   private readonly byCode = new Map<string, string>();
 
   constructor(readonly live: CacheInvalidation) {
-    live.on('d', (changed) => {
-      if (changed === '*') return this.clear();
-      for (const id of changed) this.forget(id);
-    });
+    live.onDocuments((id) => this.forget(id), () => this.clear());
     live.on('n', () => this.clear());
-    live.onReset(() => this.clear());
   }
 
   static codeIndex(agencyId: string, codeKey: string): string {
@@ -94,16 +90,12 @@ export interface PublicEntry {
  */
 @Injectable()
 export class PublicViewCache {
-  private readonly byKey = new Map<string, PublicEntry>();
-  private readonly byDocument = new Map<string, Set<string>>();
+  /** Answers by `key(agencyCode, codeKey)`, forgotten by the documents they show. */
+  private readonly answers = new KeyedIndex<PublicEntry>(CURRENT_KEPT);
 
   constructor(readonly live: CacheInvalidation) {
-    live.on('d', (changed) => {
-      if (changed === '*') return this.clear();
-      for (const id of changed) this.forget(id);
-    });
-    live.on('a', () => this.clear());
-    live.onReset(() => this.clear());
+    live.onDocuments((documentId) => this.answers.forgetOwner(documentId), () => this.answers.clear());
+    live.on('a', () => this.answers.clear());
   }
 
   static key(agencyCode: string, codeKey: string): string {
@@ -111,31 +103,12 @@ export class PublicViewCache {
   }
 
   get(key: string): PublicEntry | undefined {
-    const hit = this.byKey.get(key);
+    const hit = this.answers.get(key);
     return hit && this.live.usable ? hit : undefined;
   }
 
   set(key: string, entry: PublicEntry, epoch: number): void {
     if (!this.live.mayStore(epoch)) return;
-    if (this.byKey.size >= CURRENT_KEPT) this.clear();
-    this.byKey.set(key, entry);
-    for (const id of [entry.documentId, entry.procedureId]) {
-      if (!id) continue;
-      let keys = this.byDocument.get(id);
-      if (!keys) this.byDocument.set(id, (keys = new Set()));
-      keys.add(key);
-    }
-  }
-
-  private forget(documentId: string): void {
-    const keys = this.byDocument.get(documentId);
-    if (!keys) return;
-    for (const k of keys) this.byKey.delete(k);
-    this.byDocument.delete(documentId);
-  }
-
-  private clear(): void {
-    this.byKey.clear();
-    this.byDocument.clear();
+    this.answers.set(key, entry, [entry.documentId, entry.procedureId]);
   }
 }

@@ -88,6 +88,24 @@ export class CacheInvalidation implements OnApplicationShutdown {
     this.resets.push(reset);
   }
 
+  /**
+   * A cache keyed by ids of `kind`: `forget` receives each id of a `kind:` notification; `clear`
+   * empties the cache on `kind:*` (a statement changed more ids than a notification carries) and
+   * on every reset.
+   */
+  onKeys(kind: string, forget: (id: string) => void, clear: () => void): void {
+    this.on(kind, (changed) => {
+      if (changed === '*') return clear();
+      for (const id of changed) forget(id);
+    });
+    this.onReset(clear);
+  }
+
+  /** A cache of documents' answers: `d:` notifications (document ids), as `onKeys`. */
+  onDocuments(forget: (documentId: string) => void, clear: () => void): void {
+    this.onKeys('d', forget, clear);
+  }
+
   /** Whether cached values may be served now, without waiting. */
   get usable(): boolean {
     if (!this.live) {
@@ -244,6 +262,54 @@ export interface CachedPrincipal {
   expiresAt: number;
 }
 
+/**
+ * Cached values by key, with a reverse index from owners (a user, a document) to the keys of the
+ * values that show them, so that everything an owner's change makes untrue goes at once. Emptied
+ * when it holds `limit` values. The reverse index keeps a key that was since overwritten or
+ * deleted until its owner is forgotten or everything cleared: forgetting that owner may then drop
+ * a value that did not need to go, never keep one that did.
+ */
+export class KeyedIndex<V> {
+  private readonly values = new Map<string, V>();
+  private readonly byOwner = new Map<string, Set<string>>();
+
+  constructor(private readonly limit: number) {}
+
+  get(key: string): V | undefined {
+    return this.values.get(key);
+  }
+
+  /** Keeps `value` under `key`, to be forgotten with any of its `owners` (null ones are skipped). */
+  set(key: string, value: V, owners: readonly (string | null | undefined)[]): void {
+    if (this.values.size >= this.limit) this.clear();
+    this.values.set(key, value);
+    for (const owner of owners) {
+      if (!owner) continue;
+      let keys = this.byOwner.get(owner);
+      if (!keys) this.byOwner.set(owner, (keys = new Set()));
+      keys.add(key);
+    }
+  }
+
+  /** Drops the value of `key` (its owners' index entries go with the owner or `clear`). */
+  delete(key: string): void {
+    this.values.delete(key);
+  }
+
+  /** Drops every value kept for `owner`. */
+  forgetOwner(owner: string): void {
+    const keys = this.byOwner.get(owner);
+    if (!keys) return;
+    for (const k of keys) this.values.delete(k);
+    this.byOwner.delete(owner);
+  }
+
+  clear(): void {
+    this.values.clear();
+    this.byOwner.clear();
+  }
+}
+
 /** Sessions kept (the map is emptied when full). */
 const PRINCIPALS_KEPT = 10_000;
 
@@ -254,23 +320,19 @@ const PRINCIPALS_KEPT = 10_000;
  */
 @Injectable()
 export class PrincipalCache {
-  private readonly bySession = new Map<string, CachedPrincipal>();
-  private readonly byUser = new Map<string, Set<string>>();
+  /** Principals by session id, forgotten by user id. */
+  private readonly sessions = new KeyedIndex<CachedPrincipal>(PRINCIPALS_KEPT);
 
   constructor(readonly live: CacheInvalidation) {
-    live.on('u', (changed) => {
-      if (changed === '*') return this.clear();
-      for (const userId of changed) this.forgetUser(userId);
-    });
-    live.onReset(() => this.clear());
+    live.onKeys('u', (userId) => this.sessions.forgetOwner(userId), () => this.sessions.clear());
   }
 
   /** The cached principal of a session, when it may be served now. */
   get(sessionId: string, userId: string): CachedPrincipal | undefined {
-    const hit = this.bySession.get(sessionId);
+    const hit = this.sessions.get(sessionId);
     if (!hit || hit.userId !== userId || !this.live.usable) return undefined;
     if (hit.expiresAt <= Date.now()) {
-      this.bySession.delete(sessionId);
+      this.sessions.delete(sessionId);
       return undefined;
     }
     return hit;
@@ -279,22 +341,6 @@ export class PrincipalCache {
   /** Keeps `value` for the session unless something was invalidated since `epoch` (taken before it was read). */
   set(sessionId: string, value: CachedPrincipal, epoch: number): void {
     if (!this.live.mayStore(epoch)) return;
-    if (this.bySession.size >= PRINCIPALS_KEPT) this.clear();
-    this.bySession.set(sessionId, value);
-    let sessions = this.byUser.get(value.userId);
-    if (!sessions) this.byUser.set(value.userId, (sessions = new Set()));
-    sessions.add(sessionId);
-  }
-
-  private forgetUser(userId: string): void {
-    const sessions = this.byUser.get(userId);
-    if (!sessions) return;
-    for (const s of sessions) this.bySession.delete(s);
-    this.byUser.delete(userId);
-  }
-
-  private clear(): void {
-    this.bySession.clear();
-    this.byUser.clear();
+    this.sessions.set(sessionId, value, [value.userId]);
   }
 }

@@ -1,9 +1,12 @@
 import pg from 'pg';
-import { CacheInvalidation } from '../../src/identity/live-caches.js';
+import { CACHE_CHANNEL, CacheInvalidation } from '../../src/identity/live-caches.js';
 import { queryCounter } from '../../src/database/typeorm-logger.js';
 import type { TestApp } from '../support/app.js';
 import { bearer, type Fixtures } from '../support/fixtures.js';
 import { API, Cast, code, createDocument, documentsSuite, makeEffective } from './helpers.js';
+
+/** Ids a notification carries at most (KEYS_PER_NOTIFICATION, migration CacheInvalidation): a statement over more sends `<kind>:*`. */
+const KEYS_PER_NOTIFICATION = 150;
 
 /**
  * The principal and the current version are kept per process (src/identity/live-caches.ts,
@@ -40,10 +43,12 @@ describe('documents: the current version and the principal, kept and invalidated
     return { id: d.id, revisionId: d.draftId, code: k };
   }
 
-  /** The listener is up (the first cached read starts it). */
-  async function listening(): Promise<void> {
-    for (const end = Date.now() + 5_000; live.listenerPid === null && Date.now() < end; ) await new Promise((r) => setTimeout(r, 20));
+  /** The listener is up (the first cached read starts it), on another connection than `lostPid` when given. */
+  async function listening(lostPid?: number): Promise<void> {
+    const up = () => live.listenerPid !== null && live.listenerPid !== lostPid;
+    for (const end = Date.now() + 5_000; !up() && Date.now() < end; ) await new Promise((r) => setTimeout(r, 20));
     expect(live.listenerPid).not.toBeNull();
+    if (lostPid !== undefined) expect(live.listenerPid).not.toBe(lostPid);
   }
 
   /**
@@ -165,9 +170,7 @@ describe('documents: the current version and the principal, kept and invalidated
     await other.query(`UPDATE auth_sessions SET revoked_at = now() WHERE user_id = $1`, [s.id]);
     expect((await current(d.id, s.token)).status).toBe(401);
     // Back (a new connection), with the caches emptied: still refused, and a valid reader is kept again.
-    for (const end = Date.now() + 5_000; (live.listenerPid === null || live.listenerPid === pid) && Date.now() < end; ) await new Promise((r) => setTimeout(r, 50));
-    expect(live.listenerPid).not.toBe(pid);
-    expect(live.listenerPid).not.toBeNull();
+    await listening(pid);
     expect((await current(d.id, s.token)).status).toBe(401);
     expect((await current(d.id, c.staff.token)).status).toBe(200);
     expect(await fewestQueries(() => current(d.id, c.staff.token))).toBe(0);
@@ -195,5 +198,51 @@ describe('documents: the current version and the principal, kept and invalidated
     // Withdrawn by another connection: heard, then not found.
     await other.query(`UPDATE documents SET withdrawn_at = now(), withdrawn_reason = 'thử' WHERE id = $1`, [d.id]);
     await eventually(async () => (await t.http.get(url)).status === 404);
+  });
+
+  it('a statement changing more documents than a notification carries (d:*) drops every kept version and public answer', async () => {
+    const a = await effectiveDocument();
+    const b = await effectiveDocument();
+    // A public answer too, in the sibling agency (its quality policy is the only one there).
+    const k = code('CS');
+    const p = await createDocument(t, c.otherDrafter, { agencyId: c.other.id, type: 'quality_policy', code: k, title: 'Chính sách chất lượng' });
+    await makeEffective(t, p.draftId);
+    const publicUrl = `${API}/public/agencies/${c.other.code}/documents/${encodeURIComponent(k)}`;
+    // Documents of this test's agency, written directly: only their number matters (one statement
+    // over more than KEYS_PER_NOTIFICATION of them, migration CacheInvalidation).
+    const fillers = await other.query<{ id: string }>(
+      `INSERT INTO documents (agency_id, type, code, code_key, title, created_by)
+       SELECT $1, 'other', $2 || g, lower($2 || g), 'Văn bản ' || g, $3 FROM generate_series(1, $4::int) g RETURNING id`,
+      [c.agency.id, code('VB-'), c.drafter.id, KEYS_PER_NOTIFICATION],
+    );
+    const ids = [a.id, b.id, p.id, ...fillers.rows.map((r) => r.id)];
+    expect(ids.length).toBeGreaterThan(KEYS_PER_NOTIFICATION);
+    await listening();
+    const before = await Promise.all([a, b].map(async (d) => (await current(d.id, c.staff.token)).body));
+    expect((await t.http.get(publicUrl)).body).toMatchObject({ code: k, title: 'Chính sách chất lượng' });
+    for (const d of [a, b]) expect(await fewestQueries(() => current(d.id, c.staff.token))).toBe(0);
+    expect(await fewestQueries(() => t.http.get(publicUrl))).toBe(0);
+
+    // What the statement notifies, heard on a connection of the test's own.
+    const watcher = new pg.Client({ connectionString: t.config.databaseUrl });
+    await watcher.connect();
+    const heard: string[] = [];
+    const [{ pid: writer }] = (await other.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows;
+    try {
+      watcher.on('notification', (n) => {
+        if (n.processId === writer && n.channel === CACHE_CHANNEL) heard.push(n.payload ?? '');
+      });
+      await watcher.query(`LISTEN ${CACHE_CHANNEL}`);
+      await other.query(`UPDATE documents SET review_interval_months = review_interval_months % 120 + 1, title = title || ' (sửa)', updated_at = now() WHERE id = ANY($1)`, [ids]);
+      await eventually(async () => heard.length > 0);
+    } finally {
+      await watcher.end();
+    }
+    // One notification, with no ids: everything of kind d.
+    expect(heard).toEqual(['d:*']);
+    for (const [i, d] of [a, b].entries()) {
+      await eventually(async () => (await current(d.id, c.staff.token)).body.document.reviewIntervalMonths === (before[i].document.reviewIntervalMonths % 120) + 1);
+    }
+    await eventually(async () => (await t.http.get(publicUrl)).body.title === 'Chính sách chất lượng (sửa)');
   });
 });
