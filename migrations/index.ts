@@ -31,6 +31,7 @@ import { AuditChainHeadLookup1795302520000 } from './1795302520000-AuditChainHea
 import { GrantsVersion1795302530000 } from './1795302530000-GrantsVersion.js';
 import { CacheInvalidation1795302540000 } from './1795302540000-CacheInvalidation.js';
 import { DocumentSearchOrder1795302550000 } from './1795302550000-DocumentSearchOrder.js';
+import { SearchPendingLists1795302560000 } from './1795302560000-SearchPendingLists.js';
 
 /** Every migration, in order. A new migration file is added here too (the app and CLI load this list). */
 export const MIGRATIONS = [
@@ -67,4 +68,5 @@ export const MIGRATIONS = [
   GrantsVersion1795302530000,
   CacheInvalidation1795302540000,
   DocumentSearchOrder1795302550000,
+  SearchPendingLists1795302560000,
 ];

@@ -99,6 +99,14 @@ describe('search inside files', () => {
     );
   });
 
+  it('the indexes every search reads keep a short GIN pending list (each scan reads it whole)', async () => {
+    const rows = await t.db.query<{ name: string; options: string[] | null }[]>(
+      `SELECT c.relname AS name, c.reloptions AS options FROM pg_class c WHERE c.relname = ANY($1) ORDER BY c.relname`,
+      [['document_search_in_force_idx', 'document_search_open_idx', 'documents_search_idx']],
+    );
+    expect(rows).toEqual(['document_search_in_force_idx', 'document_search_open_idx', 'documents_search_idx'].map((name) => ({ name, options: ['gin_pending_list_limit=256'] })));
+  });
+
   it('extracts a Vietnamese PDF: words typed without accents find the document, with a highlighted snippet', async () => {
     const m = marker();
     const doc = await create({ type: 'manual', title: 'Sổ tay chất lượng' });
