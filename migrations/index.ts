@@ -32,6 +32,7 @@ import { GrantsVersion1795302530000 } from './1795302530000-GrantsVersion.js';
 import { CacheInvalidation1795302540000 } from './1795302540000-CacheInvalidation.js';
 import { DocumentSearchOrder1795302550000 } from './1795302550000-DocumentSearchOrder.js';
 import { SearchPendingLists1795302560000 } from './1795302560000-SearchPendingLists.js';
+import { DocumentCodeSearchIndex1795302570000 } from './1795302570000-DocumentCodeSearchIndex.js';
 
 /** Every migration, in order. A new migration file is added here too (the app and CLI load this list). */
 export const MIGRATIONS = [
@@ -69,4 +70,5 @@ export const MIGRATIONS = [
   CacheInvalidation1795302540000,
   DocumentSearchOrder1795302550000,
   SearchPendingLists1795302560000,
+  DocumentCodeSearchIndex1795302570000,
 ];

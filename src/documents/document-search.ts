@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { AppConfig } from '../config/app-config.js';
 import { escapeLike, foldVietnamese } from '../common/text.js';
 import { Database } from '../database/database.js';
 import { OPEN_STATES } from './document-types.js';
@@ -140,7 +141,10 @@ function termsRegex(terms: string[]): string {
  */
 @Injectable()
 export class DocumentSearch {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    @Inject(AppConfig) private readonly config: AppConfig,
+  ) {}
 
   /** The revisions of document `docAlias` whose text the scope may read, as a condition on `r`. */
   private readable(scope: DraftScope, open: string): string {
@@ -180,11 +184,27 @@ export class DocumentSearch {
     const text = this.textCondition(scope, tsq, !!base.few);
     // Without conditions on the documents, the text arm's page is chosen on document_search alone and
     // only its rows are joined; otherwise documents are joined to the rows walked and filtered.
+    // Over many agencies, how the text arm finds its page follows how many vectors hold the words
+    // (counted up to SEARCH_LOOKUP_MAX + 1, without agency or cursor), not the planner's estimate: its guess
+    // for a word it has no statistics of is a share of the register, so it walked all 100,000
+    // vectors in code order for words none of them holds. Few: looked up and sorted; many: walked.
+    const lookUpMax = this.config.searchLookUpMax;
+    const vectors = scope.open === null ? `s.in_force @@ ${tsq}` : `(s.in_force @@ ${tsq} OR s.open @@ ${tsq})`;
+    const textPage = (order: string) =>
+      `(SELECT s.document_id, s.code_key FROM document_search s WHERE ${textWhere}${text} ORDER BY ${order}, s.document_id LIMIT ${base.limit})`;
+    // The choice is a condition on the count alone, outside each page's LIMIT: the plan not chosen
+    // is never started (under the LIMIT it would be, e.g. parallel workers launched for nothing).
+    const when = (test: string, page: string) => `(SELECT * FROM ${page} x WHERE (SELECT h.n FROM holding h) ${test})`;
     const textArm = base.where.length
       ? `SELECT ${base.select} FROM ${base.from} JOIN document_search s ON s.document_id = d.id
           WHERE ${and(base.where)}${textWhere}${text} ORDER BY s.code_key, s.document_id LIMIT ${base.limit}`
-      : `SELECT ${base.select} FROM ${base.from} JOIN (SELECT s.document_id, s.code_key FROM document_search s
-          WHERE ${textWhere}${text} ORDER BY s.code_key, s.document_id LIMIT ${base.limit}) s ON s.document_id = d.id`;
+      : base.few
+        ? `SELECT ${base.select} FROM ${base.from} JOIN ${textPage('s.code_key')} s ON s.document_id = d.id`
+        : `SELECT ${base.select} FROM ${base.from} JOIN (
+            WITH holding AS MATERIALIZED (SELECT count(*) AS n FROM (SELECT 1 FROM document_search s WHERE ${vectors} LIMIT ${lookUpMax + 1}) c)
+            ${when(`<= ${lookUpMax}`, textPage(`s.code_key || ''`))}
+            UNION ALL
+            ${when(`> ${lookUpMax}`, textPage('s.code_key'))}) s ON s.document_id = d.id`;
     return `SELECT * FROM (
         (SELECT ${base.select} FROM ${base.from} WHERE ${titleWhere}(${title}) ORDER BY ${base.order} LIMIT ${base.limit})
         UNION

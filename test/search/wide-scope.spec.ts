@@ -1,0 +1,122 @@
+/**
+ * Search over many agencies (more than SMALL_SCOPE: a supervisor of a province, the administrator):
+ * the text arm chooses how it finds its page from how many vectors hold the words
+ * (SEARCH_LOOKUP_MAX): looked up in the GIN indexes and sorted when few, walked in code order when
+ * many. Either way the page is the same: every readable match, in code order, page after page;
+ * the revision in force only for those who may not read drafts. The same checks run against an app
+ * that always walks (SEARCH_LOOKUP_MAX=0) and one that always looks up (the default: the marker
+ * words are held by a handful of documents).
+ */
+import { randomBytes } from 'node:crypto';
+import { SMALL_SCOPE } from '../../src/documents/document-search.js';
+import { createTestApp, TestApp } from '../support/app.js';
+import { bearer, Fixtures, TestAgency, TestUser } from '../support/fixtures.js';
+import { makeEffective } from '../support/lifecycle.js';
+
+const API = '/api/v1';
+
+/** A word no other test uses (letters only: whole-word search). */
+function marker(): string {
+  return `mk${randomBytes(4).toString('hex').replace(/[0-9]/g, (d) => 'ghijklmnop'[Number(d)])}`;
+}
+
+const step = (no: number) => ({ no, action: `Bước ${no}`, responsible: 'Bộ phận một cửa', duration: { value: 1, unit: 'working_days' } });
+const content = (purpose: string) => ({
+  purpose,
+  scope: 'Áp dụng tại đơn vị.',
+  definitions: [],
+  legalBases: [],
+  dossier: [{ name: 'Đơn' }],
+  steps: [step(1)],
+  records: [{ name: 'Hồ sơ', keeper: 'Văn phòng', retention: '05 năm' }],
+});
+
+for (const mode of [
+  { name: 'looked up (few vectors hold the words)', env: {} },
+  { name: 'walked in code order (SEARCH_LOOKUP_MAX=0)', env: { SEARCH_LOOKUP_MAX: '0' } },
+]) {
+  describe(`search over more than ${SMALL_SCOPE} agencies, ${mode.name}`, () => {
+    let t: TestApp;
+    let f: Fixtures;
+    let communes: TestAgency[];
+    let supervisor: TestUser;
+    let inspector: TestUser;
+    let drafters: TestUser[];
+    const word = marker();
+    /** Ids of the documents whose revision in force holds `word`, and of those whose draft only does, with their codes. */
+    const inForce: { id: string; code: string }[] = [];
+    const draftOnly: { id: string; code: string }[] = [];
+
+    const search = async (u: TestUser, q: string, cursor?: string) => {
+      const res = await t.http
+        .get(`${API}/documents`)
+        .query({ q, limit: 4, ...(cursor ? { cursor } : {}) })
+        .set(bearer(u.token));
+      expect(res.status).toBe(200);
+      return res.body as { items: { id: string; code: string; matches: { in: string; snippet: string }[] }[]; nextCursor: string | null };
+    };
+    /** Every page of a search, in order. */
+    const all = async (u: TestUser, q: string) => {
+      const out: { id: string; code: string; matches: { in: string; snippet: string }[] }[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await search(u, q, cursor);
+        out.push(...page.items);
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      return out;
+    };
+    const inCodeOrder = (xs: { id: string; code: string }[]) => [...xs].sort((a, b) => a.code.toLowerCase().localeCompare(b.code.toLowerCase(), 'en') || a.id.localeCompare(b.id)).map((x) => x.id);
+
+    beforeAll(async () => {
+      t = await createTestApp(mode.env);
+      f = new Fixtures(t);
+      const province = await f.agency({ level: 'province', name: 'UBND tỉnh Rộng' });
+      communes = [];
+      for (let i = 0; i <= SMALL_SCOPE; i++) communes.push(await f.agency({ level: 'commune', parentId: province.id, name: `UBND xã ${i}` }));
+      drafters = await Promise.all(communes.map((c) => f.user({ [c.id]: ['drafter'] })));
+      // A supervisor reads drafts of the province's agencies; staff of every commune read what is
+      // in force only — both over more than SMALL_SCOPE agencies.
+      [supervisor, inspector] = await Promise.all([f.user({ [province.id]: ['supervisor'] }), f.user(Object.fromEntries(communes.map((c) => [c.id, ['staff' as const]])))]);
+      // Codes chosen so that the code order interleaves the agencies.
+      for (let i = 0; i < communes.length; i++) {
+        const code = `QT-${String(90 - i * 3).padStart(3, '0')}-${randomBytes(2).toString('hex')}`;
+        const res = await t.http
+          .post(`${API}/documents`)
+          .set(bearer(drafters[i].token))
+          .send({ agencyId: communes[i].id, type: 'procedure', code, title: 'Quy trình thử', content: content(i % 3 === 2 ? 'Quy định trình tự.' : `Quy định ${word} trình tự.`) });
+        expect(res.status).toBe(201);
+        if (i % 3 === 2) {
+          // In force without the word; its open draft holds it.
+          await makeEffective(t, res.body.openDraft.id);
+          const next = await t.http.post(`${API}/documents/${res.body.id}/revisions`).set(bearer(drafters[i].token)).send({ content: content(`Sửa ${word}`), changeSummary: 'Bổ sung' });
+          expect(next.status).toBe(201);
+          draftOnly.push({ id: res.body.id, code });
+        } else if (i % 3 === 0) {
+          await makeEffective(t, res.body.openDraft.id);
+          inForce.push({ id: res.body.id, code });
+        } else {
+          draftOnly.push({ id: res.body.id, code });
+        }
+      }
+    });
+    afterAll(() => t.close());
+
+    it('the supervisor finds every readable match, drafts included, in code order across pages', async () => {
+      const hits = await all(supervisor, word);
+      expect(hits.map((h) => h.id)).toEqual(inCodeOrder([...inForce, ...draftOnly]));
+      for (const h of hits) expect(h.matches.some((m) => m.in === 'content' && m.snippet.includes(`<mark>${word}</mark>`))).toBe(true);
+    });
+
+    it('who may not read drafts finds the revisions in force only', async () => {
+      const hits = await all(inspector, word);
+      expect(hits.map((h) => h.id)).toEqual(inCodeOrder(inForce));
+    });
+
+    it('a word no vector holds finds nothing, and titles still match by substring', async () => {
+      expect((await search(supervisor, `${word}zz`)).items).toEqual([]);
+      const codes = await all(supervisor, inForce[0].code.slice(0, 10));
+      expect(codes.map((h) => h.id)).toContain(inForce[0].id);
+    });
+  });
+}
