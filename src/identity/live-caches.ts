@@ -39,6 +39,8 @@ export type Changed = readonly string[] | '*';
 @Injectable()
 export class CacheInvalidation implements OnApplicationShutdown {
   private client: pg.Client | null = null;
+  /** The last statement sent on `client` (barriers are sent one after another). */
+  private sending: Promise<unknown> = Promise.resolve();
   private live = false;
   private starting = false;
   private closed = false;
@@ -152,7 +154,10 @@ export class CacheInvalidation implements OnApplicationShutdown {
           if (heard && this.synced < target) this.synced = target;
           resolve(heard);
         });
-        client.query(`SELECT pg_notify($1, $2)`, [CACHE_CHANNEL, `b:${token}`]).catch(() => {
+        // One statement at a time on the listener's connection (pg queues a second one, deprecated).
+        const sent = this.sending.then(() => client.query(`SELECT pg_notify($1, $2)`, [CACHE_CHANNEL, `b:${token}`]));
+        this.sending = sent.catch(() => undefined);
+        sent.catch(() => {
           clearTimeout(timer);
           this.waiting.delete(token);
           resolve(false);
@@ -188,6 +193,7 @@ export class CacheInvalidation implements OnApplicationShutdown {
     client.on('end', () => lost());
     client.on('notification', (n) => this.receive(n.payload ?? ''));
     this.client = client;
+    this.sending = Promise.resolve();
     client
       .connect()
       .then(() => client.query(`LISTEN ${CACHE_CHANNEL}`))
