@@ -20,7 +20,12 @@ export interface SearchMatch {
  * only), `all` (drafts too, everywhere the list reaches) or a SQL placeholder of the uuid[] of
  * agencies where open revisions may be read.
  */
-export type DraftScope = { kind: 'none' } | { kind: 'all' } | { kind: 'agencies'; placeholder: string; agencyIds: string[] };
+export type DraftScope =
+  | { kind: 'none' }
+  | { kind: 'all' }
+  | { kind: 'agencies'; placeholder: string; agencyIds: string[] }
+  /** The revisions an SQL uuid[] expression lists (e.g. the page's revision in force and open revision it may read). */
+  | { kind: 'revisions'; sql: string };
 
 const START = '[[[';
 const STOP = ']]]';
@@ -149,6 +154,7 @@ export class DocumentSearch {
   /** The revisions of document `docAlias` whose text the scope may read, as a condition on `r`. */
   private readable(scope: DraftScope, open: string): string {
     if (scope.kind === 'none') return `r.state = 'effective'`;
+    if (scope.kind === 'revisions') return `r.id = ANY(${scope.sql})`;
     if (scope.kind === 'all') return `r.state IN ('effective', ${open})`;
     return `(r.state = 'effective' OR (r.state IN (${open}) AND r.agency_id = ANY(${scope.placeholder}::uuid[])))`;
   }

@@ -278,7 +278,6 @@ export class DocumentsService {
     if (draftIds && !draftIds.length && readOnlyIds && !readOnlyIds.length) return { items: [], nextCursor: null };
     const draftParam = draftIds?.length ? $(draftIds) : null;
     const inDrafts = !draftIds ? 'true' : draftParam ? `d.agency_id = ANY(${draftParam}::uuid[])` : 'false';
-    const scope: DraftScope = draftIds ? (draftParam ? { kind: 'agencies', placeholder: draftParam, agencyIds: draftIds } : { kind: 'none' }) : { kind: 'all' };
     const readOnlyParam = readOnlyIds?.length ? $(readOnlyIds) : null;
     // OFFSET 0: probed for each row walked (an index lookup), never planned as a hashed scan of every revision in force.
     const hasEffective = `EXISTS (SELECT 1 FROM revisions e WHERE e.document_id = d.id AND e.state = 'effective' OFFSET 0)`;
@@ -322,7 +321,10 @@ export class DocumentsService {
     // The page is chosen first; its current and open revisions are joined for those rows only. With
     // q, the same statement gives the page's content and file matches (snippets), for its first
     // `limit` rows: one round trip.
-    const matchesSql = !terms.length ? null : this.search.matchesSql(terms, $, scope, `(SELECT array_agg(id) FROM (SELECT id FROM page ORDER BY code_key, id LIMIT ${$(limit)}) x)::uuid[]`);
+    // The revisions whose content and files may match are the page's own (its revision in force, and
+    // the open one, joined only where the caller reads drafts): no agency list for the planner again.
+    const pageRevisions: DraftScope = { kind: 'revisions', sql: `(SELECT array_agg(x) FROM page, unnest(ARRAY[page.e_id, page.o_id]) x WHERE x IS NOT NULL)::uuid[]` };
+    const matchesSql = !terms.length ? null : this.search.matchesSql(terms, $, pageRevisions, `(SELECT array_agg(id) FROM (SELECT id FROM page ORDER BY code_key, id LIMIT ${$(limit)}) x)::uuid[]`);
     const rows = await this.db.query<(DocumentRow & { search_matches?: MatchRow[] | null })[]>(
       `WITH page AS MATERIALIZED (
        SELECT d.id, d.agency_id, d.type, d.code, d.code_key, d.title, d.procedure_id, d.tthc_code, d.review_interval_months, d.year,
