@@ -9,14 +9,10 @@ import { createTestApp, TestApp } from '../support/app.js';
 import { bearer, Fixtures, TestAgency, TestUser } from '../support/fixtures.js';
 import { makeEffective } from '../support/lifecycle.js';
 import { docx, zip } from '../documents/samples.js';
+import { marker, procedureContent } from './helpers.js';
 
 const API = '/api/v1';
 const require = createRequire(import.meta.url);
-
-/** A word no other test uses (letters only: whole-word search). */
-function marker(): string {
-  return `mk${randomBytes(4).toString('hex').replace(/[0-9]/g, (d) => 'ghijklmnop'[Number(d)])}`;
-}
 
 /** A PDF whose pages carry `lines` as real text (DejaVu Sans, Vietnamese intact). */
 async function vietnamesePdf(lines: string[], pages = 1): Promise<Buffer> {
@@ -38,16 +34,7 @@ async function scannedPdf(): Promise<Buffer> {
   return Buffer.from(await doc.save());
 }
 
-const step = (no: number) => ({ no, action: `Bước ${no}`, responsible: 'Bộ phận một cửa', duration: { value: 1, unit: 'working_days' } });
-const content = (purpose = 'Quy định trình tự.') => ({
-  purpose,
-  scope: 'Áp dụng tại đơn vị.',
-  definitions: [],
-  legalBases: [],
-  dossier: [{ name: 'Đơn' }],
-  steps: [step(1)],
-  records: [{ name: 'Hồ sơ', keeper: 'Văn phòng', retention: '05 năm' }],
-});
+const content = procedureContent;
 
 describe('search inside files', () => {
   let t: TestApp;

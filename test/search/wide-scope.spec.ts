@@ -12,24 +12,11 @@ import { SMALL_SCOPE } from '../../src/documents/document-search.js';
 import { createTestApp, TestApp } from '../support/app.js';
 import { bearer, Fixtures, TestAgency, TestUser } from '../support/fixtures.js';
 import { makeEffective } from '../support/lifecycle.js';
+import { marker, procedureContent } from './helpers.js';
 
 const API = '/api/v1';
 
-/** A word no other test uses (letters only: whole-word search). */
-function marker(): string {
-  return `mk${randomBytes(4).toString('hex').replace(/[0-9]/g, (d) => 'ghijklmnop'[Number(d)])}`;
-}
-
-const step = (no: number) => ({ no, action: `Bước ${no}`, responsible: 'Bộ phận một cửa', duration: { value: 1, unit: 'working_days' } });
-const content = (purpose: string) => ({
-  purpose,
-  scope: 'Áp dụng tại đơn vị.',
-  definitions: [],
-  legalBases: [],
-  dossier: [{ name: 'Đơn' }],
-  steps: [step(1)],
-  records: [{ name: 'Hồ sơ', keeper: 'Văn phòng', retention: '05 năm' }],
-});
+const content = (purpose: string) => procedureContent(purpose);
 
 for (const mode of [
   { name: 'looked up (few vectors hold the words)', env: {} },
