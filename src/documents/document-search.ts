@@ -2,7 +2,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
 import { escapeLike, foldVietnamese } from '../common/text.js';
 import { Database } from '../database/database.js';
-import { OPEN_STATES } from './document-types.js';
 
 export type MatchPlace = 'title' | 'code' | 'content' | 'file';
 export const MATCH_PLACES: readonly MatchPlace[] = ['title', 'code', 'content', 'file'];
@@ -16,16 +15,11 @@ export interface SearchMatch {
 }
 
 /**
- * Which revisions' text a caller may search: `none` (staff, the public: the revision in force
- * only), `all` (drafts too, everywhere the list reaches) or a SQL placeholder of the uuid[] of
- * agencies where open revisions may be read.
+ * Which revisions' text may give a document's snippets: its revision in force only (`in_force`:
+ * staff, the public), or the revisions an SQL uuid[] expression lists (`listed`: the register
+ * page's revision in force and its open revision, joined only where the caller reads drafts).
  */
-export type DraftScope =
-  | { kind: 'none' }
-  | { kind: 'all' }
-  | { kind: 'agencies'; placeholder: string; agencyIds: string[] }
-  /** The revisions an SQL uuid[] expression lists (e.g. the page's revision in force and open revision it may read). */
-  | { kind: 'revisions'; sql: string };
+export type ReadableRevisions = { kind: 'in_force' } | { kind: 'listed'; sql: string };
 
 const START = '[[[';
 const STOP = ']]]';
@@ -151,12 +145,9 @@ export class DocumentSearch {
     @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
 
-  /** The revisions of document `docAlias` whose text the scope may read, as a condition on `r`. */
-  private readable(scope: DraftScope, open: string): string {
-    if (scope.kind === 'none') return `r.state = 'effective'`;
-    if (scope.kind === 'revisions') return `r.id = ANY(${scope.sql})`;
-    if (scope.kind === 'all') return `r.state IN ('effective', ${open})`;
-    return `(r.state = 'effective' OR (r.state IN (${open}) AND r.agency_id = ANY(${scope.placeholder}::uuid[])))`;
+  /** The revisions whose text may give snippets, as a condition on `r`. */
+  private readable(revisions: ReadableRevisions): string {
+    return revisions.kind === 'in_force' ? `r.state = 'effective'` : `r.id = ANY(${revisions.sql})`;
   }
 
   /**
@@ -224,7 +215,7 @@ export class DocumentSearch {
    * the places holding some of them, so every hit shows why it was found. Snippets come from a window
    * of the text around the first word found, so a long file is not parsed whole for each row.
    */
-  async matches(docs: { id: string; code: string; title: string }[], q: string | undefined, scope: DraftScope): Promise<Map<string, SearchMatch[]>> {
+  async matches(docs: { id: string; code: string; title: string }[], q: string | undefined, revisions: ReadableRevisions): Promise<Map<string, SearchMatch[]>> {
     const terms = searchTerms(q);
     if (!terms.length || !docs.length) return this.collect(docs, terms, []);
     const params: unknown[] = [];
@@ -233,23 +224,22 @@ export class DocumentSearch {
       return `$${params.length}`;
     };
     const ids = $(docs.map((d) => d.id));
-    const scoped: DraftScope = scope.kind === 'agencies' ? { ...scope, placeholder: $(scope.agencyIds) } : scope;
-    const rows = await this.db.query<MatchRow[]>(this.matchesSql(terms, $, scoped, `${ids}::uuid[]`)!, params);
+    const rows = await this.db.query<MatchRow[]>(this.matchesSql(terms, $, revisions, `${ids}::uuid[]`)!, params);
     return this.collect(docs, terms, rows);
   }
 
   /**
    * The SQL of the content and file matches (MatchRow) of the documents whose ids the SQL expression
-   * `ids` (a uuid[]) gives, for a statement that also selects the page (one round trip); `scope`'s
-   * placeholder is one of that statement's. Null when q has no words.
+   * `ids` (a uuid[]) gives, for a statement that also selects the page (one round trip), from the
+   * text of `revisions`. Null when q has no words.
    */
-  matchesSql(terms: string[], $: (v: unknown) => string, scope: DraftScope, ids: string): string | null {
+  matchesSql(terms: string[], $: (v: unknown) => string, revisions: ReadableRevisions, ids: string): string | null {
     if (!terms.length) return null;
     const every = `plainto_tsquery('vn_unaccent', ${$(terms.join(' '))})`;
     const some = `replace(${every}::text, ' & ', ' | ')::tsquery`;
     const opts = $(HEADLINE_OPTIONS);
     const re = $(termsRegex(terms));
-    const readable = this.readable(scope, OPEN_STATES.map((s) => `'${s}'`).join(', '));
+    const readable = this.readable(revisions);
     const contentTsv = `jsonb_to_tsvector('vn_unaccent'::regconfig, r.content, '["string"]')`;
     return `WITH q AS (SELECT ${every} AS every, ${some} AS some),
        c AS (

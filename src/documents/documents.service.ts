@@ -4,7 +4,7 @@ import { AuditService, diffFields } from '../audit/audit.service.js';
 import { Errors, FieldError } from '../common/errors.js';
 import { Cursor, pageLimit, toPage } from '../common/pagination.js';
 import { escapeLike } from '../common/text.js';
-import { DocumentSearch, DraftScope, MatchRow, searchTerms, SMALL_SCOPE, TextScope } from './document-search.js';
+import { DocumentSearch, MatchRow, ReadableRevisions, searchTerms, SMALL_SCOPE, TextScope } from './document-search.js';
 import { Database } from '../database/database.js';
 import { DocumentAccess } from './document-access.js';
 import { DocumentFlags } from './document-flags.service.js';
@@ -323,7 +323,7 @@ export class DocumentsService {
     // `limit` rows: one round trip.
     // The revisions whose content and files may match are the page's own (its revision in force, and
     // the open one, joined only where the caller reads drafts): no agency list for the planner again.
-    const pageRevisions: DraftScope = { kind: 'revisions', sql: `(SELECT array_agg(x) FROM page, unnest(ARRAY[page.e_id, page.o_id]) x WHERE x IS NOT NULL)::uuid[]` };
+    const pageRevisions: ReadableRevisions = { kind: 'listed', sql: `(SELECT array_agg(x) FROM page, unnest(ARRAY[page.e_id, page.o_id]) x WHERE x IS NOT NULL)::uuid[]` };
     const matchesSql = !terms.length ? null : this.search.matchesSql(terms, $, pageRevisions, `(SELECT array_agg(id) FROM (SELECT id FROM page ORDER BY code_key, id LIMIT ${$(limit)}) x)::uuid[]`);
     const rows = await this.db.query<(DocumentRow & { search_matches?: MatchRow[] | null })[]>(
       `WITH page AS MATERIALIZED (

@@ -64,7 +64,7 @@ export class PublicDocumentsService {
     const after = Cursor.decode(q.cursor, 2);
     const rows = await this.register.list(agency.id, { type: q.type, procedureCode: q.procedureCode, q: q.q, after, limit: limit + 1 });
     const views = await this.views(agency.code, rows);
-    const matches = q.q ? await this.search.matches(rows.slice(0, limit).map((r) => ({ id: r.document_id, code: r.code, title: r.title })), q.q, { kind: 'none' }) : null;
+    const matches = q.q ? await this.search.matches(rows.slice(0, limit).map((r) => ({ id: r.document_id, code: r.code, title: r.title })), q.q, { kind: 'in_force' }) : null;
     return toPage(rows, limit, (r) => [r.code_key, r.document_id], (r) => ({ ...views.get(r.document_id)!, ...(matches ? { matches: matches.get(r.document_id) ?? [] } : {}) }));
   }
 

@@ -137,6 +137,19 @@ describe('documents: the register', () => {
     expect(await search(`cap phep khac ${tag}`)).toEqual([]);
   });
 
+  it('the longest code and title are stored and found (the code order index carries the folded title)', async () => {
+    // 64 characters of code and 500 of title, the title in 4-byte characters that folding keeps and
+    // no compression shrinks: the widest row documents_code_search_idx holds.
+    const long = `${code('LC')}-`.padEnd(64, '9');
+    const title = `Tài liệu ${long.toLowerCase()} `;
+    const wide = title + Array.from({ length: 500 - [...title].length }, (_, i) => String.fromCodePoint(0x1f300 + ((i * 7919) % 0x300))).join('');
+    expect([...wide]).toHaveLength(500);
+    const d = await createDocument(t, c.drafter, { agencyId: c.agency.id, type: 'other', code: long, title: wide });
+    expect(d.body.title).toBe(wide);
+    const found = await t.http.get(`${API}/documents`).query({ q: long, agencyId: c.agency.id }).set(bearer(c.drafter.token));
+    expect(found.body.items.map((x: { id: string }) => x.id)).toEqual([d.id]);
+  });
+
   it('paginates with a cursor, ordered by code', async () => {
     const prefix = code('PG');
     for (const n of ['03', '01', '02']) await createDocument(t, c.drafter, { agencyId: c.agency.id, type: 'other', code: `${prefix}-${n}`, title: `Tài liệu ${n}` });

@@ -34,7 +34,6 @@ async function scannedPdf(): Promise<Buffer> {
   return Buffer.from(await doc.save());
 }
 
-const content = procedureContent;
 
 describe('search inside files', () => {
   let t: TestApp;
@@ -110,7 +109,7 @@ describe('search inside files', () => {
 
   it('extracts DOCX text, accent-insensitively', async () => {
     const m = marker();
-    const doc = await create({ type: 'form', procedureId: (await create({ type: 'procedure', content: content() })).id, title: 'Biểu mẫu biên bản' });
+    const doc = await create({ type: 'form', procedureId: (await create({ type: 'procedure', content: procedureContent() })).id, title: 'Biểu mẫu biên bản' });
     expect(await attach(doc.draftId, 'bien-ban.docx', docx(`Biên bản kiểm tra hiện trường ${m}`), 'source')).toBe('done');
     await makeEffective(t, doc.draftId);
     const hits = await search(staff, `bien ban kiem tra hien truong ${m}`);
@@ -121,9 +120,9 @@ describe('search inside files', () => {
 
   it("staff never match a draft's file or content; those who may read drafts do", async () => {
     const m = marker();
-    const doc = await create({ type: 'procedure', content: content() });
+    const doc = await create({ type: 'procedure', content: procedureContent() });
     await makeEffective(t, doc.draftId);
-    const next = await t.http.post(`${API}/documents/${doc.id}/revisions`).set(bearer(drafter.token)).send({ content: content(`Thẩm định hồ sơ ${m}`), changeSummary: 'Bổ sung' });
+    const next = await t.http.post(`${API}/documents/${doc.id}/revisions`).set(bearer(drafter.token)).send({ content: procedureContent(`Thẩm định hồ sơ ${m}`), changeSummary: 'Bổ sung' });
     expect(next.status).toBe(201);
     expect(await attach(next.body.id, 'du-thao.pdf', await vietnamesePdf([`Dự thảo quy trình mới ${m} thẩm định`]))).toBe('done');
     expect(await search(staff, m)).toEqual([]);
@@ -136,7 +135,7 @@ describe('search inside files', () => {
 
   it('titles and codes still match by substring, with the match marked', async () => {
     const m = marker();
-    const doc = await create({ type: 'procedure', title: `Quy trình cấp phép ${m}`, content: content() });
+    const doc = await create({ type: 'procedure', title: `Quy trình cấp phép ${m}`, content: procedureContent() });
     await makeEffective(t, doc.draftId);
     const hits = await search(staff, `cap phep ${m}`);
     expect(hits[0].matches).toEqual([{ in: 'title', snippet: `Quy trình <mark>cấp</mark> <mark>phép</mark> <mark>${m}</mark>` }]);
@@ -144,7 +143,7 @@ describe('search inside files', () => {
 
   it("document_search carries its document's code and agency, and follows a change of either", async () => {
     const m = marker();
-    const doc = await create({ type: 'procedure', title: `Quy trình ${m}`, content: content() });
+    const doc = await create({ type: 'procedure', title: `Quy trình ${m}`, content: procedureContent() });
     const row = async () => (await t.db.query<{ code_key: string; agency_id: string }[]>(`SELECT code_key, agency_id FROM document_search WHERE document_id = $1`, [doc.id]))[0];
     const [d] = await t.db.query<{ code_key: string; agency_id: string }[]>(`SELECT code_key, agency_id FROM documents WHERE id = $1`, [doc.id]);
     expect(await row()).toEqual({ code_key: d.code_key, agency_id: d.agency_id });
@@ -154,13 +153,13 @@ describe('search inside files', () => {
 
   it('the public list searches files of documents in force, never of documents that are not public', async () => {
     const m = marker();
-    const pub = await create({ type: 'procedure', tthcCode: '1.001193', content: content() });
+    const pub = await create({ type: 'procedure', tthcCode: '1.001193', content: procedureContent() });
     await attach(pub.draftId, 'quy-trinh.pdf', await vietnamesePdf([`Quy trình công khai ${m}`]));
     await makeEffective(t, pub.draftId);
     const internal = await create({ type: 'manual' });
     await attach(internal.draftId, 'noi-bo.pdf', await vietnamesePdf([`Tài liệu nội bộ ${m}`]), 'source');
     await makeEffective(t, internal.draftId);
-    const draftOnly = await create({ type: 'procedure', tthcCode: '1.001194', content: content() });
+    const draftOnly = await create({ type: 'procedure', tthcCode: '1.001194', content: procedureContent() });
     await attach(draftOnly.draftId, 'chua.pdf', await vietnamesePdf([`Chưa ban hành ${m}`]));
     const agencyCode = (await t.http.get(`${API}/agencies/${agency.id}`).set(bearer(drafter.token))).body.code;
     const res = await t.http.get(`${API}/public/agencies/${agencyCode}/documents`).query({ q: m });
@@ -172,10 +171,10 @@ describe('search inside files', () => {
 
   it('the searched words follow the revision in force: a new revision taking effect replaces the old words', async () => {
     const [old, fresh] = [marker(), marker()];
-    const doc = await create({ type: 'procedure', content: content(`Quy định cũ ${old}`) });
+    const doc = await create({ type: 'procedure', content: procedureContent(`Quy định cũ ${old}`) });
     await makeEffective(t, doc.draftId);
     expect((await search(staff, old)).map((h) => h.id)).toEqual([doc.id]);
-    const next = await t.http.post(`${API}/documents/${doc.id}/revisions`).set(bearer(drafter.token)).send({ content: content(`Quy định mới ${fresh}`), changeSummary: 'Sửa đổi' });
+    const next = await t.http.post(`${API}/documents/${doc.id}/revisions`).set(bearer(drafter.token)).send({ content: procedureContent(`Quy định mới ${fresh}`), changeSummary: 'Sửa đổi' });
     expect(next.status).toBe(201);
     expect(await attach(next.body.id, 'moi.docx', docx(`Phụ lục ${fresh}`))).toBe('done');
     expect(await search(staff, fresh)).toEqual([]);
@@ -191,7 +190,7 @@ describe('search inside files', () => {
 
   it('words spread over the content and a file of the revision find it, each place showing its words', async () => {
     const [a, b] = [marker(), marker()];
-    const doc = await create({ type: 'procedure', content: content(`Mục đích ${a}`) });
+    const doc = await create({ type: 'procedure', content: procedureContent(`Mục đích ${a}`) });
     expect(await attach(doc.draftId, 'phu-luc.docx', docx(`Phụ lục ${b}`))).toBe('done');
     await makeEffective(t, doc.draftId);
     const hits = await search(staff, `${a} ${b}`);

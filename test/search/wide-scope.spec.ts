@@ -16,8 +16,6 @@ import { marker, procedureContent } from './helpers.js';
 
 const API = '/api/v1';
 
-const content = (purpose: string) => procedureContent(purpose);
-
 for (const mode of [
   { name: 'looked up (few vectors hold the words)', env: {} },
   { name: 'walked in code order (SEARCH_LOOKUP_MAX=0)', env: { SEARCH_LOOKUP_MAX: '0' } },
@@ -71,12 +69,12 @@ for (const mode of [
         const res = await t.http
           .post(`${API}/documents`)
           .set(bearer(drafters[i].token))
-          .send({ agencyId: communes[i].id, type: 'procedure', code, title: 'Quy trình thử', content: content(i % 3 === 2 ? 'Quy định trình tự.' : `Quy định ${word} trình tự.`) });
+          .send({ agencyId: communes[i].id, type: 'procedure', code, title: 'Quy trình thử', content: procedureContent(i % 3 === 2 ? 'Quy định trình tự.' : `Quy định ${word} trình tự.`) });
         expect(res.status).toBe(201);
         if (i % 3 === 2) {
           // In force without the word; its open draft holds it.
           await makeEffective(t, res.body.openDraft.id);
-          const next = await t.http.post(`${API}/documents/${res.body.id}/revisions`).set(bearer(drafters[i].token)).send({ content: content(`Sửa ${word}`), changeSummary: 'Bổ sung' });
+          const next = await t.http.post(`${API}/documents/${res.body.id}/revisions`).set(bearer(drafters[i].token)).send({ content: procedureContent(`Sửa ${word}`), changeSummary: 'Bổ sung' });
           expect(next.status).toBe(201);
           draftOnly.push({ id: res.body.id, code });
         } else if (i % 3 === 0) {
