@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /** Keys per notification at most; a statement touching more sends `<kind>:*` (everything of that kind). */
-const KEYS_PER_NOTIFICATION = 150;
+export const KEYS_PER_NOTIFICATION = 150;
 
 /** Tables whose rows hold a revision of a document's current version: keyed through `revisions`. */
 const BY_REVISION = ['revision_files', 'revision_transitions', 'sign_offs', 'renditions', 'rendition_requests'];

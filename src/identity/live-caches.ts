@@ -271,43 +271,51 @@ export interface CachedPrincipal {
 /**
  * Cached values by key, with a reverse index from owners (a user, a document) to the keys of the
  * values that show them, so that everything an owner's change makes untrue goes at once. Emptied
- * when it holds `limit` values. The reverse index keeps a key that was since overwritten or
- * deleted until its owner is forgotten or everything cleared: forgetting that owner may then drop
- * a value that did not need to go, never keep one that did.
+ * when it holds `limit` values. A value overwritten or deleted leaves its owners' index too.
  */
 export class KeyedIndex<V> {
-  private readonly values = new Map<string, V>();
+  private readonly values = new Map<string, { value: V; owners: readonly string[] }>();
   private readonly byOwner = new Map<string, Set<string>>();
 
   constructor(private readonly limit: number) {}
 
   get(key: string): V | undefined {
-    return this.values.get(key);
+    return this.values.get(key)?.value;
   }
 
   /** Keeps `value` under `key`, to be forgotten with any of its `owners` (null ones are skipped). */
   set(key: string, value: V, owners: readonly (string | null | undefined)[]): void {
+    this.delete(key);
     if (this.values.size >= this.limit) this.clear();
-    this.values.set(key, value);
-    for (const owner of owners) {
-      if (!owner) continue;
+    const kept = owners.filter((o): o is string => !!o);
+    this.values.set(key, { value, owners: kept });
+    for (const owner of kept) {
       let keys = this.byOwner.get(owner);
       if (!keys) this.byOwner.set(owner, (keys = new Set()));
       keys.add(key);
     }
   }
 
-  /** Drops the value of `key` (its owners' index entries go with the owner or `clear`). */
+  /** Drops the value of `key` and its owners' index entries. */
   delete(key: string): void {
+    const kept = this.values.get(key);
+    if (!kept) return;
     this.values.delete(key);
+    for (const owner of kept.owners) {
+      const keys = this.byOwner.get(owner);
+      keys?.delete(key);
+      if (keys && !keys.size) this.byOwner.delete(owner);
+    }
   }
 
   /** Drops every value kept for `owner`. */
   forgetOwner(owner: string): void {
-    const keys = this.byOwner.get(owner);
-    if (!keys) return;
-    for (const k of keys) this.values.delete(k);
-    this.byOwner.delete(owner);
+    for (const k of [...(this.byOwner.get(owner) ?? [])]) this.delete(k);
+  }
+
+  /** How many owners the reverse index holds (for tests: it never outgrows the values it indexes). */
+  get owners(): number {
+    return this.byOwner.size;
   }
 
   clear(): void {

@@ -1,12 +1,11 @@
 import pg from 'pg';
 import { CACHE_CHANNEL, CacheInvalidation } from '../../src/identity/live-caches.js';
 import { queryCounter } from '../../src/database/typeorm-logger.js';
+import { KEYS_PER_NOTIFICATION } from '../../migrations/1795302540000-CacheInvalidation.js';
 import type { TestApp } from '../support/app.js';
 import { bearer, type Fixtures } from '../support/fixtures.js';
 import { API, Cast, code, createDocument, documentsSuite, makeEffective } from './helpers.js';
 
-/** Ids a notification carries at most (KEYS_PER_NOTIFICATION, migration CacheInvalidation): a statement over more sends `<kind>:*`. */
-const KEYS_PER_NOTIFICATION = 150;
 
 /**
  * The principal and the current version are kept per process (src/identity/live-caches.ts,
