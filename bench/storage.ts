@@ -19,10 +19,12 @@
  * The API uses its own database (eiso_bench_storage on DATABASE_URL's server, recreated each run).
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { fork } from 'node:child_process';
 import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
@@ -90,6 +92,41 @@ async function drain(stream: NodeJS.ReadableStream): Promise<number> {
   return n;
 }
 
+/** PUT of the raw file to the bare proxy (bench/storage-proxy.ts), which hashes it while streaming it to S3. */
+function uploadThroughProxy(port: number, key: string, path: string, size: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: '127.0.0.1', port, path: `/${encodeURIComponent(key)}`, method: 'PUT', headers: { 'Content-Length': String(size) } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => (body += c));
+      res.on('end', () => (res.statusCode === 201 ? resolve(body) : reject(new Error(`proxy upload: ${res.statusCode} ${body}`))));
+    });
+    req.on('error', reject);
+    createReadStream(path, { highWaterMark: MiB }).pipe(req);
+  });
+}
+
+function downloadThroughProxy(port: number, key: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    httpRequest({ host: '127.0.0.1', port, path: `/${encodeURIComponent(key)}` }, (res) => {
+      if (res.statusCode !== 200) reject(new Error(`proxy download: ${res.statusCode}`));
+      drain(res).then(resolve, reject);
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
+/** The bare proxy in its own process (s3 only). */
+async function startProxy(endpoint: string): Promise<{ port: number; stop(): void }> {
+  const child = fork(join(dirname(fileURLToPath(import.meta.url)), 'storage-proxy.js'), [endpoint, BUCKET], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('message', (m: { port: number }) => resolve(m.port));
+    child.once('exit', (code) => reject(new Error(`storage proxy exited (${code})`)));
+  });
+  return { port, stop: () => child.kill('SIGTERM') };
+}
+
 function downloadThroughApi(base: string, token: string, path: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const url = new URL(`${base}/api/v1${path}`);
@@ -113,6 +150,9 @@ interface Figures {
   directUp: number;
   apiDown: number;
   directDown: number;
+  /** Through the bare proxy (s3 only). */
+  proxyUp: number | null;
+  proxyDown: number | null;
   rssBefore: number;
   rssPeak: number;
 }
@@ -140,6 +180,7 @@ async function measure(driver: Driver, work: string, size: number, runs: number)
     ...(s3 ? { S3_ENDPOINT: s3.endpoint, S3_ACCESS_KEY: 'S3RVER', S3_SECRET_KEY: 'S3RVER', S3_BUCKET: BUCKET } : { STORAGE_DRIVER: 'local' }),
   };
   const api = await startApi(env);
+  const proxy = s3 ? await startProxy(s3.endpoint) : null;
   const direct: ObjectStorage = s3
     ? new S3ObjectStorage(s3.endpoint, { accessKey: 'S3RVER', secretKey: 'S3RVER', bucket: BUCKET, region: 'us-east-1' })
     : new LocalObjectStorage(localStorageRoot(dataDir));
@@ -153,7 +194,15 @@ async function measure(driver: Driver, work: string, size: number, runs: number)
     const doc = await drafter.ok<{ openDraft: { id: string } }>('POST', '/documents', { agencyId: agency.id, type: 'manual', code: 'ST-01', title: 'Sổ tay chất lượng' });
     const revisionId = doc.openDraft.id;
 
-    const rows: Record<'apiUp' | 'apiUpPlain' | 'apiDown' | 'directUp' | 'directDown', number[]> = { apiUp: [], apiUpPlain: [], apiDown: [], directUp: [], directDown: [] };
+    const rows: Record<'apiUp' | 'apiUpPlain' | 'apiDown' | 'directUp' | 'directDown' | 'proxyUp' | 'proxyDown', number[]> = {
+      apiUp: [],
+      apiUpPlain: [],
+      apiDown: [],
+      directUp: [],
+      directDown: [],
+      proxyUp: [],
+      proxyDown: [],
+    };
     const rssBefore = rssOf(api.pid);
     let rssPeak = rssBefore;
     for (let i = 0; i < runs; i++) {
@@ -191,6 +240,18 @@ async function measure(driver: Driver, work: string, size: number, runs: number)
       rows.directDown.push(performance.now() - t0);
       await direct.remove(key);
 
+      // Through the bare proxy: the same bytes, hashed on their way to one PUT, and streamed back.
+      if (proxy) {
+        const proxied = `bench/proxy-${i}-${hash}`;
+        t0 = performance.now();
+        if ((await uploadThroughProxy(proxy.port, proxied, file, actual)) !== hash) throw new Error('the proxy hashed other bytes');
+        rows.proxyUp.push(performance.now() - t0);
+        t0 = performance.now();
+        if ((await downloadThroughProxy(proxy.port, proxied)) !== actual) throw new Error('the proxy sent other bytes');
+        rows.proxyDown.push(performance.now() - t0);
+        await direct.remove(proxied);
+      }
+
       // Through the API without Repr-Digest (another fresh file).
       t0 = performance.now();
       const plain = await uploadThroughApi(api.url, drafter.token, revisionId, plainFile, statSync(plainFile).size, null);
@@ -199,8 +260,14 @@ async function measure(driver: Driver, work: string, size: number, runs: number)
       rmSync(file);
       rmSync(plainFile);
     }
-    return { apiUp: median(rows.apiUp), apiUpPlain: median(rows.apiUpPlain), directUp: median(rows.directUp), apiDown: median(rows.apiDown), directDown: median(rows.directDown), rssBefore, rssPeak };
+    return { apiUp: median(rows.apiUp), apiUpPlain: median(rows.apiUpPlain), directUp: median(rows.directUp), apiDown: median(rows.apiDown), directDown: median(rows.directDown),
+      proxyUp: proxy ? median(rows.proxyUp) : null,
+      proxyDown: proxy ? median(rows.proxyDown) : null,
+      rssBefore,
+      rssPeak,
+    };
   } finally {
+    proxy?.stop();
     await api.stop();
     s3?.stop();
   }
@@ -228,11 +295,17 @@ async function main(): Promise<void> {
   out += line('upload   through the API', (f) => rate(f.apiUp));
   out += line('upload   directly (one PUT/write)', (f) => rate(f.directUp));
   out += line('  ratio (target >= 0.90)', (f) => `${(f.directUp / f.apiUp).toFixed(2)}x`);
+  out += line('upload   bare Node proxy (hash + PUT)', (f) => (f.proxyUp === null ? '-' : rate(f.proxyUp)));
+  out += line('  proxy : direct', (f) => (f.proxyUp === null ? '-' : `${(f.directUp / f.proxyUp).toFixed(2)}x`));
+  out += line('  API : proxy', (f) => (f.proxyUp === null ? '-' : `${(f.proxyUp / f.apiUp).toFixed(2)}x`));
   out += line('upload   API, no Repr-Digest', (f) => rate(f.apiUpPlain));
   out += line('  ratio', (f) => `${(f.directUp / f.apiUpPlain).toFixed(2)}x`);
   out += line('download through the API', (f) => rate(f.apiDown));
   out += line('download directly (one GET/read)', (f) => rate(f.directDown));
   out += line('  ratio (target >= 0.95)', (f) => `${(f.directDown / f.apiDown).toFixed(2)}x`);
+  out += line('download bare Node proxy', (f) => (f.proxyDown === null ? '-' : rate(f.proxyDown)));
+  out += line('  proxy : direct', (f) => (f.proxyDown === null ? '-' : `${(f.directDown / f.proxyDown).toFixed(2)}x`));
+  out += line('  API : proxy', (f) => (f.proxyDown === null ? '-' : `${(f.proxyDown / f.apiDown).toFixed(2)}x`));
   out += line('API RSS before / peak', (f) => `${(f.rssBefore / MiB).toFixed(0)} / ${(f.rssPeak / MiB).toFixed(0)} MiB`);
   process.stdout.write(out);
 }

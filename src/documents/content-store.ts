@@ -1,13 +1,15 @@
 import { createHash } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service.js';
+import { Errors } from '../common/errors.js';
 import { Database } from '../database/database.js';
 import { CONTENT_PREFIX, contentObjectKey, sha256OfContentKey } from '../storage/object-keys.js';
 import { ObjectStorage } from '../storage/object-storage.js';
 
-/** A file on local disk, hashed, about to enter the store. */
+/** A file on local disk (or, staged while it arrived, in storage only), hashed, about to enter the store. */
 export interface LocalContent {
-  path: string;
+  /** The whole file on local disk, or null when its bytes are only staged in storage (`stagedKey`). */
+  path: string | null;
   size: number;
   sha256: string;
   mediaType: string;
@@ -149,13 +151,15 @@ export class ContentStore {
   }
 
   private putLocal(key: string, file: LocalContent): Promise<void> {
+    // Staged in storage only, and gone from there: the client sends the file again.
+    if (file.path === null) throw Errors.unavailable('Object storage', 'The object store lost the file while it was being stored; nothing was recorded. Try again shortly.');
     return this.storage.putFile(key, file.path, { size: file.size, sha256: file.sha256, contentType: file.mediaType }, { adopt: true });
   }
 
   /**
    * Registers the object in the caller's transaction, under the hash's lock, and re-checks that it
    * is in S3: between the PUT (or the dedup check) and this lock the sweeper may have removed it as
-   * unregistered; it is then uploaded again from `file.path`. After this, until commit, nothing can
+   * unregistered; it is then uploaded again from `file.path` (503 when the file was only staged). After this, until commit, nothing can
    * remove it (removals take the same lock and find the row).
    */
   async register(file: LocalContent, put: PutOutcome): Promise<void> {

@@ -24,9 +24,10 @@ export interface GeneratedFile {
 export async function storeGenerated<T>(store: ContentStore, file: GeneratedFile, record: (content: LocalContent, put: PutOutcome) => Promise<T>): Promise<T> {
   const sha256 = createHash('sha256').update(file.bytes).digest('hex');
   await mkdir(file.dir, { recursive: true });
-  const content: LocalContent = { path: join(file.dir, `${file.prefix}${randomUUID()}${file.suffix ?? ''}`), size: file.bytes.byteLength, sha256, mediaType: file.mediaType };
+  const path = join(file.dir, `${file.prefix}${randomUUID()}${file.suffix ?? ''}`);
+  const content: LocalContent = { path, size: file.bytes.byteLength, sha256, mediaType: file.mediaType };
   try {
-    await writeFile(content.path, file.bytes);
+    await writeFile(path, file.bytes);
     const put = await store.put(content);
     try {
       return await record(content, put);
@@ -35,6 +36,6 @@ export async function storeGenerated<T>(store: ContentStore, file: GeneratedFile
       throw err;
     }
   } finally {
-    await rm(content.path, { force: true });
+    await rm(path, { force: true });
   }
 }

@@ -103,9 +103,17 @@ export class RevisionFilesService {
         if (announced && spooled.sha256 !== announced) {
           throw Errors.validation([{ field: REPR_DIGEST_HEADER, message: `does not match the file received (its sha-256 is ${spooled.sha256})` }]);
         }
-        const sniffed = await sniffFile(spooled.path);
+        // Staged while it arrived, only the file's first bytes are on disk: what sniffing needs beyond them is read from storage.
+        const inStorage = spooled.headOnly && spooled.stagedKey ? { key: spooled.stagedKey, size: spooled.size, storage: this.storage } : undefined;
+        const sniffed = await sniffFile(spooled.path, inStorage);
         if (!sniffed) throw Errors.unsupportedMediaType(`The file is not a ${ACCEPTED} file (its type is decided by its content, not its name).`);
-        const content: LocalContent = { path: spooled.path, size: spooled.size, sha256: spooled.sha256, mediaType: sniffed.mediaType, stagedKey: spooled.stagedKey };
+        const content: LocalContent = {
+          path: spooled.headOnly ? null : spooled.path,
+          size: spooled.size,
+          sha256: spooled.sha256,
+          mediaType: sniffed.mediaType,
+          stagedKey: spooled.stagedKey,
+        };
         const filename = withExtensionOf(sanitizeFilename(spooled.clientFilename, `file.${sniffed.kind}`), sniffed.kind);
         const put = await this.store.put(content, { forAgency: revision.agencyId, plan });
         if (put.created) staged = null;

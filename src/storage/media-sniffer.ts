@@ -1,5 +1,7 @@
 import { open, FileHandle } from 'node:fs/promises';
-import { fileTypeFromFile } from 'file-type';
+import { fileTypeFromFile, fileTypeFromTokenizer, type FileTypeResult } from 'file-type';
+import { fromStream } from 'strtok3';
+import type { ObjectStorage } from './object-storage.js';
 
 /**
  * Decides a file's type from its bytes, never from its name. `file-type` recognises PDF, PNG,
@@ -47,16 +49,36 @@ function result(kind: SniffedKind): SniffResult {
   return { kind, mediaType: ACCEPTED_MEDIA_TYPES[kind] };
 }
 
-/** Positional reads on an open file, clamped to its size. */
+/**
+ * A file of which only the first bytes are on disk (the spool file of an upload staged while it
+ * arrived): all of it is the object `key` in `storage`.
+ */
+export interface StagedBytes {
+  key: string;
+  size: number;
+  storage: ObjectStorage;
+}
+
+/**
+ * Positional reads of a file, clamped to its size: from the open file on disk, or, past the bytes
+ * it holds (a staged upload), from storage.
+ */
 class Reader {
   constructor(
     private readonly fh: FileHandle,
+    private readonly onDisk: number,
     readonly size: number,
+    private readonly staged?: StagedBytes,
   ) {}
 
   async read(offset: number, length: number): Promise<Buffer> {
     if (offset < 0 || offset >= this.size || length <= 0) return Buffer.alloc(0);
     const len = Math.min(length, this.size - offset);
+    if (this.staged && offset + len > this.onDisk) {
+      const parts: Buffer[] = [];
+      for await (const chunk of await this.staged.storage.get(this.staged.key, { start: offset, end: offset + len - 1 })) parts.push(chunk as Buffer);
+      return Buffer.concat(parts).subarray(0, len);
+    }
     const buf = Buffer.alloc(len);
     const { bytesRead } = await this.fh.read(buf, 0, len, offset);
     return buf.subarray(0, bytesRead);
@@ -66,19 +88,38 @@ class Reader {
 /** What file-type names each accepted kind (an Illustrator file is a PDF with private data). */
 const FILE_TYPE_KINDS: Record<string, SniffedKind> = { pdf: 'pdf', ai: 'pdf', png: 'png', jpg: 'jpeg', docx: 'docx', xlsx: 'xlsx', odt: 'odt', ods: 'ods' };
 
-export async function sniffFile(path: string): Promise<SniffResult | null> {
-  const found = await fileTypeFromFile(path);
+/**
+ * The type of the file at `path`; with `staged`, `path` holds only its first bytes and whatever
+ * more the decision needs is read from the staged object (a ZIP whose first entries do not yet say
+ * what it is, the sectors of a compound file). The decision is the same as on the whole file.
+ */
+export async function sniffFile(path: string, staged?: StagedBytes): Promise<SniffResult | null> {
+  let found = await fileTypeFromFile(path);
+  if (staged && (!found || found.ext === 'zip')) found = await fileTypeOfObject(staged);
   if (!found) return null;
-  if (found.ext === 'cfb') return sniffCompound(path);
+  if (found.ext === 'cfb') return sniffCompound(path, staged);
   const kind = FILE_TYPE_KINDS[found.ext];
   return kind ? result(kind) : null;
 }
 
-async function sniffCompound(path: string): Promise<SniffResult | null> {
+/**
+ * file-type on the object's stream, told its size (without it, file-type skips no more than 1 MiB
+ * of an entry): it reads what its detectors need, then the stream is cut.
+ */
+async function fileTypeOfObject(staged: StagedBytes): Promise<FileTypeResult | undefined> {
+  const body = await staged.storage.get(staged.key);
+  try {
+    return await fileTypeFromTokenizer(await fromStream(body, { fileInfo: { size: staged.size } }));
+  } finally {
+    body.destroy();
+  }
+}
+
+async function sniffCompound(path: string, staged?: StagedBytes): Promise<SniffResult | null> {
   const fh = await open(path, 'r');
   try {
     const { size } = await fh.stat();
-    const r = new Reader(fh, size);
+    const r = new Reader(fh, size, staged?.size ?? size, staged);
     const head = await r.read(0, 512);
     return head.length >= 512 && head.subarray(0, 8).equals(OLE2) ? await sniffCompoundFile(r) : null;
   } finally {

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, Hash, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
@@ -19,6 +19,17 @@ export const RENDITION_SPOOL_PREFIX = 'rendition-';
 export const PAPER_SPOOL_PREFIX = 'paper-';
 /** Files predicted at least this large are staged in storage while they arrive (smaller ones: one PUT after). */
 export const STAGE_MIN_BYTES = 8 * 1024 * 1024;
+/**
+ * While a file is staged in storage, only its first bytes are written to the spool file: they are
+ * what sniffing reads (the rest is read from the staged object when it must). The whole file is
+ * then written once, to storage, not to the disk too.
+ */
+export const SPOOL_HEAD_BYTES = 1024 * 1024;
+/**
+ * A staged PUT declared the predicted size; a file that ends short of it (fields after the file
+ * part) is completed with at most this many filler bytes, then its first bytes are copied out.
+ */
+const MAX_FILLER_BYTES = 4 * 1024 * 1024;
 /** Only the first bytes of a body are searched for where the file part's data starts. */
 const MAX_PREAMBLE = 64 * 1024;
 const CHUNK = 256 * 1024;
@@ -48,10 +59,15 @@ export function renditionSpoolDirectory(dataDir: string): string {
 /** The one file part of a multipart upload, spooled to a temporary file with its digest. */
 export interface SpooledFile {
   path: string;
+  /**
+   * True when `path` holds only the first bytes of the file (SPOOL_HEAD_BYTES): the whole file is
+   * the staged object (`stagedKey`), and exists nowhere else.
+   */
+  headOnly: boolean;
   size: number;
   /** Hex SHA-256 of the bytes, computed while they streamed in. */
   sha256: string;
-  /** Key under which storage already holds exactly these bytes (a staged upload), or null. */
+  /** Key under which storage already holds exactly these bytes (a staged upload), or null (always set when `headOnly`). */
   stagedKey: string | null;
   /** The filename the client sent (decoded, not yet sanitised). */
   clientFilename: string;
@@ -157,11 +173,27 @@ function waitWritable(sink: NodeJS.WritableStream & { destroyed?: boolean }): Pr
 }
 
 /**
- * A staged upload being fed; cancelled as soon as the bytes do not match its declared size (or,
- * staged under a content key, the digest it must have).
+ * How a staged PUT ended: `exact`, the staged object is the file; `prefix`, the staged object
+ * begins with the file's first bytes (it is the declared size: the file ended short of it and
+ * filler completed it, or ran a few bytes over it and `tail` holds them), so the file must be
+ * copied out of it; `mispredicted`, the file did not fit the declared size and the key may hold
+ * nothing else (a content key); `mismatch`, the bytes do not have the announced hash; `failed`,
+ * storage failed or the PUT was cut.
+ */
+type StageOutcome = { kind: 'exact' } | { kind: 'prefix'; take: number; tail: Buffer } | { kind: 'mispredicted' | 'mismatch' | 'failed' };
+
+/**
+ * A staged upload being fed; cancelled as soon as the bytes cannot be what it declared (its size
+ * or, staged under a content key, the digest it must have). A temporary key may be completed with
+ * filler or cut at its size (the file is copied out of it after); a content key never holds bytes
+ * that do not have its hash.
  */
 class Stage {
   active = true;
+  private why: 'mispredicted' | 'mismatch' | 'failed' = 'failed';
+  /** File bytes past the declared size (a temporary key only; a few bytes: the body's last CRLF). */
+  private readonly over: Buffer[] = [];
+  private overBytes = 0;
   /** Settles once storage has answered the PUT, whatever the answer. */
   readonly settled: Promise<void>;
   constructor(
@@ -175,32 +207,103 @@ class Stage {
     );
   }
 
-  cancel(): void {
+  cancel(why: 'mispredicted' | 'mismatch' | 'failed' = 'failed'): void {
     if (!this.active) return;
     this.active = false;
+    this.why = why;
     this.upload.abort();
   }
 
-  /** Whether the staged object holds exactly the file (the PUT completed with `size` bytes). */
-  async finish(size: number): Promise<boolean> {
+  /**
+   * Hands on the chunk that brings the file to `size` bytes (`hash` covers them); resolves once the
+   * sink takes more.
+   */
+  async feed(chunk: Buffer, size: number, hash: Hash): Promise<void> {
+    if (!this.active) return;
+    const { sink } = this.upload;
+    if (sink.destroyed) return this.cancel();
+    const before = size - chunk.length;
+    if (size > this.upload.size) {
+      // Longer than declared: a temporary key is cut at its size, the rest kept aside (a few bytes).
+      if (this.expected) return this.cancel('mispredicted');
+      const fit = Math.max(0, this.upload.size - before);
+      this.overBytes += chunk.length - fit;
+      if (this.overBytes > MAX_FILLER_BYTES) return this.cancel('mispredicted');
+      this.over.push(chunk.subarray(fit));
+      if (fit === 0) return;
+      chunk = chunk.subarray(0, fit);
+    } else if (size === this.upload.size && this.expected && hash.copy().digest('hex') !== this.expected) {
+      // The chunk that completes a PUT under a content key goes only if the bytes have its hash.
+      return this.cancel('mismatch');
+    }
+    if (!sink.write(chunk)) await waitWritable(sink);
+  }
+
+  /** Ends the staged PUT of a file of `size` bytes. */
+  async finish(size: number): Promise<StageOutcome> {
     if (!this.active) {
-      // A cut PUT is over before the bytes are stored another way (under the same key, maybe).
+      // A cut PUT is over before anything else is done (under the same key, maybe).
       await this.settled;
-      return false;
+      return { kind: this.why };
     }
-    if (size !== this.upload.size) {
-      this.cancel();
-      return false;
+    const missing = this.upload.size - size;
+    if (missing > 0 && (this.expected || missing > MAX_FILLER_BYTES)) {
+      this.cancel('mispredicted');
+      await this.settled;
+      return { kind: 'mispredicted' };
     }
-    this.upload.sink.end();
+    const { sink } = this.upload;
+    // Short of the declared size (fields after the file): zeros complete it; only the file's bytes are copied out.
+    const zeros = Buffer.alloc(Math.min(Math.max(missing, 0), CHUNK));
+    for (let left = missing; left > 0 && !sink.destroyed; left -= zeros.length) {
+      if (!sink.write(zeros.subarray(0, Math.min(left, zeros.length)))) await waitWritable(sink);
+    }
+    sink.end();
     try {
       await this.upload.done;
-      return true;
     } catch (err) {
       this.active = false;
-      appLogger.write('debug', 'staged upload failed; the file is stored after it arrived', { key: this.upload.key, err: (err as Error).message });
-      return false;
+      appLogger.write('debug', 'staged upload failed', { key: this.upload.key, err: (err as Error).message });
+      return { kind: 'failed' };
     }
+    if (missing === 0 && !this.overBytes) return { kind: 'exact' };
+    return { kind: 'prefix', take: Math.min(size, this.upload.size), tail: Buffer.concat(this.over) };
+  }
+}
+
+/**
+ * Copies a file of `size` bytes out of a staged object that begins with its first `take` bytes
+ * (then `tail`), to a new temporary key, checking the bytes against their hash on the way.
+ */
+async function copyOut(storage: ObjectStorage, from: string, take: number, tail: Buffer, size: number, sha256: string, type: string): Promise<string> {
+  const target = storage.stageUpload(size, type);
+  // Only a driver that staged the file can be asked to copy it out.
+  if (!target) throw new Error('copyOut needs a driver that stages uploads');
+  const hash = createHash('sha256');
+  const check = new Transform({
+    highWaterMark: CHUNK,
+    transform(chunk: Buffer, _enc, cb) {
+      hash.update(chunk);
+      cb(null, chunk);
+    },
+    flush(cb) {
+      if (tail.length) {
+        hash.update(tail);
+        this.push(tail);
+      }
+      cb();
+    },
+  });
+  try {
+    await pipeline(await storage.get(from, { start: 0, end: take - 1 }), check, target.sink);
+    await target.done;
+    if (hash.digest('hex') !== sha256) throw new Error('the bytes copied out of a staged upload are not the ones received');
+    return target.key;
+  } catch (err) {
+    target.abort();
+    await target.done.catch(() => undefined);
+    await storage.remove(target.key).catch(() => undefined);
+    throw err;
   }
 }
 
@@ -229,11 +332,14 @@ export async function spoolMultipartFile(req: IncomingMessage, opts: SpoolOption
   await mkdir(opts.tmpDir, { recursive: true });
   const path = join(opts.tmpDir, `${SPOOL_FILE_PREFIX}${randomUUID()}`);
   let stage: Stage | null = null;
+  /** The file copied out of a staged object that was not exactly it (a temporary key). */
+  let copiedOut: string | null = null;
   const dispose = async () => {
     await rm(path, { force: true });
     // A temporary staged object served its purpose (copied to its content key) or is not wanted.
     // One staged under a content key is the stored object, or the caller's to discard (under the hash's lock).
     if (stage && !stage.expected) await opts.storage!.remove(stage.upload.key).catch(() => undefined);
+    if (copiedOut) await opts.storage!.remove(copiedOut).catch(() => undefined);
   };
   // The boundary from the header as sent: it is case-sensitive (browsers' have capitals).
   const predictor = new SizePredictor(opts.storage ? boundaryOf(req.headers['content-type'] ?? '') : null, Number(req.headers['content-length']));
@@ -253,7 +359,7 @@ export async function spoolMultipartFile(req: IncomingMessage, opts: SpoolOption
 
   return new Promise<SpooledFile>((resolve, reject) => {
     let settled = false;
-    let written: Promise<{ size: number; sha256: string; stagedKey: string | null }> | null = null;
+    let written: Promise<{ size: number; sha256: string; stagedKey: string | null; headOnly: boolean }> | null = null;
     let counter: Transform | null = null;
     let meta = { clientFilename: '', clientType: '' };
     const fields: Record<string, string> = {};
@@ -293,27 +399,44 @@ export async function spoolMultipartFile(req: IncomingMessage, opts: SpoolOption
       const wanted = predicted !== null && predicted >= STAGE_MIN_BYTES && predicted <= opts.maxFileBytes && (!announced || announced.stageKey !== null);
       const staged = wanted ? opts.storage!.stageUpload(predicted, stagedType(meta.clientType), announced?.stageKey ?? undefined) : null;
       const current = staged ? (stage = new Stage(staged, announced?.stageKey ? announced.sha256 : null)) : null;
+      // Bytes written to the spool file; once a staged file's first bytes are there, no more (headOnly).
+      let spooledBytes = 0;
+      let headOnly = false;
       // Hashes and counts each chunk and, when staging, hands it to storage too (back-pressure from both).
       counter = new Transform({
         highWaterMark: CHUNK,
         transform(chunk: Buffer, _enc, cb) {
           hash.update(chunk);
           size += chunk.length;
-          if (current?.active) {
-            if (size > current.upload.size || current.upload.sink.destroyed) current.cancel();
-            // The chunk that completes a PUT under a content key goes only if the bytes have its hash.
-            else if (size === current.upload.size && current.expected && hash.copy().digest('hex') !== current.expected) current.cancel();
-            else if (!current.upload.sink.write(chunk)) {
-              void waitWritable(current.upload.sink).then(() => cb(null, chunk));
-              return;
-            }
-          }
-          cb(null, chunk);
+          const keep = !headOnly && (!current?.active || spooledBytes < SPOOL_HEAD_BYTES);
+          if (keep) spooledBytes += chunk.length;
+          else headOnly = true;
+          if (!current?.active) return cb(null, keep ? chunk : undefined);
+          current.feed(chunk, size, hash).then(() => cb(null, keep ? chunk : undefined), cb);
         },
       });
       written = pipeline(stream, counter, createWriteStream(path, { flags: 'wx', mode: 0o600, highWaterMark: CHUNK })).then(async () => {
-        const stagedKey = current && (await current.finish(size)) ? current.upload.key : null;
-        return { size, sha256: hash.digest('hex'), stagedKey };
+        const sha256 = hash.digest('hex');
+        const outcome = current ? await current.finish(size) : null;
+        if (outcome?.kind === 'exact') return { size, sha256, stagedKey: current!.upload.key, headOnly };
+        // The whole file is in the spool file: it is stored from there.
+        if (!headOnly) return { size, sha256, stagedKey: null, headOnly };
+        if (outcome?.kind === 'prefix') {
+          copiedOut = await copyOut(opts.storage!, current!.upload.key, outcome.take, outcome.tail, size, sha256, stagedType(meta.clientType));
+          return { size, sha256, stagedKey: copiedOut, headOnly };
+        }
+        // Not the announced bytes: refused by the caller, nothing stored.
+        if (outcome?.kind === 'mismatch' && sha256 !== current!.expected) return { size, sha256, stagedKey: null, headOnly };
+        if (outcome?.kind === 'mismatch' || outcome?.kind === 'mispredicted') {
+          throw Errors.validation([
+            {
+              field,
+              message:
+                'must be the last part of the body, which ends with the closing boundary and CRLF, when its SHA-256 is announced (Repr-Digest): send other fields before it, or leave the header out',
+            },
+          ]);
+        }
+        throw Errors.unavailable('Object storage', 'The object store failed while the file was arriving; nothing was stored. Try again shortly.');
       });
       written.catch(fail);
       stream.once('limit', () => fail(tooLargeAndCut(opts.maxFileBytes)));
@@ -332,10 +455,10 @@ export async function spoolMultipartFile(req: IncomingMessage, opts: SpoolOption
         return;
       }
       written.then(
-        ({ size, sha256, stagedKey }) => {
+        ({ size, sha256, stagedKey, headOnly }) => {
           if (settled) return;
           settled = true;
-          resolve({ path, size, sha256, stagedKey, ...meta, fields, dispose });
+          resolve({ path, headOnly, size, sha256, stagedKey, ...meta, fields, dispose });
         },
         fail,
       );

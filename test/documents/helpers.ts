@@ -94,6 +94,8 @@ export function streamUpload(opts: {
   fieldsAfter?: Record<string, string>;
   /** More request headers (e.g. Repr-Digest). */
   headers?: Record<string, string>;
+  /** false: the body ends with the closing boundary and no CRLF after it (RFC 2046 allows it). */
+  finalCrlf?: boolean;
 }): Promise<RawResponse> {
   const boundary = `----eiso${Date.now().toString(16)}`;
   const head = Buffer.from(
@@ -103,7 +105,7 @@ export function streamUpload(opts: {
   const after = Object.entries(opts.fieldsAfter ?? {})
     .map(([name, value]) => `\r\n--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}`)
     .join('');
-  const tail = Buffer.from(`${after}\r\n--${boundary}--\r\n`, 'utf8');
+  const tail = Buffer.from(`${after}\r\n--${boundary}--${opts.finalCrlf === false ? '' : '\r\n'}`, 'utf8');
   const headers: Record<string, string> = { ...opts.headers, Authorization: `Bearer ${opts.token}`, 'Content-Type': `multipart/form-data; boundary=${boundary}` };
   if (opts.declaredLength !== undefined) headers['Content-Length'] = String(opts.declaredLength);
   else if (opts.fileSize !== undefined) headers['Content-Length'] = String(head.length + opts.fileSize + tail.length);

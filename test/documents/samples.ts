@@ -69,6 +69,16 @@ export function docx(text = 'Biểu mẫu'): Buffer {
   ]);
 }
 
+/** A DOCX whose first entry is `first` (stored): its type shows only after it. */
+export function docxWithFirstEntry(first: { name: string; data: Buffer }): Buffer {
+  return zip([
+    first,
+    { name: '[Content_Types].xml', data: contentTypes('/word/document.xml', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml'), deflate: true },
+    { name: '_rels/.rels', data: '<Relationships/>', deflate: true },
+    { name: 'word/document.xml', data: '<w:document><w:body><w:p><w:r><w:t>Biểu mẫu</w:t></w:r></w:p></w:body></w:document>', deflate: true },
+  ]);
+}
+
 export function xlsx(): Buffer {
   return zip([
     { name: '[Content_Types].xml', data: contentTypes('/xl/workbook.xml', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml'), deflate: true },
@@ -114,6 +124,48 @@ export function compoundFile(streamName: string): Buffer {
   buf.writeUInt32LE(0xfffffffe, fat + 4);
   // Directory (sector 1): root entry and the stream.
   const dir = sector * 2;
+  const entry = (index: number, name: string, type: number) => {
+    const off = dir + index * 128;
+    const n = Buffer.from(name + '\0', 'utf16le');
+    n.copy(buf, off);
+    buf.writeUInt16LE(n.length, off + 64);
+    buf[off + 66] = type;
+    buf.writeUInt32LE(0xffffffff, off + 68);
+    buf.writeUInt32LE(0xffffffff, off + 72);
+    buf.writeUInt32LE(index === 0 ? 1 : 0xffffffff, off + 76);
+  };
+  entry(0, 'Root Entry', 5);
+  entry(1, streamName, 2);
+  return buf;
+}
+
+/**
+ * An OLE2 compound file of `totalBytes` (512-byte sectors) whose one directory sector, holding a
+ * stream named `streamName`, is sector `dirSector`: placed far in, it is read from past the file's
+ * first megabyte.
+ */
+export function compoundFileWithDirectoryAt(streamName: string, dirSector: number, totalBytes: number): Buffer {
+  const sector = 512;
+  const perSector = sector / 4;
+  const fatCount = Math.ceil((dirSector + 1) / perSector);
+  if (fatCount > 109) throw new Error('the directory sector is too far for the header DIFAT');
+  const buf = Buffer.alloc(Math.max(totalBytes, (dirSector + 2) * sector), 0);
+  Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]).copy(buf, 0);
+  buf.writeUInt16LE(0x3e, 0x18);
+  buf.writeUInt16LE(3, 0x1a);
+  buf.writeUInt16LE(0xfffe, 0x1c);
+  buf.writeUInt16LE(9, 0x1e);
+  buf.writeUInt16LE(6, 0x20);
+  buf.writeUInt32LE(fatCount, 0x2c);
+  buf.writeUInt32LE(dirSector, 0x30);
+  buf.writeUInt32LE(4096, 0x38);
+  buf.writeUInt32LE(0xfffffffe, 0x3c);
+  buf.writeUInt32LE(0xfffffffe, 0x44);
+  for (let i = 0; i < 109; i++) buf.writeUInt32LE(i < fatCount ? i : 0xffffffff, 0x4c + i * 4);
+  // FAT sectors 0 … fatCount-1: themselves FAT sectors, the directory sector ends its chain, the rest free.
+  const fatEntry = (id: number) => (Math.floor(id / perSector) + 1) * sector + (id % perSector) * 4;
+  for (let id = 0; id < fatCount * perSector; id++) buf.writeUInt32LE(id < fatCount ? 0xfffffffd : id === dirSector ? 0xfffffffe : 0xffffffff, fatEntry(id));
+  const dir = (dirSector + 1) * sector;
   const entry = (index: number, name: string, type: number) => {
     const off = dir + index * 128;
     const n = Buffer.from(name + '\0', 'utf16le');

@@ -16,13 +16,13 @@ import { contentObjectKey, STAGING_PREFIX } from '../../src/storage/object-keys.
 import { reprDigestOf } from '../../src/storage/digest-header.js';
 import { ObjectStorage } from '../../src/storage/object-storage.js';
 import { SpoolSweeper } from '../../src/storage/spool-sweeper.js';
-import { fileDataOffset, STAGE_MIN_BYTES } from '../../src/storage/upload-spool.js';
+import { fileDataOffset, SPOOL_HEAD_BYTES, STAGE_MIN_BYTES } from '../../src/storage/upload-spool.js';
 import { createTestApp, TestApp } from '../support/app.js';
 import { bearer, Fixtures } from '../support/fixtures.js';
 import { binary } from '../support/http.js';
 import { startPrivateS3 } from '../support/services.js';
 import { API, cast, Cast, code, createDocument, listen, repeatedChunks, streamUpload, uploadFile } from '../documents/helpers.js';
-import { docx, pdf } from '../documents/samples.js';
+import { compoundFileWithDirectoryAt, docx, docxWithFirstEntry, pdf } from '../documents/samples.js';
 
 const SIZE = STAGE_MIN_BYTES + 1024 * 1024 + 7;
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -89,7 +89,7 @@ describe('transfers with S3: staged while arriving, then copied to the content k
   });
 
   const spool = () => (existsSync(join(dataDir, 'tmp')) ? readdirSync(join(dataDir, 'tmp')) : []);
-  const upload = (draftId: string, prefix: Buffer, extra: { fieldsAfter?: Record<string, string>; headers?: Record<string, string> } = {}) =>
+  const upload = (draftId: string, prefix: Buffer, extra: { fieldsAfter?: Record<string, string>; headers?: Record<string, string>; finalCrlf?: boolean } = {}) =>
     streamUpload({ port, path: `${API}/revisions/${draftId}/files`, token: c.drafter.token, filename: 'Hồ sơ lớn.pdf', chunks: repeatedChunks(prefix, SIZE), fileSize: SIZE, ...extra });
 
   it('a large file is staged while it arrives and copied to its content key: no second PUT', async () => {
@@ -116,18 +116,108 @@ describe('transfers with S3: staged while arriving, then copied to the content k
     expect(await keys(storage, STAGING_PREFIX)).toEqual([]);
   }, 120_000);
 
-  it('a body the size prediction does not fit (a field after the file) is stored after it arrived, correctly', async () => {
+  /** Uploads while watching the spool directory: the largest spool file seen. */
+  async function watchingSpool<T>(work: () => Promise<T>): Promise<{ result: T; largest: number }> {
+    let largest = 0;
+    const look = () => {
+      for (const name of spool()) {
+        try {
+          largest = Math.max(largest, statSync(join(dataDir, 'tmp', name)).size);
+        } catch {
+          /* removed meanwhile */
+        }
+      }
+    };
+    const timer = setInterval(look, 5);
+    try {
+      return { result: await work(), largest };
+    } finally {
+      clearInterval(timer);
+    }
+  }
+
+  it('while a file is staged, only its first bytes are written to the spool file: the disk never holds it all', async () => {
     const d = await createDocument(t, c.drafter, { agencyId: c.agency.id, type: 'other', code: code('TL'), title: 'Hồ sơ lớn' });
     const prefix = Buffer.from(`%PDF-1.7\n% ${randomUUID()}\n`);
-    const before = { copies: seen.copies.length, puts: seen.puts.length };
-    const res = await upload(d.draftId, prefix, { fieldsAfter: { note: 'ghi chú sau tệp' } });
+    const { result: res, largest } = await watchingSpool(() => upload(d.draftId, prefix));
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ size: SIZE, sha256: digestOf(repeatedChunks(prefix, SIZE)), mediaType: 'application/pdf' });
+    expect(largest).toBeGreaterThan(0);
+    expect(largest).toBeLessThanOrEqual(SPOOL_HEAD_BYTES + 256 * 1024);
+    expect(spool()).toEqual([]);
+  }, 120_000);
+
+  it('a body the size prediction does not fit (a field after the file) is staged, and the file copied out of it, checked', async () => {
+    const d = await createDocument(t, c.drafter, { agencyId: c.agency.id, type: 'other', code: code('TL'), title: 'Hồ sơ lớn' });
+    const prefix = Buffer.from(`%PDF-1.7\n% ${randomUUID()}\n`);
+    const before = { staged: seen.staged.length, copies: seen.copies.length };
+    const { result: res, largest } = await watchingSpool(() => upload(d.draftId, prefix, { fieldsAfter: { note: 'ghi chú sau tệp' } }));
     expect(res.status).toBe(201);
     const expected = digestOf(repeatedChunks(prefix, SIZE));
     expect(res.body).toMatchObject({ size: SIZE, sha256: expected });
-    expect(seen.copies.length).toBe(before.copies);
-    expect(seen.puts.slice(before.puts)).toContain(contentObjectKey(expected));
+    // Staged (completed with filler), then the file's bytes copied out to another temporary key, then to the content key.
+    const staged = seen.staged.slice(before.staged);
+    expect(staged).toHaveLength(2);
+    expect(seen.copies.slice(before.copies)).toEqual([staged[1]]);
+    expect(largest).toBeLessThanOrEqual(SPOOL_HEAD_BYTES + 256 * 1024);
     expect((await storage.stat(contentObjectKey(expected)))?.size).toBe(SIZE);
     expect(await keys(storage, STAGING_PREFIX)).toEqual([]);
+    expect(spool()).toEqual([]);
+    const dl = await t.http.get(`${API}/revisions/${d.draftId}/files/${res.body.id}`).set(bearer(c.drafter.token)).buffer(true).parse(binary);
+    expect(sha256(dl.body)).toBe(expected);
+  }, 120_000);
+
+  it('a body that ends without the last CRLF (the file a few bytes longer than predicted) is stored correctly', async () => {
+    const d = await createDocument(t, c.drafter, { agencyId: c.agency.id, type: 'other', code: code('TL'), title: 'Hồ sơ lớn' });
+    const prefix = Buffer.from(`%PDF-1.7\n% ${randomUUID()}\n`);
+    const res = await upload(d.draftId, prefix, { finalCrlf: false });
+    expect(res.status).toBe(201);
+    const expected = digestOf(repeatedChunks(prefix, SIZE));
+    expect(res.body).toMatchObject({ size: SIZE, sha256: expected });
+    expect((await storage.stat(contentObjectKey(expected)))?.size).toBe(SIZE);
+    expect(await keys(storage, STAGING_PREFIX)).toEqual([]);
+    const dl = await t.http.get(`${API}/revisions/${d.draftId}/files/${res.body.id}`).set(bearer(c.drafter.token)).buffer(true).parse(binary);
+    expect(sha256(dl.body)).toBe(expected);
+  }, 120_000);
+
+  it('announced (Repr-Digest) and followed by another field, a staged file is a 400 naming the file: nothing stored, staged or recorded', async () => {
+    const d = await createDocument(t, c.drafter, { agencyId: c.agency.id, type: 'other', code: code('TL'), title: 'Hồ sơ lớn' });
+    const prefix = Buffer.from(`%PDF-1.7\n% ${randomUUID()}\n`);
+    const expected = digestOf(repeatedChunks(prefix, SIZE));
+    const res = await upload(d.draftId, prefix, { headers: { 'Repr-Digest': reprDigestOf(expected) }, fieldsAfter: { note: 'ghi chú sau tệp' } });
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe('validation_failed');
+    expect(res.body.errors[0]).toMatchObject({ field: 'file' });
+    expect(res.body.errors[0].message).toContain('last part');
+    expect(await storage.stat(contentObjectKey(expected))).toBeNull();
+    expect(await t.db.query('SELECT 1 FROM stored_objects WHERE sha256 = $1', [expected])).toHaveLength(0);
+    expect(await t.db.query('SELECT 1 FROM revision_files WHERE revision_id = $1', [d.draftId])).toHaveLength(0);
+    expect(await keys(storage, STAGING_PREFIX)).toEqual([]);
+    expect(spool()).toEqual([]);
+    // Without the header the same body is stored.
+    const plain = await upload(d.draftId, prefix, { fieldsAfter: { note: 'ghi chú sau tệp' } });
+    expect(plain.status).toBe(201);
+    expect(plain.body.sha256).toBe(expected);
+  }, 120_000);
+
+  it('staged files whose type shows only past their first bytes are sniffed from the staged object: a DOCX, a legacy DOC', async () => {
+    const d = await createDocument(t, c.drafter, { agencyId: c.agency.id, type: 'other', code: code('TL'), title: 'Hồ sơ lớn' });
+    // A DOCX whose first entry is a 9 MiB image: [Content_Types].xml comes after it.
+    const big = docxWithFirstEntry({ name: 'word/media/image1.png', data: randomBytes(STAGE_MIN_BYTES + 1024 * 1024) });
+    // A DOC whose directory sector lies past the first 1 MiB.
+    const doc = compoundFileWithDirectoryAt('WordDocument', 2200, STAGE_MIN_BYTES + 512 * 1024);
+    for (const [bytes, filename, mediaType] of [
+      [big, 'Biểu mẫu lớn.docx', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document'],
+      [doc, 'Biểu mẫu cũ.doc', 'application/msword'],
+    ] as const) {
+      const before = seen.staged.length;
+      const res = await streamUpload({ port, path: `${API}/revisions/${d.draftId}/files`, token: c.drafter.token, filename, chunks: [bytes], fileSize: bytes.length });
+      expect(res.status).toBe(201);
+      expect(res.body).toMatchObject({ mediaType, size: bytes.length, sha256: sha256(bytes) });
+      expect(seen.staged.length).toBe(before + 1);
+    }
+    expect(await keys(storage, STAGING_PREFIX)).toEqual([]);
+    expect(spool()).toEqual([]);
   }, 120_000);
 
   it('a file whose SHA-256 the client announces (Repr-Digest) is staged under its content key: no copy, no second PUT', async () => {
