@@ -153,9 +153,10 @@ export class DocumentSearch {
   /**
    * The text arm's condition on `s` (document_search) alone: a readable vector holds every word.
    * `walk`: as a function call (ts_match_vq is @@), which no index answers, so the rows walked are tested.
+   * `hits`: on the rows of the `hits` CTE, whose `in_force` and `open` are whether each vector matched.
    */
-  private textCondition(scope: TextScope, tsq: string, walk: boolean): string {
-    const match = (vector: string) => (walk ? `ts_match_vq(s.${vector}, ${tsq})` : `s.${vector} @@ ${tsq}`);
+  private textCondition(scope: TextScope, tsq: string, mode: 'index' | 'walk' | 'hits'): string {
+    const match = (vector: string) => (mode === 'walk' ? `ts_match_vq(s.${vector}, ${tsq})` : mode === 'hits' ? `s.${vector}` : `s.${vector} @@ ${tsq}`);
     const of = (agencies: true | string, vector: string) => (agencies === true ? match(vector) : `(s.agency_id = ANY(${agencies}::uuid[]) AND ${match(vector)})`);
     const arms = [of(scope.inForce, 'in_force')];
     if (scope.open !== null) arms.push(of(scope.open, 'open'));
@@ -178,17 +179,20 @@ export class DocumentSearch {
     const and = (xs: string[]) => (xs.length ? `${xs.join(' AND ')} AND ` : '');
     const titleWhere = and([...base.where, ...(base.titleWhere ?? [])]);
     const textWhere = and(base.textWhere ?? []);
-    const text = this.textCondition(scope, tsq, !!base.few);
+    const text = this.textCondition(scope, tsq, base.few ? 'walk' : 'index');
     // Without conditions on the documents, the text arm's page is chosen on document_search alone and
     // only its rows are joined; otherwise documents are joined to the rows walked and filtered.
     // Over many agencies, how the text arm finds its page follows how many vectors hold the words
-    // (counted up to SEARCH_LOOKUP_MAX + 1, without agency or cursor), not the planner's estimate: its guess
-    // for a word it has no statistics of is a share of the register, so it walked all 100,000
-    // vectors in code order for words none of them holds. Few: looked up and sorted; many: walked.
+    // (up to SEARCH_LOOKUP_MAX + 1 of them looked up, without agency or cursor), not the planner's
+    // estimate: its guess for a word it has no statistics of is a share of the register, so it walked
+    // all 100,000 vectors in code order for words none of them holds. Few: the page is sorted out of
+    // the rows looked up (`hits`, with which vector matched); many: walked in code order.
     const lookUpMax = this.config.searchLookUpMax;
     const vectors = scope.open === null ? `s.in_force @@ ${tsq}` : `(s.in_force @@ ${tsq} OR s.open @@ ${tsq})`;
-    const textPage = (order: string) =>
-      `(SELECT s.document_id, s.code_key FROM document_search s WHERE ${textWhere}${text} ORDER BY ${order}, s.document_id LIMIT ${base.limit})`;
+    const flags = scope.open === null ? `s.in_force @@ ${tsq} AS in_force` : `s.in_force @@ ${tsq} AS in_force, s.open @@ ${tsq} AS open`;
+    const hitsText = this.textCondition(scope, tsq, 'hits');
+    const hitsPage = `(SELECT s.document_id, s.code_key FROM hits s WHERE ${textWhere}${hitsText} ORDER BY s.code_key, s.document_id LIMIT ${base.limit})`;
+    const walkPage = `(SELECT s.document_id, s.code_key FROM document_search s WHERE ${textWhere}${text} ORDER BY s.code_key, s.document_id LIMIT ${base.limit})`;
     // The choice is a condition on the count alone, outside each page's LIMIT: the plan not chosen
     // is never started (under the LIMIT it would be, e.g. parallel workers launched for nothing).
     const when = (test: string, page: string) => `(SELECT * FROM ${page} x WHERE (SELECT h.n FROM holding h) ${test})`;
@@ -196,12 +200,13 @@ export class DocumentSearch {
       ? `SELECT ${base.select} FROM ${base.from} JOIN document_search s ON s.document_id = d.id
           WHERE ${and(base.where)}${textWhere}${text} ORDER BY s.code_key, s.document_id LIMIT ${base.limit}`
       : base.few
-        ? `SELECT ${base.select} FROM ${base.from} JOIN ${textPage('s.code_key')} s ON s.document_id = d.id`
+        ? `SELECT ${base.select} FROM ${base.from} JOIN ${walkPage} s ON s.document_id = d.id`
         : `SELECT ${base.select} FROM ${base.from} JOIN (
-            WITH holding AS MATERIALIZED (SELECT count(*) AS n FROM (SELECT 1 FROM document_search s WHERE ${vectors} LIMIT ${lookUpMax + 1}) c)
-            ${when(`<= ${lookUpMax}`, textPage(`s.code_key || ''`))}
+            WITH hits AS MATERIALIZED (SELECT s.document_id, s.code_key, s.agency_id, ${flags} FROM document_search s WHERE ${vectors} LIMIT ${lookUpMax + 1}),
+                 holding AS MATERIALIZED (SELECT count(*) AS n FROM hits)
+            ${when(`<= ${lookUpMax}`, hitsPage)}
             UNION ALL
-            ${when(`> ${lookUpMax}`, textPage('s.code_key'))}) s ON s.document_id = d.id`;
+            ${when(`> ${lookUpMax}`, walkPage)}) s ON s.document_id = d.id`;
     return `SELECT * FROM (
         (SELECT ${base.select} FROM ${base.from} WHERE ${titleWhere}(${title}) ORDER BY ${base.order} LIMIT ${base.limit})
         UNION
@@ -240,12 +245,13 @@ export class DocumentSearch {
     const opts = $(HEADLINE_OPTIONS);
     const re = $(termsRegex(terms));
     const readable = this.readable(revisions);
-    const contentTsv = `jsonb_to_tsvector('vn_unaccent'::regconfig, r.content, '["string"]')`;
+    // The content's vector is built once per revision (OFFSET 0: not inlined into both the filter and the sort key).
+    const contentTsv = `LATERAL (SELECT jsonb_to_tsvector('vn_unaccent'::regconfig, r.content, '["string"]') AS tsv OFFSET 0) v`;
     return `WITH q AS (SELECT ${every} AS every, ${some} AS some),
        c AS (
-         SELECT DISTINCT ON (r.document_id) r.document_id, r.id AS revision_id, ${contentTsv} @@ q.every AS every
-           FROM q, revisions r
-          WHERE r.document_id = ANY(${ids}) AND ${readable} AND ${contentTsv} @@ q.some
+         SELECT DISTINCT ON (r.document_id) r.document_id, r.id AS revision_id, v.tsv @@ q.every AS every
+           FROM q, revisions r, ${contentTsv}
+          WHERE r.document_id = ANY(${ids}) AND ${readable} AND v.tsv @@ q.some
           ORDER BY r.document_id, 3 DESC, (r.state = 'effective') DESC),
        f AS (
          SELECT DISTINCT ON (r.document_id) r.document_id, rf.filename, ft.sha256, ft.tsv @@ q.every AS every
