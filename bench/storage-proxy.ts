@@ -1,9 +1,9 @@
 /**
- * The storage bench's yardstick (bench/storage.ts): the least any API streaming files between its
- * clients and S3 must do, in its own process like the API. `PUT /<key>` hashes the body (SHA-256)
- * while streaming it in one PUT to S3; `GET /<key>` streams the object from S3 to the socket. No
- * database, no authentication, no multipart: what it cannot do faster, the API cannot either.
- * Reports its port over IPC.
+ * The storage bench's yardstick (bench/storage.ts): about the least a Node process streaming files
+ * between its clients and S3 does, in its own process like the API. `PUT /<key>` hashes the body (SHA-256)
+ * while streaming it in one PUT to S3; `GET /<key>` streams the object from S3 to the socket (with
+ * its Content-Length, as the API). No database, no authentication, no multipart. Reports its port
+ * over IPC.
  */
 import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
@@ -30,10 +30,10 @@ const server = createServer({ highWaterMark: SOCKET_HIGH_WATER_MARK }, (req, res
       .then(() => res.writeHead(201, { 'Content-Type': 'text/plain' }).end(hash.digest('hex')), fail);
     return;
   }
-  storage
-    .get(key)
-    .then((body) => {
-      res.writeHead(200, { 'Content-Type': 'application/octet-stream' });
+  // With its length, as the API sends it (chunked encoding would frame every chunk).
+  Promise.all([storage.stat(key), storage.get(key)])
+    .then(([info, body]) => {
+      res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': String(info?.size ?? 0) });
       return pipeline(body, res);
     })
     .catch(fail);
