@@ -62,7 +62,9 @@ export class RevisionsController {
     required: false,
     description:
       'The SHA-256 of the file\'s bytes (not of the multipart body), RFC 9530: `sha-256=:<base64>:`. Optional; with S3 storage it saves the server-side copy after the upload. ' +
-      'Bytes that do not have this digest are a 400 (validation_failed) and nothing is stored; a malformed sha-256 member is a 400 before the body is read.',
+      'Bytes that do not have this digest are a 400 (validation_failed) and nothing is stored; a malformed sha-256 member is a 400 before the body is read. ' +
+      'With the header, a large file (8 MiB or more) is stored under its digest as it arrives, so it must be the last part of the body, which ends as multipart bodies do (closing boundary, CRLF): ' +
+      'otherwise the upload is a 400 naming `file` and nothing is stored (send other fields before the file, or leave the header out).',
   })
   @ApiBody({ schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' } } } })
   @ApiCreatedResponse({ type: UploadedFileView })
