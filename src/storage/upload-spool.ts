@@ -297,7 +297,7 @@ async function copyOut(storage: ObjectStorage, from: string, take: number, tail:
   try {
     await pipeline(await storage.get(from, { start: 0, end: take - 1 }), check, target.sink);
     await target.done;
-    if (hash.digest('hex') !== sha256) throw new Error('the bytes copied out of a staged upload are not the ones received');
+    if (hash.digest('hex') !== sha256) throw Errors.unavailable('Object storage', 'The object store gave back other bytes than were staged; nothing was stored. Try again shortly.');
     return target.key;
   } catch (err) {
     target.abort();
@@ -428,13 +428,10 @@ export async function spoolMultipartFile(req: IncomingMessage, opts: SpoolOption
         // Not the announced bytes: refused by the caller, nothing stored.
         if (outcome?.kind === 'mismatch' && sha256 !== current!.expected) return { size, sha256, stagedKey: null, headOnly };
         if (outcome?.kind === 'mismatch' || outcome?.kind === 'mispredicted') {
-          throw Errors.validation([
-            {
-              field,
-              message:
-                'must be the last part of the body, which ends with the closing boundary and CRLF, when its SHA-256 is announced (Repr-Digest): send other fields before it, or leave the header out',
-            },
-          ]);
+          const message = current!.expected
+            ? 'must be the last part of the body, which ends with the closing boundary and CRLF, when its SHA-256 is announced (Repr-Digest): send other fields before it, or leave the header out'
+            : `must be the last part of the body, or be followed by at most ${MAX_FILLER_BYTES / (1024 * 1024)} MiB of other fields: send other fields before it`;
+          throw Errors.validation([{ field, message }]);
         }
         throw Errors.unavailable('Object storage', 'The object store failed while the file was arriving; nothing was stored. Try again shortly.');
       });

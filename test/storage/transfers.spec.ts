@@ -200,6 +200,20 @@ describe('transfers with S3: staged while arriving, then copied to the content k
     expect(plain.body.sha256).toBe(expected);
   }, 120_000);
 
+  it('a staged file followed by more than 4 MiB of other fields is a 400 naming the file: nothing stored or staged', async () => {
+    const d = await createDocument(t, c.drafter, { agencyId: c.agency.id, type: 'other', code: code('TL'), title: 'Hồ sơ lớn' });
+    const prefix = Buffer.from(`%PDF-1.7\n% ${randomUUID()}\n`);
+    const expected = digestOf(repeatedChunks(prefix, SIZE));
+    const res = await upload(d.draftId, prefix, { fieldsAfter: { note: 'x'.repeat(5 * 1024 * 1024) } });
+    expect(res.status).toBe(400);
+    expect(res.body.errors[0]).toMatchObject({ field: 'file' });
+    expect(res.body.errors[0].message).toContain('last part');
+    expect(await storage.stat(contentObjectKey(expected))).toBeNull();
+    expect(await t.db.query('SELECT 1 FROM revision_files WHERE revision_id = $1', [d.draftId])).toHaveLength(0);
+    expect(await keys(storage, STAGING_PREFIX)).toEqual([]);
+    expect(spool()).toEqual([]);
+  }, 120_000);
+
   it('staged files whose type shows only past their first bytes are sniffed from the staged object: a DOCX, a legacy DOC', async () => {
     const d = await createDocument(t, c.drafter, { agencyId: c.agency.id, type: 'other', code: code('TL'), title: 'Hồ sơ lớn' });
     // A DOCX whose first entry is a 9 MiB image: [Content_Types].xml comes after it.
@@ -345,6 +359,47 @@ describe('transfers with S3: staged while arriving, then copied to the content k
     expect(await storage.stat(left.key)).not.toBeNull();
     expect((await store.sweepOrphans({ minAgeMs: -60_000 })).incompleteRemoved).toBe(1);
     expect(await storage.stat(left.key)).toBeNull();
+  }, 120_000);
+});
+
+describe('transfers with S3: storage going away while a file is staged', () => {
+  it('is a 503 with nothing recorded or spooled: only the first bytes were ever on disk', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'eiso-transfers-s3-down-'));
+    const s3 = await startPrivateS3(dataDir);
+    const t = await createTestApp({ S3_ENDPOINT: s3.endpoint, DATA_DIR: dataDir });
+    try {
+      const c = await cast(new Fixtures(t));
+      const storage = t.app.get(ObjectStorage);
+      const seen = observe(storage);
+      const port = await listen(t);
+      const d = await createDocument(t, c.drafter, { agencyId: c.agency.id, type: 'other', code: code('TL'), title: 'Hồ sơ lớn' });
+      const prefix = Buffer.from(`%PDF-1.7\n% ${randomUUID()}\n`);
+      // The body is sent slowly; storage stops once the server has started staging it.
+      let closed = false;
+      async function* slowly() {
+        let sent = 0;
+        for (const chunk of repeatedChunks(prefix, SIZE)) {
+          yield chunk;
+          sent += chunk.length;
+          if (sent > 2 * 1024 * 1024 && seen.staged.length && !closed) {
+            closed = true;
+            await s3.close();
+            await new Promise((r) => setTimeout(r, 50));
+          }
+        }
+      }
+      const res = await streamUpload({ port, path: `${API}/revisions/${d.draftId}/files`, token: c.drafter.token, filename: 'Hồ sơ lớn.pdf', chunks: slowly(), fileSize: SIZE });
+      expect(seen.staged).toHaveLength(1);
+      expect(res.status).toBe(503);
+      expect((res.body as { code: string }).code).toBe('dependency_unavailable');
+      expect(await t.db.query('SELECT 1 FROM revision_files WHERE revision_id = $1', [d.draftId])).toHaveLength(0);
+      const spoolDir = join(dataDir, 'tmp');
+      expect(existsSync(spoolDir) ? readdirSync(spoolDir) : []).toEqual([]);
+    } finally {
+      await t.close();
+      await s3.close().catch(() => undefined);
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   }, 120_000);
 });
 
