@@ -101,42 +101,9 @@ export function odf(kind: 'text' | 'spreadsheet'): Buffer {
   ]);
 }
 
-/** A minimal OLE2 compound file holding one stream with this name ("WordDocument", "Workbook"). */
+/** A minimal OLE2 compound file holding one stream with this name ("WordDocument", "Workbook"): three sectors, FAT then directory. */
 export function compoundFile(streamName: string): Buffer {
-  const sector = 512;
-  const buf = Buffer.alloc(sector * 3, 0);
-  Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]).copy(buf, 0);
-  buf.writeUInt16LE(0x3e, 0x18);
-  buf.writeUInt16LE(3, 0x1a);
-  buf.writeUInt16LE(0xfffe, 0x1c);
-  buf.writeUInt16LE(9, 0x1e);
-  buf.writeUInt16LE(6, 0x20);
-  buf.writeUInt32LE(1, 0x2c); // FAT sectors
-  buf.writeUInt32LE(1, 0x30); // first directory sector
-  buf.writeUInt32LE(4096, 0x38);
-  buf.writeUInt32LE(0xfffffffe, 0x3c);
-  buf.writeUInt32LE(0xfffffffe, 0x44);
-  for (let i = 0; i < 109; i++) buf.writeUInt32LE(i === 0 ? 0 : 0xffffffff, 0x4c + i * 4);
-  // FAT (sector 0): sector 0 is a FAT sector, sector 1 (directory) ends its chain.
-  const fat = sector;
-  for (let i = 0; i < 128; i++) buf.writeUInt32LE(0xffffffff, fat + i * 4);
-  buf.writeUInt32LE(0xfffffffd, fat);
-  buf.writeUInt32LE(0xfffffffe, fat + 4);
-  // Directory (sector 1): root entry and the stream.
-  const dir = sector * 2;
-  const entry = (index: number, name: string, type: number) => {
-    const off = dir + index * 128;
-    const n = Buffer.from(name + '\0', 'utf16le');
-    n.copy(buf, off);
-    buf.writeUInt16LE(n.length, off + 64);
-    buf[off + 66] = type;
-    buf.writeUInt32LE(0xffffffff, off + 68);
-    buf.writeUInt32LE(0xffffffff, off + 72);
-    buf.writeUInt32LE(index === 0 ? 1 : 0xffffffff, off + 76);
-  };
-  entry(0, 'Root Entry', 5);
-  entry(1, streamName, 2);
-  return buf;
+  return compoundFileWithDirectoryAt(streamName, 1, 0);
 }
 
 /**
