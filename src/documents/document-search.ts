@@ -245,13 +245,12 @@ export class DocumentSearch {
     const opts = $(HEADLINE_OPTIONS);
     const re = $(termsRegex(terms));
     const readable = this.readable(revisions);
-    // The content's vector is built once per revision (OFFSET 0: not inlined into both the filter and the sort key).
-    const contentTsv = `LATERAL (SELECT jsonb_to_tsvector('vn_unaccent'::regconfig, r.content, '["string"]') AS tsv OFFSET 0) v`;
+    const contentTsv = `jsonb_to_tsvector('vn_unaccent'::regconfig, r.content, '["string"]')`;
     return `WITH q AS (SELECT ${every} AS every, ${some} AS some),
        c AS (
-         SELECT DISTINCT ON (r.document_id) r.document_id, r.id AS revision_id, v.tsv @@ q.every AS every
-           FROM q, revisions r, ${contentTsv}
-          WHERE r.document_id = ANY(${ids}) AND ${readable} AND v.tsv @@ q.some
+         SELECT DISTINCT ON (r.document_id) r.document_id, r.id AS revision_id, ${contentTsv} @@ q.every AS every
+           FROM q, revisions r
+          WHERE r.document_id = ANY(${ids}) AND ${readable} AND ${contentTsv} @@ q.some
           ORDER BY r.document_id, 3 DESC, (r.state = 'effective') DESC),
        f AS (
          SELECT DISTINCT ON (r.document_id) r.document_id, rf.filename, ft.sha256, ft.tsv @@ q.every AS every
