@@ -111,12 +111,16 @@ describe('faults: renders through a storage outage with the database down at the
     const hurry = async (js: (Job | undefined)[]) => {
       for (const j of js) if (j && (await j.isDelayed())) await j.promote().catch(() => undefined);
     };
+    // Looked at with the worker paused (its active attempt finished), so the last attempt cannot start
+    // between the look and the database going down; it stays paused once both are next.
     await until('the last attempt is next', async () => {
+      await worker.pause();
       const js = await jobs();
+      if (js.every((j) => j?.attemptsMade === 4)) return true;
       await hurry(js.filter((j) => (j?.attemptsMade ?? 0) < 4));
-      return js.every((j) => j?.attemptsMade === 4);
+      worker.resume();
+      return false;
     });
-    await worker.pause();
     await pg.stop('fast');
     worker.resume();
     await until('both jobs failed for good', async () => {
