@@ -26,11 +26,15 @@ for (const mode of [
     let communes: TestAgency[];
     let supervisor: TestUser;
     let inspector: TestUser;
+    /** Reads drafts of communes[1] only, what is in force in every other commune. */
+    let mixed: TestUser;
     let drafters: TestUser[];
     const word = marker();
     /** Ids of the documents whose revision in force holds `word`, and of those whose draft only does, with their codes. */
     const inForce: { id: string; code: string }[] = [];
     const draftOnly: { id: string; code: string }[] = [];
+    /** The code of each commune's document, by commune. */
+    const codes: string[] = [];
 
     const search = async (u: TestUser, q: string, cursor?: string) => {
       const res = await t.http
@@ -63,9 +67,11 @@ for (const mode of [
       // A supervisor reads drafts of the province's agencies; staff of every commune read what is
       // in force only — both over more than SMALL_SCOPE agencies.
       [supervisor, inspector] = await Promise.all([f.user({ [province.id]: ['supervisor'] }), f.user(Object.fromEntries(communes.map((c) => [c.id, ['staff' as const]])))]);
+      mixed = await f.user(Object.fromEntries(communes.map((c, i) => [c.id, [i === 1 ? ('drafter' as const) : ('staff' as const)]])));
       // Codes chosen so that the code order interleaves the agencies.
       for (let i = 0; i < communes.length; i++) {
         const code = `QT-${String(90 - i * 3).padStart(3, '0')}-${randomBytes(2).toString('hex')}`;
+        codes.push(code);
         const res = await t.http
           .post(`${API}/documents`)
           .set(bearer(drafters[i].token))
@@ -96,6 +102,13 @@ for (const mode of [
     it('who may not read drafts finds the revisions in force only', async () => {
       const hits = await all(inspector, word);
       expect(hits.map((h) => h.id)).toEqual(inCodeOrder(inForce));
+    });
+
+    it('who reads drafts of one agency finds its drafts and the revisions in force elsewhere, no other draft', async () => {
+      const ownDraft = draftOnly.find((x) => x.code === codes[1])!;
+      expect(ownDraft).toBeDefined();
+      const hits = await all(mixed, word);
+      expect(hits.map((h) => h.id)).toEqual(inCodeOrder([...inForce, ownDraft]));
     });
 
     it('a word no vector holds finds nothing, and titles still match by substring', async () => {

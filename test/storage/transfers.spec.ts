@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, utim
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Transform } from 'node:stream';
 import { ContentStore } from '../../src/documents/content-store.js';
 import { EmbeddedS3 } from '../../src/storage/embedded-s3.js';
 import { LocalObjectStorage } from '../../src/storage/local-object-storage.js';
@@ -92,9 +93,17 @@ describe('transfers with S3: staged while arriving, then copied to the content k
   const upload = (draftId: string, prefix: Buffer, extra: { fieldsAfter?: Record<string, string>; headers?: Record<string, string>; finalCrlf?: boolean } = {}) =>
     streamUpload({ port, path: `${API}/revisions/${draftId}/files`, token: c.drafter.token, filename: 'Hồ sơ lớn.pdf', chunks: repeatedChunks(prefix, SIZE), fileSize: SIZE, ...extra });
 
+  /** A draft to upload to, and the first bytes of a PDF-looking file unique to the test. */
+  const largeDraft = async () => ({
+    d: await createDocument(t, c.drafter, { agencyId: c.agency.id, type: 'other', code: code('TL'), title: 'Hồ sơ lớn' }),
+    prefix: Buffer.from(`%PDF-1.7\n% ${randomUUID()}\n`),
+  });
+  /** The SHA-256 of a recorded file as downloaded. */
+  const downloaded = async (draftId: string, fileId: string) =>
+    sha256((await t.http.get(`${API}/revisions/${draftId}/files/${fileId}`).set(bearer(c.drafter.token)).buffer(true).parse(binary)).body);
+
   it('a large file is staged while it arrives and copied to its content key: no second PUT', async () => {
-    const d = await createDocument(t, c.drafter, { agencyId: c.agency.id, type: 'other', code: code('TL'), title: 'Hồ sơ lớn' });
-    const prefix = Buffer.from(`%PDF-1.7\n% ${randomUUID()}\n`);
+    const { d, prefix } = await largeDraft();
     const before = { staged: seen.staged.length, copies: seen.copies.length };
     const res = await upload(d.draftId, prefix);
     expect(res.status).toBe(201);
@@ -106,8 +115,7 @@ describe('transfers with S3: staged while arriving, then copied to the content k
     expect((await storage.stat(contentObjectKey(expected)))?.size).toBe(SIZE);
     expect(await keys(storage, STAGING_PREFIX)).toEqual([]);
     expect(spool()).toEqual([]);
-    const dl = await t.http.get(`${API}/revisions/${d.draftId}/files/${res.body.id}`).set(bearer(c.drafter.token)).buffer(true).parse(binary);
-    expect(sha256(dl.body)).toBe(expected);
+    expect(await downloaded(d.draftId, res.body.id)).toBe(expected);
 
     // The same bytes again: deduplicated, the staged copy removed.
     const again = await upload(d.draftId, prefix);
@@ -137,8 +145,7 @@ describe('transfers with S3: staged while arriving, then copied to the content k
   }
 
   it('while a file is staged, only its first bytes are written to the spool file: the disk never holds it all', async () => {
-    const d = await createDocument(t, c.drafter, { agencyId: c.agency.id, type: 'other', code: code('TL'), title: 'Hồ sơ lớn' });
-    const prefix = Buffer.from(`%PDF-1.7\n% ${randomUUID()}\n`);
+    const { d, prefix } = await largeDraft();
     const { result: res, largest } = await watchingSpool(() => upload(d.draftId, prefix));
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ size: SIZE, sha256: digestOf(repeatedChunks(prefix, SIZE)), mediaType: 'application/pdf' });
@@ -148,8 +155,7 @@ describe('transfers with S3: staged while arriving, then copied to the content k
   }, 120_000);
 
   it('a body the size prediction does not fit (a field after the file) is staged, and the file copied out of it, checked', async () => {
-    const d = await createDocument(t, c.drafter, { agencyId: c.agency.id, type: 'other', code: code('TL'), title: 'Hồ sơ lớn' });
-    const prefix = Buffer.from(`%PDF-1.7\n% ${randomUUID()}\n`);
+    const { d, prefix } = await largeDraft();
     const before = { staged: seen.staged.length, copies: seen.copies.length };
     const { result: res, largest } = await watchingSpool(() => upload(d.draftId, prefix, { fieldsAfter: { note: 'ghi chú sau tệp' } }));
     expect(res.status).toBe(201);
@@ -163,26 +169,54 @@ describe('transfers with S3: staged while arriving, then copied to the content k
     expect((await storage.stat(contentObjectKey(expected)))?.size).toBe(SIZE);
     expect(await keys(storage, STAGING_PREFIX)).toEqual([]);
     expect(spool()).toEqual([]);
-    const dl = await t.http.get(`${API}/revisions/${d.draftId}/files/${res.body.id}`).set(bearer(c.drafter.token)).buffer(true).parse(binary);
-    expect(sha256(dl.body)).toBe(expected);
+    expect(await downloaded(d.draftId, res.body.id)).toBe(expected);
+  }, 120_000);
+
+  it('bytes copied out of a stage that do not have the hash received are a 503: nothing stored, staged or recorded', async () => {
+    const { d, prefix } = await largeDraft();
+    const expected = digestOf(repeatedChunks(prefix, SIZE));
+    // Storage gives back other bytes for the copy out of the stage (its ranged read from byte 0).
+    const get = storage.get.bind(storage);
+    storage.get = async (key, range) => {
+      const body = await get(key, range);
+      if (!key.startsWith(STAGING_PREFIX) || range?.start !== 0) return body;
+      let first = true;
+      return body.pipe(
+        new Transform({
+          transform(chunk: Buffer, _enc, cb) {
+            if (first) chunk = Buffer.concat([Buffer.from([chunk[0] ^ 0xff]), chunk.subarray(1)]);
+            first = false;
+            cb(null, chunk);
+          },
+        }),
+      );
+    };
+    try {
+      const res = await upload(d.draftId, prefix, { fieldsAfter: { note: 'ghi chú sau tệp' } });
+      expect(res.status).toBe(503);
+      expect(res.body.code).toBe('dependency_unavailable');
+    } finally {
+      storage.get = get;
+    }
+    expect(await storage.stat(contentObjectKey(expected))).toBeNull();
+    expect(await t.db.query('SELECT 1 FROM revision_files WHERE revision_id = $1', [d.draftId])).toHaveLength(0);
+    expect(await keys(storage, STAGING_PREFIX)).toEqual([]);
+    expect(spool()).toEqual([]);
   }, 120_000);
 
   it('a body that ends without the last CRLF (the file a few bytes longer than predicted) is stored correctly', async () => {
-    const d = await createDocument(t, c.drafter, { agencyId: c.agency.id, type: 'other', code: code('TL'), title: 'Hồ sơ lớn' });
-    const prefix = Buffer.from(`%PDF-1.7\n% ${randomUUID()}\n`);
+    const { d, prefix } = await largeDraft();
     const res = await upload(d.draftId, prefix, { finalCrlf: false });
     expect(res.status).toBe(201);
     const expected = digestOf(repeatedChunks(prefix, SIZE));
     expect(res.body).toMatchObject({ size: SIZE, sha256: expected });
     expect((await storage.stat(contentObjectKey(expected)))?.size).toBe(SIZE);
     expect(await keys(storage, STAGING_PREFIX)).toEqual([]);
-    const dl = await t.http.get(`${API}/revisions/${d.draftId}/files/${res.body.id}`).set(bearer(c.drafter.token)).buffer(true).parse(binary);
-    expect(sha256(dl.body)).toBe(expected);
+    expect(await downloaded(d.draftId, res.body.id)).toBe(expected);
   }, 120_000);
 
   it('announced (Repr-Digest) and followed by another field, a staged file is a 400 naming the file: nothing stored, staged or recorded', async () => {
-    const d = await createDocument(t, c.drafter, { agencyId: c.agency.id, type: 'other', code: code('TL'), title: 'Hồ sơ lớn' });
-    const prefix = Buffer.from(`%PDF-1.7\n% ${randomUUID()}\n`);
+    const { d, prefix } = await largeDraft();
     const expected = digestOf(repeatedChunks(prefix, SIZE));
     const res = await upload(d.draftId, prefix, { headers: { 'Repr-Digest': reprDigestOf(expected) }, fieldsAfter: { note: 'ghi chú sau tệp' } });
     expect(res.status).toBe(400);
@@ -201,8 +235,7 @@ describe('transfers with S3: staged while arriving, then copied to the content k
   }, 120_000);
 
   it('a staged file followed by more than 4 MiB of other fields is a 400 naming the file: nothing stored or staged', async () => {
-    const d = await createDocument(t, c.drafter, { agencyId: c.agency.id, type: 'other', code: code('TL'), title: 'Hồ sơ lớn' });
-    const prefix = Buffer.from(`%PDF-1.7\n% ${randomUUID()}\n`);
+    const { d, prefix } = await largeDraft();
     const expected = digestOf(repeatedChunks(prefix, SIZE));
     const res = await upload(d.draftId, prefix, { fieldsAfter: { note: 'x'.repeat(5 * 1024 * 1024) } });
     expect(res.status).toBe(400);
@@ -235,8 +268,7 @@ describe('transfers with S3: staged while arriving, then copied to the content k
   }, 120_000);
 
   it('a file whose SHA-256 the client announces (Repr-Digest) is staged under its content key: no copy, no second PUT', async () => {
-    const d = await createDocument(t, c.drafter, { agencyId: c.agency.id, type: 'other', code: code('TL'), title: 'Hồ sơ lớn' });
-    const prefix = Buffer.from(`%PDF-1.7\n% ${randomUUID()}\n`);
+    const { d, prefix } = await largeDraft();
     const expected = digestOf(repeatedChunks(prefix, SIZE));
     const before = { staged: seen.staged.length, copies: seen.copies.length, puts: seen.puts.length };
     const res = await upload(d.draftId, prefix, { headers: { 'Repr-Digest': reprDigestOf(expected) } });
@@ -249,8 +281,7 @@ describe('transfers with S3: staged while arriving, then copied to the content k
     expect(await t.db.query('SELECT 1 FROM stored_objects WHERE sha256 = $1', [expected])).toHaveLength(1);
     expect(await keys(storage, STAGING_PREFIX)).toEqual([]);
     expect(spool()).toEqual([]);
-    const dl = await t.http.get(`${API}/revisions/${d.draftId}/files/${res.body.id}`).set(bearer(c.drafter.token)).buffer(true).parse(binary);
-    expect(sha256(dl.body)).toBe(expected);
+    expect(await downloaded(d.draftId, res.body.id)).toBe(expected);
 
     // Announced again, now stored: nothing staged (deduplicated), the stored object untouched.
     const again = await upload(d.draftId, prefix, { headers: { 'Repr-Digest': reprDigestOf(expected) } });
@@ -262,8 +293,7 @@ describe('transfers with S3: staged while arriving, then copied to the content k
   }, 120_000);
 
   it('bytes that do not have the announced SHA-256 are a 400 and leave nothing stored, staged or recorded', async () => {
-    const d = await createDocument(t, c.drafter, { agencyId: c.agency.id, type: 'other', code: code('TL'), title: 'Hồ sơ lớn' });
-    const prefix = Buffer.from(`%PDF-1.7\n% ${randomUUID()}\n`);
+    const { d, prefix } = await largeDraft();
     const actual = digestOf(repeatedChunks(prefix, SIZE));
     // Announced: the same bytes but the last one (only the chunk that would complete the PUT differs).
     const claimedBytes = Buffer.concat([...repeatedChunks(prefix, SIZE)]);
