@@ -10,7 +10,7 @@ import { createServer as createNetServer, Socket } from 'node:net';
 import pg from 'pg';
 import { Redis } from 'ioredis';
 import * as Minio from 'minio';
-import { QueryFailedError, QueryRunnerAlreadyReleasedError, CannotExecuteNotConnectedError } from 'typeorm';
+import { QueryFailedError, QueryRunnerAlreadyReleasedError, QueryRunnerProviderAlreadyReleasedError, CannotExecuteNotConnectedError } from 'typeorm';
 import { ConnectionClosedError } from 'bullmq';
 import { dependencyFailure, DependencyTimeoutError, isDependencyDown, withDependencyTimeout } from '../../src/common/dependency-errors.js';
 import { Errors } from '../../src/common/errors.js';
@@ -56,6 +56,8 @@ describe('dependency errors: classified by SQLSTATE, class and socket code', () 
 
   it("TypeORM's released query runner and not-connected errors; pg's own connection errors", () => {
     expect(dependencyFailure(new QueryRunnerAlreadyReleasedError())).toMatchObject({ dependency: 'database' });
+    // A transaction whose connection died between two statements (TypeORM released its runner).
+    expect(dependencyFailure(new QueryRunnerProviderAlreadyReleasedError())).toMatchObject({ dependency: 'database' });
     expect(dependencyFailure(new CannotExecuteNotConnectedError())).toMatchObject({ dependency: 'database' });
     expect(isDependencyDown(new QueryFailedError('SELECT 1', [], new Error('Connection terminated unexpectedly')))).toBe(true);
     expect(isDependencyDown(new Error('timeout exceeded when trying to connect'))).toBe(true);
@@ -182,6 +184,7 @@ describe('dependency errors: classified by SQLSTATE, class and socket code', () 
     expect(problem.detail).toMatch(/^The database is unavailable/);
     expect(Number(headers['Retry-After'])).toBeGreaterThan(0);
     expect(toProblem(new QueryRunnerAlreadyReleasedError()).problem.status).toBe(503);
+    expect(toProblem(new QueryRunnerProviderAlreadyReleasedError()).problem.status).toBe(503);
     expect(toProblem(new TypeError('bug')).problem.status).toBe(500);
   });
 });

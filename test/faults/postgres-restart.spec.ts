@@ -10,6 +10,7 @@ import { createTestApp, TestApp } from '../support/app.js';
 import { bearer, Fixtures, TestUser } from '../support/fixtures.js';
 import { PrivatePostgres, privateDatabase } from '../support/services.js';
 import { code, procedureContent } from '../workflow/helpers.js';
+import { toProblem } from '../../src/common/problem.js';
 
 const API = '/api/v1';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -146,6 +147,28 @@ describe('faults: PostgreSQL restarting under load', () => {
     } finally {
       if (!released) client.release();
     }
+    expect((await t.http.get(`${API}/me`).set(bearer(drafter.token))).status).toBe(200);
+  });
+
+  it("a transaction whose session is terminated between two statements fails as an outage (503), not a 500", async () => {
+    // CI saw this once under the restart above: the restart's FATAL reached a transaction's idle
+    // connection, TypeORM released the query runner, and the next statement threw
+    // QueryRunnerProviderAlreadyReleasedError, which was answered 500.
+    let failure: unknown;
+    await t.db
+      .transaction(async () => {
+        const runner = t.db.manager.queryRunner!;
+        const [{ pid }] = await t.db.manager.query('SELECT pg_backend_pid() AS pid');
+        await t.db.dataSource.query('SELECT pg_terminate_backend($1)', [pid]);
+        for (let i = 0; i < 50 && !runner.isReleased; i++) await sleep(20);
+        expect(runner.isReleased).toBe(true);
+        await t.db.lock('fault:terminated-between-statements');
+      })
+      .catch((err) => (failure = err));
+    expect(failure).toBeDefined();
+    const { problem } = toProblem(failure);
+    expect(problem).toMatchObject({ status: 503, code: 'dependency_unavailable' });
+    // The pool hands out working connections afterwards.
     expect((await t.http.get(`${API}/me`).set(bearer(drafter.token))).status).toBe(200);
   });
 });
