@@ -33,6 +33,7 @@ import { CacheInvalidation1795302540000 } from './1795302540000-CacheInvalidatio
 import { DocumentSearchOrder1795302550000 } from './1795302550000-DocumentSearchOrder.js';
 import { SearchPendingLists1795302560000 } from './1795302560000-SearchPendingLists.js';
 import { DocumentCodeSearchIndex1795302570000 } from './1795302570000-DocumentCodeSearchIndex.js';
+import { AgencyCacheInsert1795302580000 } from './1795302580000-AgencyCacheInsert.js';
 
 /** Every migration, in order. A new migration file is added here too (the app and CLI load this list). */
 export const MIGRATIONS = [
@@ -71,4 +72,5 @@ export const MIGRATIONS = [
   DocumentSearchOrder1795302550000,
   SearchPendingLists1795302560000,
   DocumentCodeSearchIndex1795302570000,
+  AgencyCacheInsert1795302580000,
 ];

@@ -3,6 +3,7 @@ import { Errors } from '../common/errors.js';
 import { RequestContexts } from '../common/request-context.js';
 import { escapeLike } from '../common/text.js';
 import { Database } from '../database/database.js';
+import { CacheInvalidation } from '../identity/live-caches.js';
 import { Grant, Principal } from './principal.js';
 import { Permission, ROLE_PERMISSIONS, Role, SUBTREE_ROLES } from './roles.js';
 
@@ -16,23 +17,45 @@ export function grantsJsonSql(userId: string): string {
              FROM memberships m JOIN agencies a ON a.id = m.agency_id WHERE m.user_id = ${userId})`;
 }
 
-/** Agency paths read by one miss of the path cache (all of a province's agencies, usually). */
+/** Agencies read at once into the agencies this process keeps (all of a province's, usually); more are read one by one. */
 const PATHS_READ_AT_ONCE = 20_000;
+/** Subtrees kept (by their set of root paths); past it they are all forgotten and read again. */
+const SUBTREES_KEPT = 1_000;
 
-/** Which agencies a user may act on for a permission: every agency, or these ids. */
+/**
+ * Which agencies a user may act on for a permission: every agency, or these ids. A scope whose
+ * agencies are every agency there is says so (`all`), so a list need not test the agency of each
+ * row (a provincial supervisor on a province's own installation).
+ */
 export type AgencyScope = { all: true } | { all: false; agencyIds: string[] };
 
 /**
  * The one authorization layer: "may this user do X on this agency's object" and "which agencies'
  * objects may this user list". Objects of agencies the user has no relation to are reported as
  * 404 (never 403), so nothing leaks across agencies.
+ *
+ * Agencies' paths and subtrees are kept in this process and kept true by the database: a new,
+ * changed, moved or deleted agency is an `a:` notification (migrations CacheInvalidation and
+ * AgencyCacheInsert) that empties them, and nothing kept is used while the cache listener is not
+ * usable (CacheInvalidation): the agencies are read again instead.
  */
 @Injectable()
 export class AccessService {
-  private readonly pathCache = new Map<string, { path: string; at: number }>();
-  private readonly subtreeCache = new Map<string, { ids: string[]; at: number }>();
+  /** Every agency's path when `complete` (at most PATHS_READ_AT_ONCE of them), else those read so far. */
+  private paths = new Map<string, string>();
+  private complete = false;
+  /** More agencies than are read at once: paths are read one by one until the agencies change. */
+  private tooMany = false;
+  /** Subtrees by their sorted root paths: their agencies, and whether they are every agency there is. */
+  private readonly subtrees = new Map<string, { ids: string[]; everyAgency: boolean }>();
 
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly live: CacheInvalidation,
+  ) {
+    live.on('a', () => this.invalidatePaths());
+    live.onReset(() => this.invalidatePaths());
+  }
 
   async grants(p: Principal): Promise<Grant[]> {
     if (!p.grants) {
@@ -43,38 +66,69 @@ export class AccessService {
   }
 
   /**
-   * The agency's materialised path, or null when it does not exist. On a miss every agency's path
-   * is read at once (one query, kept like the others for 30 s): a supervisor reading documents of
-   * many agencies does not pay a query per agency.
+   * Every agency's path (kept), or null when the cache may not be used now or there are more
+   * agencies than are kept at once. One query reads them all on a miss: a supervisor reading
+   * documents of many agencies does not pay a query per agency.
    */
+  private async allPaths(): Promise<Map<string, string> | null> {
+    if (!this.live.usable || this.tooMany) return null;
+    if (this.complete) return this.paths;
+    const epoch = this.live.epoch;
+    const rows = await this.db.query<{ id: string; path: string }[]>(`SELECT id, path FROM agencies LIMIT ${PATHS_READ_AT_ONCE + 1}`);
+    if (rows.length > PATHS_READ_AT_ONCE) {
+      if (this.live.mayStore(epoch)) this.tooMany = true;
+      return null;
+    }
+    const paths = new Map(rows.map((r) => [r.id, r.path] as const));
+    if (this.live.mayStore(epoch)) {
+      this.paths = paths;
+      this.complete = true;
+    }
+    return paths;
+  }
+
+  /** The agency's materialised path, or null when it does not exist. */
   async agencyPath(agencyId: string): Promise<string | null> {
-    const hit = this.pathCache.get(agencyId);
-    if (hit && Date.now() - hit.at < 30_000) return hit.path;
-    const rows = await this.db.query<{ id: string; path: string }[]>(
-      `SELECT id, path FROM agencies WHERE id = $1 UNION ALL (SELECT id, path FROM agencies WHERE id <> $1 LIMIT ${PATHS_READ_AT_ONCE})`,
-      [agencyId],
-    );
-    if (this.pathCache.size + rows.length > PATHS_READ_AT_ONCE * 2) this.pathCache.clear();
-    const at = Date.now();
-    for (const r of rows) this.pathCache.set(r.id, { path: r.path, at });
-    return rows[0]?.id === agencyId ? rows[0].path : null;
+    const all = await this.allPaths();
+    if (all) return all.get(agencyId) ?? null;
+    const usable = this.live.usable;
+    const hit = usable ? this.paths.get(agencyId) : undefined;
+    if (hit) return hit;
+    const epoch = this.live.epoch;
+    const [row] = await this.db.query<{ path: string }[]>(`SELECT path FROM agencies WHERE id = $1`, [agencyId]);
+    if (row && usable && this.live.mayStore(epoch) && this.paths.size < PATHS_READ_AT_ONCE * 2) this.paths.set(agencyId, row.path);
+    return row?.path ?? null;
   }
 
-  /** Agency moves change paths, new agencies join subtrees: forget cached ones. */
+  /** Agency moves change paths, new agencies join subtrees: forget what is kept (also on `a:` notifications). */
   invalidatePaths(): void {
-    this.pathCache.clear();
-    this.subtreeCache.clear();
+    this.paths = new Map();
+    this.complete = false;
+    this.tooMany = false;
+    this.subtrees.clear();
   }
 
-  /** The ids of the agencies under these paths (themselves included), cached like paths. */
-  private async subtreeIds(prefixes: string[]): Promise<string[]> {
+  /** The agencies under these paths (themselves included), and whether they are every agency there is. */
+  private async subtree(prefixes: string[]): Promise<{ ids: string[]; everyAgency: boolean }> {
     const key = [...prefixes].sort().join('|');
-    const hit = this.subtreeCache.get(key);
-    if (hit && Date.now() - hit.at < 30_000) return hit.ids;
-    const rows = await this.db.query<{ id: string }[]>(`SELECT id FROM agencies WHERE path LIKE ANY($1::text[])`, [prefixes.map((x) => escapeLike(x) + '%')]);
-    if (this.subtreeCache.size > 1_000) this.subtreeCache.clear();
-    this.subtreeCache.set(key, { ids: rows.map((r) => r.id), at: Date.now() });
-    return rows.map((r) => r.id);
+    const usable = this.live.usable;
+    const hit = usable ? this.subtrees.get(key) : undefined;
+    if (hit) return hit;
+    const epoch = this.live.epoch;
+    const all = await this.allPaths();
+    let found: { ids: string[]; everyAgency: boolean };
+    if (all) {
+      const ids = [...all].filter(([, path]) => prefixes.some((x) => path.startsWith(x))).map(([id]) => id);
+      found = { ids, everyAgency: ids.length === all.size };
+    } else {
+      const rows = await this.db.query<{ id: string }[]>(`SELECT id FROM agencies WHERE path LIKE ANY($1::text[])`, [prefixes.map((x) => escapeLike(x) + '%')]);
+      found = { ids: rows.map((r) => r.id), everyAgency: false };
+    }
+    if (usable && this.live.mayStore(epoch)) {
+      if (this.subtrees.size >= SUBTREES_KEPT) this.subtrees.clear();
+      this.subtrees.set(key, found);
+    }
+    return found;
   }
 
   /** Roles the user holds on this agency: its own membership plus subtree roles held on ancestors. */
@@ -123,7 +177,10 @@ export class AccessService {
     throw Errors.notFound(entity);
   }
 
-  /** Agencies whose objects the user may list under `permission`. */
+  /**
+   * Agencies whose objects the user may list under `permission`: `all` when they are every agency
+   * there is (subtree roles held on the roots), which a list reads as "no agency to test".
+   */
   async scope(p: Principal, permission: Permission): Promise<AgencyScope> {
     if (p.isAdmin && (permission === 'agency.read' || permission === 'agency.manage')) return { all: true };
     const grants = await this.grants(p);
@@ -136,7 +193,9 @@ export class AccessService {
       else direct.push(g.agencyId);
     }
     if (!subtreePrefixes.length) return { all: false, agencyIds: [...new Set(direct)] };
-    return { all: false, agencyIds: [...new Set([...direct, ...(await this.subtreeIds(subtreePrefixes))])] };
+    const subtree = await this.subtree(subtreePrefixes);
+    if (subtree.everyAgency) return { all: true };
+    return { all: false, agencyIds: [...new Set([...direct, ...subtree.ids])] };
   }
 
   /**

@@ -72,9 +72,10 @@ export class UsersService {
    * Users an agency administrator may see: members of the agencies they manage (their subtree).
    * Anyone else is found only by exact username (to add a new member), never by browsing.
    */
-  private async visibleToAgencyAdmin(p: Principal): Promise<string[]> {
+  private async visibleToAgencyAdmin(p: Principal): Promise<string[] | null> {
     const scope = await this.access.scope(p, 'agency.manage');
-    return scope.all ? [] : scope.agencyIds;
+    // null: every agency (an agency administrator of the root of every agency there is).
+    return scope.all ? null : scope.agencyIds;
   }
 
   async list(p: Principal, q: UserListQuery): Promise<Page<UserView>> {
@@ -86,7 +87,7 @@ export class UsersService {
       const agencies = await this.visibleToAgencyAdmin(p);
       qb.andWhere(
         new Brackets((w) => {
-          w.where('u.id IN (SELECT m.user_id FROM memberships m WHERE m.agency_id = ANY(:agencies::uuid[]))', { agencies });
+          w.where('u.id IN (SELECT m.user_id FROM memberships m WHERE (:agencies::uuid[] IS NULL OR m.agency_id = ANY(:agencies::uuid[])))', { agencies });
           if (q.q) w.orWhere('u.username = :exact', { exact: q.q.toLowerCase() });
         }),
       );
@@ -102,7 +103,7 @@ export class UsersService {
       await this.assertMayManageUsers(p);
       if (!p.isAdmin) {
         const agencies = await this.visibleToAgencyAdmin(p);
-        const rows = await this.db.query<unknown[]>('SELECT 1 FROM memberships WHERE user_id = $1 AND agency_id = ANY($2::uuid[])', [id, agencies]);
+        const rows = await this.db.query<unknown[]>('SELECT 1 FROM memberships WHERE user_id = $1 AND ($2::uuid[] IS NULL OR agency_id = ANY($2::uuid[]))', [id, agencies]);
         if (!rows.length) throw Errors.notFound('User');
       }
     }

@@ -50,9 +50,10 @@ export class LegalCitationsService {
       throw Errors.validation([{ field: 'cursor', message: 'is not a cursor returned by this list' }]);
     }
     const all = p.isAdmin;
-    const read = all ? [] : await this.agencies(p, 'document.read');
-    const drafts = all ? [] : await this.agencies(p, 'document.readDrafts');
-    if (!all && !read.length && !drafts.length) return { items: [], nextCursor: null };
+    // null: every agency (an administrator, or a scope that is every agency there is).
+    const read = all ? null : await this.agencies(p, 'document.read');
+    const drafts = all ? null : await this.agencies(p, 'document.readDrafts');
+    if (read && drafts && !read.length && !drafts.length) return { items: [], nextCursor: null };
     const rows = await this.db.query<CitationRow[]>(
       `SELECT d.id AS document_id, d.agency_id, a.code AS agency_code, a.name AS agency_name, a.path AS agency_path,
               d.code, d.code_key, d.title, r.id AS revision_id, r.state,
@@ -64,8 +65,8 @@ export class LegalCitationsService {
          JOIN (${agenciesSql()}) a ON a.id = d.agency_id
         WHERE c.legal_document_id = $1
           AND ($2::boolean
-               OR (r.state = 'effective' AND r.agency_id = ANY($3::uuid[]))
-               OR (r.state <> 'effective' AND r.agency_id = ANY($4::uuid[])))
+               OR (r.state = 'effective' AND ($3::uuid[] IS NULL OR r.agency_id = ANY($3::uuid[])))
+               OR (r.state <> 'effective' AND ($4::uuid[] IS NULL OR r.agency_id = ANY($4::uuid[]))))
           AND ($5::uuid IS NULL OR d.agency_id = $5)
           AND ($6::text IS NULL OR (a.path, d.code_key, r.id) > ($6::text, $7::text, $8::uuid))
         ORDER BY a.path, d.code_key, r.id
@@ -85,8 +86,9 @@ export class LegalCitationsService {
     }));
   }
 
-  private async agencies(p: Principal, permission: 'document.read' | 'document.readDrafts'): Promise<string[]> {
+  /** The agencies whose documents the user may list under `permission`; null for every agency. */
+  private async agencies(p: Principal, permission: 'document.read' | 'document.readDrafts'): Promise<string[] | null> {
     const scope = await this.access.scope(p, permission);
-    return scope.all ? [] : scope.agencyIds;
+    return scope.all ? null : scope.agencyIds;
   }
 }
