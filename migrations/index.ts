@@ -34,6 +34,7 @@ import { DocumentSearchOrder1795302550000 } from './1795302550000-DocumentSearch
 import { SearchPendingLists1795302560000 } from './1795302560000-SearchPendingLists.js';
 import { DocumentCodeSearchIndex1795302570000 } from './1795302570000-DocumentCodeSearchIndex.js';
 import { AgencyCacheInsert1795302580000 } from './1795302580000-AgencyCacheInsert.js';
+import { RevisionContentVector1795302590000 } from './1795302590000-RevisionContentVector.js';
 
 /** Every migration, in order. A new migration file is added here too (the app and CLI load this list). */
 export const MIGRATIONS = [
@@ -73,4 +74,5 @@ export const MIGRATIONS = [
   SearchPendingLists1795302560000,
   DocumentCodeSearchIndex1795302570000,
   AgencyCacheInsert1795302580000,
+  RevisionContentVector1795302590000,
 ];

@@ -245,7 +245,8 @@ export class DocumentSearch {
     const opts = $(HEADLINE_OPTIONS);
     const re = $(termsRegex(terms));
     const readable = this.readable(revisions);
-    const contentTsv = `jsonb_to_tsvector('vn_unaccent'::regconfig, r.content, '["string"]')`;
+    // The revision's words, kept with it (migration RevisionContentVector): never built from the JSON here.
+    const contentTsv = `r.content_tsv`;
     return `WITH q AS (SELECT ${every} AS every, ${some} AS some),
        c AS (
          SELECT DISTINCT ON (r.document_id) r.document_id, r.id AS revision_id, ${contentTsv} @@ q.every AS every

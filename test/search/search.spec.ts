@@ -188,6 +188,28 @@ describe('search inside files', () => {
     expect(await search(drafter, old)).toEqual([]);
   });
 
+  it("a draft's words follow each save of its content: the new words find it with their snippet, the old ones no longer", async () => {
+    const [before, after] = [marker(), marker()];
+    const doc = await create({ type: 'procedure', content: procedureContent(`Quy định ${before} trình tự`) });
+    expect((await search(drafter, before))[0].matches).toEqual([{ in: 'content', snippet: expect.stringContaining(`<mark>${before}</mark>`) }]);
+    const current = await t.http.get(`${API}/revisions/${doc.draftId}`).set(bearer(drafter.token));
+    await t.http
+      .patch(`${API}/revisions/${doc.draftId}`)
+      .set(bearer(drafter.token))
+      .set('If-Match', current.headers.etag)
+      .send({ content: procedureContent(`Quy định ${after} trình tự`) })
+      .expect(200);
+    expect(await search(drafter, before)).toEqual([]);
+    const hits = await search(drafter, after);
+    expect(hits.map((h) => h.id)).toEqual([doc.id]);
+    expect(hits[0].matches).toEqual([{ in: 'content', snippet: expect.stringContaining(`<mark>${after}</mark>`) }]);
+    // Every revision's kept words are those of its content (migration RevisionContentVector).
+    const [{ stale }] = await t.db.query(
+      `SELECT count(*)::int AS stale FROM revisions WHERE content_tsv IS DISTINCT FROM jsonb_to_tsvector('vn_unaccent'::regconfig, content, '["string"]')`,
+    );
+    expect(stale).toBe(0);
+  });
+
   it('words spread over the content and a file of the revision find it, each place showing its words', async () => {
     const [a, b] = [marker(), marker()];
     const doc = await create({ type: 'procedure', content: procedureContent(`Mục đích ${a}`) });
