@@ -32,7 +32,7 @@ export class RevisionContentVector1795302590000 implements MigrationInterface {
     await q.query(`CREATE TRIGGER revisions_content_vector BEFORE INSERT OR UPDATE OF content ON revisions FOR EACH ROW EXECUTE FUNCTION revisions_content_vector()`);
     await q.query(`
       CREATE OR REPLACE FUNCTION revision_search_vector(rev uuid) RETURNS tsvector LANGUAGE sql STABLE AS $$
-        SELECT strip(coalesce(r.content_tsv, jsonb_to_tsvector('vn_unaccent'::regconfig, r.content, '["string"]'))
+        SELECT strip(r.content_tsv
                      || coalesce((SELECT tsvector_union(strip(ft.tsv)) FROM revision_files rf JOIN file_texts ft ON ft.sha256 = rf.sha256
                                    WHERE rf.revision_id = r.id), ''::tsvector))
           FROM revisions r WHERE r.id = rev

@@ -1,8 +1,6 @@
-import pg from 'pg';
-import { ensureDatabaseExists, runMigrations } from '../src/database/prepare-database.js';
 import { AdminSeeder } from '../src/identity/admin-seeder.js';
 import { bearer, Fixtures, TestUser } from './support/fixtures.js';
-import { createTestApp, TestApp, testEnv } from './support/app.js';
+import { createTestApp, ownDatabase, TestApp } from './support/app.js';
 
 describe('identity: login, refresh rotation, logout, throttling', () => {
   let t: TestApp;
@@ -175,23 +173,17 @@ describe('identity: login, refresh rotation, logout, throttling', () => {
 
 describe('first start: the administrator account', () => {
   // An empty database of its own (the shared one already has users).
-  const url = new URL(testEnv().DATABASE_URL!);
-  url.pathname = `${url.pathname}_seed`;
-  const databaseUrl = url.toString();
+  const own = ownDatabase('seed');
+  const databaseUrl = own.url;
   let t: TestApp | null = null;
 
   afterAll(async () => {
     await t?.close();
-    const admin = new URL(databaseUrl);
-    admin.pathname = '/postgres';
-    const client = new pg.Client({ connectionString: admin.toString() });
-    await client.connect();
-    await client.query(`DROP DATABASE IF EXISTS "${url.pathname.slice(1)}" WITH (FORCE)`).finally(() => client.end());
+    await own.drop();
   });
 
   it('without ADMIN_PASSWORD, creates admin with a generated password printed once on the console', async () => {
-    await ensureDatabaseExists(databaseUrl);
-    await runMigrations({ databaseUrl, nodeEnv: 'test' });
+    await own.prepare();
     const printed: string[] = [];
     const write = process.stdout.write.bind(process.stdout);
     process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {

@@ -17,7 +17,7 @@ export function grantsJsonSql(userId: string): string {
              FROM memberships m JOIN agencies a ON a.id = m.agency_id WHERE m.user_id = ${userId})`;
 }
 
-/** Agencies read at once into the agencies this process keeps (all of a province's, usually); more are read one by one. */
+/** Agencies read at once into the agencies this process keeps (all of a province's, usually); with more, each path is read when asked for. */
 const PATHS_READ_AT_ONCE = 20_000;
 /** Subtrees kept (by their set of root paths); past it they are all forgotten and read again. */
 const SUBTREES_KEPT = 1_000;
@@ -41,10 +41,9 @@ export type AgencyScope = { all: true } | { all: false; agencyIds: string[] };
  */
 @Injectable()
 export class AccessService {
-  /** Every agency's path when `complete` (at most PATHS_READ_AT_ONCE of them), else those read so far. */
-  private paths = new Map<string, string>();
-  private complete = false;
-  /** More agencies than are read at once: paths are read one by one until the agencies change. */
+  /** Every agency's path, once read (null until then, and after every change of the agencies). */
+  private paths: Map<string, string> | null = null;
+  /** More agencies than are read at once: each path is read when asked for, until the agencies change. */
   private tooMany = false;
   /** Subtrees by their sorted root paths: their agencies, and whether they are every agency there is. */
   private readonly subtrees = new Map<string, { ids: string[]; everyAgency: boolean }>();
@@ -72,7 +71,7 @@ export class AccessService {
    */
   private async allPaths(): Promise<Map<string, string> | null> {
     if (!this.live.usable || this.tooMany) return null;
-    if (this.complete) return this.paths;
+    if (this.paths) return this.paths;
     const epoch = this.live.epoch;
     const rows = await this.db.query<{ id: string; path: string }[]>(`SELECT id, path FROM agencies LIMIT ${PATHS_READ_AT_ONCE + 1}`);
     if (rows.length > PATHS_READ_AT_ONCE) {
@@ -80,10 +79,7 @@ export class AccessService {
       return null;
     }
     const paths = new Map(rows.map((r) => [r.id, r.path] as const));
-    if (this.live.mayStore(epoch)) {
-      this.paths = paths;
-      this.complete = true;
-    }
+    if (this.live.mayStore(epoch)) this.paths = paths;
     return paths;
   }
 
@@ -91,19 +87,13 @@ export class AccessService {
   async agencyPath(agencyId: string): Promise<string | null> {
     const all = await this.allPaths();
     if (all) return all.get(agencyId) ?? null;
-    const usable = this.live.usable;
-    const hit = usable ? this.paths.get(agencyId) : undefined;
-    if (hit) return hit;
-    const epoch = this.live.epoch;
     const [row] = await this.db.query<{ path: string }[]>(`SELECT path FROM agencies WHERE id = $1`, [agencyId]);
-    if (row && usable && this.live.mayStore(epoch) && this.paths.size < PATHS_READ_AT_ONCE * 2) this.paths.set(agencyId, row.path);
     return row?.path ?? null;
   }
 
   /** Agency moves change paths, new agencies join subtrees: forget what is kept (also on `a:` notifications). */
   invalidatePaths(): void {
-    this.paths = new Map();
-    this.complete = false;
+    this.paths = null;
     this.tooMany = false;
     this.subtrees.clear();
   }

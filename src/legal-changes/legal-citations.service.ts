@@ -49,10 +49,9 @@ export class LegalCitationsService {
     if (after && (typeof after[0] !== 'string' || typeof after[1] !== 'string' || !isUuid(after[2]))) {
       throw Errors.validation([{ field: 'cursor', message: 'is not a cursor returned by this list' }]);
     }
-    const all = p.isAdmin;
     // null: every agency (an administrator, or a scope that is every agency there is).
-    const read = all ? null : await this.agencies(p, 'document.read');
-    const drafts = all ? null : await this.agencies(p, 'document.readDrafts');
+    const read = p.isAdmin ? null : await this.agencies(p, 'document.read');
+    const drafts = p.isAdmin ? null : await this.agencies(p, 'document.readDrafts');
     if (read && drafts && !read.length && !drafts.length) return { items: [], nextCursor: null };
     const rows = await this.db.query<CitationRow[]>(
       `SELECT d.id AS document_id, d.agency_id, a.code AS agency_code, a.name AS agency_name, a.path AS agency_path,
@@ -64,14 +63,13 @@ export class LegalCitationsService {
          JOIN documents d ON d.id = r.document_id AND d.withdrawn_at IS NULL
          JOIN (${agenciesSql()}) a ON a.id = d.agency_id
         WHERE c.legal_document_id = $1
-          AND ($2::boolean
-               OR (r.state = 'effective' AND ($3::uuid[] IS NULL OR r.agency_id = ANY($3::uuid[])))
-               OR (r.state <> 'effective' AND ($4::uuid[] IS NULL OR r.agency_id = ANY($4::uuid[]))))
-          AND ($5::uuid IS NULL OR d.agency_id = $5)
-          AND ($6::text IS NULL OR (a.path, d.code_key, r.id) > ($6::text, $7::text, $8::uuid))
+          AND CASE WHEN r.state = 'effective' THEN $2::uuid[] IS NULL OR r.agency_id = ANY($2::uuid[])
+                   ELSE $3::uuid[] IS NULL OR r.agency_id = ANY($3::uuid[]) END
+          AND ($4::uuid IS NULL OR d.agency_id = $4)
+          AND ($5::text IS NULL OR (a.path, d.code_key, r.id) > ($5::text, $6::text, $7::uuid))
         ORDER BY a.path, d.code_key, r.id
         LIMIT ${limit + 1}`,
-      [legalDocumentId, all, read, drafts, q.agencyId ?? null, after?.[0] ?? null, after?.[1] ?? null, after?.[2] ?? null],
+      [legalDocumentId, read, drafts, q.agencyId ?? null, after?.[0] ?? null, after?.[1] ?? null, after?.[2] ?? null],
     );
     return toPage(rows, limit, (r) => [r.agency_path, r.code_key, r.revision_id], (r) => ({
       documentId: r.document_id,

@@ -6,12 +6,10 @@
  * show), and one added inside is in the subtree at once. Its own database: the only agencies are
  * this test's (the shared database has every other test's).
  */
-import pg from 'pg';
 import { AccessService } from '../../src/access/access.service.js';
 import { Principal } from '../../src/access/principal.js';
 import { CacheInvalidation } from '../../src/identity/live-caches.js';
-import { ensureDatabaseExists, runMigrations } from '../../src/database/prepare-database.js';
-import { createTestApp, TestApp, testEnv } from '../support/app.js';
+import { createTestApp, ownDatabase, TestApp } from '../support/app.js';
 import { bearer, Fixtures, TestAgency, TestUser } from '../support/fixtures.js';
 import { makeEffective } from '../support/lifecycle.js';
 import { legalDocument } from '../legal-changes-helpers.js';
@@ -28,9 +26,8 @@ async function heard(ok: () => Promise<boolean>): Promise<void> {
 }
 
 describe('a scope that is every agency there is', () => {
-  const url = new URL(testEnv().DATABASE_URL!);
-  url.pathname = `${url.pathname}_every`;
-  const databaseUrl = url.toString();
+  const own = ownDatabase('every');
+  const databaseUrl = own.url;
   /** Two API processes on one database: each keeps its own agencies. */
   let t1: TestApp;
   let t2: TestApp;
@@ -72,8 +69,7 @@ describe('a scope that is every agency there is', () => {
   };
 
   beforeAll(async () => {
-    await ensureDatabaseExists(databaseUrl);
-    await runMigrations({ databaseUrl, nodeEnv: 'test' });
+    await own.prepare();
     // No workers: a job writing in the background would make the apps bypass what they keep (CacheInvalidation.usable) at random moments.
     [t1, t2] = [await createTestApp({ DATABASE_URL: databaseUrl }, { workers: false }), await createTestApp({ DATABASE_URL: databaseUrl }, { workers: false })];
     [f1, f2] = [new Fixtures(t1), new Fixtures(t2)];
@@ -92,11 +88,7 @@ describe('a scope that is every agency there is', () => {
   afterAll(async () => {
     await t1?.close();
     await t2?.close();
-    const admin = new URL(databaseUrl);
-    admin.pathname = '/postgres';
-    const client = new pg.Client({ connectionString: admin.toString() });
-    await client.connect();
-    await client.query(`DROP DATABASE IF EXISTS "${url.pathname.slice(1)}" WITH (FORCE)`).finally(() => client.end());
+    await own.drop();
   });
 
   it("is every agency: the supervisor's lists hold every agency's documents, drafts too, and the citations of an act", async () => {
@@ -139,5 +131,20 @@ describe('a scope that is every agency there is', () => {
     await heard(async () => (await found(t1, supervisor)).includes(ours.id));
     expect(await found(t1, supervisor)).toContain(ours.id);
     expect((await t1.http.get(`${API}/documents/${ours.id}`).set(bearer(supervisor.token))).status).toBe(200);
+  });
+
+  it('while the cache listener is down, nothing kept is used: an agency added meanwhile by another process is seen at once', async () => {
+    const live = t1.app.get(CacheInvalidation);
+    expect(await found(t1, supervisor)).toContain(draftId); // t1 keeps the province's subtree
+    // Cut t1's listener (it comes back after a second) and, while it is away, read, add an agency
+    // inside the province through t2, and read again: t1 hears nothing, so it must not answer from
+    // what it kept.
+    await t1.db.query('SELECT pg_terminate_backend($1)', [live.listenerPid]);
+    await heard(async () => live.listenerPid === null);
+    expect(await found(t1, supervisor)).toContain(draftId);
+    const unit = await f2.agency({ level: 'commune', parentId: province.id, name: 'UBND xã Lúc Mất Tin' });
+    const member = await f2.user({ [unit.id]: ['drafter'] });
+    const theirs = await draft(t2, member, unit.id, 'QT-005');
+    expect(await found(t1, supervisor)).toContain(theirs.id);
   });
 });

@@ -204,7 +204,7 @@ describe('search inside files', () => {
     expect(hits.map((h) => h.id)).toEqual([doc.id]);
     expect(hits[0].matches).toEqual([{ in: 'content', snippet: expect.stringContaining(`<mark>${after}</mark>`) }]);
     // Every revision's kept words are those of its content (migration RevisionContentVector).
-    const [{ stale }] = await t.db.query(
+    const [{ stale }] = await t.db.query<{ stale: number }[]>(
       `SELECT count(*)::int AS stale FROM revisions WHERE content_tsv IS DISTINCT FROM jsonb_to_tsvector('vn_unaccent'::regconfig, content, '["string"]')`,
     );
     expect(stale).toBe(0);

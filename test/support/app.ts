@@ -1,4 +1,5 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import pg from 'pg';
 import request from 'supertest';
 import type { AppModuleOptions } from '../../src/app.module.js';
 import { createHttpApp } from '../../src/bootstrap/http-app.js';
@@ -61,6 +62,30 @@ export function prepareTestDatabase(): Promise<void> {
     await runMigrations({ databaseUrl, nodeEnv: 'test' });
   })();
   return prepared;
+}
+
+/**
+ * A database of a test's own beside the run's (`<run database>_<suffix>`), for tests that need one
+ * empty of every other test's rows: `prepare` creates and migrates it, `drop` removes it (afterAll).
+ */
+export function ownDatabase(suffix: string): { url: string; prepare: () => Promise<void>; drop: () => Promise<void> } {
+  const db = new URL(testEnv().DATABASE_URL!);
+  db.pathname = `${db.pathname}_${suffix}`;
+  const url = db.toString();
+  return {
+    url,
+    prepare: async () => {
+      await ensureDatabaseExists(url);
+      await runMigrations({ databaseUrl: url, nodeEnv: 'test' });
+    },
+    drop: async () => {
+      const admin = new URL(url);
+      admin.pathname = '/postgres';
+      const client = new pg.Client({ connectionString: admin.toString() });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS "${db.pathname.slice(1)}" WITH (FORCE)`).finally(() => client.end());
+    },
+  };
 }
 
 /** The real app (real PostgreSQL, Redis and S3), configured through the real config loader. */
