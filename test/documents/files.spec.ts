@@ -160,6 +160,7 @@ describe('documents: files in object storage', () => {
     const boundary = `----eiso${randomBytes(6).toString('hex')}`;
     const aborted = httpRequest({
       host: '127.0.0.1',
+      agent: false, // a connection of its own (see streamUpload)
       port,
       path: `${API}/revisions/${d.draftId}/files`,
       method: 'POST',

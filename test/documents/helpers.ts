@@ -115,7 +115,9 @@ export function streamUpload(opts: {
     yield tail;
   }
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port: opts.port, path: opts.path, method: 'POST', headers }, (res) => {
+    // A connection of its own (agent: false): Node's global agent keeps idle sockets for 5 s, as long
+    // as the server's keepAliveTimeout, and a request sent on one the server is closing is reset.
+    const req = httpRequest({ host: '127.0.0.1', port: opts.port, path: opts.path, method: 'POST', headers, agent: false }, (res) => {
       const parts: Buffer[] = [];
       res.on('data', (c: Buffer) => parts.push(c));
       res.on('end', () => {

@@ -341,6 +341,7 @@ describe('transfers with S3: staged while arriving, then copied to the content k
       const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\n\r\n%PDF-1.7\n`);
       const req = httpRequest({
         host: '127.0.0.1',
+        agent: false, // a connection of its own (see streamUpload)
         port,
         path: `${API}/revisions/${d.draftId}/files`,
         method: 'POST',
