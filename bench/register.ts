@@ -28,7 +28,7 @@ import autocannon from 'autocannon';
 import { join } from 'node:path';
 import pg from 'pg';
 import { ensureDatabaseExists, runMigrations } from '../src/database/prepare-database.js';
-import { arg, benchDatabaseUrl, BENCH_ADMIN_PASSWORD, Client, numArg, startApi, stats, Stats, time } from './api-process.js';
+import { arg, benchDatabaseUrl, BENCH_ADMIN_PASSWORD, Client, cpuMsOf, numArg, startApi, stats, Stats, time } from './api-process.js';
 import { insertAgencyTree } from './support/agency-tree.js';
 
 const DB = arg('db') ?? 'eiso_bench_register';
@@ -170,21 +170,33 @@ async function queriesSoFar(base: string): Promise<number> {
   return m ? Number(m[1]) : NaN;
 }
 
-/** Times `fn` n times after a warm-up; with `base`, also prints the SQL statements per request the API sent meanwhile. */
+/**
+ * CPU time used so far (ms) by the API process and by the bench database's backends: per request,
+ * unlike the latency, it hardly depends on what else the machine is doing (set once the API runs).
+ */
+let cpuSoFar: (() => Promise<{ api: number; db: number }>) | null = null;
+
+/**
+ * Times `fn` n times after a warm-up; with `base`, also prints the SQL statements per request the
+ * API sent meanwhile. Every line prints the CPU per request of the API and of PostgreSQL.
+ */
 async function run(label: string, n: number, fn: (i: number) => Promise<number>, base?: string): Promise<Stats> {
   for (let i = 0; i < Math.min(20, n); i++) await fn(i);
   const samples: number[] = [];
   let bad = 0;
   const before = base ? await queriesSoFar(base) : 0;
+  const cpu0 = cpuSoFar ? await cpuSoFar() : null;
   for (let i = 0; i < n; i++) {
     const { ms, result } = await time(() => fn(i));
     if (result >= 400) bad++;
     samples.push(ms);
   }
+  const cpu1 = cpuSoFar ? await cpuSoFar() : null;
   const queries = base ? ((await queriesSoFar(base)) - before) / n : null;
+  const cpu = cpu0 && cpu1 ? `  cpu/request api=${((cpu1.api - cpu0.api) / n).toFixed(1)} pg=${((cpu1.db - cpu0.db) / n).toFixed(1)} ms` : '';
   const s = stats(samples);
   process.stdout.write(
-    `${label.padEnd(58)} n=${s.n}  p50=${s.p50} ms  p95=${s.p95} ms  p99=${s.p99} ms  max=${s.max} ms${queries !== null ? `  queries/request=${queries.toFixed(2)}` : ''}${bad ? `  (${bad} errors)` : ''}  load ${loadavg().map((l) => l.toFixed(1)).join(' ')}\n`,
+    `${label.padEnd(58)} n=${s.n}  p50=${s.p50} ms  p95=${s.p95} ms  p99=${s.p99} ms  max=${s.max} ms${queries !== null ? `  queries/request=${queries.toFixed(2)}` : ''}${cpu}${bad ? `  (${bad} errors)` : ''}  load ${loadavg().map((l) => l.toFixed(1)).join(' ')}\n`,
   );
   return s;
 }
@@ -206,6 +218,13 @@ async function main(): Promise<void> {
   const currentOnly = arg('current-only') !== undefined;
   const searchOnly = arg('search-only') !== undefined;
   const seconds = numArg('duration', 10);
+  // The database's backends other than this probe's own (the API's pool), read on each call.
+  const probe = new pg.Client({ connectionString: url });
+  await probe.connect();
+  cpuSoFar = async () => {
+    const pids = (await probe.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`)).rows;
+    return { api: cpuMsOf(api.pid), db: pids.reduce((sum, r) => sum + cpuMsOf(r.pid), 0) };
+  };
   try {
     if (!generated) {
       const db = new pg.Client({ connectionString: url });
@@ -322,6 +341,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${'  ratio /current : /health/live (target >= 0.60)'.padEnd(58)} ${(current / floor).toFixed(2)}x\n`);
     process.stdout.write(`load average after: ${loadavg().map((x) => x.toFixed(2)).join(' ')}\n`);
   } finally {
+    await probe.end();
     await api.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }

@@ -10,7 +10,8 @@
  * - local: the API spools and hashes the body, then links the file into DATA_DIR/storage; direct:
  *   one streamed write into the store (flushed, renamed), one streamed read of the object.
  *
- * The API runs in its own process; this process is the client. Also prints the API process's peak
+ * The API runs in its own process; this process is the client. Prints the ratios of the medians and
+ * each run's own ratio (with their median), the API process's peak
  * RSS during the transfers and the machine's load. Prints figures; never passes or fails.
  *
  *   npm run bench:storage                       # 200 MiB, 3 runs, both drivers
@@ -155,6 +156,9 @@ interface Figures {
   proxyDown: number | null;
   rssBefore: number;
   rssPeak: number;
+  /** Each run's direct : API ratio: the two are measured seconds apart, so the machine's drift between runs (up to 2x here) mostly cancels out. */
+  upRatios: number[];
+  downRatios: number[];
 }
 
 async function recreateDatabase(dbUrl: string): Promise<void> {
@@ -265,6 +269,8 @@ async function measure(driver: Driver, work: string, size: number, runs: number)
       proxyDown: proxy ? median(rows.proxyDown) : null,
       rssBefore,
       rssPeak,
+      upRatios: rows.apiUp.map((ms, i) => rows.directUp[i] / ms),
+      downRatios: rows.apiDown.map((ms, i) => rows.directDown[i] / ms),
     };
   } finally {
     proxy?.stop();
@@ -295,6 +301,8 @@ async function main(): Promise<void> {
   out += line('upload   through the API', (f) => rate(f.apiUp));
   out += line('upload   directly (one PUT/write)', (f) => rate(f.directUp));
   out += line('  ratio (target >= 0.90)', (f) => `${(f.directUp / f.apiUp).toFixed(2)}x`);
+  out += line('  each run', (f) => f.upRatios.map((r) => r.toFixed(2)).join(' '));
+  out += line('  median of the runs\' ratios', (f) => `${median(f.upRatios).toFixed(2)}x`);
   out += line('upload   bare Node proxy (hash + PUT)', (f) => (f.proxyUp === null ? '-' : rate(f.proxyUp)));
   out += line('  proxy : direct', (f) => (f.proxyUp === null ? '-' : `${(f.directUp / f.proxyUp).toFixed(2)}x`));
   out += line('  API : proxy', (f) => (f.proxyUp === null ? '-' : `${(f.proxyUp / f.apiUp).toFixed(2)}x`));
@@ -303,6 +311,8 @@ async function main(): Promise<void> {
   out += line('download through the API', (f) => rate(f.apiDown));
   out += line('download directly (one GET/read)', (f) => rate(f.directDown));
   out += line('  ratio (target >= 0.95)', (f) => `${(f.directDown / f.apiDown).toFixed(2)}x`);
+  out += line('  each run', (f) => f.downRatios.map((r) => r.toFixed(2)).join(' '));
+  out += line('  median of the runs\' ratios', (f) => `${median(f.downRatios).toFixed(2)}x`);
   out += line('download bare Node proxy', (f) => (f.proxyDown === null ? '-' : rate(f.proxyDown)));
   out += line('  proxy : direct', (f) => (f.proxyDown === null ? '-' : `${(f.directDown / f.proxyDown).toFixed(2)}x`));
   out += line('  API : proxy', (f) => (f.proxyDown === null ? '-' : `${(f.proxyDown / f.apiDown).toFixed(2)}x`));
