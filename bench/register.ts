@@ -173,6 +173,7 @@ async function queriesSoFar(base: string): Promise<number> {
 /**
  * CPU time used so far (ms) by the API process and by the bench database's backends: per request,
  * unlike the latency, it hardly depends on what else the machine is doing (set once the API runs).
+ * Backends that exit meanwhile (parallel workers, connections the pool closes) are not counted.
  */
 let cpuSoFar: (() => Promise<{ api: number; db: number }>) | null = null;
 
