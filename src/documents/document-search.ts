@@ -48,6 +48,23 @@ function escapeHtml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
+
+/** Characters' folds, kept once computed (a page of titles folds the same few hundred characters). */
+const FOLDED_CHARS = new Map<string, string>();
+const FOLDED_CHARS_KEPT = 10_000;
+
+/** One character's fold, as one character (so a title's positions are its folded text's). */
+function foldChar(c: string): string {
+  let f = FOLDED_CHARS.get(c);
+  if (f === undefined) {
+    const x = foldVietnamese(c);
+    f = x.length === 1 ? x : c.toLowerCase().slice(0, 1) || c;
+    if (FOLDED_CHARS.size < FOLDED_CHARS_KEPT) FOLDED_CHARS.set(c, f);
+  }
+  return f;
+}
+
 /** A headline with our markers as safe HTML. */
 function markedHtml(headline: string): string {
   return escapeHtml(headline).split(START).join('<mark>').split(STOP).join('</mark>').replace(/\s+/g, ' ').trim();
@@ -56,11 +73,7 @@ function markedHtml(headline: string): string {
 /** `text` with every folded occurrence of the terms marked (title and code matches). */
 export function highlightTerms(text: string, terms: string[]): string | null {
   const chars = [...text];
-  const folded = chars.map((c) => {
-    const f = foldVietnamese(c);
-    return f.length === 1 ? f : c.toLowerCase().slice(0, 1) || c;
-  });
-  const haystack = folded.join('');
+  const haystack = chars.map(foldChar).join('');
   const marks = new Array<boolean>(chars.length).fill(false);
   for (const term of terms) {
     let at = haystack.indexOf(term);
@@ -75,7 +88,7 @@ export function highlightTerms(text: string, terms: string[]): string | null {
   chars.forEach((c, i) => {
     if (marks[i] && !open) (out += '<mark>'), (open = true);
     if (!marks[i] && open) (out += '</mark>'), (open = false);
-    out += escapeHtml(c);
+    out += HTML_ESCAPES[c] ?? c;
   });
   if (open) out += '</mark>';
   return out;
