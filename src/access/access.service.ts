@@ -18,7 +18,7 @@ export function grantsJsonSql(userId: string): string {
 }
 
 /** Agencies read at once into the agencies this process keeps (all of a province's, usually); with more, each path is read when asked for. */
-const PATHS_READ_AT_ONCE = 20_000;
+export const PATHS_READ_AT_ONCE = 20_000;
 /** Subtrees kept (by their set of root paths); past it they are all forgotten and read again. */
 const SUBTREES_KEPT = 1_000;
 
