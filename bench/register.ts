@@ -221,12 +221,12 @@ async function main(): Promise<void> {
   const seconds = numArg('duration', 10);
   // The database's backends other than this probe's own (the API's pool), read on each call.
   const probe = new pg.Client({ connectionString: url });
-  await probe.connect();
-  cpuSoFar = async () => {
-    const pids = (await probe.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`)).rows;
-    return { api: cpuMsOf(api.pid), db: pids.reduce((sum, r) => sum + cpuMsOf(r.pid), 0) };
-  };
   try {
+    await probe.connect();
+    cpuSoFar = async () => {
+      const pids = (await probe.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`)).rows;
+      return { api: cpuMsOf(api.pid), db: pids.reduce((sum, r) => sum + cpuMsOf(r.pid), 0) };
+    };
     if (!generated) {
       const db = new pg.Client({ connectionString: url });
       await db.connect();
@@ -342,7 +342,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${'  ratio /current : /health/live (target >= 0.60)'.padEnd(58)} ${(current / floor).toFixed(2)}x\n`);
     process.stdout.write(`load average after: ${loadavg().map((x) => x.toFixed(2)).join(' ')}\n`);
   } finally {
-    await probe.end();
+    await probe.end().catch(() => undefined);
     await api.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }

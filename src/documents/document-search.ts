@@ -44,11 +44,11 @@ export function searchTerms(q: string | undefined): string[] {
     .slice(0, 8);
 }
 
-function escapeHtml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
-
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"]/g, (c) => HTML_ESCAPES[c]);
+}
 
 /** Characters' folds, kept once computed (a page of titles folds the same few hundred characters). */
 const FOLDED_CHARS = new Map<string, string>();
