@@ -2,7 +2,11 @@ import type { Logger as OrmLogger } from 'typeorm';
 import { appLogger } from '../common/logger.js';
 
 const MAX_SQL = 500;
-const short = (sql: string) => (sql.length > MAX_SQL ? sql.slice(0, MAX_SQL) + '…' : sql).replace(/\s+/g, ' ');
+/** The statement's text, short (a prepared statement reaches the logger as its query config: Database.queryPrepared). */
+const short = (query: string | { text: string }) => {
+  const sql = typeof query === 'string' ? query : query.text;
+  return (sql.length > MAX_SQL ? sql.slice(0, MAX_SQL) + '…' : sql).replace(/\s+/g, ' ');
+};
 
 /**
  * TypeORM's messages as structured JSON lines. Parameters are never logged (they carry password

@@ -178,12 +178,51 @@ export class DocumentSearch {
 
   /**
    * The SQL of one page of `base` rows matching q, in `outerOrder` (null when q has no words): the
-   * first `limit` rows of the title arm and of the text arm, merged. Each arm is planned on its own
-   * (walking the order index while matches are dense, a GIN lookup when they are rare); the text arm
-   * filters and orders on document_search (its code_key, agency_id and vectors), joining the
-   * documents it keeps.
+   * first `limit` rows of the title arm and of the text arm (`arms`), merged in one statement.
    */
   page(q: string | undefined, $: (v: unknown) => string, scope: TextScope, base: SearchBase): string | null {
+    const arms = this.arms(q, $, scope, base);
+    if (!arms) return null;
+    return `SELECT * FROM ((${arms.title}) UNION (${arms.text})) u ORDER BY ${base.outerOrder} LIMIT ${base.limit}`;
+  }
+
+  /**
+   * The ids of a page's candidates (at most `limit` of each arm: the page is the first `limit` of
+   * them in order), each arm a statement of its own, both sent at once on two pooled connections;
+   * null when q has no words. For searches over many agencies, where each arm of a common word
+   * costs PostgreSQL several milliseconds (walking the code order, or a GIN or trigram lookup of
+   * thousands of rows): the request waits for the slower arm, not for both. `build` makes the arms'
+   * scope and rows with the placeholders it is given. `base.select` must give the documents' `id`.
+   */
+  async candidates(q: string | undefined, build: ($: (v: unknown) => string) => { scope: TextScope; base: SearchBase }): Promise<string[] | null> {
+    if (!searchTerms(q).length) return null;
+    // The rows and scope are built once, with markers for their values; each arm's statement numbers
+    // the values it holds (a value a statement does not use would be a parameter of no known type).
+    const values: unknown[] = [];
+    const mark = (v: unknown) => `\u0000${values.push(v) - 1}\u0000`;
+    const { scope, base } = build(mark);
+    const arms = this.arms(q, mark, scope, base)!;
+    const statement = (sql: string) => {
+      const params: unknown[] = [];
+      const numbers = new Map<string, string>();
+      const text = sql.replace(/\u0000(\d+)\u0000/g, (_, i: string) => {
+        let n = numbers.get(i);
+        if (n === undefined) numbers.set(i, (n = `$${params.push(values[Number(i)])}`));
+        return n;
+      });
+      return this.db.query<{ id: string }[]>(text, params);
+    };
+    const [title, text] = await Promise.all([statement(arms.title), statement(arms.text)]);
+    return [...new Set([...title, ...text].map((r) => r.id))];
+  }
+
+  /**
+   * The SQL of the two arms of a page of `base` rows matching q (null when q has no words), each
+   * ordered and limited on its own. Each arm is planned on its own (walking the order index while
+   * matches are dense, a GIN lookup when they are rare); the text arm filters and orders on
+   * document_search (its code_key, agency_id and vectors), joining the documents it keeps.
+   */
+  arms(q: string | undefined, $: (v: unknown) => string, scope: TextScope, base: SearchBase): { title: string; text: string } | null {
     const terms = searchTerms(q);
     if (!terms.length) return null;
     // strpos: the same test as LIKE '%term%', and not one the trigram index answers (SearchBase.few).
@@ -220,11 +259,10 @@ export class DocumentSearch {
             ${when(`<= ${lookUpMax}`, hitsPage)}
             UNION ALL
             ${when(`> ${lookUpMax}`, walkPage)}) s ON s.document_id = d.id`;
-    return `SELECT * FROM (
-        (SELECT ${base.select} FROM ${base.from} WHERE ${titleWhere}(${title}) ORDER BY ${base.order} LIMIT ${base.limit})
-        UNION
-        (${textArm})
-      ) u ORDER BY ${base.outerOrder} LIMIT ${base.limit}`;
+    return {
+      title: `SELECT ${base.select} FROM ${base.from} WHERE ${titleWhere}(${title}) ORDER BY ${base.order} LIMIT ${base.limit}`,
+      text: textArm,
+    };
   }
 
   /**

@@ -111,6 +111,37 @@ for (const mode of [
       expect(hits.map((h) => h.id)).toEqual(inCodeOrder([...inForce, ownDraft]));
     });
 
+    it('the same search asked again and again gives the same page (its page statement is prepared: a generic plan from the sixth on)', async () => {
+      const first = await search(supervisor, word);
+      expect(first.items.length).toBe(4);
+      for (let i = 0; i < 8; i++) expect(await search(supervisor, word)).toEqual(first);
+    });
+
+    it('filters narrow a search over many agencies: by type and by state (each arm a statement of its own, with only its own values)', async () => {
+      // A form whose title holds the word: found by the title arm only.
+      const procedure = inForce[0];
+      const form = await t.http
+        .post(`${API}/documents`)
+        .set(bearer(drafters[0].token))
+        .send({ agencyId: communes[0].id, type: 'form', code: `BM-${randomBytes(2).toString('hex')}`, title: `Tờ khai ${word}`, procedureId: procedure.id });
+      expect(form.status).toBe(201);
+      const ids = async (query: Record<string, string>) => {
+        const res = await t.http.get(`${API}/documents`).query({ q: word, limit: 50, ...query }).set(bearer(supervisor.token));
+        expect(res.status).toBe(200);
+        return (res.body.items as { id: string }[]).map((x) => x.id);
+      };
+      expect(await ids({ type: 'form' })).toEqual([form.body.id]);
+      expect(await ids({ type: 'procedure' })).toEqual(inCodeOrder([...inForce, ...draftOnly]));
+      // In force: those whose revision in force holds the word, and those in force whose draft does (the supervisor reads drafts).
+      const effective = [...inForce, ...draftOnly.filter((x) => codes.indexOf(x.code) % 3 === 2)];
+      expect(await ids({ state: 'effective' })).toEqual(inCodeOrder(effective));
+      const formRow = { id: form.body.id as string, code: form.body.code as string };
+      // Open drafts: the new form's too.
+      expect(await ids({ state: 'draft' })).toEqual(inCodeOrder([...draftOnly, formRow]));
+      expect(await ids({})).toEqual(inCodeOrder([...inForce, ...draftOnly, formRow]));
+      expect(await ids({ type: 'form', state: 'effective' })).toEqual([]);
+    });
+
     it('a word no vector holds finds nothing, and titles still match by substring', async () => {
       expect((await search(supervisor, `${word}zz`)).items).toEqual([]);
       const codes = await all(supervisor, inForce[0].code.slice(0, 10));
