@@ -352,7 +352,7 @@ export class DocumentsService {
     }
     // The page is chosen first; its current and open revisions are joined for those rows only. With
     // q, the same statement gives the page's content and file matches (snippets), for its first
-    // `limit` rows: one round trip.
+    // `limit` rows: one round trip (after the candidates' two, over many agencies).
     // The revisions whose content and files may match are the page's own (its revision in force, and
     // the open one, joined only where the caller reads drafts): no agency list for the planner again.
     const pageRevisions: ReadableRevisions = { kind: 'listed', sql: `(SELECT array_agg(x) FROM page, unnest(ARRAY[page.e_id, page.o_id]) x WHERE x IS NOT NULL)::uuid[]` };
