@@ -35,6 +35,7 @@ import { SearchPendingLists1795302560000 } from './1795302560000-SearchPendingLi
 import { DocumentCodeSearchIndex1795302570000 } from './1795302570000-DocumentCodeSearchIndex.js';
 import { AgencyCacheInsert1795302580000 } from './1795302580000-AgencyCacheInsert.js';
 import { RevisionContentVector1795302590000 } from './1795302590000-RevisionContentVector.js';
+import { DocumentSearchWordedOrder1795302600000 } from './1795302600000-DocumentSearchWordedOrder.js';
 
 /** Every migration, in order. A new migration file is added here too (the app and CLI load this list). */
 export const MIGRATIONS = [
@@ -75,4 +76,5 @@ export const MIGRATIONS = [
   DocumentCodeSearchIndex1795302570000,
   AgencyCacheInsert1795302580000,
   RevisionContentVector1795302590000,
+  DocumentSearchWordedOrder1795302600000,
 ];

@@ -131,6 +131,12 @@ export interface SearchBase {
   few?: boolean;
 }
 
+/**
+ * A document_search row that holds any words, in the words of the predicate of its partial order
+ * index (migration DocumentSearchWordedOrder): a row without words matches no search.
+ */
+const WORDED = `(length(s.in_force) > 0 OR length(s.open) > 0)`;
+
 /** Agencies up to which a caller's documents are walked rather than looked up (SearchBase.few). */
 export const SMALL_SCOPE = 16;
 
@@ -244,7 +250,9 @@ export class DocumentSearch {
     const flags = scope.open === null ? `s.in_force @@ ${tsq} AS in_force` : `s.in_force @@ ${tsq} AS in_force, s.open @@ ${tsq} AS open`;
     const hitsText = this.textCondition(scope, tsq, 'hits');
     const hitsPage = `(SELECT s.document_id, s.code_key FROM hits s WHERE ${textWhere}${hitsText} ORDER BY s.code_key, s.document_id LIMIT ${base.limit})`;
-    const walkPage = `(SELECT s.document_id, s.code_key FROM document_search s WHERE ${textWhere}${text} ORDER BY s.code_key, s.document_id LIMIT ${base.limit})`;
+    // The walk over every agency's vectors walks the documents that hold words only (WORDED: the
+    // predicate of document_search_worded_idx), not those that can match nothing.
+    const walkPage = `(SELECT s.document_id, s.code_key FROM document_search s WHERE ${textWhere}${base.few ? '' : `${WORDED} AND `}${text} ORDER BY s.code_key, s.document_id LIMIT ${base.limit})`;
     // The choice is a condition on the count alone, outside each page's LIMIT: the plan not chosen
     // is never started (under the LIMIT it would be, e.g. parallel workers launched for nothing).
     const when = (test: string, page: string) => `(SELECT * FROM ${page} x WHERE (SELECT h.n FROM holding h) ${test})`;
