@@ -135,7 +135,7 @@ export interface SearchBase {
  * A document_search row that holds any words, in the words of the predicate of its partial order
  * index (migration DocumentSearchWordedOrder): a row without words matches no search.
  */
-const WORDED = `(length(s.in_force) > 0 OR length(s.open) > 0)`;
+export const WORDED = `(length(s.in_force) > 0 OR length(s.open) > 0)`;
 
 /** Agencies up to which a caller's documents are walked rather than looked up (SearchBase.few). */
 export const SMALL_SCOPE = 16;
