@@ -78,6 +78,11 @@ export interface AppConfig {
    */
   searchLookUpMax: number;
   /**
+   * Rows in code order a search over many agencies tests first, in each arm, before it looks its
+   * words up in the indexes: the page when they hold it (a common word), else only wasted; 0: never.
+   */
+  searchWalkPrefix: number;
+  /**
    * Due dates of the periodic reports to the Sở KH&CN (day and month, Vietnam time): the six-month
    * report YYYY-H1, the annual report YYYY, and the day of the quarter's last month for YYYY-Qn.
    */
@@ -319,7 +324,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     metrics: { token: metricsToken, port: metricsPort, host: r.string('METRICS_HOST', '127.0.0.1') },
     smtp: { url: r.url('SMTP_URL', null, ['smtp:', 'smtps:']), from: r.string('MAIL_FROM', 'e-ISO <no-reply@e-iso.local>') },
     legalChangeDueDays: r.int('LEGAL_CHANGE_DUE_DAYS', 30, 1, 365),
-    searchLookUpMax: r.int('SEARCH_LOOKUP_MAX', 200, 0, 1_000_000),
+    searchLookUpMax: r.int('SEARCH_LOOKUP_MAX', 500, 0, 1_000_000),
+    searchWalkPrefix: r.int('SEARCH_WALK_PREFIX', 2000, 0, 1_000_000),
     reporting: {
       halfYearDue: r.dayOfYear('REPORT_DUE_HALF_YEAR', { month: 6, day: 15 }, { minMonth: 6 }),
       yearDue: r.dayOfYear('REPORT_DUE_YEAR', { month: 12, day: 15 }, { minMonth: 10 }),

@@ -116,6 +116,8 @@ export interface SearchBase {
   where: string[];
   /** Conditions of the title arm only: who may see the document (the text arm's TextScope implies it). */
   titleWhere?: string[];
+  /** The title arm's cursor: a condition on `d` (e.g. `(d.code_key, d.id) > (…)`), where its walk starts. */
+  titleAfter?: string;
   /** Conditions of the text arm only, on `s` (document_search): e.g. the page's cursor on (s.code_key, s.document_id). */
   textWhere?: string[];
   /** The page's order inside the arms (on `d`), and outside them (on the selected column names). */
@@ -129,6 +131,12 @@ export interface SearchBase {
    * indexes of every agency's documents (a common word's postings are most of the register).
    */
   few?: boolean;
+  /**
+   * `from` is the register's `documents d` and the title arm's conditions (`titleWhere`, no `where`)
+   * read only its id, code_key, agency_id and search_text, the columns of documents_code_search_idx:
+   * over many agencies the title arm may then walk a prefix of the code order first (walkedFirst).
+   */
+  registerOnly?: boolean;
 }
 
 /**
@@ -235,16 +243,31 @@ export class DocumentSearch {
     const title = terms.map((t) => (base.few ? `strpos(d.search_text, ${$(t)}) > 0` : `d.search_text LIKE ${$(`%${escapeLike(t)}%`)}`)).join(' AND ');
     const tsq = `plainto_tsquery('vn_unaccent', ${$(terms.join(' '))})`;
     const and = (xs: string[]) => (xs.length ? `${xs.join(' AND ')} AND ` : '');
-    const titleWhere = and([...base.where, ...(base.titleWhere ?? [])]);
+    const titleWhere = and([...base.where, ...(base.titleWhere ?? []), ...(base.titleAfter ? [base.titleAfter] : [])]);
     const textWhere = and(base.textWhere ?? []);
     const text = this.textCondition(scope, tsq, base.few ? 'walk' : 'index');
+    const prefix = base.few ? 0 : this.config.searchWalkPrefix;
+    /**
+     * `walked` (the matches among the first `prefix` rows of the order: a walk of bounded cost, which
+     * for a common word holds the page), and the rows of `full` only when those are fewer than the
+     * page: the first rows in order of both are the page, whatever the planner thinks of the words
+     * (it guesses a common word rare, and sorts thousands of matches out of the index where the walk
+     * finds its page among a few hundred rows). Rows of `walked` may come again in `full`'s.
+     */
+    const walkedFirst = (walked: string, full: string) =>
+      `WITH walked AS MATERIALIZED (${walked})
+       SELECT * FROM walked
+       UNION ALL
+       (SELECT * FROM (${full}) f WHERE (SELECT count(*) FROM walked) < ${base.limit})`;
     // Without conditions on the documents, the text arm's page is chosen on document_search alone and
     // only its rows are joined; otherwise documents are joined to the rows walked and filtered.
     // Over many agencies, how the text arm finds its page follows how many vectors hold the words
     // (up to SEARCH_LOOKUP_MAX + 1 of them looked up, without agency or cursor), not the planner's
     // estimate: its guess for a word it has no statistics of is a share of the register, so it walked
     // all 100,000 vectors in code order for words none of them holds. Few: the page is sorted out of
-    // the rows looked up (`hits`, with which vector matched); many: walked in code order.
+    // the rows looked up (`hits`, with which vector matched); many: walked in code order. Before
+    // either, the first SEARCH_WALK_PREFIX rows that hold words are tested in code order (walkedFirst):
+    // a common word's page is among them, and neither its count nor its postings are read.
     const lookUpMax = this.config.searchLookUpMax;
     const vectors = scope.open === null ? `s.in_force @@ ${tsq}` : `(s.in_force @@ ${tsq} OR s.open @@ ${tsq})`;
     const flags = scope.open === null ? `s.in_force @@ ${tsq} AS in_force` : `s.in_force @@ ${tsq} AS in_force, s.open @@ ${tsq} AS open`;
@@ -253,24 +276,38 @@ export class DocumentSearch {
     // The walk over every agency's vectors walks the documents that hold words only (WORDED: the
     // predicate of document_search_worded_idx), not those that can match nothing.
     const walkPage = `(SELECT s.document_id, s.code_key FROM document_search s WHERE ${textWhere}${base.few ? '' : `${WORDED} AND `}${text} ORDER BY s.code_key, s.document_id LIMIT ${base.limit})`;
+    const prefixPage = () => `SELECT s.document_id, s.code_key
+         FROM (SELECT s.document_id, s.code_key, s.agency_id, s.in_force, s.open FROM document_search s
+                WHERE ${textWhere}${WORDED} ORDER BY s.code_key, s.document_id LIMIT ${$(prefix)}) s
+        WHERE ${this.textCondition(scope, tsq, 'walk')} ORDER BY s.code_key, s.document_id LIMIT ${base.limit}`;
     // The choice is a condition on the count alone, outside each page's LIMIT: the plan not chosen
     // is never started (under the LIMIT it would be, e.g. parallel workers launched for nothing).
     const when = (test: string, page: string) => `(SELECT * FROM ${page} x WHERE (SELECT h.n FROM holding h) ${test})`;
+    const lookedUp = `WITH hits AS MATERIALIZED (SELECT s.document_id, s.code_key, s.agency_id, ${flags} FROM document_search s WHERE ${vectors} LIMIT ${lookUpMax + 1}),
+                 holding AS MATERIALIZED (SELECT count(*) AS n FROM hits)
+            ${when(`<= ${lookUpMax}`, hitsPage)}
+            UNION ALL
+            ${when(`> ${lookUpMax}`, walkPage)}`;
     const textArm = base.where.length
       ? `SELECT ${base.select} FROM ${base.from} JOIN document_search s ON s.document_id = d.id
           WHERE ${and(base.where)}${textWhere}${text} ORDER BY s.code_key, s.document_id LIMIT ${base.limit}`
       : base.few
         ? `SELECT ${base.select} FROM ${base.from} JOIN ${walkPage} s ON s.document_id = d.id`
-        : `SELECT ${base.select} FROM ${base.from} JOIN (
-            WITH hits AS MATERIALIZED (SELECT s.document_id, s.code_key, s.agency_id, ${flags} FROM document_search s WHERE ${vectors} LIMIT ${lookUpMax + 1}),
-                 holding AS MATERIALIZED (SELECT count(*) AS n FROM hits)
-            ${when(`<= ${lookUpMax}`, hitsPage)}
-            UNION ALL
-            ${when(`> ${lookUpMax}`, walkPage)}) s ON s.document_id = d.id`;
-    return {
-      title: `SELECT ${base.select} FROM ${base.from} WHERE ${titleWhere}(${title}) ORDER BY ${base.order} LIMIT ${base.limit}`,
-      text: textArm,
-    };
+        : `SELECT ${base.select} FROM ${base.from} JOIN (${prefix ? walkedFirst(prefixPage(), lookedUp) : lookedUp}) s ON s.document_id = d.id`;
+    const titleFull = `SELECT ${base.select} FROM ${base.from} WHERE ${titleWhere}(${title}) ORDER BY ${base.order} LIMIT ${base.limit}`;
+    // The title arm's prefix is read from documents_code_search_idx alone (an index-only walk); who
+    // may see a document is tested on the rows walked, so the walk's cost is bounded whoever asks.
+    const titleArm =
+      prefix && base.registerOnly && !base.where.length
+        ? walkedFirst(
+            `SELECT ${base.select}
+               FROM (SELECT d.id, d.code_key, d.agency_id, d.search_text FROM documents d ${base.titleAfter ? `WHERE ${base.titleAfter}` : ''}
+                      ORDER BY d.code_key, d.id LIMIT ${$(prefix)}) d
+              WHERE ${and(base.titleWhere ?? [])}(${title}) ORDER BY ${base.order} LIMIT ${base.limit}`,
+            titleFull,
+          )
+        : titleFull;
+    return { title: titleArm, text: textArm };
   }
 
   /**

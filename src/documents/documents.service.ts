@@ -312,12 +312,15 @@ export class DocumentsService {
         select: 'd.id, d.code_key',
         from: 'documents d',
         where,
-        titleWhere: [...(visible ? [visible] : []), ...(cursor ? [`(d.code_key, d.id) > (${cursor[0]}, ${cursor[1]})`] : [])],
+        titleWhere: visible ? [visible] : [],
+        ...(cursor ? { titleAfter: `(d.code_key, d.id) > (${cursor[0]}, ${cursor[1]})` } : {}),
         textWhere: cursor ? [`(s.code_key, s.document_id) > (${cursor[0]}, ${cursor[1]})`] : [],
         order: 'd.code_key, d.id',
         outerOrder: 'code_key, id',
         limit: lim,
         few,
+        // The visibility conditions read the document's agency_id and id only.
+        registerOnly: true,
       };
       const listWhere = [...(visible ? [visible] : []), ...where, ...(cursor ? [`(d.code_key, d.id) > (${cursor[0]}, ${cursor[1]})`] : [])];
       return { inDrafts, lim, textScope, search, listWhere };

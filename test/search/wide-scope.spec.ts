@@ -4,8 +4,9 @@
  * (SEARCH_LOOKUP_MAX): looked up in the GIN indexes and sorted when few, walked in code order when
  * many. Either way the page is the same: every readable match, in code order, page after page;
  * the revision in force only for those who may not read drafts. The same checks run against an app
- * that always walks (SEARCH_LOOKUP_MAX=0) and one that always looks up (the default: the marker
- * words are held by a handful of documents).
+ * that always walks (SEARCH_LOOKUP_MAX=0: the first SEARCH_WALK_PREFIX rows in code order, then
+ * the rest when they hold less than the page; with a prefix of 3 rows, and none) and one that
+ * always looks up (the default: the marker words are held by a handful of documents).
  */
 import { randomBytes } from 'node:crypto';
 import { SMALL_SCOPE } from '../../src/documents/document-search.js';
@@ -18,7 +19,10 @@ const API = '/api/v1';
 
 for (const mode of [
   { name: 'looked up (few vectors hold the words)', env: {} },
-  { name: 'walked in code order (SEARCH_LOOKUP_MAX=0)', env: { SEARCH_LOOKUP_MAX: '0' } },
+  { name: 'walked in code order (SEARCH_LOOKUP_MAX=0: the first rows in code order hold every page)', env: { SEARCH_LOOKUP_MAX: '0' } },
+  // The first 3 rows in code order are tested, then (fewer than a page of 4 + 1) the indexes or the walk give the page: rows found twice.
+  { name: 'walked, a prefix shorter than the page (SEARCH_LOOKUP_MAX=0, SEARCH_WALK_PREFIX=3)', env: { SEARCH_LOOKUP_MAX: '0', SEARCH_WALK_PREFIX: '3' } },
+  { name: 'walked without a prefix (SEARCH_LOOKUP_MAX=0, SEARCH_WALK_PREFIX=0)', env: { SEARCH_LOOKUP_MAX: '0', SEARCH_WALK_PREFIX: '0' } },
 ]) {
   describe(`search over more than ${SMALL_SCOPE} agencies, ${mode.name}`, () => {
     let t: TestApp;
