@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
+import serveStatic from 'serve-static';
 import { Errors } from '../common/errors.js';
 import { appLogger } from '../common/logger.js';
 import { sendProblem } from '../common/problem.js';
@@ -30,15 +31,17 @@ export function serveWebApp(app: NestExpressApplication, webDir: string): void {
     appLogger.write('warn', 'web application not built: serving the API only', { webDir, hint: 'npm run build:web' });
     return;
   }
-  app.useStaticAssets(webDir, {
+  const files = serveStatic(webDir, {
     index: false,
     fallthrough: true,
     redirect: false,
-    setHeaders: (res: Response, path: string) => {
+    setHeaders: (res, path) => {
       const immutable = path.startsWith(join(webDir, HASHED_ASSETS.slice(1)));
       res.setHeader('Cache-Control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
     },
   });
+  // The service's own paths never look for a file: no stat of the disk per API request.
+  app.use((req: Request, res: Response, next: NextFunction) => (isServicePath(req.path) ? next() : files(req, res, next)));
   app.use((req: Request, res: Response, next: NextFunction) => {
     if ((req.method !== 'GET' && req.method !== 'HEAD') || isServicePath(req.path)) return next();
     // An asset that is not in this build (an old tab after a deployment): a 404, never the page.

@@ -3,7 +3,8 @@
  * application's paths, a long immutable cache for hashed assets and no-cache for index.html, and
  * never in the way of /api/v1, /api/docs, /health or /metrics.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestApp, type TestApp } from '../support/app.js';
 
@@ -61,5 +62,39 @@ describe('web application served by the service', () => {
     expect(post.status).toBe(404);
     const json = await t.http.get('/cong-khai/UBND-X').set('Accept', 'application/json');
     expect(json.status).toBe(404);
+  });
+});
+
+describe('a web build holding files named like the service paths', () => {
+  let t: TestApp;
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'eiso-web-'));
+    writeFileSync(join(dir, 'index.html'), '<!doctype html><div id="root"></div>');
+    for (const path of ['api/v1/me', 'health/live', 'metrics', 'api/docs-json']) {
+      mkdirSync(join(dir, path, '..'), { recursive: true });
+      writeFileSync(join(dir, path), 'a stray file of the build');
+    }
+    writeFileSync(join(dir, 'robots.txt'), 'User-agent: *');
+    t = await createTestApp({ WEB_DIR: dir });
+  });
+
+  afterAll(async () => {
+    await t?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('never serves them: the service answers its own paths (the files are not even looked for)', async () => {
+    const me = await t.http.get('/api/v1/me');
+    expect(me.status).toBe(401);
+    const live = await t.http.get('/health/live');
+    expect(live.headers['content-type']).toMatch(/json/);
+    const docs = await t.http.get('/api/docs-json');
+    expect(docs.body.openapi).toMatch(/^3\./);
+    for (const res of [me, live, docs, await t.http.get('/metrics')]) expect(res.text).not.toContain('a stray file');
+    // Other files of the build are served.
+    const robots = await t.http.get('/robots.txt');
+    expect([robots.status, robots.text]).toEqual([200, 'User-agent: *']);
   });
 });
