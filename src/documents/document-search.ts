@@ -114,7 +114,11 @@ export interface SearchBase {
   from: string;
   /** Conditions on `d` (and `from`'s joins) of both arms. */
   where: string[];
-  /** Conditions of the title arm only: who may see the document (the text arm's TextScope implies it). */
+  /**
+   * Conditions of the title arm only: who may see the document (the text arm's TextScope implies it).
+   * Over many agencies, without `where`, they are tested on a prefix of the register read from
+   * documents_code_search_idx (arms): they may read only d.id, d.code_key, d.agency_id, d.search_text.
+   */
   titleWhere?: string[];
   /** The title arm's cursor: a condition on `d` (e.g. `(d.code_key, d.id) > (…)`), where its walk starts. */
   titleAfter?: string;
@@ -131,12 +135,6 @@ export interface SearchBase {
    * indexes of every agency's documents (a common word's postings are most of the register).
    */
   few?: boolean;
-  /**
-   * `from` is the register's `documents d` and the title arm's conditions (`titleWhere`, no `where`)
-   * read only its id, code_key, agency_id and search_text, the columns of documents_code_search_idx:
-   * over many agencies the title arm may then walk a prefix of the code order first (walkedFirst).
-   */
-  registerOnly?: boolean;
 }
 
 /**
@@ -276,9 +274,9 @@ export class DocumentSearch {
     // The walk over every agency's vectors walks the documents that hold words only (WORDED: the
     // predicate of document_search_worded_idx), not those that can match nothing.
     const walkPage = `(SELECT s.document_id, s.code_key FROM document_search s WHERE ${textWhere}${base.few ? '' : `${WORDED} AND `}${text} ORDER BY s.code_key, s.document_id LIMIT ${base.limit})`;
-    const prefixPage = () => `SELECT s.document_id, s.code_key
+    const prefixPage = `SELECT s.document_id, s.code_key
          FROM (SELECT s.document_id, s.code_key, s.agency_id, s.in_force, s.open FROM document_search s
-                WHERE ${textWhere}${WORDED} ORDER BY s.code_key, s.document_id LIMIT ${$(prefix)}) s
+                WHERE ${textWhere}${WORDED} ORDER BY s.code_key, s.document_id LIMIT ${prefix}) s
         WHERE ${this.textCondition(scope, tsq, 'walk')} ORDER BY s.code_key, s.document_id LIMIT ${base.limit}`;
     // The choice is a condition on the count alone, outside each page's LIMIT: the plan not chosen
     // is never started (under the LIMIT it would be, e.g. parallel workers launched for nothing).
@@ -293,16 +291,16 @@ export class DocumentSearch {
           WHERE ${and(base.where)}${textWhere}${text} ORDER BY s.code_key, s.document_id LIMIT ${base.limit}`
       : base.few
         ? `SELECT ${base.select} FROM ${base.from} JOIN ${walkPage} s ON s.document_id = d.id`
-        : `SELECT ${base.select} FROM ${base.from} JOIN (${prefix ? walkedFirst(prefixPage(), lookedUp) : lookedUp}) s ON s.document_id = d.id`;
+        : `SELECT ${base.select} FROM ${base.from} JOIN (${prefix ? walkedFirst(prefixPage, lookedUp) : lookedUp}) s ON s.document_id = d.id`;
     const titleFull = `SELECT ${base.select} FROM ${base.from} WHERE ${titleWhere}(${title}) ORDER BY ${base.order} LIMIT ${base.limit}`;
     // The title arm's prefix is read from documents_code_search_idx alone (an index-only walk); who
     // may see a document is tested on the rows walked, so the walk's cost is bounded whoever asks.
     const titleArm =
-      prefix && base.registerOnly && !base.where.length
+      prefix && !base.where.length
         ? walkedFirst(
             `SELECT ${base.select}
                FROM (SELECT d.id, d.code_key, d.agency_id, d.search_text FROM documents d ${base.titleAfter ? `WHERE ${base.titleAfter}` : ''}
-                      ORDER BY d.code_key, d.id LIMIT ${$(prefix)}) d
+                      ORDER BY d.code_key, d.id LIMIT ${prefix}) d
               WHERE ${and(base.titleWhere ?? [])}(${title}) ORDER BY ${base.order} LIMIT ${base.limit}`,
             titleFull,
           )

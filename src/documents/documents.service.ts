@@ -303,6 +303,7 @@ export class DocumentsService {
       if (q.state === 'effective') where.push(hasEffective);
       else if (q.state) where.push(`${inDrafts} AND EXISTS (SELECT 1 FROM revisions r WHERE r.document_id = d.id AND r.state = ${$(q.state)})`);
       const cursor = after ? [$(String(after[0])), `${$(String(after[1]))}::uuid`] : null;
+      const afterCursor = cursor ? `(d.code_key, d.id) > (${cursor[0]}, ${cursor[1]})` : null;
       const lim = $(limit + 1);
       const textScope: TextScope = {
         inForce: readAll || !terms.length ? true : $(textAgencies),
@@ -313,16 +314,14 @@ export class DocumentsService {
         from: 'documents d',
         where,
         titleWhere: visible ? [visible] : [],
-        ...(cursor ? { titleAfter: `(d.code_key, d.id) > (${cursor[0]}, ${cursor[1]})` } : {}),
+        ...(afterCursor ? { titleAfter: afterCursor } : {}),
         textWhere: cursor ? [`(s.code_key, s.document_id) > (${cursor[0]}, ${cursor[1]})`] : [],
         order: 'd.code_key, d.id',
         outerOrder: 'code_key, id',
         limit: lim,
         few,
-        // The visibility conditions read the document's agency_id and id only.
-        registerOnly: true,
       };
-      const listWhere = [...(visible ? [visible] : []), ...where, ...(cursor ? [`(d.code_key, d.id) > (${cursor[0]}, ${cursor[1]})`] : [])];
+      const listWhere = [...(visible ? [visible] : []), ...where, ...(afterCursor ? [afterCursor] : [])];
       return { inDrafts, lim, textScope, search, listWhere };
     };
     const params: unknown[] = [];

@@ -146,6 +146,22 @@ for (const mode of [
       expect(await ids({ type: 'form', state: 'effective' })).toEqual([]);
     });
 
+    it('titles and codes: who may not read drafts never finds a document with no revision in force by its code', async () => {
+      // Codes are matched by the title arm, whose walk over many agencies tests visibility on the rows it walks.
+      const unpublished = draftOnly.find((x) => codes.indexOf(x.code) % 3 === 1)!;
+      const published = inForce[0];
+      for (const doc of [unpublished, published]) {
+        expect((await all(supervisor, doc.code)).map((h) => h.id)).toEqual([doc.id]);
+      }
+      expect((await all(inspector, unpublished.code)).map((h) => h.id)).toEqual([]);
+      expect((await all(inspector, published.code)).map((h) => h.id)).toEqual([published.id]);
+      // The drafter of communes[1] reads its drafts, and no other commune's.
+      const own = draftOnly.find((x) => x.code === codes[1])!;
+      const other = draftOnly.find((x) => codes.indexOf(x.code) % 3 === 1 && x.code !== codes[1])!;
+      expect((await all(mixed, own.code)).map((h) => h.id)).toEqual([own.id]);
+      expect((await all(mixed, other.code)).map((h) => h.id)).toEqual([]);
+    });
+
     it('a word no vector holds finds nothing, and titles still match by substring', async () => {
       expect((await search(supervisor, `${word}zz`)).items).toEqual([]);
       const codes = await all(supervisor, inForce[0].code.slice(0, 10));

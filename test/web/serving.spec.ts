@@ -85,7 +85,7 @@ describe('a web build holding files named like the service paths', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('never serves them: the service answers its own paths (the files are not even looked for)', async () => {
+  it('never serves them: the service answers its own paths', async () => {
     const me = await t.http.get('/api/v1/me');
     expect(me.status).toBe(401);
     const live = await t.http.get('/health/live');
