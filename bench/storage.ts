@@ -10,18 +10,24 @@
  * - local: the API spools and hashes the body, then links the file into DATA_DIR/storage; direct:
  *   one streamed write into the store (flushed, renamed), one streamed read of the object.
  *
- * The API runs in its own process; this process is the client. Prints the ratios of the medians and
+ * The API runs in its own process. Uploads are sent by this process; downloads are taken by `curl`
+ * into /dev/null (`--client=node`: by this process's HTTP client, which costs about as much CPU as
+ * the S3 server and on 2 cores competes with it and the API). Direct downloads: curl of a presigned
+ * URL (s3) or of the stored file (local). For each download, the CPU spent by the client, the API
+ * and the S3 server is printed (medians). Prints the ratios of the medians and
  * each run's own ratio (with their median), the API process's peak
  * RSS during the transfers and the machine's load. Prints figures; never passes or fails.
  *
  *   npm run bench:storage                       # 200 MiB, 3 runs, both drivers
  *   npm run bench:storage -- --size=500 --runs=2 --driver=local --db=eiso_bench_mine
+ *   npm run bench:storage -- --driver=s3 --client=node   # downloads by this process's own client
  *
  * The API uses its own database (eiso_bench_storage on DATABASE_URL's server, recreated each run).
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { fork } from 'node:child_process';
-import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { execFile, fork } from 'node:child_process';
+import * as Minio from 'minio';
+import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -33,7 +39,7 @@ import { LocalObjectStorage, localStorageRoot } from '../src/storage/local-objec
 import type { ObjectStorage } from '../src/storage/object-storage.js';
 import { reprDigestOf } from '../src/storage/digest-header.js';
 import { S3ObjectStorage } from '../src/storage/s3-object-storage.js';
-import { arg, BENCH_ADMIN_PASSWORD, benchDatabaseUrl, Client, numArg, rssOf, startApi } from './api-process.js';
+import { arg, BENCH_ADMIN_PASSWORD, benchDatabaseUrl, Client, cpuMsOf, numArg, rssOf, startApi } from './api-process.js';
 import { startS3 } from './support/processes.js';
 
 /** The API's database (`--db=<name>` to use another one). */
@@ -87,10 +93,44 @@ function uploadThroughApi(base: string, token: string, revisionId: string, path:
   });
 }
 
-async function drain(stream: NodeJS.ReadableStream): Promise<number> {
-  let n = 0;
-  for await (const c of stream as AsyncIterable<Buffer>) n += c.length;
-  return n;
+/**
+ * The downloading client: `curl` (the default, as a user's client would be: light, in its own
+ * process) or this process's own HTTP client (`--client=node`; it costs about as much CPU as the
+ * S3 server, which on 2 cores it competes with).
+ */
+const CLIENT = arg('client') ?? 'curl';
+if (CLIENT !== 'curl' && CLIENT !== 'node') throw new Error('--client must be curl or node');
+
+/** CPU ms of this process's waited-for children (cutime + cstime of /proc/self/stat). */
+function childrenCpuMs(): number {
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[13]) + Number(fields[14])) * 10;
+}
+
+/** One GET with curl into /dev/null: the bytes received (throws unless the status is `expect`). */
+function curlGet(url: string, headers: Record<string, string> = {}, expect = 200): Promise<number> {
+  const args = ['-sS', '--no-buffer', '-o', '/dev/null', '-w', '%{http_code} %{size_download}'];
+  for (const [k, v] of Object.entries(headers)) args.push('-H', `${k}: ${v}`);
+  args.push(url);
+  return new Promise((resolve, reject) => {
+    execFile('curl', args, (err, stdout, stderr) => {
+      if (err) return reject(new Error(`curl ${url}: ${stderr || err.message}`));
+      const [status, bytes] = stdout.trim().split(' ').map(Number);
+      if (url.startsWith('http') && status !== expect) return reject(new Error(`curl ${url}: ${status}`));
+      resolve(bytes);
+    });
+  });
+}
+
+/** Reads a stream to its end and counts its bytes (flowing mode: no promise per chunk, as a plain HTTP client would). */
+function drain(stream: NodeJS.ReadableStream): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let n = 0;
+    stream.on('data', (c: Buffer) => (n += c.length));
+    stream.once('end', () => resolve(n));
+    stream.once('error', reject);
+  });
 }
 
 /** PUT of the raw file to the bare proxy (bench/storage-proxy.ts), which hashes it while streaming it to S3. */
@@ -108,6 +148,7 @@ function uploadThroughProxy(port: number, key: string, path: string, size: numbe
 }
 
 function downloadThroughProxy(port: number, key: string): Promise<number> {
+  if (CLIENT === 'curl') return curlGet(`http://127.0.0.1:${port}/${encodeURIComponent(key)}`);
   return new Promise((resolve, reject) => {
     httpRequest({ host: '127.0.0.1', port, path: `/${encodeURIComponent(key)}` }, (res) => {
       if (res.statusCode !== 200) reject(new Error(`proxy download: ${res.statusCode}`));
@@ -129,6 +170,7 @@ async function startProxy(endpoint: string): Promise<{ port: number; stop(): voi
 }
 
 function downloadThroughApi(base: string, token: string, path: string): Promise<number> {
+  if (CLIENT === 'curl') return curlGet(`${base}/api/v1${path}`, { Authorization: `Bearer ${token}` });
   return new Promise((resolve, reject) => {
     const url = new URL(`${base}/api/v1${path}`);
     httpRequest({ host: url.hostname, port: url.port, path: url.pathname, headers: { Authorization: `Bearer ${token}` } }, (res) => {
@@ -159,6 +201,33 @@ interface Figures {
   /** Each run's direct : API ratio: the two are measured seconds apart, so the machine's drift between runs (up to 2x here) mostly cancels out. */
   upRatios: number[];
   downRatios: number[];
+  /** CPU ms per download (medians): this process (the client), the API, the S3 server. */
+  downCpu: { api: CpuSplit; direct: CpuSplit };
+}
+
+interface CpuSplit {
+  client: number;
+  api: number;
+  store: number;
+}
+
+/** Runs `work` and returns the CPU ms it cost this process, the API and the S3 server (0 for local). */
+async function cpuOf(apiPid: number, storePid: number | null, work: () => Promise<unknown>): Promise<CpuSplit> {
+  const c0 = process.cpuUsage();
+  const k0 = childrenCpuMs();
+  const a0 = cpuMsOf(apiPid);
+  const s0 = storePid === null ? 0 : cpuMsOf(storePid);
+  await work();
+  const c = process.cpuUsage(c0);
+  return { client: (c.user + c.system) / 1000 + childrenCpuMs() - k0, api: cpuMsOf(apiPid) - a0, store: storePid === null ? 0 : cpuMsOf(storePid) - s0 };
+}
+
+const medianSplit = (xs: CpuSplit[]): CpuSplit => ({ client: median(xs.map((x) => x.client)), api: median(xs.map((x) => x.api)), store: median(xs.map((x) => x.store)) });
+
+/** A MinIO client of the bench's S3 server, to presign the direct GETs. */
+function presignerFor(endpoint: string): Minio.Client {
+  const u = new URL(endpoint);
+  return new Minio.Client({ endPoint: u.hostname, port: Number(u.port), useSSL: u.protocol === 'https:', accessKey: 'S3RVER', secretKey: 'S3RVER', region: 'us-east-1', pathStyle: true });
 }
 
 async function recreateDatabase(dbUrl: string): Promise<void> {
@@ -189,6 +258,13 @@ async function measure(driver: Driver, work: string, size: number, runs: number)
     ? new S3ObjectStorage(s3.endpoint, { accessKey: 'S3RVER', secretKey: 'S3RVER', bucket: BUCKET, region: 'us-east-1' })
     : new LocalObjectStorage(localStorageRoot(dataDir));
   try {
+    // The direct GET: with curl, of a presigned URL (s3) or of the stored file (local).
+    const presigner = s3 ? presignerFor(s3.endpoint) : null;
+    const directDownload = async (key: string): Promise<number> => {
+      if (CLIENT === 'node') return drain(await direct.get(key));
+      if (presigner) return curlGet(await presigner.presignedGetObject(BUCKET, key, 600));
+      return curlGet(`file://${join(localStorageRoot(dataDir), key)}`);
+    };
     const root = await new Client(api.url).login('admin', BENCH_ADMIN_PASSWORD);
     const tag = `${process.pid}-${driver}`;
     const agency = await root.ok<{ id: string }>('POST', '/agencies', { code: `BENCH-S-${tag}`, name: 'Sở Bench', level: 'province' });
@@ -207,6 +283,7 @@ async function measure(driver: Driver, work: string, size: number, runs: number)
       proxyUp: [],
       proxyDown: [],
     };
+    const cpu: { api: CpuSplit[]; direct: CpuSplit[] } = { api: [], direct: [] };
     const rssBefore = rssOf(api.pid);
     let rssPeak = rssBefore;
     for (let i = 0; i < runs; i++) {
@@ -228,7 +305,8 @@ async function measure(driver: Driver, work: string, size: number, runs: number)
       if (JSON.parse(up.body).sha256 !== hash) throw new Error('upload stored other bytes');
       const fileId = JSON.parse(up.body).id as string;
       t0 = performance.now();
-      const got = await downloadThroughApi(api.url, drafter.token, `/revisions/${revisionId}/files/${fileId}`);
+      let got = 0;
+      cpu.api.push(await cpuOf(api.pid, s3?.pid ?? null, async () => (got = await downloadThroughApi(api.url, drafter.token, `/revisions/${revisionId}/files/${fileId}`))));
       rows.apiDown.push(performance.now() - t0);
       clearInterval(sampler);
       if (got !== actual) throw new Error(`downloaded ${got} of ${actual} bytes`);
@@ -240,7 +318,7 @@ async function measure(driver: Driver, work: string, size: number, runs: number)
       else await direct.putFile(key, file, { size: actual, sha256: hash, contentType: 'application/pdf' });
       rows.directUp.push(performance.now() - t0);
       t0 = performance.now();
-      await drain(await direct.get(key));
+      cpu.direct.push(await cpuOf(api.pid, s3?.pid ?? null, () => directDownload(key)));
       rows.directDown.push(performance.now() - t0);
       await direct.remove(key);
 
@@ -271,6 +349,7 @@ async function measure(driver: Driver, work: string, size: number, runs: number)
       rssPeak,
       upRatios: rows.apiUp.map((ms, i) => rows.directUp[i] / ms),
       downRatios: rows.apiDown.map((ms, i) => rows.directDown[i] / ms),
+      downCpu: { api: medianSplit(cpu.api), direct: medianSplit(cpu.direct) },
     };
   } finally {
     proxy?.stop();
@@ -296,7 +375,7 @@ async function main(): Promise<void> {
   const rate = (ms: number) => `${(sizeMiB / (ms / 1000)).toFixed(1)} MiB/s (${(ms / 1000).toFixed(2)} s)`;
   const cols = drivers.map((d) => (d === 's3' ? 's3 (s3rver)' : 'local (DATA_DIR)'));
   const line = (label: string, cell: (f: Figures) => string) => `  ${label.padEnd(34)}${drivers.map((d) => cell(figures.get(d)!).padStart(26)).join('')}\n`;
-  let out = `\nobject storage: ${sizeMiB} MiB file, ${runs} runs, median; load average ${loadBefore.toFixed(2)} before, ${loadavg()[0].toFixed(2)} after (2 cores)\n`;
+  let out = `\nobject storage: ${sizeMiB} MiB file, ${runs} runs, median; downloads by ${CLIENT === 'curl' ? 'curl' : "this process's HTTP client"}; load average ${loadBefore.toFixed(2)} before, ${loadavg()[0].toFixed(2)} after (2 cores)\n`;
   out += `  ${''.padEnd(34)}${cols.map((c) => c.padStart(26)).join('')}\n`;
   out += line('upload   through the API', (f) => rate(f.apiUp));
   out += line('upload   directly (one PUT/write)', (f) => rate(f.directUp));
@@ -313,6 +392,9 @@ async function main(): Promise<void> {
   out += line('  ratio (target >= 0.95)', (f) => `${(f.directDown / f.apiDown).toFixed(2)}x`);
   out += line('  each run', (f) => f.downRatios.map((r) => r.toFixed(2)).join(' '));
   out += line('  median of the runs\' ratios', (f) => `${median(f.downRatios).toFixed(2)}x`);
+  const split = (x: CpuSplit, store: boolean) => `${x.client.toFixed(0)} / ${x.api.toFixed(0)}${store ? ` / ${x.store.toFixed(0)}` : ''} ms`;
+  out += line('  CPU client / API / store, via API', (f) => split(f.downCpu.api, f.proxyDown !== null));
+  out += line('  CPU client / API / store, direct', (f) => split(f.downCpu.direct, f.proxyDown !== null));
   out += line('download bare Node proxy', (f) => (f.proxyDown === null ? '-' : rate(f.proxyDown)));
   out += line('  proxy : direct', (f) => (f.proxyDown === null ? '-' : `${(f.directDown / f.proxyDown).toFixed(2)}x`));
   out += line('  API : proxy', (f) => (f.proxyDown === null ? '-' : `${(f.proxyDown / f.apiDown).toFixed(2)}x`));

@@ -24,13 +24,13 @@ export function runChild<T>(script: string, args: string[]): Promise<T> {
 }
 
 /** An s3rver (bench/s3-server.ts) in its own process, storing under `dir`. */
-export async function startS3(dir: string, bucket = 'eiso-bench'): Promise<{ endpoint: string; stop(): void }> {
+export async function startS3(dir: string, bucket = 'eiso-bench'): Promise<{ endpoint: string; pid: number; stop(): void }> {
   const child = fork(join(dirname(fileURLToPath(import.meta.url)), '..', 's3-server.js'), [dir, bucket], { stdio: 'ignore' });
   const endpoint = await new Promise<string>((resolve, reject) => {
     child.once('message', (m: { endpoint: string }) => resolve(m.endpoint));
     child.once('exit', (code) => reject(new Error(`s3rver exited (${code})`)));
   });
-  return { endpoint, stop: () => child.kill('SIGTERM') };
+  return { endpoint, pid: child.pid!, stop: () => child.kill('SIGTERM') };
 }
 
 /** A text PDF of `pages` A4 pages ("<heading>, page p of n" and 45 lines each), as a source to append. */
