@@ -18,14 +18,14 @@
  * each run's own ratio (with their median), the API process's peak
  * RSS during the transfers and the machine's load. Prints figures; never passes or fails.
  *
- *   npm run bench:storage                       # 200 MiB, 3 runs, both drivers
+ *   npm run bench:storage                       # 200 MiB, 5 runs, both drivers
  *   npm run bench:storage -- --size=500 --runs=2 --driver=local --db=eiso_bench_mine
  *   npm run bench:storage -- --driver=s3 --client=node   # downloads by this process's own client
  *
  * The API uses its own database (eiso_bench_storage on DATABASE_URL's server, recreated each run).
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { execFile, fork } from 'node:child_process';
+import { execFile, execFileSync, fork } from 'node:child_process';
 import * as Minio from 'minio';
 import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
@@ -296,46 +296,65 @@ async function measure(driver: Driver, work: string, size: number, runs: number)
       const plainFile = join(work, `file-${driver}-${i}-plain.pdf`);
       await writeFile(plainFile, size);
 
+      // The files just written are flushed first, so their write-back does not land on whichever
+      // transfer comes first.
+      execFileSync('sync');
+
       // Through the API (a fresh file each run, so no run is deduplicated).
-      const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, rssOf(api.pid))), 25);
-      let t0 = performance.now();
-      const up = await uploadThroughApi(api.url, drafter.token, revisionId, file, actual, hash);
-      rows.apiUp.push(performance.now() - t0);
-      if (up.status !== 201) throw new Error(`upload failed: ${up.status} ${up.body}`);
-      if (JSON.parse(up.body).sha256 !== hash) throw new Error('upload stored other bytes');
-      const fileId = JSON.parse(up.body).id as string;
-      t0 = performance.now();
-      let got = 0;
-      cpu.api.push(await cpuOf(api.pid, s3?.pid ?? null, async () => (got = await downloadThroughApi(api.url, drafter.token, `/revisions/${revisionId}/files/${fileId}`))));
-      rows.apiDown.push(performance.now() - t0);
-      clearInterval(sampler);
-      if (got !== actual) throw new Error(`downloaded ${got} of ${actual} bytes`);
+      const throughApi = async () => {
+        const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, rssOf(api.pid))), 25);
+        let t0 = performance.now();
+        const up = await uploadThroughApi(api.url, drafter.token, revisionId, file, actual, hash);
+        rows.apiUp.push(performance.now() - t0);
+        if (up.status !== 201) throw new Error(`upload failed: ${up.status} ${up.body}`);
+        if (JSON.parse(up.body).sha256 !== hash) throw new Error('upload stored other bytes');
+        const fileId = JSON.parse(up.body).id as string;
+        t0 = performance.now();
+        let got = 0;
+        cpu.api.push(await cpuOf(api.pid, s3?.pid ?? null, async () => (got = await downloadThroughApi(api.url, drafter.token, `/revisions/${revisionId}/files/${fileId}`))));
+        rows.apiDown.push(performance.now() - t0);
+        clearInterval(sampler);
+        if (got !== actual) throw new Error(`downloaded ${got} of ${actual} bytes`);
+      };
 
       // Directly against the same store.
-      const key = `bench/direct-${i}-${hash}`;
-      t0 = performance.now();
-      if (direct instanceof LocalObjectStorage) await direct.putStream(key, createReadStream(file, { highWaterMark: MiB }));
-      else await direct.putFile(key, file, { size: actual, sha256: hash, contentType: 'application/pdf' });
-      rows.directUp.push(performance.now() - t0);
-      t0 = performance.now();
-      cpu.direct.push(await cpuOf(api.pid, s3?.pid ?? null, () => directDownload(key)));
-      rows.directDown.push(performance.now() - t0);
-      await direct.remove(key);
+      const directly = async () => {
+        const key = `bench/direct-${i}-${hash}`;
+        let t0 = performance.now();
+        if (direct instanceof LocalObjectStorage) await direct.putStream(key, createReadStream(file, { highWaterMark: MiB }));
+        else await direct.putFile(key, file, { size: actual, sha256: hash, contentType: 'application/pdf' });
+        rows.directUp.push(performance.now() - t0);
+        t0 = performance.now();
+        let got = 0;
+        cpu.direct.push(await cpuOf(api.pid, s3?.pid ?? null, async () => (got = await directDownload(key))));
+        rows.directDown.push(performance.now() - t0);
+        if (got !== actual) throw new Error(`downloaded ${got} of ${actual} bytes directly`);
+        await direct.remove(key);
+      };
+
+      // Odd runs go direct first, so neither side always follows the other's leftovers (write-back, GC).
+      if (i % 2 === 0) {
+        await throughApi();
+        await directly();
+      } else {
+        await directly();
+        await throughApi();
+      }
 
       // Through the bare proxy: the same bytes, hashed on their way to one PUT, and streamed back.
       if (proxy) {
         const proxied = `bench/proxy-${i}-${hash}`;
-        t0 = performance.now();
+        const t0 = performance.now();
         if ((await uploadThroughProxy(proxy.port, proxied, file, actual)) !== hash) throw new Error('the proxy hashed other bytes');
         rows.proxyUp.push(performance.now() - t0);
-        t0 = performance.now();
+        const t1 = performance.now();
         if ((await downloadThroughProxy(proxy.port, proxied)) !== actual) throw new Error('the proxy sent other bytes');
-        rows.proxyDown.push(performance.now() - t0);
+        rows.proxyDown.push(performance.now() - t1);
         await direct.remove(proxied);
       }
 
       // Through the API without Repr-Digest (another fresh file).
-      t0 = performance.now();
+      const t0 = performance.now();
       const plain = await uploadThroughApi(api.url, drafter.token, revisionId, plainFile, statSync(plainFile).size, null);
       rows.apiUpPlain.push(performance.now() - t0);
       if (plain.status !== 201) throw new Error(`upload failed: ${plain.status} ${plain.body}`);
@@ -360,7 +379,7 @@ async function measure(driver: Driver, work: string, size: number, runs: number)
 
 async function main(): Promise<void> {
   const sizeMiB = numArg('size', 200);
-  const runs = numArg('runs', 3);
+  const runs = numArg('runs', 5);
   const only = arg('driver');
   const drivers: Driver[] = only === 's3' || only === 'local' ? [only] : ['s3', 'local'];
   const size = sizeMiB * MiB;
