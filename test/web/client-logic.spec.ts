@@ -1,8 +1,11 @@
 /**
  * The web application's own logic (pure functions, run under jest like the server's unit tests):
- * the live step-time total of the procedure editor, the date formats, the side-by-side diff rows
- * and the filename of a download.
+ * the live step-time total of the procedure editor, the date formats, the side-by-side diff rows,
+ * the filename of a download and the Repr-Digest an upload announces.
  */
+import { createHash, randomBytes } from 'node:crypto';
+import { reprDigestSha256 } from '../../src/storage/digest-header.js';
+import { reprDigestOf } from '../../web/src/lib/digest.js';
 import { formatDate, formatDateLong, formatDateTime, startOfVietnamDay, todayInVietnam } from '../../web/src/lib/dates.js';
 import { stepTimeTotal, toDuration } from '../../web/src/lib/durations.js';
 import { sideBySide } from '../../web/src/lib/side-by-side.js';
@@ -85,5 +88,22 @@ describe('download filenames', () => {
     expect(filenameOf(`attachment; filename="To-khai.docx"; filename*=UTF-8''T%E1%BB%9D%20khai.docx`, 'x')).toBe('Tờ khai.docx');
     expect(filenameOf('attachment; filename="QT-01.pdf"', 'x')).toBe('QT-01.pdf');
     expect(filenameOf(null, 'fallback.pdf')).toBe('fallback.pdf');
+  });
+});
+
+describe('the Repr-Digest an upload announces', () => {
+  it('is the SHA-256 of the file bytes read as a stream, in the form the API reads, with progress up to 100', async () => {
+    const bytes = randomBytes(3 * 1024 * 1024 + 17);
+    const seen: number[] = [];
+    const header = await reprDigestOf(new Blob([bytes]), (p) => seen.push(p));
+    const hex = createHash('sha256').update(bytes).digest('hex');
+    expect(header).toBe(`sha-256=:${Buffer.from(hex, 'hex').toString('base64')}:`);
+    expect(reprDigestSha256(header)).toBe(hex);
+    expect(seen.at(-1)).toBe(100);
+    expect(seen).toEqual([...seen].sort((a, b) => a - b));
+  });
+
+  it('of an empty file is the digest of no bytes', async () => {
+    expect(reprDigestSha256(await reprDigestOf(new Blob([])))).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
   });
 });

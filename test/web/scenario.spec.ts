@@ -7,6 +7,7 @@
  * the conflict; staff can never open a draft URL; an auditor sees the timeline and the diff; a
  * signed-out user is sent to sign-in and brought back.
  */
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { docx } from '../documents/samples.js';
@@ -137,10 +138,24 @@ describe('web application: the document cycle in a real browser', () => {
       phase('Its form: a file-based document whose');
       await createDocument(page, { type: 'Biểu mẫu', code: 'BM.01/QT-01', title: 'Tờ khai cấp Giấy khai sinh', procedure: 'QT-01' });
       await page.getByRole('tab', { name: /Tệp đính kèm/ }).click();
+      // Bytes that are not those the browser read (here: the announced digest altered on the way) are refused, next to the upload, and nothing is stored.
+      await page.route('**/api/v1/revisions/*/files?role=*', (route) =>
+        route.continue({ headers: { ...route.request().headers(), 'repr-digest': `sha-256=:${Buffer.alloc(32, 7).toString('base64')}:` } }),
+      );
+      const refused = page.waitForResponse((r) => r.url().includes('/files') && r.request().method() === 'POST');
+      await page.locator('input[type=file]').setInputFiles({ name: 'To-khai-khai-sinh.docx', mimeType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', buffer: formBytes });
+      expect((await refused).status()).toBe(400);
+      await page.getByRole('alert').filter({ hasText: 'khác với tệp bạn đã chọn' }).waitFor();
+      await page.getByText('Chưa có tệp nào.').waitFor();
+      await page.unrouteAll({ behavior: 'wait' });
       const uploaded = page.waitForResponse((r) => r.url().includes('/files') && r.request().method() === 'POST');
       await page.locator('input[type=file]').setInputFiles({ name: 'To-khai-khai-sinh.docx', mimeType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', buffer: formBytes });
       const up = await uploaded;
       expect([up.status(), await up.text()]).toEqual([201, expect.any(String)]);
+      // The browser hashed the file and announced it (Repr-Digest), so the API stored it under its content key as it arrived.
+      const formSha256 = createHash('sha256').update(formBytes).digest();
+      expect(up.request().headers()['repr-digest']).toBe(`sha-256=:${formSha256.toString('base64')}:`);
+      expect((await up.json()).sha256).toBe(formSha256.toString('hex'));
       await page.getByRole('cell', { name: /^To-khai-khai-sinh\.docx/ }).waitFor();
       await page.getByRole('tab', { name: 'Nội dung' }).click();
       await page.getByRole('button', { name: 'Trình kiểm tra' }).click();

@@ -1,5 +1,5 @@
 import { Button, FileButton, Progress, Stack, Text } from '@mantine/core';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { ApiError } from '../api/client';
 import { m } from '../i18n';
 import { uploadWithProgress } from '../lib/files';
@@ -21,9 +21,12 @@ export function ImportPanel<T>(props: { url: string; accept: string; label: stri
   const [progress, setProgress] = useState<number | null>(null);
   const [rowErrors, setRowErrors] = useState<RowError[]>([]);
   const [error, setError] = useState<unknown>(null);
+  // Cleared after each attempt, so that picking the same file again (corrected and saved) uploads it again.
+  const resetRef = useRef<() => void>(null);
   return (
     <Stack gap="xs">
       <FileButton
+        resetRef={resetRef}
         accept={props.accept}
         onChange={async (file) => {
           if (!file) return;
@@ -37,6 +40,7 @@ export function ImportPanel<T>(props: { url: string; accept: string; label: stri
             else setError(err);
           } finally {
             setProgress(null);
+            resetRef.current?.();
           }
         }}
       >

@@ -190,6 +190,8 @@ export const vi = {
     roleSource: 'File gốc (bắt buộc với biểu mẫu)',
     roleAttachment: 'Tài liệu kèm theo',
     uploading: (p: number) => `Đang tải lên ${p}%`,
+    checkingFile: (p: number) => `Đang đọc tệp để kiểm tra ${p}%`,
+    fileChangedInTransit: 'Tệp máy chủ nhận được khác với tệp bạn đã chọn (tệp vừa bị sửa trên máy, hoặc hỏng khi truyền). Hãy chọn lại tệp và tải lên lần nữa.',
     uploaded: (name: string) => `Đã tải lên ${name}.`,
     removeFile: 'Xóa tệp',
     noFiles: 'Chưa có tệp nào.',

@@ -7,6 +7,7 @@
 import { ApiError, NetworkError } from '../api/client';
 import type { Schemas } from '../api/types';
 import { accessToken, refreshSession } from '../auth/session';
+import { reprDigestOf } from './digest';
 import { filenameOf } from './filename';
 
 async function authorizedFetch(url: string): Promise<Response> {
@@ -62,14 +63,33 @@ export async function fetchPdf(url: string): Promise<PdfResult> {
 
 export type UploadedFile = Schemas['UploadedFileView'];
 
-/** Uploads one file as multipart `file`, reporting progress in percent. */
-export async function uploadWithProgress<T = UploadedFile>(url: string, file: File, onProgress: (percent: number) => void): Promise<T> {
+/** What an upload is doing: reading the file to hash it (`checking`), then sending it. */
+export type UploadPhase = 'checking' | 'sending';
+
+/**
+ * Uploads one file as multipart `file`, reporting progress in percent. With `announceDigest` the
+ * file is hashed first and its SHA-256 sent as `Repr-Digest` (see lib/digest.ts); when it cannot
+ * be hashed here the upload goes without it (the API hashes what it receives either way).
+ */
+export async function uploadWithProgress<T = UploadedFile>(
+  url: string,
+  file: File,
+  onProgress: (percent: number, phase: UploadPhase) => void,
+  options: { announceDigest?: boolean } = {},
+): Promise<T> {
+  let digest: string | null = null;
+  if (options.announceDigest) {
+    onProgress(0, 'checking');
+    digest = await reprDigestOf(file, (p) => onProgress(p, 'checking')).catch(() => null);
+    onProgress(0, 'sending');
+  }
   const send = (token: string | null) =>
     new Promise<{ status: number; body: unknown }>((resolve, reject) => {
       const xhr = new XMLHttpRequest();
       xhr.open('POST', url);
       if (token) xhr.setRequestHeader('Authorization', `Bearer ${token}`);
-      xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(Math.round((e.loaded / e.total) * 100));
+      if (digest) xhr.setRequestHeader('Repr-Digest', digest);
+      xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(Math.round((e.loaded / e.total) * 100), 'sending');
       xhr.onload = () => {
         let body: unknown = {};
         try {
@@ -87,7 +107,7 @@ export async function uploadWithProgress<T = UploadedFile>(url: string, file: Fi
   let res = await send(await accessToken());
   if (res.status === 401 && (await refreshSession())) res = await send(await accessToken());
   if (res.status >= 200 && res.status < 300) {
-    onProgress(100);
+    onProgress(100, 'sending');
     return res.body as T;
   }
   throw new ApiError(res.status, { type: '', title: '', detail: '', code: res.status >= 500 ? 'internal_error' : 'bad_request', status: res.status, ...(res.body as object) });

@@ -1,12 +1,12 @@
 import { Button, FileButton, Group, Progress, SegmentedControl, Stack, Table, Text } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
-import { api, call, errorMessage } from '../../../api/client';
+import { useRef, useState } from 'react';
+import { api, ApiError, call, errorMessage } from '../../../api/client';
 import type { Revision } from '../../../api/types';
 import { DownloadButton } from '../../../components/DownloadButton';
 import { notify, notifyError } from '../../../components/notify';
 import { m } from '../../../i18n';
-import { uploadWithProgress } from '../../../lib/files';
+import { uploadWithProgress, type UploadPhase } from '../../../lib/files';
 import { sizeText } from '../../../lib/sizes';
 
 
@@ -15,6 +15,9 @@ export function FilesPanel({ revision, editable, requiresSource }: { revision: R
   const qc = useQueryClient();
   const [role, setRole] = useState<'source' | 'attachment'>(requiresSource && !revision.files.some((f) => f.role === 'source') ? 'source' : 'attachment');
   const [progress, setProgress] = useState<number | null>(null);
+  const [phase, setPhase] = useState<UploadPhase>('sending');
+  // Cleared after each attempt, so that picking the same file again uploads it again.
+  const resetRef = useRef<() => void>(null);
   const [error, setError] = useState<string | null>(null);
   const refresh = () => qc.invalidateQueries({ queryKey: ['revision', revision.id] });
 
@@ -23,13 +26,24 @@ export function FilesPanel({ revision, editable, requiresSource }: { revision: R
     setError(null);
     setProgress(0);
     try {
-      const done = await uploadWithProgress(`/api/v1/revisions/${revision.id}/files?role=${role}`, file, setProgress);
+      const done = await uploadWithProgress(
+        `/api/v1/revisions/${revision.id}/files?role=${role}`,
+        file,
+        (percent, now) => {
+          setProgress(percent);
+          setPhase(now);
+        },
+        { announceDigest: true },
+      );
       notify(m.revision.uploaded(done.filename));
       await refresh();
     } catch (err) {
-      setError(errorMessage(err));
+      // The bytes that arrived are not those the browser read (the announced Repr-Digest): nothing was stored.
+      const changed = err instanceof ApiError && (err.problem.errors ?? []).some((e) => e.field === 'Repr-Digest');
+      setError(changed ? m.revision.fileChangedInTransit : errorMessage(err));
     } finally {
       setProgress(null);
+      resetRef.current?.();
     }
   };
 
@@ -98,7 +112,7 @@ export function FilesPanel({ revision, editable, requiresSource }: { revision: R
               { value: 'attachment', label: m.revision.roleAttachment },
             ]}
           />
-          <FileButton onChange={upload} disabled={progress !== null}>
+          <FileButton resetRef={resetRef} onChange={upload} disabled={progress !== null}>
             {(props) => (
               <Button {...props} variant="light" loading={progress !== null}>
                 {m.revision.upload}
@@ -109,8 +123,8 @@ export function FilesPanel({ revision, editable, requiresSource }: { revision: R
       )}
       {progress !== null && (
         <Stack gap={2} role="status" aria-live="polite">
-          <Text size="sm">{m.revision.uploading(progress)}</Text>
-          <Progress value={progress} aria-label={m.revision.uploading(progress)} />
+          <Text size="sm">{phase === 'checking' ? m.revision.checkingFile(progress) : m.revision.uploading(progress)}</Text>
+          <Progress value={progress} aria-label={phase === 'checking' ? m.revision.checkingFile(progress) : m.revision.uploading(progress)} />
         </Stack>
       )}
       {error && (
