@@ -14,6 +14,7 @@
  *   npm run bench:register -- --documents=20000 --revisions=60000 --agencies=100 --requests=200
  *   npm run bench:current                                    # the /current lines only (--current-only)
  *   npm run bench:register -- --search-only --per-query      # the search lines only, and each supervisor query on its own
+ *   npm run bench:register -- --query='quy trinh'            # one supervisor query alone (--requests times)
  *
  * Then the throughput at 32 concurrent connections (autocannon, --duration=10 s each): requests/s of
  * /current (staff, own agency's documents, sequentially after the cache is warm) against
@@ -263,6 +264,12 @@ async function main(): Promise<void> {
     process.stdout.write(
       `\nregister: ${size.documents} documents, ${size.revisions} revisions, ${size.agencies} agencies; ${requests} requests per line, sequential; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')} (${'2'} cores)\n`,
     );
+    const oneQuery = arg('query');
+    if (oneQuery !== undefined) {
+      // --query=<q>: that supervisor query alone, `requests` times (e.g. under BENCH_CPU_PROF).
+      await run(`  supervisor q=${oneQuery}`.slice(0, 58), requests, () => status(supervisor, `/documents?q=${encodeURIComponent(oneQuery)}`), api.url);
+      return;
+    }
     if (!currentOnly) {
       await run('GET /documents?q=  (staff, 1 agency)', requests, (i) => status(staff, `/documents?q=${encodeURIComponent(pick(QUERIES, i))}`));
       await run('GET /documents?q=  (drafter, 1 agency, drafts too)', requests, (i) => status(drafter, `/documents?q=${encodeURIComponent(pick(QUERIES, i))}`));
